@@ -1,0 +1,15 @@
+"""Reroute: the rare-earth rerouting linear program.
+
+Public API:
+    load_case(path) -> Case
+    run_case(case_path, out_dir, ...) -> RunResult
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from model.data.case import Case, load_case
+from model.pipeline import RunResult, run_case
+
+__all__ = ["Case", "RunResult", "__version__", "load_case", "run_case"]

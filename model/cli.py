@@ -1,0 +1,103 @@
+"""Command line: ``reroute solve [CASE] [--out DIR] [--scenario NAME ...]``.
+
+Exit codes (MODEL-SPEC §6): 0 solved; 2 bad input; 3 the solver could not solve;
+1 anything else; 130 interrupted. Errors are one line per problem, no traceback
+unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from importlib import resources
+from pathlib import Path
+
+from model import __version__
+from model.errors import InputError, ModelError
+from model.solve import SolveOptions
+
+METHODS = ("ipx", "simplex", "pdlp", "hipo", "choose")
+
+
+def bundled_case() -> Path:
+    """The default case: packaged in the wheel, or inputs/default in a checkout."""
+    packaged = Path(str(resources.files("model"))) / "_bundled" / "default"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "inputs" / "default"
+
+
+def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "solve", help="solve a case and write its report",
+        description="Solve every scenario of CASE (a folder of CSV files or an .xlsx "
+        "workbook) and write report.xlsx, tables/*.csv and run.json.")
+    p.add_argument("case", nargs="?", help="the case; default: the bundled default "
+                   "case")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: "
+                   "outputs/<case name>)")
+    p.add_argument("--scenario", metavar="NAME", nargs="+", action="extend",
+                   help="solve only these scenarios (the baseline is always solved)")
+    p.add_argument("--time-limit", metavar="SECONDS", type=float,
+                   help="stop each scenario's solve after this many seconds (exit 3)")
+    p.add_argument("--method", choices=METHODS, default="ipx",
+                   help="HiGHS algorithm (default: ipx, interior point with crossover)")
+    p.add_argument("--threads", type=int, default=1, help="HiGHS threads (default 1)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reroute",
+        description="Reroute: what it costs the alliance to meet its rare-earth "
+        "demand without China. Exit codes: 0 solved, 2 bad input, 3 solver could "
+        "not solve, 1 other error, 130 interrupted.")
+    parser.add_argument("--version", action="version", version=f"reroute {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show tracebacks and debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_solve_parser(sub)
+    return parser
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from model.pipeline import run_case
+
+    case = Path(args.case) if args.case else bundled_case()
+    name = case.stem if case.suffix else case.name
+    out = Path(args.out) if args.out else Path("outputs") / name
+    options = SolveOptions(method=args.method, time_limit=args.time_limit,
+                           threads=args.threads)
+    run = run_case(case, out, args.scenario, options)
+    print(run.summary.to_string(index=False))
+    print(f"\nwrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    logging.getLogger("pyomo").setLevel(logging.WARNING)
+    try:
+        return _solve(args)
+    except ModelError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; earlier outputs are untouched", file=sys.stderr)
+        return 130
+    except Exception as exc:  # anything unexpected: exit 1, traceback on --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+__all__ = ["InputError", "main"]

@@ -1,0 +1,200 @@
+"""A loaded, validated case: typed tables with defaults, settings and its hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.data.coerce import ROW, coerce_table, empty_table
+from model.data.read import RawTable, read_case
+from model.data.schema import OBJECTIVES, REQUIRED_TABLES, TABLE_BY_NAME, TABLES
+from model.data.validate import check_keys, check_references, check_semantics
+from model.errors import InputError, Problem
+
+Tables = dict[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``settings`` table, typed (MODEL-SPEC §2)."""
+
+    base_year: int
+    end_year: int
+    discount_rate: float = 0.08
+    shortfall_tolerance: float = 0.001
+    objective: str = "penalty"
+
+    @property
+    def years(self) -> range:
+        return range(self.base_year, self.end_year + 1)
+
+
+@dataclass
+class Case:
+    """A validated case: typed tables (defaults filled), settings and input hash."""
+
+    name: str
+    path: str
+    tables: Tables
+    settings: Settings
+    input_hash: str
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def years(self) -> range:
+        return self.settings.years
+
+    def demand_by_year(self) -> pd.DataFrame:
+        """Demand for every horizon year (MODEL-SPEC §2 interpolation rule)."""
+        return interpolate_demand(self.tables["demand"], self.years)
+
+    def scope_regions(self) -> set[str]:
+        regions = self.tables["regions"]
+        return set(regions.loc[regions["bloc"].isin(["alliance", "partner"]), "region"])
+
+
+def load_case(path: str | Path) -> Case:
+    """Read, type and validate the case at ``path``; raise InputError listing all
+    problems found."""
+    path = Path(path)
+    raw = read_case(path)
+    tables, problems = _coerce_all(raw, path)
+    settings, setting_problems = parse_settings(tables.get("settings"))
+    problems += setting_problems
+    if problems:
+        raise InputError(problems)
+    problems = check_keys(tables) + check_references(tables)
+    problems += check_semantics(tables, settings.years)
+    if problems:
+        raise InputError(problems)
+    name = path.stem if path.is_file() else path.name
+    return Case(name, str(path), tables, settings, table_hash(tables))
+
+
+def _coerce_all(raw: dict[str, RawTable], path: Path) -> tuple[Tables, list[Problem]]:
+    tables: Tables = {}
+    problems: list[Problem] = []
+    for spec in TABLES:
+        if spec.name in raw:
+            tables[spec.name], found = coerce_table(raw[spec.name], spec)
+            problems += found
+        elif spec.name in REQUIRED_TABLES:
+            where = "sheet" if path.is_file() else "file"
+            problems.append(Problem(f"required table is missing (no {where} "
+                                    f"'{spec.name}')", str(path), spec.name))
+        else:
+            tables[spec.name] = empty_table(spec)
+    return tables, problems
+
+
+def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]:
+    """Typed settings from the key/value table."""
+    fallback = Settings(2025, 2025)
+    if frame is None:
+        return fallback, []
+    file = frame.attrs.get("file", "")
+    values = dict(zip(frame["key"], zip(frame["value"], frame[ROW], strict=True),
+                      strict=True))
+    problems: list[Problem] = []
+
+    def number(key: str, default: float | None, integer: bool = False) -> float:
+        if key not in values:
+            if default is None:
+                problems.append(Problem(f"setting '{key}' is required", file,
+                                        "settings", None, "key"))
+                return math.nan
+            return default
+        text, row = values[key]
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or (integer and not number.is_integer()):
+            kind = "a whole number" if integer else "a number"
+            problems.append(Problem(f"'{text}' is not {kind} (setting '{key}')", file,
+                                    "settings", int(row), "value"))
+            return math.nan
+        return number
+
+    base = number("base_year", None, True)
+    end = number("end_year", None, True)
+    rate = number("discount_rate", 0.08)
+    tolerance = number("shortfall_tolerance", 0.001)
+    objective = values.get("objective", ("penalty", None))[0] or "penalty"
+    if objective not in OBJECTIVES:
+        problems.append(Problem(f"objective '{objective}' is not one of "
+                                f"{', '.join(OBJECTIVES)}", file, "settings",
+                                int(values["objective"][1]), "value"))
+    problems += _settings_ranges(base, end, rate, tolerance, file)
+    if problems:
+        return fallback, problems
+    return Settings(int(base), int(end), rate, tolerance, objective), []
+
+
+def _settings_ranges(base: float, end: float, rate: float, tolerance: float,
+                     file: str) -> list[Problem]:
+    checks = [
+        (not math.isnan(base) and not 1900 <= base <= 2200, "base_year",
+         "base_year must be between 1900 and 2200"),
+        (not (math.isnan(base) or math.isnan(end)) and end < base, "end_year",
+         "end_year must not be before base_year"),
+        (not (math.isnan(base) or math.isnan(end)) and end - base > 200, "end_year",
+         "the horizon is longer than 200 years"),
+        (not math.isnan(rate) and not -0.5 < rate < 1, "discount_rate",
+         "discount_rate must be a fraction between -0.5 and 1 (e.g. 0.08)"),
+        (not math.isnan(tolerance) and not 0 <= tolerance < 1, "shortfall_tolerance",
+         "shortfall_tolerance must be a fraction in [0, 1)"),
+    ]
+    return [Problem(text, file, "settings", None, key) for bad, key, text in checks if bad]
+
+
+def interpolate_demand(demand: pd.DataFrame, years: range) -> pd.DataFrame:
+    """Linear interpolation between given years; nearest value outside them."""
+    out = []
+    target = np.array(list(years), dtype=float)
+    for (region, commodity), group in demand.groupby(["region", "commodity"], sort=True):
+        group = group.sort_values("year")
+        values = np.interp(target, group["year"].astype(float).to_numpy(),
+                           group["demand_t"].to_numpy(dtype=float))
+        out.append(pd.DataFrame({"region": region, "commodity": commodity,
+                                 "year": list(years), "demand_t": values}))
+    if not out:
+        return pd.DataFrame({"region": [], "commodity": [], "year": [], "demand_t": []})
+    return pd.concat(out, ignore_index=True)
+
+
+def table_hash(tables: Tables) -> str:
+    """sha256 of the loaded tables in canonical form (same for CSV and xlsx)."""
+    digest = hashlib.sha256()
+    for name in sorted(tables):
+        frame = tables[name].drop(columns=[ROW])
+        columns = sorted(frame.columns)
+        rows = sorted(
+            json.dumps([_canonical(v) for v in row], ensure_ascii=False)
+            for row in frame[columns].itertuples(index=False, name=None)
+        )
+        digest.update(json.dumps([name, columns, rows], ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _canonical(value: object) -> object:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else repr(float(value))
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return repr(float(value))
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    return str(value)
+
+
+__all__ = ["Case", "Settings", "TABLE_BY_NAME", "interpolate_demand", "load_case"]

@@ -1,0 +1,338 @@
+"""Sparse index sets and coefficients of one scenario's LP, computed once.
+
+Every variable family gets a frame with one row per variable that can be nonzero,
+built with pandas from the scenario data (never a dense product filtered later).
+The formulation declares Pyomo components straight from these frames.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from model.data.scenarios import ScenarioData
+
+RCY = ["region", "commodity", "year"]
+RPY = ["region", "process", "year"]
+
+
+@dataclass
+class QuotaRow:
+    """One export-quota constraint: flows (positions in ``flow``) ≤ value in a year."""
+
+    label: str
+    year: int
+    flow_positions: list[int]
+    value: float
+
+
+@dataclass
+class LPIndex:
+    """Index frames and coefficients of every variable family and constraint."""
+
+    years: list[int]
+    discount: dict[int, float]
+    act: pd.DataFrame
+    build: pd.DataFrame
+    flow: pd.DataFrame
+    short: pd.DataFrame
+    surplus: pd.DataFrame
+    stock: pd.DataFrame
+    balance_terms: pd.DataFrame
+    build_window: dict[int, list[int]]
+    expansion_limits: pd.DataFrame
+    reserves: pd.DataFrame
+    quotas: list[QuotaRow] = field(default_factory=list)
+    fixed_om_existing: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def discount_factors(years: list[int], rate: float) -> dict[int, float]:
+    """df_y = (1 + rate)^-(y - base_year)."""
+    return {y: (1.0 + rate) ** -(y - years[0]) for y in years}
+
+
+def capital_recovery_factor(rate: float, lifetime: int) -> float:
+    """Annuity per unit of capex over ``lifetime`` years at ``rate``."""
+    if rate == 0:
+        return 1.0 / lifetime
+    growth = (1.0 + rate) ** lifetime
+    return rate * growth / (growth - 1.0)
+
+
+def build_index(data: ScenarioData) -> LPIndex:
+    """All sparse index frames of scenario ``data``."""
+    discount = discount_factors(data.years, data.discount_rate)
+    build = _build_frame(data, discount)
+    act = _act_frame(data, build)
+    short = _short_frame(data)
+    stock = _stock_frame(data)
+    flow = _flow_frame(data, act, short, stock)
+    terms = _balance_terms(data, act, flow, short, stock)
+    surplus = _surplus_frame(terms)
+    terms = pd.concat([terms, _terms(surplus, "surplus", -1.0)], ignore_index=True)
+    return LPIndex(
+        years=data.years,
+        discount=discount,
+        act=act,
+        build=build,
+        flow=flow,
+        short=short,
+        surplus=surplus,
+        stock=stock,
+        balance_terms=terms.sort_values(RCY, kind="stable").reset_index(drop=True),
+        build_window=_build_window(act, build, data),
+        expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
+        reserves=_reserves(data, act),
+        quotas=_quota_rows(data, flow),
+        fixed_om_existing=_fixed_om_existing(data, discount),
+    )
+
+
+def _process_attr(data: ScenarioData, column: str) -> pd.Series:
+    return data.processes.set_index("process")[column]
+
+
+def _region_attr(data: ScenarioData, column: str) -> pd.Series:
+    return data.regions.set_index("region")[column]
+
+
+def _output_match(data: ScenarioData, frame: pd.DataFrame):  # noqa: ANN202
+    return lambda c: frame["process"].isin(data.processes_with_output(c)).to_numpy()
+
+
+def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame:
+    """build[r,p,y]: capacity coming online in y, for y >= earliest_online_year.
+
+    Objective coefficients: capex as an annuity (capital recovery factor) and fixed
+    O&M, each summed over the discounted years the build is in service inside the
+    horizon.
+    """
+    exp = data.expansion
+    exp = exp[~(exp["max_new_tpa"] == 0)]
+    end = data.years[-1]
+    rows = [
+        (r.region, r.process, y, r.max_new_tpa_per_year)
+        for r in exp.itertuples(index=False)
+        for y in range(max(int(r.earliest_online_year), data.years[0]), end + 1)
+    ]
+    frame = pd.DataFrame(rows, columns=RPY + ["max_per_year"])
+    lifetime = frame["process"].map(_process_attr(data, "lifetime_years")).astype(int)
+    capex = (frame["process"].map(_process_attr(data, "capex_usd_per_tpa"))
+             * frame["region"].map(_region_attr(data, "capex_index")))
+    frame["capex_usd_per_tpa"] = capex * data.scale_factor(
+        "capex", frame, "region", "year", _output_match(data, frame))
+    crf = np.array([capital_recovery_factor(data.discount_rate, int(n)) for n in lifetime])
+    df_in_service = np.array([
+        sum(discount[y] for y in range(y0, min(end, y0 + n - 1) + 1))
+        for y0, n in zip(frame["year"], lifetime, strict=True)
+    ])
+    frame["capex_cost"] = frame["capex_usd_per_tpa"].to_numpy() * crf * df_in_service
+    fom = frame["process"].map(_process_attr(data, "fixed_om_usd_per_tpa"))
+    frame["fixed_om_usd_per_tpa"] = fom.to_numpy()
+    frame["fixed_om_cost"] = fom.to_numpy() * df_in_service
+    frame["annuity_usd_per_tpa"] = frame["capex_usd_per_tpa"].to_numpy() * crf
+    frame["lifetime"] = lifetime
+    return frame
+
+
+def _act_frame(data: ScenarioData, build: pd.DataFrame) -> pd.DataFrame:
+    """act[r,p,y] where existing capacity or a possible build can serve year y."""
+    existing = data.existing[data.existing["capacity_tpa"] > 0]
+    first_build = build.groupby(["region", "process"], as_index=False)["year"].min()
+    buildable = [
+        (r.region, r.process, y)
+        for r in first_build.itertuples(index=False)
+        for y in range(int(r.year), data.years[-1] + 1)
+    ]
+    keys = pd.concat([existing[RPY], pd.DataFrame(buildable, columns=RPY)],
+                     ignore_index=True).drop_duplicates()
+    frame = keys.merge(existing, on=RPY, how="left").fillna({"capacity_tpa": 0.0})
+    frame = frame.rename(columns={"capacity_tpa": "existing_tpa"})
+    frame = frame.sort_values(RPY, kind="stable").reset_index(drop=True)
+    vc = (frame["process"].map(_process_attr(data, "variable_cost_usd_per_t"))
+          * frame["region"].map(_region_attr(data, "opex_index")))
+    frame["variable_cost_usd_per_t"] = vc.to_numpy() * data.scale_factor(
+        "variable_cost", frame, "region", "year", _output_match(data, frame))
+    frame["availability"] = frame["process"].map(_process_attr(data, "availability"))
+    return frame
+
+
+def _short_frame(data: ScenarioData) -> pd.DataFrame:
+    """short[r,c,y] wherever demand > 0, priced at the (scaled) penalty."""
+    frame = data.demand[RCY + ["demand_t"]].copy()
+    penalty = frame["commodity"].map(
+        data.commodities.set_index("commodity")["shortfall_penalty_usd_per_t"])
+    frame["penalty_usd_per_t"] = penalty.to_numpy() * data.scale_factor(
+        "penalty", frame, "region", "year")
+    return frame.sort_values(RCY).reset_index(drop=True)
+
+
+def _stock_frame(data: ScenarioData) -> pd.DataFrame:
+    """release[r,c,y] and stock[r,c,y] for every stockpile with an initial stock."""
+    piles = data.stockpiles[data.stockpiles["initial_t"] > 0]
+    rows = [
+        (p.region, p.commodity, y, p.initial_t, p.max_release_tpa,
+         p.release_cost_usd_per_t)
+        for p in piles.itertuples(index=False)
+        for y in data.years
+    ]
+    return pd.DataFrame(rows, columns=RCY + ["initial_t", "max_release_tpa",
+                                             "release_cost_usd_per_t"])
+
+
+def _route_table(data: ScenarioData) -> pd.DataFrame:
+    """Routes per (origin, destination, commodity); a specific row beats a blank one."""
+    routes = data.routes[data.routes["origin"] != data.routes["destination"]]
+    commodities = list(data.commodities["commodity"])
+    blank = routes[routes["commodity"] == ""].drop(columns="commodity")
+    blank = blank.merge(pd.DataFrame({"commodity": commodities}), how="cross")
+    specific = routes[routes["commodity"] != ""]
+    both = pd.concat([specific, blank], ignore_index=True)
+    return both.drop_duplicates(["origin", "destination", "commodity"], keep="first")
+
+
+def _reachable(edges: pd.DataFrame, start: set[tuple[str, str]], forward: bool
+               ) -> set[tuple[str, str]]:
+    """(region, commodity) pairs reachable from ``start`` along the route edges."""
+    nxt: dict[tuple[str, str], list[str]] = defaultdict(list)
+    a, b = ("origin", "destination") if forward else ("destination", "origin")
+    for u, v, c in zip(edges[a], edges[b], edges["commodity"], strict=True):
+        nxt[(u, c)].append(v)
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        region, commodity = todo.pop()
+        for other in nxt.get((region, commodity), ()):
+            if (other, commodity) not in seen:
+                seen.add((other, commodity))
+                todo.append((other, commodity))
+    return seen
+
+
+def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
+                stock: pd.DataFrame) -> pd.DataFrame:
+    """flow[o,d,c,y] on listed routes, where c can exist at o and is of use at d,
+    and no embargo of that year separates o and d."""
+    routes = _route_table(data)
+    io = data.process_io
+    sites = act[["region", "process"]].drop_duplicates().merge(io, on="process")
+    made = sites[sites["direction"] == "out"]
+    used = sites[sites["direction"] == "in"]
+    supply = set(zip(made["region"], made["commodity"], strict=True))
+    supply |= set(zip(stock["region"], stock["commodity"], strict=True))
+    need = set(zip(used["region"], used["commodity"], strict=True))
+    need |= set(zip(short["region"], short["commodity"], strict=True))
+    available = _reachable(routes, supply, forward=True)
+    useful = _reachable(routes, need, forward=False)
+    ok = [
+        (o, c) in available and (d, c) in useful
+        for o, d, c in zip(routes["origin"], routes["destination"], routes["commodity"],
+                           strict=True)
+    ]
+    routes = routes[ok]
+    frame = routes.merge(pd.DataFrame({"year": data.years}), how="cross")
+    frame = frame[~_embargoed(data, frame)].reset_index(drop=True)
+    price = frame["commodity"].map(
+        data.commodities.set_index("commodity")["reference_price_usd_per_t"])
+    frame["transport_usd_per_t"] = frame["cost_usd_per_t"].to_numpy() * data.scale_factor(
+        "route_cost", frame, "origin", "year")
+    frame["tariff_usd_per_t"] = frame["tariff_pct"].to_numpy() / 100.0 * price.to_numpy()
+    keep = ["origin", "destination", "commodity", "year", "transport_usd_per_t",
+            "tariff_usd_per_t"]
+    return frame[keep].sort_values(keep[:4]).reset_index(drop=True)
+
+
+def _embargoed(data: ScenarioData, flows: pd.DataFrame) -> np.ndarray:
+    blocked = np.zeros(len(flows), dtype=bool)
+    for scope in data.embargoes:
+        inside_o = scope.region_mask(flows["origin"])
+        inside_d = scope.region_mask(flows["destination"])
+        mask = (inside_o != inside_d) & (flows["year"] >= scope.from_year).to_numpy()
+        if scope.commodity is not None:
+            mask &= (flows["commodity"] == scope.commodity).to_numpy()
+        blocked |= mask
+    return blocked
+
+
+def _terms(frame: pd.DataFrame, family: str, coef: float | np.ndarray,
+           region: str = "region") -> pd.DataFrame:
+    return pd.DataFrame({
+        "region": frame[region].to_numpy(), "commodity": frame["commodity"].to_numpy(),
+        "year": frame["year"].to_numpy(), "family": family,
+        "position": np.arange(len(frame)), "coef": coef,
+    })
+
+
+def _balance_terms(data: ScenarioData, act: pd.DataFrame, flow: pd.DataFrame,
+                   short: pd.DataFrame, stock: pd.DataFrame) -> pd.DataFrame:
+    """Every variable's coefficient in every balance row (r, c, y)."""
+    io = data.process_io
+    signed = io.assign(sign=np.where(io["direction"] == "out", 1.0, -1.0))
+    a = act[RPY].reset_index(names="position").merge(
+        signed[["process", "commodity", "coefficient", "sign"]], on="process")
+    act_terms = pd.DataFrame({
+        "region": a["region"], "commodity": a["commodity"], "year": a["year"],
+        "family": "act", "position": a["position"],
+        "coef": a["coefficient"] * a["sign"],
+    })
+    return pd.concat([
+        act_terms,
+        _terms(flow, "flow", 1.0, region="destination"),
+        _terms(flow, "flow", -1.0, region="origin"),
+        _terms(stock, "release", 1.0),
+        _terms(short, "short", 1.0),
+    ], ignore_index=True)
+
+
+def _surplus_frame(terms: pd.DataFrame) -> pd.DataFrame:
+    """surplus[r,c,y] wherever some term can bring the commodity in (free disposal)."""
+    supply = terms[(terms["coef"] > 0) & (terms["family"] != "short")]
+    return supply[RCY].drop_duplicates().sort_values(RCY).reset_index(drop=True)
+
+
+def _build_window(act: pd.DataFrame, build: pd.DataFrame, data: ScenarioData
+                  ) -> dict[int, list[int]]:
+    """For each act row, the build rows in service that year (y - L < y' <= y)."""
+    positions: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    for pos, (r, p, y, n) in enumerate(zip(build["region"], build["process"],
+                                           build["year"], build["lifetime"], strict=True)):
+        positions[(r, p)].append((int(y), int(n), pos))
+    window: dict[int, list[int]] = {}
+    for i, (r, p, y) in enumerate(zip(act["region"], act["process"], act["year"],
+                                      strict=True)):
+        window[i] = [pos for y0, n, pos in positions.get((r, p), ()) if y - n < y0 <= y]
+    return window
+
+
+def _reserves(data: ScenarioData, act: pd.DataFrame) -> pd.DataFrame:
+    keys = act[["region", "process"]].drop_duplicates()
+    return data.reserves.merge(keys, on=["region", "process"])[
+        ["region", "process", "reserve_t"]]
+
+
+def _quota_rows(data: ScenarioData, flow: pd.DataFrame) -> list[QuotaRow]:
+    rows = []
+    for quota in data.quotas:
+        scope = quota.scope
+        out = scope.region_mask(flow["origin"]) & ~scope.region_mask(flow["destination"])
+        if scope.commodity is not None:
+            out &= (flow["commodity"] == scope.commodity).to_numpy()
+        for y in data.years:
+            if y < scope.from_year:
+                continue
+            positions = np.flatnonzero(out & (flow["year"] == y).to_numpy()).tolist()
+            if positions:
+                rows.append(QuotaRow(quota.label, y, positions, quota.value))
+    return rows
+
+
+def _fixed_om_existing(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame:
+    """Fixed O&M of existing capacity per (region, process, year): a constant."""
+    frame = data.existing.copy()
+    frame["fixed_om_usd"] = frame["capacity_tpa"] * frame["process"].map(
+        _process_attr(data, "fixed_om_usd_per_tpa")).fillna(0.0)
+    frame["discount"] = frame["year"].map(discount)
+    return frame

@@ -1,0 +1,222 @@
+"""Scenario rules (MODEL-SPEC §2): they change data, never the formulation.
+
+``scenario_data(case, name)`` returns the plain data one scenario is built from:
+demand, existing capacity and expansion after ``scale`` and ``lead_time_add``, and
+the ``embargo`` and ``export_quota`` rules in a form the index builder applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from model.data.case import Case
+from model.data.schema import BLOCS
+from model.errors import InputError, Problem
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Regions a rule targets (None = every region), its commodity and first year."""
+
+    regions: frozenset[str] | None
+    commodity: str | None
+    from_year: int
+
+    def region_mask(self, regions: pd.Series) -> np.ndarray:
+        if self.regions is None:
+            return np.ones(len(regions), dtype=bool)
+        return regions.isin(self.regions).to_numpy()
+
+
+@dataclass(frozen=True)
+class ScaleRule:
+    field: str
+    scope: Scope
+    value: float
+
+
+@dataclass(frozen=True)
+class Quota:
+    label: str
+    scope: Scope
+    value: float
+
+
+@dataclass
+class ScenarioData:
+    """Everything the LP of one scenario is built from (plain data, picklable)."""
+
+    name: str
+    is_baseline: bool
+    years: list[int]
+    discount_rate: float
+    regions: pd.DataFrame
+    commodities: pd.DataFrame
+    processes: pd.DataFrame
+    process_io: pd.DataFrame
+    existing: pd.DataFrame
+    expansion: pd.DataFrame
+    reserves: pd.DataFrame
+    demand: pd.DataFrame
+    routes: pd.DataFrame
+    stockpiles: pd.DataFrame
+    scales: list[ScaleRule] = field(default_factory=list)
+    embargoes: list[Scope] = field(default_factory=list)
+    quotas: list[Quota] = field(default_factory=list)
+
+    def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
+                     year: str, commodity_match: pd.Series | None = None,
+                     ) -> np.ndarray:
+        """Product of the ``scale`` rules of ``field_name`` over ``frame``'s rows.
+
+        ``commodity_match(c)`` maps a rule's commodity to a boolean row mask; by
+        default rows match on their ``commodity`` column.
+        """
+        factor = np.ones(len(frame))
+        for rule in self.scales:
+            if rule.field != field_name:
+                continue
+            mask = rule.scope.region_mask(frame[region])
+            mask &= (frame[year] >= rule.scope.from_year).to_numpy()
+            if rule.scope.commodity is not None:
+                if commodity_match is None:
+                    mask &= (frame["commodity"] == rule.scope.commodity).to_numpy()
+                else:
+                    mask &= commodity_match(rule.scope.commodity)
+            factor[mask] *= rule.value
+        return factor
+
+    def processes_with_output(self, commodity: str) -> set[str]:
+        io = self.process_io
+        return set(io.loc[(io["direction"] == "out") & (io["commodity"] == commodity),
+                          "process"])
+
+
+def resolve_target(case: Case, target: str) -> frozenset[str] | None:
+    """Regions named by a rule target: a region, a bloc, or blank (= all)."""
+    if not target:
+        return None
+    regions = case.table("regions")
+    if target in set(regions["region"]):
+        return frozenset([target])
+    if target in BLOCS:
+        return frozenset(regions.loc[regions["bloc"] == target, "region"])
+    raise InputError(Problem(f"unknown region or bloc '{target}'", table="scenario_rules",
+                             column="target"))
+
+
+def scenario_names(case: Case) -> list[str]:
+    return list(case.table("scenarios")["scenario"])
+
+
+def baseline_name(case: Case) -> str:
+    frame = case.table("scenarios")
+    return str(frame.loc[frame["is_baseline"].fillna(False).astype(bool),
+                         "scenario"].iloc[0])
+
+
+def scenario_data(case: Case, name: str) -> ScenarioData:
+    """The data of scenario ``name`` with its rules applied."""
+    rules = case.table("scenario_rules")
+    rules = rules[rules["scenario"] == name]
+    base = case.settings.base_year
+    scales, embargoes, quotas, lead_adds = [], [], [], []
+    for row in rules.itertuples(index=False):
+        from_year = base if pd.isna(row.from_year) else int(row.from_year)
+        scope = Scope(resolve_target(case, row.target), row.commodity or None, from_year)
+        if row.rule == "scale":
+            scales.append(ScaleRule(row.field, scope, float(row.value)))
+        elif row.rule == "embargo":
+            embargoes.append(scope)
+        elif row.rule == "export_quota":
+            quotas.append(Quota(f"{row.target}:{row.commodity or 'all'}:{from_year}",
+                                scope, float(row.value)))
+        else:
+            lead_adds.append((scope.regions, row.field or None, int(row.value)))
+    data = ScenarioData(
+        name=name,
+        is_baseline=name == baseline_name(case),
+        years=list(case.years),
+        discount_rate=case.settings.discount_rate,
+        regions=case.table("regions"),
+        commodities=case.table("commodities"),
+        processes=case.table("processes"),
+        process_io=case.table("process_io"),
+        existing=pd.DataFrame(),
+        expansion=pd.DataFrame(),
+        reserves=case.table("reserves"),
+        demand=pd.DataFrame(),
+        routes=case.table("routes"),
+        stockpiles=_stockpiles(case),
+        scales=scales,
+        embargoes=embargoes,
+        quotas=quotas,
+    )
+    data.demand = _scaled_demand(case, data)
+    data.existing = _existing_capacity(case, data)
+    data.expansion = _expansion(case, lead_adds)
+    return data
+
+
+def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
+    demand = case.demand_by_year()
+    demand["demand_t"] = demand["demand_t"] * data.scale_factor(
+        "demand", demand, "region", "year")
+    return demand[demand["demand_t"] > 0].reset_index(drop=True)
+
+
+def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
+    """Existing capacity per (region, process, year), scaled by ``capacity`` rules."""
+    cap = case.table("capacity")
+    years = np.array(case.years)
+    rows = []
+    for r in cap.itertuples(index=False):
+        online = case.settings.base_year if pd.isna(r.online_year) else r.online_year
+        retire = years[-1] + 1 if pd.isna(r.retire_year) else r.retire_year
+        active = years[(years >= online) & (years < retire)]
+        rows.append(pd.DataFrame({"region": r.region, "process": r.process,
+                                  "year": active, "capacity_tpa": r.capacity_tpa}))
+    if not rows:
+        return pd.DataFrame(columns=["region", "process", "year", "capacity_tpa"])
+    frame = pd.concat(rows, ignore_index=True)
+    frame = frame.groupby(["region", "process", "year"], as_index=False)[
+        "capacity_tpa"].sum()
+    frame["capacity_tpa"] *= data.scale_factor(
+        "capacity", frame, "region", "year",
+        lambda c: frame["process"].isin(data.processes_with_output(c)).to_numpy())
+    return frame
+
+
+def _expansion(case: Case, lead_adds: list[tuple[frozenset[str] | None, str | None, int]]
+               ) -> pd.DataFrame:
+    """Expansion options with their effective earliest online year.
+
+    earliest = given earliest_online_year, else base_year + lead time; plus every
+    ``lead_time_add`` that matches the region and the process's stage.
+    """
+    exp = case.table("expansion").copy()
+    procs = case.table("processes").set_index("process")
+    stage = exp["process"].map(procs["stage"])
+    lead = exp["process"].map(procs["lead_time_years"]).astype(int)
+    earliest = exp["earliest_online_year"].astype("Float64").fillna(
+        case.settings.base_year + lead).astype(int)
+    for regions, stage_name, add in lead_adds:
+        mask = np.ones(len(exp), dtype=bool) if regions is None else exp[
+            "region"].isin(regions).to_numpy()
+        if stage_name is not None:
+            mask &= (stage == stage_name).to_numpy()
+        earliest = earliest + np.where(mask, add, 0)
+    exp["earliest_online_year"] = earliest.astype(int)
+    return exp
+
+
+def _stockpiles(case: Case) -> pd.DataFrame:
+    """Stockpiles with the release cost defaulting to the reference price."""
+    stock = case.table("stockpiles").copy()
+    price = stock["commodity"].map(
+        case.table("commodities").set_index("commodity")["reference_price_usd_per_t"])
+    stock["release_cost_usd_per_t"] = stock["release_cost_usd_per_t"].fillna(price)
+    return stock

@@ -1,0 +1,249 @@
+"""Declarative schema of the input tables (MODEL-SPEC §2).
+
+One ``TableSpec`` per table: its columns with type, whether required, the default
+for a blank cell, allowed values and numeric range. The reader, the coercion step,
+the validation and the generated docs all read this one description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnKind = Literal["text", "number", "integer", "boolean"]
+
+BLOCS = ("china", "alliance", "partner", "other")
+SCOPE_BLOCS = ("alliance", "partner")
+COMMODITY_KINDS = ("ore", "concentrate", "oxide", "metal", "alloy", "magnet", "scrap")
+DIRECTIONS = ("in", "out")
+RULES = ("embargo", "export_quota", "scale", "lead_time_add")
+SCALE_FIELDS = ("demand", "capex", "variable_cost", "capacity", "route_cost", "penalty")
+SETTING_KEYS = (
+    "base_year",
+    "end_year",
+    "discount_rate",
+    "shortfall_tolerance",
+    "objective",
+)
+OBJECTIVES = ("penalty", "lexicographic")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of an input table."""
+
+    name: str
+    kind: ColumnKind = "text"
+    required: bool = False
+    default: object = None
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    doc: str = ""
+
+    def range_text(self) -> str:
+        """Human wording of the numeric range, e.g. ``a number > 0``."""
+        noun = {"integer": "a whole number", "boolean": "true or false"}.get(
+            self.kind, "a number"
+        )
+        parts = []
+        if self.minimum is not None:
+            parts.append(f"{'>' if self.exclusive_minimum else '>='} {self.minimum:g}")
+        if self.maximum is not None:
+            parts.append(f"<= {self.maximum:g}")
+        return f"{noun} {' and '.join(parts)}".strip()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One input table: columns, key (unique rows) and whether it must exist."""
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    required: bool = True
+    key: tuple[str, ...] = ()
+    doc: str = ""
+    extra_columns: tuple[str, ...] = field(default=("source",))
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _text(name: str, required: bool = False, **kw: object) -> ColumnSpec:
+    return ColumnSpec(name, "text", required, **kw)  # type: ignore[arg-type]
+
+
+def _num(name: str, required: bool = False, **kw: object) -> ColumnSpec:
+    return ColumnSpec(name, "number", required, **kw)  # type: ignore[arg-type]
+
+
+def _int(name: str, required: bool = False, **kw: object) -> ColumnSpec:
+    return ColumnSpec(name, "integer", required, **kw)  # type: ignore[arg-type]
+
+
+YEAR_MIN, YEAR_MAX = 1900, 2200
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "settings",
+        (_text("key", True, allowed=SETTING_KEYS), _text("value", True)),
+        key=("key",),
+        doc="Model settings: base_year, end_year, discount_rate, "
+        "shortfall_tolerance, objective.",
+    ),
+    TableSpec(
+        "regions",
+        (
+            _text("region", True),
+            _text("name"),
+            _text("bloc", True, allowed=BLOCS),
+            _num("capex_index", default=1.0, minimum=0, exclusive_minimum=True),
+            _num("opex_index", default=1.0, minimum=0, exclusive_minimum=True),
+        ),
+        key=("region",),
+        doc="Where things happen; indices scale capex and variable cost there.",
+    ),
+    TableSpec(
+        "commodities",
+        (
+            _text("commodity", True),
+            _text("name"),
+            _text("kind", allowed=COMMODITY_KINDS),
+            _text("element"),
+            _num("reference_price_usd_per_t", default=0.0, minimum=0),
+            _num("shortfall_penalty_usd_per_t", True, minimum=0, exclusive_minimum=True),
+        ),
+        key=("commodity",),
+        doc="What flows.",
+    ),
+    TableSpec(
+        "processes",
+        (
+            _text("process", True),
+            _text("name"),
+            _text("stage", True),
+            _int("lead_time_years", True, minimum=0, maximum=100),
+            _int("lifetime_years", True, minimum=1, maximum=200),
+            _num("capex_usd_per_tpa", default=0.0, minimum=0),
+            _num("fixed_om_usd_per_tpa", default=0.0, minimum=0),
+            _num("variable_cost_usd_per_t", default=0.0, minimum=0),
+            _num("availability", default=1.0, minimum=0, maximum=1,
+                 exclusive_minimum=True),
+        ),
+        key=("process",),
+        doc="Technologies; one unit of activity is one tonne of the reference flow.",
+    ),
+    TableSpec(
+        "process_io",
+        (
+            _text("process", True),
+            _text("commodity", True),
+            _text("direction", True, allowed=DIRECTIONS),
+            _num("coefficient", True, minimum=0, exclusive_minimum=True),
+        ),
+        key=("process", "commodity", "direction"),
+        doc="Tonnes in or out per unit of activity.",
+    ),
+    TableSpec(
+        "capacity",
+        (
+            _text("region", True),
+            _text("process", True),
+            _num("capacity_tpa", True, minimum=0),
+            _int("online_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
+            _int("retire_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
+        ),
+        required=False,
+        doc="Existing and committed capacity, usable online_year <= y < retire_year.",
+    ),
+    TableSpec(
+        "expansion",
+        (
+            _text("region", True),
+            _text("process", True),
+            _num("max_new_tpa", minimum=0),
+            _num("max_new_tpa_per_year", minimum=0),
+            _int("earliest_online_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
+        ),
+        required=False,
+        key=("region", "process"),
+        doc="Where new capacity may be built.",
+    ),
+    TableSpec(
+        "reserves",
+        (_text("region", True), _text("process", True), _num("reserve_t", True, minimum=0)),
+        required=False,
+        key=("region", "process"),
+        doc="Cap on the total activity of a source process over the horizon.",
+    ),
+    TableSpec(
+        "demand",
+        (
+            _text("region", True),
+            _text("commodity", True),
+            _int("year", True, minimum=YEAR_MIN, maximum=YEAR_MAX),
+            _num("demand_t", True, minimum=0),
+        ),
+        key=("region", "commodity", "year"),
+        doc="Demand; linear interpolation between given years, nearest value outside.",
+    ),
+    TableSpec(
+        "routes",
+        (
+            _text("origin", True),
+            _text("destination", True),
+            _text("commodity"),
+            _num("cost_usd_per_t", True, minimum=0),
+            _num("tariff_pct", default=0.0, minimum=0),
+            _num("transit_days", default=0.0, minimum=0),
+        ),
+        required=False,
+        key=("origin", "destination", "commodity"),
+        doc="Shipments are possible only on listed routes.",
+    ),
+    TableSpec(
+        "stockpiles",
+        (
+            _text("region", True),
+            _text("commodity", True),
+            _num("initial_t", True, minimum=0),
+            _num("max_release_tpa", minimum=0),
+            _num("release_cost_usd_per_t", minimum=0),
+        ),
+        required=False,
+        key=("region", "commodity"),
+        doc="Strategic stocks drawn down at their replacement value.",
+    ),
+    TableSpec(
+        "scenarios",
+        (
+            _text("scenario", True),
+            _text("description"),
+            ColumnSpec("is_baseline", "boolean", True),
+        ),
+        key=("scenario",),
+        doc="The scenarios solved by default, in order.",
+    ),
+    TableSpec(
+        "scenario_rules",
+        (
+            _text("scenario", True),
+            _text("rule", True, allowed=RULES),
+            _text("target"),
+            _text("commodity"),
+            _text("field"),
+            _num("value"),
+            _int("from_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
+        ),
+        required=False,
+        doc="Scenario rules: embargo, export_quota, scale, lead_time_add.",
+    ),
+)
+
+TABLE_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+REQUIRED_TABLES = tuple(t.name for t in TABLES if t.required)

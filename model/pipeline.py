@@ -1,0 +1,175 @@
+"""One run: load → (per scenario) index → build → solve → extract → KPIs → write.
+
+Every phase is timed into the run record; outputs are written atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from model.data.case import Case, load_case
+from model.data.coerce import ROW
+from model.data.indices import build_index
+from model.data.scenarios import baseline_name, scenario_data, scenario_names
+from model.errors import InputError, Problem, SolveError
+from model.formulation import build_model
+from model.outputs import staged_output
+from model.report.csv_tables import TABLE_ORDER, write_tables
+from model.report.excel import write_report
+from model.report.run_record import versions, write_run_record
+from model.results import kpis
+from model.results.checks import check_scenario
+from model.results.extract import ScenarioResult, extract_all
+from model.solve import SolveOptions, solve_model
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    """What a run produced: tidy tables, per-scenario records and timings."""
+
+    case: Case
+    tables: dict[str, pd.DataFrame]
+    scenarios: list[ScenarioResult]
+    seconds: dict[str, float] = field(default_factory=dict)
+    out_dir: Path | None = None
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.tables["summary"]
+
+
+class PhaseTimer:
+    """Accumulates wall seconds per phase."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - start
+
+
+def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
+    """The scenarios to solve, in case order; the baseline is always included."""
+    known = scenario_names(case)
+    if not requested:
+        return known
+    unknown = [s for s in requested if s not in known]
+    if unknown:
+        raise InputError([Problem(f"unknown scenario '{s}' (known: {', '.join(known)})",
+                                  table="scenarios", column="scenario")
+                          for s in unknown])
+    wanted = set(requested) | {baseline_name(case)}
+    return [s for s in known if s in wanted]
+
+
+def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer
+                   ) -> ScenarioResult:
+    """Build, solve and extract one scenario; checks the invariants."""
+    with timer.phase("build"):
+        data = scenario_data(case, name)
+        index = build_index(data)
+        model = build_model(index, name)
+    solution = solve_model(model, name, options)
+    timer.seconds["translate"] += solution.seconds["translate"]
+    timer.seconds["solve"] += solution.seconds["solve"]
+    with timer.phase("extract"):
+        tables = extract_all(index, model.balance_keys, solution, name)
+        check_scenario(tables, case.table("process_io"), solution.objective)
+    return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
+                          {**solution.seconds}, solution.size)
+
+
+def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:
+    """Stack per-scenario tables and add the KPI tables of MODEL-SPEC §4."""
+    stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
+               for name in results[0].tables}
+    kpi = kpis.kpi_by_commodity(stacked["shortfall"], case.scope_regions(),
+                                case.settings.shortfall_tolerance, list(case.years))
+    stacked["kpi_by_commodity"] = kpi
+    stacked["summary"] = kpis.summary(
+        [(r.name, r.is_baseline, r.status) for r in results], stacked["costs"], kpi)
+    return {name: stacked[name] for name in TABLE_ORDER}
+
+
+def run_case(case_path: str | Path, out_dir: str | Path | None = None,
+             scenarios: list[str] | None = None,
+             options: SolveOptions | None = None) -> RunResult:
+    """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically."""
+    options = options or SolveOptions()
+    timer = PhaseTimer()
+    with timer.phase("load"):
+        case = load_case(case_path)
+    names = select_scenarios(case, scenarios)
+    results, failures = [], []
+    for name in names:
+        try:
+            results.append(solve_scenario(case, name, options, timer))
+        except SolveError as exc:
+            failures.append(exc)
+    if failures:
+        raise failures[0] if len(failures) == 1 else SolveError(
+            ", ".join(f.scenario for f in failures), "several scenarios failed",
+            "; ".join(f"{f.scenario}: {f.condition}" for f in failures))
+    tables = combine(case, results)
+    run = RunResult(case, tables, results, dict(timer.seconds))
+    if out_dir is not None:
+        with timer.phase("report"):
+            write_outputs(run, Path(out_dir), options, timer)
+        run.out_dir = Path(out_dir)
+    run.seconds = dict(timer.seconds)
+    return run
+
+
+def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float]
+             ) -> dict[str, object]:
+    """The content of run.json."""
+    return {
+        "case": run.case.name,
+        "case_path": run.case.path,
+        "input_hash": run.case.input_hash,
+        "versions": versions(),
+        "options": {"scenarios": [r.name for r in run.scenarios], **options.as_dict()},
+        "scenarios": {r.name: {"status": r.status, "is_baseline": r.is_baseline,
+                               "objective_usd": r.objective, "seconds": r.seconds,
+                               "size": r.size} for r in run.scenarios},
+        "seconds": {k: round(v, 4) for k, v in seconds.items()},
+    }
+
+
+def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
+                  timer: PhaseTimer) -> None:
+    """report.xlsx, tables/*.csv and run.json, swapped into place together."""
+    start = time.perf_counter()
+    with staged_output(out_dir) as staging:
+        write_tables(run.tables, staging / "tables")
+        inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
+        info = run_info(run, options, dict(timer.seconds))
+        write_report(run.tables, inputs, _flat(info), staging / "report.xlsx")
+        info["seconds"]["report"] = round(  # type: ignore[index]
+            time.perf_counter() - start, 4)
+        write_run_record(info, staging / "run.json")
+
+
+def _flat(info: dict[str, object], prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in info.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out

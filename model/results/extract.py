@@ -1,0 +1,160 @@
+"""Tidy output tables (MODEL-SPEC §5) from one solved scenario, vectorised.
+
+Pure functions: index frames + solution arrays in, DataFrames out (``scenario``
+first, all-zero rows dropped). Nothing here writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.data.indices import RCY, RPY, LPIndex
+from model.formulation.objective import constant_cost
+from model.solve import Solution
+
+ZERO = 1e-6  # tonnes or USD below this are reported as zero
+
+
+@dataclass
+class ScenarioResult:
+    """The tidy tables of one scenario and its solver record."""
+
+    name: str
+    is_baseline: bool
+    status: str
+    objective: float
+    tables: dict[str, pd.DataFrame]
+    seconds: dict[str, float]
+    size: dict[str, int]
+
+
+def _first(frame: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    frame.insert(0, "scenario", scenario)
+    return frame.reset_index(drop=True)
+
+
+def _clean(values: np.ndarray) -> np.ndarray:
+    return np.where(np.abs(values) < ZERO, 0.0, values)
+
+
+def production(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    """Activity and nameplate capacity in service per (region, process, year)."""
+    in_service = np.array([sol.values["build"][ix.build_window[i]].sum()
+                           for i in range(len(ix.act))]) if len(ix.act) else np.zeros(0)
+    frame = ix.act[RPY].copy()
+    frame["activity_t"] = _clean(sol.values["act"])
+    frame["capacity_tpa"] = ix.act["existing_tpa"].to_numpy() + _clean(in_service)
+    frame = frame[(frame["activity_t"] > 0) | (frame["capacity_tpa"] > ZERO)]
+    return _first(frame, scenario)
+
+
+def builds(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    """New capacity by online year, with its overnight capex."""
+    frame = ix.build[["region", "process", "year"]].rename(columns={"year": "online_year"})
+    frame["capacity_tpa"] = _clean(sol.values["build"])
+    frame["capex_usd"] = frame["capacity_tpa"] * ix.build["capex_usd_per_tpa"].to_numpy()
+    return _first(frame[frame["capacity_tpa"] > 0], scenario)
+
+
+def flows(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    frame = ix.flow[["origin", "destination", "commodity", "year"]].copy()
+    frame["quantity_t"] = _clean(sol.values["flow"])
+    return _first(frame[frame["quantity_t"] > 0], scenario)
+
+
+def shortfall(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    """Demand, supplied and shortfall per (region, commodity, year) with demand."""
+    frame = ix.short[RCY + ["demand_t"]].copy()
+    frame["shortfall_t"] = np.minimum(_clean(sol.values["short"]), frame["demand_t"])
+    frame["supplied_t"] = frame["demand_t"] - frame["shortfall_t"]
+    return _first(frame[RCY + ["demand_t", "supplied_t", "shortfall_t"]], scenario)
+
+
+def surplus(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    frame = ix.surplus[RCY].copy()
+    frame["surplus_t"] = _clean(sol.values["surplus"])
+    return _first(frame[frame["surplus_t"] > 0], scenario)
+
+
+def stock(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    frame = ix.stock[RCY].copy()
+    frame["release_t"] = _clean(sol.values["release"])
+    frame["level_t"] = _clean(sol.values["stock"])
+    return _first(frame, scenario)
+
+
+def prices(ix: LPIndex, keys: pd.DataFrame, sol: Solution, scenario: str
+           ) -> pd.DataFrame:
+    """Balance duals divided by df_y: marginal cost in that year's money."""
+    frame = keys.copy()
+    df = frame["year"].map(ix.discount).to_numpy(dtype=float)
+    frame["marginal_cost_usd_per_t"] = sol.balance_duals / df
+    return _first(frame, scenario)
+
+
+def costs(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    """Cost per year and category, undiscounted (``usd``) and discounted."""
+    parts = [
+        _yearly(ix.act["year"], ix.act["variable_cost_usd_per_t"] * sol.values["act"],
+                "variable"),
+        _yearly(ix.flow["year"], ix.flow["transport_usd_per_t"] * sol.values["flow"],
+                "transport"),
+        _yearly(ix.flow["year"], ix.flow["tariff_usd_per_t"] * sol.values["flow"],
+                "tariff"),
+        _yearly(ix.stock["year"], ix.stock["release_cost_usd_per_t"]
+                * sol.values["release"], "stock"),
+        _yearly(ix.short["year"], ix.short["penalty_usd_per_t"] * sol.values["short"],
+                "penalty"),
+        _build_costs(ix, sol),
+        _yearly(ix.fixed_om_existing.get("year", pd.Series(dtype=int)),
+                ix.fixed_om_existing.get("fixed_om_usd", pd.Series(dtype=float)),
+                "fixed_om"),
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame.groupby(["year", "category"], as_index=False)["usd"].sum()
+    frame["discounted_usd"] = frame["usd"] * frame["year"].map(ix.discount)
+    frame = frame[frame["usd"].abs() > ZERO].sort_values(["year", "category"])
+    return _first(frame, scenario)
+
+
+def _yearly(years: pd.Series, usd: pd.Series | np.ndarray, category: str
+            ) -> pd.DataFrame:
+    return pd.DataFrame({"year": np.asarray(years, dtype=int),
+                         "category": category, "usd": np.asarray(usd, dtype=float)})
+
+
+def _build_costs(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+    """Capex annuities and fixed O&M of builds in each year they are in service."""
+    b = ix.build
+    end = ix.years[-1]
+    built = sol.values["build"]
+    rows = []
+    for j in np.flatnonzero(built > ZERO):
+        y0, n = int(b["year"].iat[j]), int(b["lifetime"].iat[j])
+        annuity = built[j] * b["annuity_usd_per_tpa"].iat[j]
+        fom = built[j] * b["fixed_om_usd_per_tpa"].iat[j]
+        for y in range(y0, min(end, y0 + n - 1) + 1):
+            rows.append((y, "capex", annuity))
+            rows.append((y, "fixed_om", fom))
+    return pd.DataFrame(rows, columns=["year", "category", "usd"])
+
+
+def extract_all(ix: LPIndex, keys: pd.DataFrame, sol: Solution, scenario: str
+                ) -> dict[str, pd.DataFrame]:
+    """Every per-scenario tidy table of MODEL-SPEC §5 (summary tables come later)."""
+    return {
+        "shortfall": shortfall(ix, sol, scenario),
+        "production": production(ix, sol, scenario),
+        "builds": builds(ix, sol, scenario),
+        "flows": flows(ix, sol, scenario),
+        "surplus": surplus(ix, sol, scenario),
+        "stock": stock(ix, sol, scenario),
+        "prices": prices(ix, keys, sol, scenario),
+        "costs": costs(ix, sol, scenario),
+    }
+
+
+__all__ = ["ScenarioResult", "constant_cost", "extract_all"]

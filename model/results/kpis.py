@@ -1,0 +1,96 @@
+"""Headline results (MODEL-SPEC §4) computed from the tidy tables.
+
+Works on extracted frames only, so every KPI can be unit-tested with hand-built
+tables. The scope is the regions of bloc ``alliance`` or ``partner``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+COST_CATEGORIES_WITHOUT_PENALTY = ("capex", "fixed_om", "variable", "transport",
+                                   "tariff", "stock")
+SLACK = 1e-6  # tonnes: absorbs solver round-off in the tolerance test
+
+
+def self_sufficient_year(yearly: pd.DataFrame, tolerance: float,
+                         years: list[int]) -> int | None:
+    """First year from which, in every later year, shortfall <= tolerance x demand.
+
+    ``yearly`` has columns year, demand_t, shortfall_t (scope totals of one
+    commodity). Years without demand count as met. None when the last year is short.
+    """
+    by_year = yearly.set_index("year").reindex(years, fill_value=0.0)
+    ok = (by_year["shortfall_t"] <= tolerance * by_year["demand_t"] + SLACK).to_numpy()
+    if not ok[-1]:
+        return None
+    first_bad_from_end = np.flatnonzero(~ok)
+    if len(first_bad_from_end) == 0:
+        return years[0]
+    return years[int(first_bad_from_end[-1]) + 1]
+
+
+def kpi_by_commodity(shortfall: pd.DataFrame, scope: set[str], tolerance: float,
+                     years: list[int]) -> pd.DataFrame:
+    """Per scenario and commodity: scope demand, shortfall, % and the year."""
+    scoped = shortfall[shortfall["region"].isin(scope)]
+    yearly = scoped.groupby(["scenario", "commodity", "year"], as_index=False,
+                            sort=False)[["demand_t", "shortfall_t"]].sum()
+    rows = []
+    for (scenario, commodity), group in yearly.groupby(["scenario", "commodity"],
+                                                       sort=False):
+        demand, short = group["demand_t"].sum(), group["shortfall_t"].sum()
+        rows.append({
+            "scenario": scenario, "commodity": commodity, "demand_t": demand,
+            "shortfall_t": short, "shortfall_pct": _pct(short, demand),
+            "self_sufficient_year": self_sufficient_year(group, tolerance, years),
+        })
+    frame = pd.DataFrame(rows, columns=["scenario", "commodity", "demand_t",
+                                        "shortfall_t", "shortfall_pct",
+                                        "self_sufficient_year"])
+    frame["self_sufficient_year"] = frame["self_sufficient_year"].astype("Int64")
+    return frame
+
+
+def overall_year(years: pd.Series) -> int | None:
+    """The latest commodity year; None if any commodity never becomes sufficient."""
+    if years.empty or years.isna().any():
+        return None
+    return int(years.max())
+
+
+def summary(scenarios: list[tuple[str, bool, str]], costs: pd.DataFrame,
+            kpis: pd.DataFrame) -> pd.DataFrame:
+    """One row per scenario: cost, premium against the baseline, shortfall, year.
+
+    ``scenarios`` lists (name, is_baseline, status) in order.
+    """
+    supply = costs[costs["category"].isin(COST_CATEGORIES_WITHOUT_PENALTY)]
+    total = supply.groupby("scenario")["discounted_usd"].sum()
+    baseline = next((n for n, is_base, _ in scenarios if is_base), None)
+    base_cost = total.get(baseline, np.nan) if baseline is not None else np.nan
+    rows = []
+    for name, is_base, status in scenarios:
+        k = kpis[kpis["scenario"] == name]
+        cost = float(total.get(name, 0.0)) if status == "optimal" else np.nan
+        demand, short = k["demand_t"].sum(), k["shortfall_t"].sum()
+        premium = cost - base_cost
+        rows.append({
+            "scenario": name, "is_baseline": is_base, "status": status,
+            "total_cost_usd": cost, "cost_premium_usd": premium,
+            "cost_premium_pct": _pct(premium, base_cost),
+            "demand_t": demand, "shortfall_t": short,
+            "shortfall_pct": _pct(short, demand),
+            "self_sufficient_year": overall_year(k["self_sufficient_year"])
+            if status == "optimal" else None,
+        })
+    frame = pd.DataFrame(rows)
+    frame["self_sufficient_year"] = frame["self_sufficient_year"].astype("Int64")
+    return frame
+
+
+def _pct(part: float, whole: float) -> float:
+    if not np.isfinite(whole) or whole == 0:
+        return np.nan if part else 0.0
+    return 100.0 * part / whole

@@ -1,0 +1,54 @@
+"""Build tiny cases in code: each table a list of dicts, written as CSV files."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+DEFAULT_TABLES: dict[str, list[dict[str, object]]] = {
+    "settings": [
+        {"key": "base_year", "value": 2025},
+        {"key": "end_year", "value": 2027},
+        {"key": "discount_rate", "value": 0.0},
+    ],
+    "scenarios": [{"scenario": "baseline", "is_baseline": "true"}],
+}
+
+
+def write_case(folder: Path, tables: dict[str, list[dict[str, object]]]) -> Path:
+    """Write ``tables`` (plus default settings/scenarios) as CSVs into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    merged = {**DEFAULT_TABLES, **tables}
+    for name, rows in merged.items():
+        columns: list[str] = []
+        for row in rows:
+            columns += [c for c in row if c not in columns]
+        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    return folder
+
+
+def settings(base: int, end: int, rate: float = 0.0, **extra: object
+             ) -> list[dict[str, object]]:
+    rows = [{"key": "base_year", "value": base}, {"key": "end_year", "value": end},
+            {"key": "discount_rate", "value": rate}]
+    rows += [{"key": k, "value": v} for k, v in extra.items()]
+    return rows
+
+
+def one_commodity(penalty: float = 1000.0, price: float = 0.0
+                  ) -> list[dict[str, object]]:
+    return [{"commodity": "ox", "kind": "oxide", "reference_price_usd_per_t": price,
+             "shortfall_penalty_usd_per_t": penalty}]
+
+
+def mine(name: str = "mine", cost: float = 10.0, lead: int = 0, life: int = 30,
+         capex: float = 0.0, fom: float = 0.0, out: str = "ox") -> tuple[dict, dict]:
+    """A source process and its single output row."""
+    proc = {"process": name, "stage": "mining", "lead_time_years": lead,
+            "lifetime_years": life, "capex_usd_per_tpa": capex,
+            "fixed_om_usd_per_tpa": fom, "variable_cost_usd_per_t": cost}
+    return proc, {"process": name, "commodity": out, "direction": "out",
+                  "coefficient": 1}
