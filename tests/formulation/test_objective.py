@@ -84,3 +84,22 @@ def test_tariff_is_a_share_of_reference_price(solve) -> None:
     })
     costs = t["costs"].set_index("category")["usd"]
     assert costs.to_dict() == pytest.approx({"transport": 50, "tariff": 500})
+
+
+def test_lexicographic_puts_least_shortfall_before_cost(solve) -> None:
+    # Supply costs 1500/t, above the 1000/t penalty: with objective 'penalty' the LP
+    # leaves all 10 t short; with 'lexicographic' it first minimises shortfall (0 t),
+    # then cost at that shortfall: 10 t supplied at 1500 → 15000.
+    proc, out = mine(cost=1500)
+    tables = {
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 10}],
+    }
+    penalty = solve({**tables, "settings": settings(2025, 2025)})
+    assert penalty["summary"]["shortfall_t"].iat[0] == pytest.approx(10)
+    lexi = solve({**tables, "settings": settings(2025, 2025, objective="lexicographic")})
+    assert lexi["summary"]["shortfall_t"].iat[0] == pytest.approx(0)
+    assert lexi["summary"]["total_cost_usd"].iat[0] == pytest.approx(15000)
