@@ -29,12 +29,12 @@ HEAVY = "magnet_ndfeb_h"
 LEAD = {
     "baseline": "China keeps supplying at 2025 market prices",
     "decoupling": "no trade with China, Myanmar or Laos from 2026",
-    "heavy_controls": "China's April-2025 licensing list (Sm, Gd, Tb, Dy, Lu, Sc, Y and "
-                      "magnets containing them) cut to zero from 2026",
+    "heavy_controls": "China's April-2025 licensing list (Sm, Gd, Tb, Dy, Lu, Sc, Y "
+                      "and magnets containing them) cut to zero from 2026",
     "delays": "decoupling, with every new mine and separation plant two years late",
     "high_demand": "decoupling, with magnet demand 30% higher",
-    "members_only": "decoupling, and partners (EU, Canada, India, Malaysia, Brazil, ...) "
-                    "export nothing either",
+    "members_only": "decoupling, and partners (EU, Canada, India, Malaysia, Brazil, "
+                    "...) export nothing either",
 }
 
 
@@ -55,14 +55,16 @@ def _commodity_year(kpi: pd.DataFrame, scenario: str, commodity: str) -> str:
     return _year(row["self_sufficient_year"].iloc[0])
 
 
-def _first_shortfall_year(short: pd.DataFrame, scenario: str) -> tuple[int, float, float]:
+def _first_shortfall_year(short: pd.DataFrame, scenario: str
+                          ) -> tuple[int, float, float]:
     """(year, shortfall, demand) of the year with the largest shortfall."""
     rows = short[short["scenario"] == scenario]
     by_year = rows.groupby("year")[["shortfall_t", "demand_t"]].sum()
     if by_year.empty or by_year["shortfall_t"].max() <= 0:
         return 0, 0.0, 0.0
     year = int(by_year["shortfall_t"].idxmax())
-    return year, float(by_year.loc[year, "shortfall_t"]), float(by_year.loc[year, "demand_t"])
+    worst = by_year.loc[year]
+    return year, float(worst["shortfall_t"]), float(worst["demand_t"])
 
 
 def _met(what: str, year: str) -> str:
@@ -71,7 +73,8 @@ def _met(what: str, year: str) -> str:
     return f"{what} are met from {year}"
 
 
-def _sentence(name: str, srow: pd.Series, kpi: pd.DataFrame, short: pd.DataFrame) -> str:
+def _sentence(name: str, srow: pd.Series, kpi: pd.DataFrame, short: pd.DataFrame
+              ) -> str:
     lead = LEAD.get(name, name)
     if bool(srow["is_baseline"]):
         return (f"**{name}** ({lead}): all demand is met at a supply cost of "
@@ -85,12 +88,14 @@ def _sentence(name: str, srow: pd.Series, kpi: pd.DataFrame, short: pd.DataFrame
                   if worst > 0 else "no year falls short")
     return (f"**{name}** ({lead}): {_tonnes(srow['shortfall_t'])} of demand "
             f"({srow['shortfall_pct']:.1f}%) go unmet over 2025–2040 and {worst_text}; "
-            f"{std}, {heavy}; supply cost {srow['cost_premium_pct']:+.1f}% against the baseline.")
+            f"{std}, {heavy}; supply cost {srow['cost_premium_pct']:+.1f}% against "
+            "the baseline.")
 
 
 def render(tables: dict[str, pd.DataFrame]) -> str:
     """The README section (markers included) from summary, kpi and shortfall tables."""
-    summary, kpi, short = tables["summary"], tables["kpi_by_commodity"], tables["shortfall"]
+    summary, kpi = tables["summary"], tables["kpi_by_commodity"]
+    short = tables["shortfall"]
     lines = [
         START,
         "## What the default case says",
@@ -109,10 +114,11 @@ def render(tables: dict[str, pd.DataFrame]) -> str:
     for srow in summary.itertuples(index=False):
         s = pd.Series(srow._asdict())
         premium = "—" if bool(s["is_baseline"]) else f"{s['cost_premium_pct']:+.1f}%"
+        std = _commodity_year(kpi, s["scenario"], STANDARD)
+        heavy = _commodity_year(kpi, s["scenario"], HEAVY)
         lines.append(
             f"| {s['scenario']} | {premium} | {_tonnes(s['shortfall_t'])} "
-            f"({s['shortfall_pct']:.1f}%) | {_commodity_year(kpi, s['scenario'], STANDARD)} "
-            f"| {_commodity_year(kpi, s['scenario'], HEAVY)} "
+            f"({s['shortfall_pct']:.1f}%) | {std} | {heavy} "
             f"| {_year(s['self_sufficient_year'])} |")
     lines.append("")
     for srow in summary.itertuples(index=False):
