@@ -63,8 +63,8 @@ def expansion_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     """Binding ``expansion_total`` rows (same row order as the formulation)."""
     groups = ix.build.groupby(["region", "process"]).indices
     limits = ix.expansion_limits
-    keep = [(r, p) in groups for r, p in zip(limits["region"], limits["process"],
-                                             strict=True)]
+    keep = np.array([(r, p) in groups for r, p in zip(
+        limits["region"], limits["process"], strict=True)], dtype=bool)
     frame = limits[keep][["region", "process"]].reset_index(drop=True)
     frame["limit_t"] = limits[keep]["max_new_tpa"].to_numpy(dtype=float)
     return _horizon(frame, sol.row_duals.get("expansion_total"), "expansion total")
@@ -119,8 +119,10 @@ def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     frame["rank"] = np.arange(1, len(frame) + 1)
     frame = frame.reindex(columns=COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
-    frame["commodity"] = frame["commodity"].fillna("")
-    frame["process"] = frame["process"].fillna("")
+    for column in ("limit", "region", "process", "commodity", "money"):
+        frame[column] = ["" if pd.isna(v) else str(v) for v in frame[column]]
+    frame["limit_t"] = np.where(np.abs(frame["limit_t"].astype(float)) < BINDING, 0.0,
+                                frame["limit_t"].astype(float))
     return frame.reset_index(drop=True)
 
 
@@ -184,7 +186,7 @@ def lead_time_stages(kpi: pd.DataFrame, builds: pd.DataFrame, options: pd.DataFr
     for column in ("self_sufficient_year", "first_online_year", "earliest_online_year"):
         frame[column] = pd.to_numeric(frame[column]).astype("Int64")
     for column in ("element", "stage", "process", "region"):
-        frame[column] = frame[column].fillna("").astype(str)
+        frame[column] = ["" if pd.isna(v) else str(v) for v in frame[column]]
     frame["lead_time_binding"] = frame["lead_time_binding"].astype("boolean")
     return frame
 

@@ -39,7 +39,7 @@ LEAD_TITLES = {"scenario": "Scenario", "commodity": "Commodity", "element": "Ele
 
 
 def write_bottlenecks(sheets: Sheets, data: ReportData) -> None:
-    ws = sheets.new("Bottlenecks", [16, 8, 18, 16, 16, 14, 14, 18, 26, 12], fit=True)
+    ws = sheets.new("Bottlenecks", [16, 12, 18, 16, 16, 14, 14, 18, 26, 12], fit=True)
     rows = Rows(ws)
     for note in BOTTLENECK_NOTES:
         rows.paragraph(note)
@@ -59,6 +59,8 @@ def write_bottlenecks(sheets: Sheets, data: ReportData) -> None:
     rows.append()
     lead = data.table("lead_times")
     if not lead.empty:
+        lead = lead.assign(lead_time_binding=lead["lead_time_binding"].map(
+            {True: "yes", False: "no"}).fillna(""))
         rows.block("Lead-time stage per commodity", lead.rename(columns=LEAD_TITLES), {
             "Self-sufficient year": FMT_YEAR, "First new capacity online": FMT_YEAR,
             "Earliest possible (lead time)": FMT_YEAR})

@@ -189,4 +189,5 @@ class Rows:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(plain(value), int | float) and not isinstance(value, bool)
+    value = plain(value)
+    return isinstance(value, int | float) and not isinstance(value, bool)
