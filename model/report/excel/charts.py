@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart._chart import ChartBase
+from openpyxl.chart.data_source import AxDataSource, NumRef, StrRef
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -36,13 +37,16 @@ def _axes(chart: ChartBase, title: str, x_title: str, y_title: str, fmt: str
 
 
 def _bind(chart: ChartBase, ws: WriteOnlyWorksheet, first: int, last: int,
-          n_series: int) -> None:
-    """Series from columns 2.. of rows first..last (header row = series names)."""
+          n_series: int, text_categories: bool) -> None:
+    """Series from columns 2.. of rows first..last (header row = series names);
+    categories from column 1, as text or numbers."""
     data = Reference(ws, min_col=2, max_col=1 + n_series, min_row=first, max_row=last)
     chart.add_data(data, titles_from_data=True)
+    categories = Reference(ws, min_col=1, min_row=first + 1, max_row=last)
     for line in chart.series:
         line.smooth = False
-    chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
+        line.cat = (AxDataSource(strRef=StrRef(f=str(categories))) if text_categories
+                    else AxDataSource(numRef=NumRef(f=str(categories))))
 
 
 class ChartBook:
@@ -62,7 +66,8 @@ class ChartBook:
         first, last = self.rows.block(title, frame, dict.fromkeys(
             map(str, frame.columns[1:]), fmt) | {str(frame.columns[0]): "0"})
         self.rows.append()
-        _bind(chart, self.rows.ws, first, last, frame.shape[1] - 1)
+        text = not pd.api.types.is_numeric_dtype(frame.iloc[:, 0])
+        _bind(chart, self.rows.ws, first, last, frame.shape[1] - 1, text)
         column = "A" if self.count % 2 == 0 else get_column_letter(12)
         self.charts.add_chart(chart, f"{column}{3 + ROWS_PER_CHART * (self.count // 2)}")
         self.count += 1
