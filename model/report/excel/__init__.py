@@ -35,6 +35,15 @@ __all__ = ["build_workbook", "write_report"]
 def build_workbook(data: ReportData) -> Workbook:
     """Every sheet of the report, in order, in a write-only workbook."""
     wb = Workbook(write_only=True)
+    try:
+        _fill(wb, data)
+    except BaseException:
+        discard(wb)
+        raise
+    return wb
+
+
+def _fill(wb: Workbook, data: ReportData) -> None:
     sheets = Sheets(wb)
     write_summary(sheets, data)
     write_charts(sheets, data)  # Charts, then Chart data (moved last below)
@@ -46,7 +55,18 @@ def build_workbook(data: ReportData) -> Workbook:
     write_run_info(sheets, data)
     wb.move_sheet("Chart data", len(wb.sheetnames) - 1
                   - wb.sheetnames.index("Chart data"))
-    return wb
+
+
+def discard(wb: Workbook) -> None:
+    """Close and delete the temporary files of a workbook that will not be saved."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            ws.close()
+        with contextlib.suppress(OSError):
+            writer.cleanup()
 
 
 def write_report(tables: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame],
@@ -58,6 +78,7 @@ def write_report(tables: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame
                                     dir=path.parent)
     os.close(handle)
     try:
+        os.chmod(temp, 0o666 & ~_umask())
         wb.save(temp)
         with open(temp, "rb") as saved:
             os.fsync(saved.fileno())
@@ -66,3 +87,9 @@ def write_report(tables: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

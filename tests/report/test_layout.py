@@ -1,0 +1,59 @@
+"""Sheet names, generated sentences and the row-limit cut, without a solver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+import model.report.excel.tables as tables
+from model.report.excel.cells import Sheets
+from model.report.excel.summary import element_sentence, usd
+from tests.report.conftest import EVIL
+
+
+def test_sheet_titles_are_short_unique_and_valid() -> None:
+    sheets = Sheets(Workbook(write_only=True))
+    long = "x" * 40
+    titles = [sheets.title(long), sheets.title(long.upper()), sheets.title("a/b:c?"),
+              sheets.title("Summary"), sheets.title("summary")]
+    assert all(len(t) <= 31 for t in titles)
+    assert len({t.lower() for t in titles}) == len(titles)
+    assert titles[1] == "X" * 27 + " (2)"
+    assert titles[2] == "a_b_c_"
+    assert titles[4] == "summary (2)"
+
+
+def test_element_sentence_groups_years_and_names_the_short() -> None:
+    text = element_sentence({"NdPr": 2031, "Dy": None, "Tb": None, "Ce": 2025},
+                            2025, 2040)
+    assert text == ("Ce demand is met from the start (2025); NdPr demand is met "
+                    "from 2031; Dy and Tb stay short to the end of the horizon (2040)")
+
+
+@pytest.mark.parametrize(("value", "text"), [(2.5e9, "USD 2.50 bn"),
+                                             (-20_443_030.0, "USD 20.4 m"),
+                                             (12_345.0, "USD 12,345")])
+def test_usd_words(value: float, text: str) -> None:
+    assert usd(value) == text
+
+
+def test_table_over_the_row_limit_is_cut_with_a_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pretend Excel holds 10 rows: 1 note + 1 header + 8 data rows fit
+    monkeypatch.setattr(tables, "EXCEL_MAX_ROWS", 10)
+    frame = pd.DataFrame({"region": [EVIL] * 25, "value": range(25)})
+    wb = Workbook(write_only=True)
+    tables.write_plain(Sheets(wb), "data_x", frame, "t_x")
+    wb.save(tmp_path / "cut.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "cut.xlsx")["data_x"]
+    assert ws.max_row == 10
+    assert ws["A1"].value.startswith("Only the first 8 of 25 rows fit in Excel")
+    assert [c.value for c in ws[2]] == ["region", "value"]
+    assert ws["B10"].value == 7
+    assert ws["A3"].data_type == "s" and ws["A3"].value == EVIL
+    assert ws.tables["t_x"].ref == "A2:B10"
+    assert ws.freeze_panes == "A3"
