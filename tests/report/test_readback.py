@@ -219,3 +219,18 @@ def test_bottlenecks_sheet_ranks_the_binding_limits(book: openpyxl.Workbook,
     assert row[["stage", "region", "first_online_year"]].values.tolist() == [
         ["separation", "US", 2027]]
     assert bool(row["lead_time_binding"].iat[0])
+
+
+def test_buildout_chart_is_capacity_in_service(book: openpyxl.Workbook,
+                                               solved: RunResult) -> None:
+    # builds online 2027..2030 (lifetime 25, all still in service by 2030): the
+    # cumulative sum by year, equal to the US separation capacity in production
+    chart = book["Charts"]._charts[1]
+    assert [_ref_values(book, s.tx.strRef.f)[0] for s in chart.series] == [
+        "separation · US"]
+    builds = csv(solved, "builds")
+    builds = builds[builds["scenario"] == "no_china"]
+    expected = [builds.loc[builds["online_year"] <= y, "capacity_tpa"].sum()
+                for y in range(2025, 2031)]
+    assert _ref_values(book, chart.series[0].val.numRef.f) == pytest.approx(expected)
+    assert expected == pytest.approx([0, 0, 8000, 13000, 14000, 15000])

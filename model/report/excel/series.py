@@ -6,6 +6,7 @@ Each function returns a small frame whose first column is the category axis
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from model.report.excel.data import ReportData
@@ -36,15 +37,14 @@ def capacity_buildout(data: ReportData, scenario: str) -> pd.DataFrame:
     if builds.empty:
         return pd.DataFrame({"year": data.years})
     lifetime = data.inputs["processes"].set_index("process")["lifetime_years"]
-    series = builds.assign(series=[f"{data.stage_of.get(p, p)} · {r}" for p, r in
-                                   zip(builds["process"], builds["region"],
-                                       strict=True)])
-    columns = {}
-    for name, group in series.groupby("series", sort=True):
-        end = group["online_year"] + group["process"].map(lifetime).astype(int)
-        columns[name] = [float(group.loc[(group["online_year"] <= y) & (end > y),
-                                         "capacity_tpa"].sum()) for y in data.years]
-    wide = pd.DataFrame(columns, index=data.years)
+    online = builds["online_year"].to_numpy(dtype=int)[:, None]
+    end = online + builds["process"].map(lifetime).to_numpy(dtype=int)[:, None]
+    years = np.asarray(data.years)[None, :]
+    in_service = (online <= years) & (years < end)  # builds x years
+    amounts = in_service * builds["capacity_tpa"].to_numpy(dtype=float)[:, None]
+    labels = [f"{data.stage_of.get(p, p)} · {r}" for p, r in
+              zip(builds["process"], builds["region"], strict=True)]
+    wide = pd.DataFrame(amounts, columns=data.years).groupby(labels).sum().T
     keep = wide.iloc[-1].sort_values(ascending=False, kind="stable").index
     wide = wide[list(keep[:MAX_SERIES])].assign(
         **({"other": wide[list(keep[MAX_SERIES:])].sum(axis=1)}
