@@ -11,6 +11,8 @@ from openpyxl import Workbook
 
 import model.report.excel.tables as tables
 from model.report.excel.cells import Sheets
+from model.report.excel.data import ReportData
+from model.report.excel.series import key_commodity
 from model.report.excel.summary import element_sentence, usd
 from tests.report.conftest import EVIL
 
@@ -57,3 +59,39 @@ def test_table_over_the_row_limit_is_cut_with_a_note(
     assert ws["A3"].data_type == "s" and ws["A3"].value == EVIL
     assert ws.tables["t_x"].ref == "A2:B10"
     assert ws.freeze_panes == "A3"
+
+
+def _magnet_case() -> ReportData:
+    """A magnet needs NdPr alloy and Dy metal; La oxide is demanded directly."""
+    commodities = pd.DataFrame({
+        "commodity": ["mag", "alloy", "dy_metal", "dy_ox", "la_ox", "conc"],
+        "kind": ["magnet", "alloy", "metal", "oxide", "oxide", "concentrate"],
+        "element": ["", "NdPr", "Dy", "Dy", "La", "mixed"]})
+    io = pd.DataFrame([("magnet", "alloy", "in"), ("magnet", "dy_metal", "in"),
+                       ("magnet", "mag", "out"), ("reduce", "dy_ox", "in"),
+                       ("reduce", "dy_metal", "out"), ("sep", "conc", "in"),
+                       ("sep", "dy_ox", "out"), ("sep", "la_ox", "out")],
+                      columns=["process", "commodity", "direction"])
+    kpi = pd.DataFrame({"scenario": ["b", "b", "s", "s"],
+                        "commodity": ["mag", "la_ox", "mag", "la_ox"],
+                        "demand_t": [100.0, 300.0, 100.0, 300.0],
+                        "self_sufficient_year": pd.array([2025, 2025, 2031, None],
+                                                         dtype="Int64")})
+    summary = pd.DataFrame({"scenario": ["b", "s"], "is_baseline": [True, False]})
+    return ReportData({"kpi_by_commodity": kpi, "summary": summary},
+                      {"commodities": commodities, "process_io": io}, {})
+
+
+def test_key_elements_include_what_the_supply_chain_needs() -> None:
+    # la_ox (300 t) needs La; mag (100 t) needs its own label (blank element, so
+    # the commodity) and NdPr (alloy) and Dy (metal) of its chain; the Dy oxide
+    # upstream is Dy again and the concentrate ("mixed") is not separated.
+    data = _magnet_case()
+    assert [(e.name, e.commodities, e.demand_t) for e in data.key_elements] == [
+        ("La", ("la_ox",), 300.0), ("mag", ("mag",), 100.0),
+        ("NdPr", ("mag",), 100.0), ("Dy", ("mag",), 100.0)]
+    assert data.element_years("s") == {"La": None, "mag": 2031, "NdPr": 2031,
+                                       "Dy": 2031}
+    assert key_commodity(data, "Dy") == "dy_ox"  # the oxide stands for Dy
+    assert key_commodity(data, "NdPr") == "alloy"  # no oxide, none demanded
+    assert key_commodity(data, "mag") == "mag"  # blank element: the commodity

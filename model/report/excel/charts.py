@@ -22,6 +22,7 @@ from model.report.excel.cells import (
 from model.report.excel.data import ReportData
 
 WIDTH_CM, HEIGHT_CM, ROWS_PER_CHART = 17.0, 8.5, 18
+MAX_PRICE_CHARTS = 4
 
 
 def _axes(chart: ChartBase, title: str, x_title: str, y_title: str, fmt: str
@@ -97,8 +98,10 @@ def write_charts(sheets: Sheets, data: ReportData) -> None:
         _axes(chart, f"New capacity in service (tpa): {s}", "year", "tpa", FMT_T)
         book.add(chart, f"New capacity by stage and region (tpa): {s}", frame, FMT_T)
     cost_chart(book, data)
-    for element in data.key_elements:
+    for element in data.key_elements[:MAX_PRICE_CHARTS]:
         commodity = series.key_commodity(data, element.name)
+        if commodity is None:
+            continue
         chart = LineChart()
         title = f"Marginal cost of {commodity} (USD/t)"
         _axes(chart, title, "year", "USD/t", FMT_PRICE)

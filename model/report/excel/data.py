@@ -7,7 +7,10 @@ from functools import cached_property
 
 import pandas as pd
 
-MAX_KEY_ELEMENTS = 6
+from model.results.bottlenecks import supply_chain
+
+MAX_KEY_ELEMENTS = 8
+SEPARATED = ("oxide", "metal", "alloy")
 
 
 @dataclass(frozen=True)
@@ -93,19 +96,55 @@ class ReportData:
         return out
 
     @cached_property
-    def key_elements(self) -> list[Element]:
-        """Elements of the demanded commodities, largest scope demand first."""
+    def demand_by_commodity(self) -> pd.Series:
+        """Scope demand (t) per demanded commodity, largest first."""
         kpi = self.table("kpi_by_commodity")
         if kpi.empty:
-            return []
+            return pd.Series(dtype=float)
         first = kpi[kpi["scenario"] == (self.baseline or self.scenarios[0])]
-        first = first.assign(element=first["commodity"].map(
-            lambda c: self.element_of.get(str(c), str(c))))
-        demand = first.groupby("element", sort=False)["demand_t"].sum()
-        demand = demand[demand > 0].sort_values(ascending=False, kind="stable")
-        members = first.groupby("element", sort=False)["commodity"].apply(tuple)
-        return [Element(str(e), members[e], float(d))
-                for e, d in demand.head(MAX_KEY_ELEMENTS).items()]
+        demand = first.groupby("commodity", sort=False)["demand_t"].sum()
+        return demand[demand > 0].sort_values(ascending=False, kind="stable")
+
+    def needed_elements(self, commodity: str) -> list[str]:
+        """The commodity's own element, then the elements of the separated
+        products (oxide, metal, alloy) its supply chain takes in."""
+        io = self.inputs.get("process_io", pd.DataFrame())
+        kinds = self.kind_of
+        found = [self.element_of.get(commodity, commodity)]
+        if io.empty:
+            return found
+        chain = supply_chain(io, commodity)
+        used = io.loc[io["process"].isin(chain) & (io["direction"] == "in"),
+                      "commodity"]
+        for c in sorted(set(used)):
+            element = self.element_of.get(c, c)
+            if kinds.get(c) in SEPARATED and element not in found:
+                found.append(element)
+        return found
+
+    @cached_property
+    def kind_of(self) -> dict[str, str]:
+        commodities = self.inputs.get("commodities", pd.DataFrame())
+        return {str(c): str(k) for c, k in zip(commodities.get("commodity", []),
+                                               commodities.get("kind", []),
+                                               strict=True)}
+
+    @cached_property
+    def key_elements(self) -> list[Element]:
+        """Elements the demanded commodities need, largest demand first.
+
+        A demanded commodity needs its own element and the elements of the
+        separated products in its supply chain (a high-coercivity magnet needs
+        NdPr, Dy and Tb). An element's demand is that of the commodities needing it.
+        """
+        members: dict[str, list[str]] = {}
+        for commodity in self.demand_by_commodity.index:
+            for element in self.needed_elements(str(commodity)):
+                members.setdefault(element, []).append(str(commodity))
+        demand = {e: float(self.demand_by_commodity[cs].sum())
+                  for e, cs in members.items()}
+        ranked = sorted(members, key=lambda e: -demand[e])[:MAX_KEY_ELEMENTS]
+        return [Element(e, tuple(members[e]), demand[e]) for e in ranked]
 
     def element_years(self, scenario: str) -> dict[str, int | None]:
         """Self-sufficient year of each key element in ``scenario``."""

@@ -15,18 +15,19 @@ MAX_SERIES = 10
 
 
 def shortfall_by_element(data: ReportData, scenario: str) -> pd.DataFrame:
-    """Scope shortfall (t) per year and key element ("other" for the rest)."""
+    """Scope shortfall (t) per year and element of the demanded commodity (each
+    commodity counted once, under its own element; the largest ten, then other)."""
     short = data.table("shortfall")
     short = short[(short["scenario"] == scenario) & short["region"].isin(data.scope)]
-    label = {c: e.name for e in data.key_elements for c in e.commodities}
     short = short.assign(element=short["commodity"].map(
-        lambda c: label.get(c, "other")))
+        lambda c: data.element_of.get(c, c)))
     wide = short.pivot_table(index="year", columns="element", values="shortfall_t",
                              aggfunc="sum", fill_value=0.0)
-    order = [e.name for e in data.key_elements] + ["other"]
-    wide = wide.reindex(index=data.years, columns=[c for c in order
-                                                   if c in wide.columns],
-                        fill_value=0.0)
+    order = list(wide.sum().sort_values(ascending=False, kind="stable").index)
+    wide = wide.reindex(index=data.years, columns=order, fill_value=0.0)
+    if len(order) > MAX_SERIES:
+        wide = wide[order[:MAX_SERIES]].assign(other=wide[order[MAX_SERIES:]].sum(
+            axis=1))
     return wide.rename_axis(index="year", columns=None).reset_index()
 
 
@@ -61,27 +62,39 @@ def cost_by_category(data: ReportData) -> pd.DataFrame:
     return wide.rename_axis(index="category", columns=None).reset_index()
 
 
-def key_commodity(data: ReportData, element: str) -> str:
-    """The element's commodity with the largest scope demand."""
-    kpi = data.table("kpi_by_commodity")
-    match = next(e for e in data.key_elements if e.name == element)
-    rows = kpi[kpi["commodity"].isin(match.commodities)]
-    return str(rows.groupby("commodity")["demand_t"].sum().idxmax())
+def key_commodity(data: ReportData, element: str) -> str | None:
+    """The commodity whose price stands for an element: its oxide if the case has
+    one, else its demanded commodity with the largest demand, else any of its
+    commodities (None when no commodity carries the element's name)."""
+    same = [c for c, e in data.element_of.items() if e == element]
+    oxides = [c for c in same if data.kind_of.get(c) == "oxide"]
+    demanded = [c for c in data.demand_by_commodity.index if c in same]
+    if oxides:
+        demand = data.demand_by_commodity
+        return max(oxides, key=lambda c: float(demand.get(c, 0.0)))
+    if demanded:
+        return demanded[0]
+    return same[0] if same else None
 
 
 def price_over_time(data: ReportData, commodity: str) -> pd.DataFrame:
-    """Demand-weighted mean marginal cost (USD/t) over scope regions with demand,
-    per year (rows) and scenario (columns)."""
+    """Marginal cost (USD/t) per year (rows) and scenario (columns) over the scope:
+    the demand-weighted mean over regions with demand of it; for a commodity
+    without demand in the scope, the median over the scope's regions."""
     prices = data.table("prices")
+    prices = prices[(prices["commodity"] == commodity)
+                    & prices["region"].isin(data.scope)]
     short = data.table("shortfall")
-    weights = short[(short["commodity"] == commodity) & short["region"].isin(data.scope)
-                    ][["scenario", "region", "year", "demand_t"]]
-    merged = prices[prices["commodity"] == commodity].merge(
-        weights, on=["scenario", "region", "year"])
-    merged = merged[merged["demand_t"] > 0]
-    merged = merged.assign(weighted=merged["marginal_cost_usd_per_t"]
-                           * merged["demand_t"])
-    sums = merged.groupby(["year", "scenario"])[["weighted", "demand_t"]].sum()
-    mean = (sums["weighted"] / sums["demand_t"]).unstack("scenario")
-    mean = mean.reindex(index=data.years, columns=data.scenarios)
+    weights = short[(short["commodity"] == commodity) & (short["demand_t"] > 0)
+                    & short["region"].isin(data.scope)]
+    if weights.empty:
+        mean = prices.groupby(["year", "scenario"])["marginal_cost_usd_per_t"].median()
+    else:
+        merged = prices.merge(weights[["scenario", "region", "year", "demand_t"]],
+                              on=["scenario", "region", "year"])
+        merged = merged.assign(weighted=merged["marginal_cost_usd_per_t"]
+                               * merged["demand_t"])
+        sums = merged.groupby(["year", "scenario"])[["weighted", "demand_t"]].sum()
+        mean = sums["weighted"] / sums["demand_t"]
+    mean = mean.unstack("scenario").reindex(index=data.years, columns=data.scenarios)
     return mean.rename_axis(index="year", columns=None).reset_index()
