@@ -95,3 +95,8 @@ def test_key_elements_include_what_the_supply_chain_needs() -> None:
     assert key_commodity(data, "Dy") == "dy_ox"  # the oxide stands for Dy
     assert key_commodity(data, "NdPr") == "alloy"  # no oxide, none demanded
     assert key_commodity(data, "mag") == "mag"  # blank element: the commodity
+
+
+def test_element_sentence_when_everything_is_met_from_the_start() -> None:
+    assert element_sentence({"NdPr": 2025, "Dy": 2025, "Tb": 2025}, 2025, 2040) == (
+        "demand of every key element is met from the start (2025)")

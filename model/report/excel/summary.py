@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -17,6 +18,7 @@ HEADLINE = [("Scenario", None), ("Status", None), ("Total cost (USD m)", FMT_USD
             ("Cost premium (USD m)", FMT_USD_M), ("Cost premium (%)", FMT_PCT),
             ("Demand (kt)", FMT_KT), ("Shortfall (t)", FMT_T), ("Shortfall (%)", FMT_PCT),
             ("Self-sufficient (all)", FMT_YEAR)]
+SENTENCE_WIDTH = 150
 FIELDS = ["scenario", "status", "total_cost_usd", "cost_premium_usd",
           "cost_premium_pct", "demand_t", "shortfall_t", "shortfall_pct",
           "self_sufficient_year"]
@@ -47,6 +49,9 @@ def element_sentence(years: dict[str, int | None], base_year: int, end_year: int
     for name, year in years.items():
         if year is not None:
             by_year.setdefault(year, []).append(name)
+    if len(years) > 2 and list(by_year) == [base_year] and len(by_year[base_year]) == len(
+            years):
+        return f"demand of every key element is met from the start ({base_year})"
     parts = []
     for year in sorted(by_year):
         names = _join(by_year[year])
@@ -95,7 +100,7 @@ def scenario_sentences(data: ReportData, scenario: str) -> list[str]:
              f"({float(row['shortfall_pct']):.1f} % of demand); ")
     short += (cost_sentence(row) if scenario != data.baseline
               else f"supply costs {usd(float(row['total_cost_usd']))}")
-    return [f"{label}: {_capital(when.lstrip('; '))}.", f"    {_capital(short)}."]
+    return [f"{label}: {when.lstrip('; ')}.", f"{_capital(short)}."]
 
 
 def status_line(data: ReportData) -> tuple[str, bool]:
@@ -135,8 +140,11 @@ def write_summary(sheets: Sheets, data: ReportData) -> None:
     rows.append()
     rows.text("In brief", HEADING)
     for scenario in data.scenarios:
-        for line in scenario_sentences(data, scenario):
-            rows.text(line)
+        for i, sentence in enumerate(scenario_sentences(data, scenario)):
+            for line in textwrap.wrap(sentence, SENTENCE_WIDTH,
+                                      initial_indent="    " * bool(i),
+                                      subsequent_indent="    "):
+                rows.text(line)
     rows.append()
     rows.text("Headline results per scenario", HEADING)
     rows.header(titles)
