@@ -63,3 +63,26 @@ def test_success_replaces_the_report(tmp_path: Path, solved: RunResult) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
     assert ReportData(solved.tables, _inputs(solved), {}).scenarios == [
         "baseline", "no_china"]
+
+
+def test_failed_run_leaves_the_previous_report_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a second run whose report write fails half way must not touch the output
+    # of the first run (report written by write_report inside the staged folder)
+    from model.pipeline import run_case
+    from tests.helpers import write_case
+    from tests.report.conftest import report_case_tables
+
+    case = write_case(tmp_path / "demo", report_case_tables())
+    out = tmp_path / "out"
+    run_case(case, out, scenarios=["baseline"])
+    before = (out / "report.xlsx").read_bytes()
+    monkeypatch.setattr(excel, "write_compare", _raise)
+    with pytest.raises(RuntimeError, match="simulated"):
+        run_case(case, out, scenarios=["baseline"])
+    assert (out / "report.xlsx").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo", "out"]
+
+
+def _raise(*_args: object) -> None:
+    raise RuntimeError("simulated failure while writing the report")
