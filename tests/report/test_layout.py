@@ -13,7 +13,7 @@ import model.report.excel.tables as tables
 from model.report.excel.cells import Sheets
 from model.report.excel.data import ReportData
 from model.report.excel.series import key_commodity
-from model.report.excel.summary import element_sentence, usd
+from model.report.excel.summary import element_sentence, status_line, usd
 from tests.report.conftest import EVIL
 
 
@@ -100,3 +100,22 @@ def test_key_elements_include_what_the_supply_chain_needs() -> None:
 def test_element_sentence_when_everything_is_met_from_the_start() -> None:
     assert element_sentence({"NdPr": 2025, "Dy": 2025, "Tb": 2025}, 2025, 2040) == (
         "demand of every key element is met from the start (2025)")
+
+
+def test_control_characters_do_not_break_the_write(tmp_path: Path) -> None:
+    # xlsx cannot hold \x01: the text is kept with U+FFFD in its place
+    frame = pd.DataFrame({"source": ["page\x01 12", "=1+1\x02"]})
+    wb = Workbook(write_only=True)
+    tables.write_plain(Sheets(wb), "in_x", frame, "in_x")
+    wb.save(tmp_path / "ctl.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "ctl.xlsx")["in_x"]
+    assert ws["A2"].value == "page\ufffd 12"
+    assert ws["A3"].value == "=1+1\ufffd" and ws["A3"].data_type == "s"
+
+
+def test_status_line_warns_about_a_scenario_that_is_not_optimal() -> None:
+    summary = pd.DataFrame({"scenario": ["b", "s"], "is_baseline": [True, False],
+                            "status": ["optimal", "time limit"]})
+    text, warn = status_line(ReportData({"summary": summary}, {}, {}))
+    assert warn
+    assert text.startswith("WARNING: not solved to optimality: s (time limit).")

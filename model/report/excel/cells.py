@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -50,11 +51,16 @@ HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
+def storable(text: str) -> str:
+    """``text`` with the control characters xlsx cannot hold replaced by U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
 def text_cell(ws: WriteOnlyWorksheet, text: str, font: Font | None = None,
               fill: PatternFill | None = None, align: Alignment | None = None
               ) -> WriteOnlyCell:
     """A string cell that Excel will never evaluate."""
-    cell = WriteOnlyCell(ws, value=text)
+    cell = WriteOnlyCell(ws, value=storable(text))
     cell.data_type = "s"
     if is_dangerous(text):
         cell.quotePrefix = True
@@ -94,8 +100,10 @@ def plain(value: object) -> object:
 def safe_value(ws: WriteOnlyWorksheet, value: object) -> object:
     """An unstyled cell value; dangerous text is wrapped in an inert cell."""
     value = plain(value)
-    if isinstance(value, str) and is_dangerous(value):
-        return text_cell(ws, value)
+    if isinstance(value, str):
+        if is_dangerous(value):
+            return text_cell(ws, value)
+        return storable(value)
     return value
 
 
