@@ -48,7 +48,8 @@ def main() -> None:
         inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
         base = None
         factor = 1
-        print(f"{'factor':>6} {'rows':>9} {'cells':>10} {'seconds':>8} {'s/row ratio':>11}")
+        print(f"{'factor':>6} {'rows':>9} {'cells':>10} {'seconds':>8} "
+              f"{'s/row ratio':>11}")
         while factor <= args.max_factor:
             tables = scaled(run.tables, factor, args.repeat_rows)
             rows = sum(len(t) for t in tables.values())

@@ -100,7 +100,8 @@ def compile_model(m: pyo.ConcreteModel) -> CompiledLP:
     column_of = {f: _positions(getattr(m, f), col_pos) for f in FAMILIES}
     row_pos = {id(r.constraint): i for i, r in enumerate(info.rows)}
     balance_rows = _positions(m.balance, row_pos)
-    row_of = {c: _positions(getattr(m, c), row_pos) for c in LIMIT_ROWS if hasattr(m, c)}
+    row_of = {c: _positions(getattr(m, c), row_pos)
+              for c in LIMIT_ROWS if hasattr(m, c)}
     return CompiledLP(lp, lp.offset_, column_of, balance_rows, row_of)
 
 

@@ -25,7 +25,10 @@ from model.report.excel.charts import write_charts
 from model.report.excel.data import ReportData
 from model.report.excel.summary import write_summary
 from model.report.excel.tables import (
-    write_human, write_inputs, write_run_info, write_tidy,
+    write_human,
+    write_inputs,
+    write_run_info,
+    write_tidy,
 )
 from model.results.bottlenecks import EXTRA_TABLES
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from model.report.excel.cells import (
-    BOLD, FMT_PCT, FMT_PRICE, FMT_T, FMT_USD_M, FMT_YEAR, HEADING, Rows, Sheets,
-    number_cell, text_cell,
+    BOLD,
+    FMT_PCT,
+    FMT_PRICE,
+    FMT_T,
+    FMT_USD_M,
+    FMT_YEAR,
+    HEADING,
+    Rows,
+    Sheets,
+    number_cell,
+    text_cell,
 )
 from model.report.excel.data import ReportData
 from model.report.excel.series import cost_by_category

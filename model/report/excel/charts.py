@@ -17,7 +17,12 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from model.report.excel import series
 from model.report.excel.cells import (
-    FMT_PRICE, FMT_T, FMT_USD_M, BOLD, Rows, Sheets,
+    BOLD,
+    FMT_PRICE,
+    FMT_T,
+    FMT_USD_M,
+    Rows,
+    Sheets,
 )
 from model.report.excel.data import ReportData
 
@@ -70,7 +75,8 @@ class ChartBook:
         text = not pd.api.types.is_numeric_dtype(frame.iloc[:, 0])
         _bind(chart, self.rows.ws, first, last, frame.shape[1] - 1, text)
         column = "A" if self.count % 2 == 0 else get_column_letter(12)
-        self.charts.add_chart(chart, f"{column}{3 + ROWS_PER_CHART * (self.count // 2)}")
+        row = 3 + ROWS_PER_CHART * (self.count // 2)
+        self.charts.add_chart(chart, f"{column}{row}")
         self.count += 1
 
 

@@ -9,14 +9,27 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from model.report.excel.cells import (
-    BOLD, FMT_KT, FMT_PCT, FMT_T, FMT_USD_M, FMT_YEAR, HEADING, TITLE, WARNING,
-    WARNING_FILL, Rows, Sheets, number_cell, text_cell,
+    BOLD,
+    FMT_KT,
+    FMT_PCT,
+    FMT_T,
+    FMT_USD_M,
+    FMT_YEAR,
+    HEADING,
+    TITLE,
+    WARNING,
+    WARNING_FILL,
+    Rows,
+    Sheets,
+    number_cell,
+    text_cell,
 )
 from model.report.excel.data import ReportData
 
 HEADLINE = [("Scenario", None), ("Status", None), ("Total cost (USD m)", FMT_USD_M),
             ("Cost premium (USD m)", FMT_USD_M), ("Cost premium (%)", FMT_PCT),
-            ("Demand (kt)", FMT_KT), ("Shortfall (t)", FMT_T), ("Shortfall (%)", FMT_PCT),
+            ("Demand (kt)", FMT_KT), ("Shortfall (t)", FMT_T),
+            ("Shortfall (%)", FMT_PCT),
             ("Self-sufficient (all)", FMT_YEAR)]
 SENTENCE_WIDTH = 150
 FIELDS = ["scenario", "status", "total_cost_usd", "cost_premium_usd",
@@ -49,8 +62,8 @@ def element_sentence(years: dict[str, int | None], base_year: int, end_year: int
     for name, year in years.items():
         if year is not None:
             by_year.setdefault(year, []).append(name)
-    if len(years) > 2 and list(by_year) == [base_year] and len(by_year[base_year]) == len(
-            years):
+    everything = list(by_year) == [base_year] and len(by_year[base_year]) == len(years)
+    if everything and len(years) > 2:
         return f"demand of every key element is met from the start ({base_year})"
     parts = []
     for year in sorted(by_year):

@@ -15,8 +15,17 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from model.report.excel.cells import (
-    BOLD, EXCEL_MAX_ROWS, FMT_PRICE, FMT_T, STYLE_LIMIT, WARNING, Rows, Sheets,
-    frame_widths, number_cell, safe_value,
+    BOLD,
+    EXCEL_MAX_ROWS,
+    FMT_PRICE,
+    FMT_T,
+    STYLE_LIMIT,
+    WARNING,
+    Rows,
+    Sheets,
+    frame_widths,
+    number_cell,
+    safe_value,
 )
 from model.report.excel.data import ReportData
 
