@@ -141,7 +141,8 @@ def write_summary(sheets: Sheets, data: ReportData) -> None:
     frame = headline_frame(data)
     titles = [t for t, _ in HEADLINE] + list(frame.columns[len(FIELDS):])
     formats = [f for _, f in HEADLINE] + [FMT_YEAR] * (len(titles) - len(HEADLINE))
-    ws = sheets.new("Summary", [26] + [15] * (len(titles) - 1), fit=True)
+    widths = [max(12.0, min(len(t) + 2.0, 22.0)) for t in titles]
+    ws = sheets.new("Summary", [26.0] + widths[1:], fit=True)
     rows = Rows(ws)
     info = data.run_info
     rows.text(f"Reroute report: {info.get('case', '')}", TITLE)
