@@ -234,3 +234,20 @@ def test_buildout_chart_is_capacity_in_service(book: openpyxl.Workbook,
                 for y in range(2025, 2031)]
     assert _ref_values(book, chart.series[0].val.numRef.f) == pytest.approx(expected)
     assert expected == pytest.approx([0, 0, 8000, 13000, 14000, 15000])
+
+
+def test_bottlenecks_name_the_lead_time_stage_per_element(
+        book: openpyxl.Workbook) -> None:
+    ws = book["Bottlenecks"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    start = next(i for i, r in enumerate(rows)
+                 if r[0] == "Lead-time stage per key element (its latest commodity)")
+    assert rows[start + 1][:8] == ["Scenario", "Element", "Commodity",
+                                   "Self-sufficient year", "Stage", "Region",
+                                   "First new capacity online", "Lead time binding"]
+    # no_china: both elements wait for the US separation plant of 2027 (by hand)
+    body = {(r[0], r[1]): r[2:8] for r in rows[start + 2:start + 6]}
+    assert body[("no_china", "Dy")] == ["dy_ox", 2028, "separation", "US", 2027,
+                                        "yes"]
+    # baseline: nothing built, so no stage (empty cells)
+    assert body[("baseline", "NdPr")] == ["ndpr_ox", 2025, None, None, None, None]

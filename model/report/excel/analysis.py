@@ -67,12 +67,45 @@ def write_bottlenecks(sheets: Sheets, data: ReportData) -> None:
         rows.text("No binding capacity, expansion, reserve or quota limit.")
     rows.append()
     lead = data.table("lead_times")
+    by_element = element_lead_times(data)
+    if not by_element.empty:
+        rows.block("Lead-time stage per key element (its latest commodity)",
+                   by_element, {"Self-sufficient year": FMT_YEAR,
+                                "First new capacity online": FMT_YEAR})
+        rows.append()
     if not lead.empty:
-        lead = lead.assign(lead_time_binding=lead["lead_time_binding"].map(
-            {True: "yes", False: "no"}).fillna(""))
+        lead = lead.assign(lead_time_binding=lead["lead_time_binding"].map(_yes_no))
         rows.block("Lead-time stage per commodity", lead.rename(columns=LEAD_TITLES), {
             "Self-sufficient year": FMT_YEAR, "First new capacity online": FMT_YEAR,
             "Earliest possible (lead time)": FMT_YEAR})
+
+
+def element_lead_times(data: ReportData) -> pd.DataFrame:
+    """Per scenario and key element, the lead-time row of the commodity needing
+    the element that becomes self-sufficient last (never = last of all)."""
+    lead = data.table("lead_times")
+    if lead.empty:
+        return pd.DataFrame()
+    rows = []
+    for scenario in data.scenarios:
+        mine = lead[lead["scenario"] == scenario]
+        for element in data.key_elements:
+            members = mine[mine["commodity"].isin(element.commodities)]
+            if members.empty:
+                continue
+            year = members["self_sufficient_year"].astype("Float64").fillna(1e9)
+            last = members.loc[year.idxmax()]
+            rows.append([scenario, element.name, last["commodity"],
+                         last["self_sufficient_year"], last["stage"],
+                         last["region"], last["first_online_year"],
+                         _yes_no(last["lead_time_binding"])])
+    return pd.DataFrame(rows, columns=[
+        "Scenario", "Element", "Commodity", "Self-sufficient year", "Stage",
+        "Region", "First new capacity online", "Lead time binding"])
+
+
+def _yes_no(value: object) -> str:
+    return "" if value is None or pd.isna(value) else ("yes" if value else "no")
 
 
 HEADLINE_METRICS = [("Total cost (USD m)", "total_cost_usd", FMT_USD_M),
