@@ -192,6 +192,7 @@ def lead_time_stages(kpi: pd.DataFrame, builds: pd.DataFrame, options: pd.DataFr
 
 
 def _last_stage(built: pd.DataFrame, options: pd.DataFrame) -> dict[str, object]:
+    """The stage whose first build comes online last, and its earliest year."""
     first = built.sort_values(["online_year", "region", "process"]).groupby(
         "stage", sort=False).head(1)
     last = first.sort_values(["online_year", "stage"]).iloc[-1]

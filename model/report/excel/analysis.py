@@ -48,6 +48,7 @@ LEAD_TITLES = {"scenario": "Scenario", "commodity": "Commodity", "element": "Ele
 
 
 def write_bottlenecks(sheets: Sheets, data: ReportData) -> None:
+    """Bottlenecks: definitions, binding limits ranked by value, lead-time stages."""
     ws = sheets.new("Bottlenecks", [16, 12, 18, 16, 16, 14, 14, 18, 26, 12], fit=True)
     rows = Rows(ws)
     for note in BOTTLENECK_NOTES:
@@ -147,6 +148,7 @@ def with_deltas(frame: pd.DataFrame, data: ReportData) -> pd.DataFrame:
 
 
 def shortfall_by_commodity(data: ReportData) -> pd.DataFrame:
+    """Scope shortfall (t) over the horizon per commodity (rows) and scenario."""
     kpi = data.table("kpi_by_commodity")
     wide = kpi.pivot_table(index="commodity", columns="scenario", values="shortfall_t",
                            aggfunc="sum", fill_value=0.0)
@@ -155,6 +157,7 @@ def shortfall_by_commodity(data: ReportData) -> pd.DataFrame:
 
 
 def builds_by_region_stage(data: ReportData) -> pd.DataFrame:
+    """New capacity (tpa, all online years) per (region, stage) and scenario."""
     builds = data.table("builds")
     if builds.empty:
         return pd.DataFrame(columns=["region", "stage", *data.scenarios])
@@ -167,6 +170,8 @@ def builds_by_region_stage(data: ReportData) -> pd.DataFrame:
 
 
 def write_compare(sheets: Sheets, data: ReportData) -> None:
+    """Compare: headline, costs, shortfall and builds of every scenario side by
+    side, with the difference to the baseline."""
     ws = sheets.new("Compare", [30] + [16] * (2 * len(data.scenarios) + 1),
                     freeze="B1", fit=True)
     rows = Rows(ws)

@@ -32,6 +32,7 @@ MAX_PRICE_CHARTS = 4
 
 def _axes(chart: ChartBase, title: str, x_title: str, y_title: str, fmt: str
           ) -> None:
+    """Titles, axis format, size and legend (axes kept visible in Excel)."""
     chart.title = title
     chart.x_axis.title = x_title
     chart.y_axis.title = y_title
@@ -81,6 +82,7 @@ class ChartBook:
 
 
 def stacked_columns() -> BarChart:
+    """An empty stacked column chart."""
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
     return chart
@@ -115,6 +117,7 @@ def write_charts(sheets: Sheets, data: ReportData) -> None:
 
 
 def cost_chart(book: ChartBook, data: ReportData) -> None:
+    """Discounted cost by category, one bar per scenario (baseline first)."""
     chart = BarChart()
     chart.type = "col"
     _axes(chart, "Discounted cost by category (USD m) against the baseline",

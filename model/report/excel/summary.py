@@ -79,6 +79,7 @@ def element_sentence(years: dict[str, int | None], base_year: int, end_year: int
 
 
 def cost_sentence(row: pd.Series) -> str:
+    """'supply costs USD 57.5 bn, USD 463.6 m more than the baseline (+0.8 %)'."""
     cost, premium = float(row["total_cost_usd"]), float(row["cost_premium_usd"])
     pct = float(row["cost_premium_pct"])
     text = f"supply costs {usd(cost)}"
@@ -171,6 +172,7 @@ def write_summary(sheets: Sheets, data: ReportData) -> None:
 
 
 def notes(data: ReportData) -> list[str]:
+    """Footnotes under the headline table: units and definitions."""
     base = data.years[0] if data.years else ""
     elements = ", ".join(e.name for e in data.key_elements)
     return [

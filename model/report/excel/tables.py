@@ -154,6 +154,7 @@ def sources(inputs: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def write_run_info(sheets: Sheets, data: ReportData) -> None:
+    """Run info: the run record as key/value rows."""
     frame = pd.DataFrame({"key": list(data.run_info),
                           "value": [str(v) for v in data.run_info.values()]})
     write_plain(sheets, "Run info", frame)
