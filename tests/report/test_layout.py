@@ -12,7 +12,7 @@ from openpyxl import Workbook
 import model.report.excel.tables as tables
 from model.report.excel.cells import Sheets
 from model.report.excel.data import ReportData
-from model.report.excel.series import key_commodity
+from model.report.excel.series import key_commodity, price_over_time
 from model.report.excel.summary import element_sentence, status_line, usd
 from tests.report.conftest import EVIL
 
@@ -119,3 +119,24 @@ def test_status_line_warns_about_a_scenario_that_is_not_optimal() -> None:
     text, warn = status_line(ReportData({"summary": summary}, {}, {}))
     assert warn
     assert text.startswith("WARNING: not solved to optimality: s (time limit).")
+
+
+def test_price_without_demand_is_weighted_by_use() -> None:
+    # dy_ox has no final demand: region A uses 30 t (10 t activity x 3), region B
+    # 10 t; C uses none and its dual (999) is left out: (100*30 + 200*10) / 40 = 125
+    data = _magnet_case()
+    data.tables["shortfall"] = pd.DataFrame(
+        columns=["scenario", "region", "commodity", "year", "demand_t"])
+    data.tables["production"] = pd.DataFrame({
+        "scenario": ["b", "b"], "region": ["A", "B"], "process": ["reduce", "reduce"],
+        "year": [2025, 2025], "activity_t": [10.0, 10.0 / 3]})
+    data.tables["prices"] = pd.DataFrame({
+        "scenario": ["b"] * 3, "region": ["A", "B", "C"], "commodity": ["dy_ox"] * 3,
+        "year": [2025] * 3, "marginal_cost_usd_per_t": [100.0, 200.0, 999.0]})
+    data.inputs["process_io"] = data.inputs["process_io"].assign(coefficient=3.0)
+    data.inputs["regions"] = pd.DataFrame({"region": ["A", "B", "C"],
+                                           "bloc": ["alliance"] * 3})
+    data.inputs["settings"] = pd.DataFrame({"key": ["base_year", "end_year"],
+                                            "value": ["2025", "2025"]})
+    frame = price_over_time(data, "dy_ox")
+    assert frame["b"].tolist() == pytest.approx([125.0])

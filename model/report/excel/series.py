@@ -77,24 +77,38 @@ def key_commodity(data: ReportData, element: str) -> str | None:
     return same[0] if same else None
 
 
-def price_over_time(data: ReportData, commodity: str) -> pd.DataFrame:
-    """Marginal cost (USD/t) per year (rows) and scenario (columns) over the scope:
-    the demand-weighted mean over regions with demand of it; for a commodity
-    without demand in the scope, the median over the scope's regions."""
-    prices = data.table("prices")
-    prices = prices[(prices["commodity"] == commodity)
-                    & prices["region"].isin(data.scope)]
+def price_weights(data: ReportData, commodity: str) -> pd.DataFrame:
+    """Weights (scenario, region, year, weight) over the scope: the demand of
+    ``commodity``, or, where it has no demand, the tonnes of it used by processes."""
     short = data.table("shortfall")
-    weights = short[(short["commodity"] == commodity) & (short["demand_t"] > 0)
-                    & short["region"].isin(data.scope)]
-    if weights.empty:
-        mean = prices.groupby(["year", "scenario"])["marginal_cost_usd_per_t"].median()
-    else:
-        merged = prices.merge(weights[["scenario", "region", "year", "demand_t"]],
-                              on=["scenario", "region", "year"])
-        merged = merged.assign(weighted=merged["marginal_cost_usd_per_t"]
-                               * merged["demand_t"])
-        sums = merged.groupby(["year", "scenario"])[["weighted", "demand_t"]].sum()
-        mean = sums["weighted"] / sums["demand_t"]
-    mean = mean.unstack("scenario").reindex(index=data.years, columns=data.scenarios)
+    demand = short[(short["commodity"] == commodity) & (short["demand_t"] > 0)
+                   & short["region"].isin(data.scope)]
+    if len(demand):
+        return demand.rename(columns={"demand_t": "weight"})[
+            ["scenario", "region", "year", "weight"]]
+    io = data.inputs.get("process_io", pd.DataFrame())
+    if io.empty:
+        return pd.DataFrame(columns=["scenario", "region", "year", "weight"])
+    uses = io[(io["commodity"] == commodity) & (io["direction"] == "in")]
+    coefficient = uses.groupby("process")["coefficient"].sum()
+    act = data.table("production")
+    act = act[act["process"].isin(coefficient.index) & act["region"].isin(data.scope)]
+    act = act.assign(weight=act["activity_t"] * act["process"].map(coefficient))
+    return act.groupby(["scenario", "region", "year"], as_index=False)["weight"].sum()
+
+
+def price_over_time(data: ReportData, commodity: str) -> pd.DataFrame:
+    """Marginal cost (USD/t) per year (rows) and scenario (columns) over the scope,
+    weighted by demand of the commodity or, without demand, by its use; blank in
+    a year with neither."""
+    prices = data.table("prices")
+    prices = prices[prices["commodity"] == commodity]
+    merged = prices.merge(price_weights(data, commodity),
+                          on=["scenario", "region", "year"])
+    merged = merged[merged["weight"] > 0]
+    merged = merged.assign(weighted=merged["marginal_cost_usd_per_t"]
+                           * merged["weight"])
+    sums = merged.groupby(["year", "scenario"])[["weighted", "weight"]].sum()
+    mean = (sums["weighted"] / sums["weight"]).unstack("scenario")
+    mean = mean.reindex(index=data.years, columns=data.scenarios)
     return mean.rename_axis(index="year", columns=None).reset_index()
