@@ -105,10 +105,12 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
     stacked["kpi_by_commodity"] = kpi
     stacked["summary"] = kpis.summary(
         [(r.name, r.is_baseline, r.status) for r in results], stacked["costs"], kpi)
-    stacked["lead_times"] = bottlenecks.lead_time_stages(
-        kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),
-        case.table("processes"), case.table("commodities"), case.settings.end_year)
-    return {name: stacked[name] for name in (*TABLE_ORDER, *bottlenecks.EXTRA_TABLES)}
+    if "build_options" in stacked:
+        stacked["lead_times"] = bottlenecks.lead_time_stages(
+            kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),
+            case.table("processes"), case.table("commodities"), case.settings.end_year)
+    return {name: stacked[name] for name in (*TABLE_ORDER, *bottlenecks.EXTRA_TABLES)
+            if name in stacked}
 
 
 def run_case(case_path: str | Path, out_dir: str | Path | None = None,
