@@ -21,6 +21,7 @@ from model.data.indices import build_index
 from model.data.scenarios import baseline_name, scenario_data, scenario_names
 from model.errors import InputError, Problem, SolveError
 from model.formulation import build_model
+from model.memory import peak_mb, reset_peak
 from model.outputs import staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
@@ -49,18 +50,28 @@ class RunResult:
 
 
 class PhaseTimer:
-    """Accumulates wall seconds per phase."""
+    """Accumulates wall seconds and the peak resident memory (MiB) per phase."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self.peak_mb: dict[str, float] = defaultdict(float)
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
+        reset_peak()
         start = time.perf_counter()
         try:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - start
+            self.peak_mb[name] = max(self.peak_mb[name], peak_mb())
+
+    def add(self, seconds: dict[str, float], peaks: dict[str, float]) -> None:
+        """Merge phases timed elsewhere (the solver's translate/solve/extract)."""
+        for name, value in seconds.items():
+            self.seconds[name] += value
+        for name, value in peaks.items():
+            self.peak_mb[name] = max(self.peak_mb[name], value)
 
 
 def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
@@ -85,8 +96,7 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         index = build_index(data)
         model = build_model(index, name)
     solution = solve_model(model, name, options)
-    timer.seconds["translate"] += solution.seconds["translate"]
-    timer.seconds["solve"] += solution.seconds["solve"]
+    timer.add(solution.seconds, solution.peak_mb)
     with timer.phase("extract"):
         tables = extract_all(index, model.balance_keys, solution, name)
         check_scenario(tables, case.table("process_io"), solution.objective)
@@ -135,8 +145,8 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
     return run
 
 
-def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float]
-             ) -> dict[str, object]:
+def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float],
+             peak: dict[str, float] | None = None) -> dict[str, object]:
     """The content of run.json."""
     return {
         "case": run.case.name,
@@ -148,6 +158,7 @@ def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float]
                                "objective_usd": r.objective, "seconds": r.seconds,
                                "size": r.size} for r in run.scenarios},
         "seconds": {k: round(v, 4) for k, v in seconds.items()},
+        "peak_rss_mb": {k: round(v, 1) for k, v in (peak or {}).items()},
     }
 
 
@@ -158,7 +169,7 @@ def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
     with staged_output(out_dir) as staging:
         write_tables(run.tables, staging / "tables")
         inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
-        info = run_info(run, options, dict(timer.seconds))
+        info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))
         write_report(run.tables, inputs, _flat(info), staging / "report.xlsx")
         info["seconds"]["report"] = round(  # type: ignore[index]
             time.perf_counter() - start, 4)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import highspy
@@ -19,6 +21,7 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from model.errors import SolveError
+from model.memory import peak_mb, reset_peak
 
 FAMILIES = ("act", "build", "flow", "short", "surplus", "release", "stock")
 INF = highspy.kHighsInf
@@ -58,13 +61,32 @@ class Solution:
     status: str = "optimal"
     seconds: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
+
+
+class PhaseClock:
+    """Wall seconds and peak resident memory (MiB) of named phases."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        reset_peak()
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), peak_mb())
 
 
 @dataclass
 class CompiledLP:
     """The LP in matrix form plus the map from model components to columns/rows."""
 
-    lp: highspy.HighsLp
+    lp: highspy.HighsLp | None
     offset: float
     column_of: dict[str, np.ndarray]
     balance_rows: np.ndarray
@@ -92,21 +114,25 @@ def compile_model(m: pyo.ConcreteModel) -> CompiledLP:
     lp.a_matrix_.start_ = a.indptr
     lp.a_matrix_.index_ = a.indices
     lp.a_matrix_.value_ = a.data
-    col_pos = {id(v): j for j, v in enumerate(columns)}
-    column_of = {f: _positions(getattr(m, f), col_pos) for f in FAMILIES}
-    row_pos = {id(r.constraint): i for i, r in enumerate(info.rows)}
-    balance_rows = _positions(m.balance, row_pos)
-    return CompiledLP(lp, lp.offset_, column_of, balance_rows)
+    column_of = _component_positions(columns, [getattr(m, f) for f in FAMILIES])
+    balance_rows = _component_positions([r.constraint for r in info.rows],
+                                         [m.balance])[0]
+    return CompiledLP(lp, lp.offset_, dict(zip(FAMILIES, column_of, strict=True)),
+                      balance_rows)
 
 
 def _bound(value: float | None, default: float) -> float:
     return default if value is None else float(value)
 
 
-def _positions(component: object, position: dict[int, int]) -> np.ndarray:
-    return np.fromiter((position.get(id(component[i]), -1)  # type: ignore[index]
-                        for i in range(len(component))),  # type: ignore[arg-type]
-                       dtype=np.int64, count=len(component))  # type: ignore[arg-type]
+def _component_positions(items: list[object], components: list[object]
+                         ) -> list[np.ndarray]:
+    """For each indexed component, the position in ``items`` of each of its data
+    objects (in index order), -1 where absent."""
+    position = {id(obj): j for j, obj in enumerate(items)}
+    return [np.fromiter((position.get(id(obj), -1) for obj in comp.values()),
+                        dtype=np.int64, count=len(comp))  # type: ignore[attr-defined]
+            for comp in components]
 
 
 def new_highs() -> highspy.Highs:
@@ -137,24 +163,30 @@ def make_highs(options: SolveOptions) -> highspy.Highs:
 
 
 def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions) -> Solution:
-    """Solve ``m`` with HiGHS; raise SolveError unless the optimum is found."""
-    t0 = time.perf_counter()
-    try:
-        compiled = compile_model(m)
-    except InfeasibleConstraintException as exc:
-        raise SolveError(scenario, "infeasible", str(exc)) from None
-    t1 = time.perf_counter()
-    h = make_highs(options)
-    h.passModel(compiled.lp)
-    h.run()
-    t2 = time.perf_counter()
+    """Solve ``m`` with HiGHS; raise SolveError unless the optimum is found.
+
+    Phases (seconds and peak memory in the returned Solution): ``translate``
+    (standard form + passModel), ``solve`` (HiGHS run) and ``extract`` (solution
+    arrays). The matrix copy is dropped once HiGHS holds the model.
+    """
+    clock = PhaseClock()
+    with clock.phase("translate"):
+        try:
+            compiled = compile_model(m)
+        except InfeasibleConstraintException as exc:
+            raise SolveError(scenario, "infeasible", str(exc)) from None
+        h = make_highs(options)
+        h.passModel(compiled.lp)
+        size = {"variables": compiled.lp.num_col_, "constraints": compiled.lp.num_row_,
+                "nonzeros": len(compiled.lp.a_matrix_.value_)}
+        compiled.lp = None  # HiGHS holds its own copy
+    with clock.phase("solve"):
+        h.run()
     check_status(h, scenario)
-    solution = _read_solution(h, compiled)
-    solution.seconds = {"translate": t1 - t0, "solve": t2 - t1,
-                        "extract": time.perf_counter() - t2}
-    solution.size = {"variables": compiled.lp.num_col_,
-                     "constraints": compiled.lp.num_row_,
-                     "nonzeros": len(compiled.lp.a_matrix_.value_)}
+    with clock.phase("extract"):
+        solution = _read_solution(h, compiled)
+    solution.seconds, solution.peak_mb, solution.size = (clock.seconds, clock.peak_mb,
+                                                         size)
     return solution
 
 
