@@ -29,7 +29,7 @@ from model.report.run_record import versions, write_run_record
 from model.results import kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
-from model.solve import SolveOptions, solve_model
+from model.solve import Solution, SolveOptions, solve_model
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ class RunResult:
     scenarios: list[ScenarioResult]
     seconds: dict[str, float] = field(default_factory=dict)
     out_dir: Path | None = None
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -54,23 +56,26 @@ class PhaseTimer:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self.cpu_seconds: dict[str, float] = defaultdict(float)
         self.peak_mb: dict[str, float] = defaultdict(float)
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         reset_peak()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - start
+            self.cpu_seconds[name] += time.process_time() - cpu
             self.peak_mb[name] = max(self.peak_mb[name], peak_mb())
 
-    def add(self, seconds: dict[str, float], peaks: dict[str, float]) -> None:
-        """Merge phases timed elsewhere (the solver's translate/solve/extract)."""
-        for name, value in seconds.items():
+    def add(self, solution: Solution) -> None:
+        """Merge the phases timed by the solver (translate, solve, extract)."""
+        for name, value in solution.seconds.items():
             self.seconds[name] += value
-        for name, value in peaks.items():
+            self.cpu_seconds[name] += solution.cpu_seconds.get(name, 0.0)
+        for name, value in solution.peak_mb.items():
             self.peak_mb[name] = max(self.peak_mb[name], value)
 
 
@@ -96,7 +101,7 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         index = build_index(data)
         model = build_model(index, name)
     solution = solve_model(model, name, options)
-    timer.add(solution.seconds, solution.peak_mb)
+    timer.add(solution)
     with timer.phase("extract"):
         tables = extract_all(index, model.balance_keys, solution, name)
         check_scenario(tables, case.table("process_io"), solution.objective)
@@ -142,6 +147,7 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
             write_outputs(run, Path(out_dir), options, timer)
         run.out_dir = Path(out_dir)
     run.seconds = dict(timer.seconds)
+    run.cpu_seconds, run.peak_mb = dict(timer.cpu_seconds), dict(timer.peak_mb)
     return run
 
 

@@ -62,6 +62,7 @@ class Solution:
     seconds: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
     peak_mb: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class PhaseClock:
@@ -69,16 +70,19 @@ class PhaseClock:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
         self.peak_mb: dict[str, float] = {}
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         reset_peak()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.cpu_seconds[name] = (self.cpu_seconds.get(name, 0.0)
+                                      + time.process_time() - cpu)
             self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), peak_mb())
 
 
@@ -187,6 +191,7 @@ def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions) -> S
         solution = _read_solution(h, compiled)
     solution.seconds, solution.peak_mb, solution.size = (clock.seconds, clock.peak_mb,
                                                          size)
+    solution.cpu_seconds = clock.cpu_seconds
     return solution
 
 

@@ -1,0 +1,82 @@
+"""One large scenario, phase by phase: ``python -m bench.big --regions 1040``.
+
+Writes a synthetic case, then times load, build (scenario data, index frames and
+the Pyomo model), translate (standard form + passModel), the HiGHS solve (under a
+time limit, so a 2M-column LP fits in a benchmark session) and, if it finished,
+extraction. Prints seconds and peak resident memory (MiB) per phase and the ratio
+overhead ÷ HiGHS (an upper bound when HiGHS hit the time limit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+START = time.perf_counter()
+
+import highspy  # noqa: E402
+
+from model.data.case import load_case  # noqa: E402
+from model.data.indices import build_index  # noqa: E402
+from model.data.scenarios import scenario_data  # noqa: E402
+from model.formulation import build_model  # noqa: E402
+from model.results.extract import extract_all  # noqa: E402
+from model.solve import (  # noqa: E402
+    PhaseClock,
+    SolveOptions,
+    _read_solution,
+    compile_model,
+    make_highs,
+)
+from model.synth import SynthSpec, write_synthetic  # noqa: E402
+
+
+def run(case_dir: Path, scenario: str, options: SolveOptions) -> dict:
+    clock = PhaseClock()
+    with clock.phase("load"):
+        case = load_case(case_dir)
+    with clock.phase("build"):
+        index = build_index(scenario_data(case, scenario))
+        model = build_model(index, scenario)
+    with clock.phase("translate"):
+        compiled = compile_model(model)
+        h = make_highs(options)
+        h.passModel(compiled.lp)
+        size = {"variables": compiled.lp.num_col_, "constraints": compiled.lp.num_row_,
+                "nonzeros": len(compiled.lp.a_matrix_.value_)}
+        compiled.lp = None
+    with clock.phase("solve"):
+        h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        with clock.phase("extract"):
+            extract_all(index, model.balance_keys, _read_solution(h, compiled), scenario)
+    return {"scenario": scenario, "status": status, "size": size,
+            "seconds": clock.seconds, "cpu_seconds": clock.cpu_seconds,
+            "peak_mb": clock.peak_mb}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--regions", type=int, default=1040)
+    parser.add_argument("--years", type=int, default=16)
+    parser.add_argument("--scenario", default="baseline")
+    parser.add_argument("--method", default="ipx")
+    parser.add_argument("--time-limit", type=float, default=300.0)
+    args = parser.parse_args()
+    options = SolveOptions(method=args.method, time_limit=args.time_limit)
+    with tempfile.TemporaryDirectory(prefix="reroute-big-") as tmp:
+        case = write_synthetic(Path(tmp) / "big", SynthSpec(args.regions, args.years))
+        record = run(case, args.scenario, options)
+    s = record["seconds"]
+    overhead = sum(s.get(p, 0.0) for p in ("load", "build", "translate", "extract"))
+    record["overhead_over_highs"] = overhead / s["solve"]
+    record["method"] = args.method
+    print(json.dumps(record))
+
+
+if __name__ == "__main__":
+    main()
