@@ -46,6 +46,9 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--method", choices=METHODS, default="ipx",
                    help="HiGHS algorithm (default: ipx, interior point with crossover)")
     p.add_argument("--threads", type=int, default=1, help="HiGHS threads (default 1)")
+    p.add_argument("--builder", choices=("numpy", "pyomo"), default="numpy",
+                   help="how the LP is built: numpy arrays (default, fast) or the "
+                   "Pyomo model (same LP, slower; for checking)")
 
 
 def _add_synth_parser(sub: argparse._SubParsersAction) -> None:
@@ -83,7 +86,7 @@ def _solve(args: argparse.Namespace) -> int:
     name = case.stem if case.suffix else case.name
     out = Path(args.out) if args.out else Path("outputs") / name
     options = SolveOptions(method=args.method, time_limit=args.time_limit,
-                           threads=args.threads)
+                           threads=args.threads, builder=args.builder)
     run = run_case(case, out, args.scenario, options)
     print(run.summary.to_string(index=False))
     print(f"\nwrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")

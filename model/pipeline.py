@@ -21,6 +21,7 @@ from model.data.indices import build_index
 from model.data.scenarios import baseline_name, scenario_data, scenario_names
 from model.errors import InputError, Problem, SolveError
 from model.formulation import build_model
+from model.formulation.matrix import assemble
 from model.memory import peak_mb, reset_peak
 from model.outputs import staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
@@ -29,7 +30,7 @@ from model.report.run_record import versions, write_run_record
 from model.results import kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
-from model.solve import Solution, SolveOptions, solve_model
+from model.solve import Solution, SolveOptions, solve_compiled, solve_model
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +100,17 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
     with timer.phase("build"):
         data = scenario_data(case, name)
         index = build_index(data)
-        model = build_model(index, name)
-    solution = solve_model(model, name, options)
+        if options.builder == "pyomo":
+            model = build_model(index, name)
+            keys = model.balance_keys
+        else:
+            lp = assemble(index)
+            keys = lp.balance_keys
+    solution = (solve_model(model, name, options) if options.builder == "pyomo"
+                else solve_compiled(lp, name, options))
     timer.add(solution)
     with timer.phase("extract"):
-        tables = extract_all(index, model.balance_keys, solution, name)
+        tables = extract_all(index, keys, solution, name)
         check_scenario(tables, case.table("process_io"), solution.objective)
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)

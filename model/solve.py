@@ -1,8 +1,9 @@
-"""The only module that talks to the solver: Pyomo model → HiGHS → solution arrays.
+"""The only module that talks to the solver: LP in matrix form → HiGHS → solution.
 
-The model is compiled to matrix form with Pyomo's ``LinearStandardFormCompiler`` and
-passed to HiGHS in one ``passModel`` call (the fastest Pyomo route measured, see
-docs/performance.md). Non-optimal outcomes become ``SolveError`` (exit 3).
+The LP comes either from ``model.formulation.matrix.assemble`` (numpy, the default)
+or from the Pyomo model compiled with ``LinearStandardFormCompiler``; both give the
+same arrays in the same order and are passed to HiGHS in one ``passModel`` call
+(see docs/performance.md). Non-optimal outcomes become ``SolveError`` (exit 3).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from model.errors import SolveError
+from model.formulation.matrix import MatrixLP
 from model.memory import peak_mb, reset_peak
 
 FAMILIES = ("act", "build", "flow", "short", "surplus", "release", "stock")
@@ -45,10 +47,12 @@ class SolveOptions:
     time_limit: float | None = None
     threads: int = 1
     presolve: str = "on"
+    builder: str = "numpy"  # or "pyomo": the same LP, built through Pyomo
 
     def as_dict(self) -> dict[str, object]:
         return {"method": self.method, "time_limit": self.time_limit,
-                "threads": self.threads, "presolve": self.presolve}
+                "threads": self.threads, "presolve": self.presolve,
+                "builder": self.builder}
 
 
 @dataclass
@@ -167,7 +171,7 @@ def make_highs(options: SolveOptions) -> highspy.Highs:
 
 
 def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions) -> Solution:
-    """Solve ``m`` with HiGHS; raise SolveError unless the optimum is found.
+    """Solve the Pyomo model ``m`` with HiGHS; raise SolveError unless optimal.
 
     Phases (seconds and peak memory in the returned Solution): ``translate``
     (standard form + passModel), ``solve`` (HiGHS run) and ``extract`` (solution
@@ -179,6 +183,14 @@ def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions) -> S
             compiled = compile_model(m)
         except InfeasibleConstraintException as exc:
             raise SolveError(scenario, "infeasible", str(exc)) from None
+    return solve_compiled(compiled, scenario, options, clock)
+
+
+def solve_compiled(compiled: CompiledLP | MatrixLP, scenario: str,
+                   options: SolveOptions, clock: PhaseClock | None = None) -> Solution:
+    """Pass an LP in matrix form to HiGHS, solve it and read the solution arrays."""
+    clock = clock or PhaseClock()
+    with clock.phase("translate"):
         h = make_highs(options)
         h.passModel(compiled.lp)
         size = {"variables": compiled.lp.num_col_, "constraints": compiled.lp.num_row_,
@@ -217,7 +229,7 @@ def _status_detail(status: object) -> str:
     return ""
 
 
-def _read_solution(h: highspy.Highs, compiled: CompiledLP) -> Solution:
+def _read_solution(h: highspy.Highs, compiled: CompiledLP | MatrixLP) -> Solution:
     sol = h.getSolution()
     col_value = np.asarray(sol.col_value, dtype=float)
     row_dual = np.asarray(sol.row_dual, dtype=float)

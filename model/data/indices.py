@@ -249,11 +249,11 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     need |= set(zip(short["region"], short["commodity"], strict=True))
     available = _reachable(routes, supply, forward=True)
     useful = _reachable(routes, need, forward=False)
-    ok = [
+    ok = np.array([
         (o, c) in available and (d, c) in useful
         for o, d, c in zip(routes["origin"], routes["destination"], routes["commodity"],
                            strict=True)
-    ]
+    ], dtype=bool)  # a boolean mask even when empty (an empty list selects columns)
     routes = routes[ok]
     frame = routes.merge(pd.DataFrame({"year": data.years}), how="cross")
     frame = frame[~_embargoed(data, frame)].reset_index(drop=True)
