@@ -4,13 +4,15 @@ For each size (synthetic cases doubling in regions), runs ``bench.job`` in a fre
 process and prints per phase (load, build, translate, solve, extract, report) the
 wall seconds and peak resident memory, then the ratios measured in the same run:
 
-* job ÷ HiGHS: the whole job's wall time (imports, load ... report) over the HiGHS
-  solve time of the same LPs;
-* overhead ÷ HiGHS: (load + build + translate + extract) over HiGHS time, in wall
-  and in CPU seconds (CPU is robust to other processes sharing the machine);
-* Pyomo ÷ peer: (build + translate) over (index + numpy build + passModel) of the
-  reference builder in bench/reference.py;
+* job ÷ HiGHS: the whole job (imports, load ... report) over the HiGHS solve time
+  of the same LPs;
+* overhead ÷ HiGHS: (load + build + translate + extract) over HiGHS time;
+* Pyomo ÷ numpy: building the same LP through the Pyomo model (build + standard
+  form + passModel) over the numpy assembly (model/formulation/matrix.py);
 * growth: each phase's time over the previous (half-size) row.
+
+Times are CPU seconds of the job's process (HiGHS runs one thread), with wall
+seconds in brackets: CPU time stays meaningful when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -31,15 +33,16 @@ LADDER = (6, 12, 24, 48, 96, 192)
 
 
 def measure(regions: int, years: int, method: str, scenarios: list[str] | None,
-            timeout: float, work: Path, peer: bool = True) -> dict | None:
+            timeout: float, work: Path, builder: str, other: bool = True
+            ) -> dict | None:
     """One job in a fresh interpreter; None if it ran past ``timeout`` seconds."""
     case = write_synthetic(work / f"r{regions}y{years}", SynthSpec(regions, years))
     cmd = [sys.executable, "-m", "bench.job", str(case), str(work / "out"),
-           "--method", method]
+           "--method", method, "--builder", builder]
     if scenarios:
         cmd += ["--scenario", *scenarios]
-    if not peer:
-        cmd.append("--no-peer")
+    if not other:
+        cmd.append("--no-other")
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                               check=True, cwd=Path(__file__).resolve().parent.parent)
@@ -50,16 +53,21 @@ def measure(regions: int, years: int, method: str, scenarios: list[str] | None,
     return record
 
 
+OVERHEAD = ("load", "build", "translate", "extract")
+
+
 def ratios(rec: dict) -> dict[str, float]:
+    """job ÷ HiGHS and overhead ÷ HiGHS in CPU and wall seconds; Pyomo ÷ numpy."""
     s, c = rec["seconds"], rec["cpu_seconds"]
-    over = sum(s.get(p, 0.0) for p in ("load", "build", "translate", "extract"))
-    over_cpu = sum(c.get(p, 0.0) for p in ("load", "build", "translate", "extract"))
-    out = {"job_highs": rec["job_wall"] / s["solve"], "over_highs": over / s["solve"],
-           "over_highs_cpu": over_cpu / max(c.get("solve", 0.0), 1e-9)}
-    if "peer" in rec:
-        p = rec["peer"]
-        out["pyomo_peer"] = ((s["build"] + s["translate"])
-                             / (p["index"] + p["numpy_build_pass"]))
+    out = {"job_highs_cpu": rec["job_cpu"] / c["solve"],
+           "job_highs_wall": rec["job_wall"] / s["solve"],
+           "over_highs_cpu": sum(c[p] for p in OVERHEAD) / c["solve"],
+           "over_highs_wall": sum(s[p] for p in OVERHEAD) / s["solve"]}
+    if "other" in rec:
+        o = rec["other"]
+        this = c["build"] + c["translate"]
+        that = o["index_cpu"] + o["build_pass_cpu"]
+        out["pyomo_numpy"] = that / this if o["builder"] == "pyomo" else this / that
     return out
 
 
@@ -68,28 +76,33 @@ def columns(rec: dict) -> int:
 
 
 def table(records: list[dict]) -> str:
+    """Markdown table: CPU seconds per phase, peak memory, ratios, growth."""
     head = ("| regions | LP columns (all scenarios) | " + " | ".join(PHASES)
-            + " | job s | peak MiB (phase) | job÷HiGHS | overhead÷HiGHS (wall / CPU)"
-            " | Pyomo÷peer | growth per doubling (build, translate, extract) |")
+            + " | job CPU s (wall s) | peak MiB (phase) | job÷HiGHS CPU (wall) | "
+            "overhead÷HiGHS CPU (wall) | Pyomo÷numpy build | growth ×2 "
+            "(build, translate, extract) |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     prev = None
     for rec in records:
-        s, r = rec["seconds"], ratios(rec)
+        c, r = rec["cpu_seconds"], ratios(rec)
         peak = max(rec["peak_mb"].items(), key=lambda kv: kv[1])
         growth = "–" if prev is None else ", ".join(
-            f"{s[p] / prev['seconds'][p]:.2f}" for p in ("build", "translate", "extract"))
+            f"{c[p] / prev['cpu_seconds'][p]:.2f}" for p in ("build", "translate",
+                                                              "extract"))
         lines.append(
             f"| {rec['regions']} | {columns(rec):,} | "
-            + " | ".join(f"{s.get(p, 0.0):.2f}" for p in PHASES)
-            + f" | {rec['job_wall']:.1f} | {peak[1]:.0f} ({peak[0]}) | "
-            f"{r['job_highs']:.2f} | {r['over_highs']:.2f} / {r['over_highs_cpu']:.2f}"
-            f" | {r.get('pyomo_peer', float('nan')):.1f} | {growth} |")
+            + " | ".join(f"{c.get(p, 0.0):.2f}" for p in PHASES)
+            + f" | {rec['job_cpu']:.1f} ({rec['job_wall']:.1f}) | {peak[1]:.0f} "
+            f"({peak[0]}) | {r['job_highs_cpu']:.2f} ({r['job_highs_wall']:.2f}) | "
+            f"{r['over_highs_cpu']:.2f} ({r['over_highs_wall']:.2f}) | "
+            f"{r.get('pyomo_numpy', float('nan')):.1f} | {growth} |")
         prev = rec
     return "\n".join(lines)
 
 
 def machine() -> str:
-    import highspy
+    from importlib.metadata import version
+
     import pandas
     import pyomo
 
@@ -97,8 +110,9 @@ def machine() -> str:
                 Path("/proc/cpuinfo").read_text().splitlines()
                 if ln.startswith("model name")), platform.processor())
     return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-            f"pyomo {pyomo.version.version}, highspy {highspy.__version__ if hasattr(highspy, '__version__') else '?'}, "
-            f"pandas {pandas.__version__}; load average {os.getloadavg()[0]:.1f}")
+            f"pyomo {pyomo.version.version}, highspy {version('highspy')}, "
+            f"pandas {pandas.__version__}, numpy {version('numpy')}; "
+            f"load average {os.getloadavg()[0]:.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", nargs="*", help="default: every scenario")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds per job before it is skipped (default 600)")
-    parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--builder", default="numpy", choices=("numpy", "pyomo"))
+    parser.add_argument("--no-other", action="store_true",
+                        help="skip timing the other LP builder")
     parser.add_argument("--json", help="also write the raw records here")
     args = parser.parse_args(argv)
     print(machine(), flush=True)
@@ -118,14 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="reroute-bench-") as tmp:
         for regions in args.regions:
             rec = measure(regions, args.years, args.method, args.scenario,
-                          args.timeout, Path(tmp), peer=not args.no_peer)
+                          args.timeout, Path(tmp), args.builder, not args.no_other)
             if rec is None:
                 print(f"{regions} regions: over {args.timeout:.0f} s, stopped",
                       flush=True)
                 break
             records.append(rec)
             print(f"{regions} regions: {columns(rec):,} columns, job "
-                  f"{rec['job_wall']:.1f} s, HiGHS {rec['seconds']['solve']:.1f} s",
+                  f"{rec['job_cpu']:.1f} s CPU, HiGHS {rec['cpu_seconds']['solve']:.1f} s "
+                  "CPU",
                   flush=True)
     print(table(records))
     if args.json:
