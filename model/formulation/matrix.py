@@ -172,7 +172,9 @@ def _column_numbers(obj_cols: np.ndarray, row_cols: np.ndarray,
     blocks = [np.arange(bounds[f], bounds[f + 1])
               for f in uniq[np.argsort(first, kind="stable")]]
     order = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
-    order = order[np.isin(order, seen)]
+    present = np.zeros(start["end"], dtype=bool)
+    present[seen] = True
+    order = order[present[order]]
     renumber = np.full(start["end"], -1, dtype=np.int64)
     renumber[order] = np.arange(len(order))
     return renumber
