@@ -33,7 +33,8 @@ def other_builder(run: object, options: SolveOptions, builder: str
     reset_peak()
     for result in run.scenarios:  # type: ignore[attr-defined]
         t0 = time.process_time()
-        ix = build_index(scenario_data(run.case, result.name))  # type: ignore[attr-defined]
+        data = scenario_data(run.case, result.name)  # type: ignore[attr-defined]
+        ix = build_index(data)
         t1 = time.process_time()
         lp = (compile_model(build_model(ix)) if builder == "pyomo" else assemble(ix)).lp
         h = make_highs(options)

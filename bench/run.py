@@ -140,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
                       flush=True)
                 break
             records.append(rec)
+            highs = rec["cpu_seconds"]["solve"]
             print(f"{regions} regions: {columns(rec):,} columns, job "
-                  f"{rec['job_cpu']:.1f} s CPU, HiGHS {rec['cpu_seconds']['solve']:.1f} s "
-                  "CPU",
+                  f"{rec['job_cpu']:.1f} s CPU, HiGHS {highs:.1f} s CPU",
                   flush=True)
     print(table(records))
     if args.json:

@@ -84,7 +84,8 @@ class PhaseClock:
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.seconds[name] = (self.seconds.get(name, 0.0)
+                                  + time.perf_counter() - start)
             self.cpu_seconds[name] = (self.cpu_seconds.get(name, 0.0)
                                       + time.process_time() - cpu)
             self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), peak_mb())

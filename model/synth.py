@@ -104,9 +104,11 @@ def processes_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
                for e, share in basket.items()]
     for e in METALS:
         procs.append((f"metal_{e}", "metal", 2, 25, 40_000.0, 1_200.0, 8_000.0, 0.95))
-        io += [(f"metal_{e}", f"ox_{e}", "in", 1.2), (f"metal_{e}", f"met_{e}", "out", 1.0)]
+        io += [(f"metal_{e}", f"ox_{e}", "in", 1.2),
+               (f"metal_{e}", f"met_{e}", "out", 1.0)]
     procs.append(("alloy_NdFeB", "alloy", 2, 25, 20_000.0, 600.0, 3_000.0, 0.95))
-    io += [("alloy_NdFeB", "met_NdPr", "in", 0.29), ("alloy_NdFeB", "met_Dy", "in", 0.02),
+    io += [("alloy_NdFeB", "met_NdPr", "in", 0.29),
+           ("alloy_NdFeB", "met_Dy", "in", 0.02),
            ("alloy_NdFeB", "met_Tb", "in", 0.005),
            ("alloy_NdFeB", "alloy_NdFeB", "out", 1.0)]
     procs.append(("magnet_NdFeB", "magnet", 3, 20, 150_000.0, 4_500.0, 10_000.0, 0.9))
@@ -171,7 +173,8 @@ def expansion_table(spec: SynthSpec, processes: pd.DataFrame,
 
 def reserves_table(capacity: pd.DataFrame, expansion: pd.DataFrame,
                    rng: np.random.Generator) -> pd.DataFrame:
-    pairs = pd.concat([capacity[["region", "process"]], expansion[["region", "process"]]])
+    keys = ["region", "process"]
+    pairs = pd.concat([capacity[keys], expansion[keys]])
     pairs = pairs[pairs["process"].str.startswith("mine_")].drop_duplicates()
     pairs = pairs.sort_values(["region", "process"]).reset_index(drop=True)
     pairs["reserve_t"] = np.round(rng.uniform(5e4, 2e6, len(pairs)))

@@ -5,7 +5,8 @@ Same rows, columns, coefficients, bounds and order as compiling the Pyomo model 
 at a fraction of the cost: every constraint family becomes (row, column, value)
 triplets, rows keep the order of ``build_model``, and columns are numbered as the
 compiler numbers them (variable families in the order first met, objective first,
-then row by row; each family in index order), dropping columns that appear nowhere. The math of each family is in its ``add_*`` docstring.
+then row by row; each family in index order), dropping columns that appear
+nowhere. The math of each family is in its ``add_*`` docstring.
 """
 
 from __future__ import annotations
@@ -124,7 +125,8 @@ def _quotas(ix: LPIndex, start: dict[str, int], out: Triplets) -> None:
     sizes = [len(q.flow_positions) for q in ix.quotas]
     out.add(np.repeat(np.arange(len(sizes)), sizes),
             start["flow"] + np.concatenate([q.flow_positions for q in ix.quotas]),
-            1.0, np.full(len(sizes), -INF), np.array([float(q.value) for q in ix.quotas]))
+            1.0, np.full(len(sizes), -INF),
+            np.array([float(q.value) for q in ix.quotas]))
 
 
 def _objective(ix: LPIndex, start: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -204,7 +206,8 @@ def assemble(ix: LPIndex) -> MatrixLP:
     lp.row_lower_ = np.concatenate(rows.lower)
     lp.row_upper_ = np.concatenate(rows.upper)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.searchsorted(c[order], np.arange(n_col + 1)).astype(np.int32)
+    starts = np.searchsorted(c[order], np.arange(n_col + 1))
+    lp.a_matrix_.start_ = starts.astype(np.int32)
     lp.a_matrix_.index_ = r[order].astype(np.int32)
     lp.a_matrix_.value_ = v[order]
     column_of = {f: renumber[start[f]:start[g]]

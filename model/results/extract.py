@@ -135,7 +135,8 @@ def _build_costs(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     start, life = b["year"].to_numpy()[j], b["lifetime"].to_numpy()[j]
     count = np.maximum(np.minimum(ix.years[-1], start + life - 1) - start + 1, 0)
     rows = np.repeat(np.arange(len(j)), count)
-    year = start[rows] + np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
+    year = start[rows] + offset
     annuity = (built[j] * b["annuity_usd_per_tpa"].to_numpy()[j])[rows]
     fom = (built[j] * b["fixed_om_usd_per_tpa"].to_numpy()[j])[rows]
     return pd.concat([_yearly(year, annuity, "capex"), _yearly(year, fom, "fixed_om")],
