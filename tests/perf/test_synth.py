@@ -4,6 +4,7 @@ whichever way the LP is built (numpy arrays or the Pyomo model)."""
 from __future__ import annotations
 
 import filecmp
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -79,3 +80,16 @@ def test_cli_synth_writes_a_case(tmp_path: Path) -> None:
     assert len(list((tmp_path / "c").glob("*.csv"))) == 13
     assert main(["synth", str(tmp_path / "bad"), "--regions", "2"]) == 2
     assert not (tmp_path / "bad").exists()
+
+
+def test_run_json_records_phase_seconds_and_peak_memory(small_case: Path,
+                                                        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["solve", str(small_case), "--out", str(out), "--scenario",
+                 "embargo"]) == 0
+    info = json.loads((out / "run.json").read_text())
+    phases = {"load", "build", "translate", "solve", "extract"}
+    assert phases <= set(info["seconds"]) and phases <= set(info["peak_rss_mb"])
+    # a Python process holding pandas, numpy and highspy is above 50 MiB resident
+    assert all(info["peak_rss_mb"][p] > 50 for p in phases)
+    assert info["options"]["builder"] == "numpy"
