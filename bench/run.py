@@ -29,7 +29,7 @@ from pathlib import Path
 from model.synth import SynthSpec, write_synthetic
 
 PHASES = ("load", "build", "translate", "solve", "extract", "report")
-LADDER = (6, 12, 24, 48, 96, 192)
+LADDER = (6, 12, 24, 48, 96)
 
 
 def measure(regions: int, years: int, method: str, scenarios: list[str] | None,
