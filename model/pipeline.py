@@ -30,7 +30,7 @@ from model.report.run_record import versions, write_run_record
 from model.results import kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
-from model.solve import Solution, SolveOptions, solve_compiled, solve_model
+from model.solve import Solution, SolveOptions, solve_lp
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +100,10 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
     with timer.phase("build"):
         data = scenario_data(case, name)
         index = build_index(data)
-        if options.builder == "pyomo":
-            model = build_model(index, name)
-            keys = model.balance_keys
-        else:
-            lp = assemble(index)
-            keys = lp.balance_keys
-    solution = (solve_model(model, name, options) if options.builder == "pyomo"
-                else solve_compiled(lp, name, options))
+        lp = build_model(index, name) if options.builder == "pyomo" else assemble(index)
+    keys = lp.balance_keys
+    solution = solve_lp(lp, name, options)
+    del lp
     timer.add(solution)
     with timer.phase("extract"):
         tables = extract_all(index, keys, solution, name)

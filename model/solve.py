@@ -70,7 +70,7 @@ class Solution:
 
 
 class PhaseClock:
-    """Wall seconds and peak resident memory (MiB) of named phases."""
+    """Wall and CPU seconds and peak resident memory (MiB) of named phases."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
@@ -169,6 +169,14 @@ def make_highs(options: SolveOptions) -> highspy.Highs:
     if options.time_limit is not None:
         h.setOptionValue("time_limit", float(options.time_limit))
     return h
+
+
+def solve_lp(lp: pyo.ConcreteModel | MatrixLP, scenario: str, options: SolveOptions
+             ) -> Solution:
+    """Solve the LP built by ``assemble`` (numpy) or ``build_model`` (Pyomo)."""
+    if isinstance(lp, MatrixLP):
+        return solve_compiled(lp, scenario, options)
+    return solve_model(lp, scenario, options)
 
 
 def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions) -> Solution:
