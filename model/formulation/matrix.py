@@ -49,12 +49,19 @@ class Triplets:
 
 @dataclass
 class MatrixLP:
-    """HiGHS-ready LP plus where each variable family's rows ended up."""
+    """HiGHS-ready LP plus where each variable family's columns ended up.
+
+    ``column_of[family][i]`` is the column of variable ``family[i]`` (-1: not in
+    the LP); ``row_ranges[constraint]`` = (first row, number of rows) of the
+    constraint of that name in ``build_model``, whose index ``k`` is row
+    ``first + k``.
+    """
 
     lp: highspy.HighsLp | None
     column_of: dict[str, np.ndarray]
     balance_rows: np.ndarray
     balance_keys: pd.DataFrame
+    row_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def family_starts(ix: LPIndex) -> dict[str, int]:
@@ -148,15 +155,30 @@ def _column_upper(ix: LPIndex) -> np.ndarray:
         np.full(len(ix.stock), INF)])
 
 
-def _rows(ix: LPIndex, start: dict[str, int]) -> tuple[Triplets, pd.DataFrame]:
+CONSTRAINTS = ("balance", "capacity_limit", "expansion_total", "reserve_limit",
+               "stock_evolution", "export_quota")
+
+
+def _rows(ix: LPIndex, start: dict[str, int]
+          ) -> tuple[Triplets, pd.DataFrame, dict[str, tuple[int, int]]]:
+    """Row triplets in ``build_model`` order, balance keys, rows per constraint."""
     out = Triplets()
     keys = _balance(ix, start, out)
+    counts = [out.count]
     _capacity(ix, start, out)
+    counts.append(out.count)
     _group_sum(ix.build, ix.expansion_limits, "max_new_tpa", start["build"], out)
+    counts.append(out.count)
     _group_sum(ix.act, ix.reserves, "reserve_t", start["act"], out)
+    counts.append(out.count)
     _stock(ix, start, out)
+    counts.append(out.count)
     _quotas(ix, start, out)
-    return out, keys
+    counts.append(out.count)
+    firsts = [0] + counts[:-1]
+    ranges = {name: (first, end - first)
+              for name, first, end in zip(CONSTRAINTS, firsts, counts, strict=True)}
+    return out, keys, ranges
 
 
 def _column_numbers(obj_cols: np.ndarray, row_cols: np.ndarray,
@@ -185,7 +207,7 @@ def _column_numbers(obj_cols: np.ndarray, row_cols: np.ndarray,
 def assemble(ix: LPIndex) -> MatrixLP:
     """The scenario's LP in column-wise form, ready for ``Highs.passModel``."""
     start = family_starts(ix)
-    rows, keys = _rows(ix, start)
+    rows, keys, ranges = _rows(ix, start)
     r, c, v = (np.concatenate(x) for x in (rows.rows, rows.cols, rows.vals))
     obj_cols, obj_costs = _objective(ix, start)
     renumber = _column_numbers(obj_cols, c, start)
@@ -212,4 +234,4 @@ def assemble(ix: LPIndex) -> MatrixLP:
     lp.a_matrix_.value_ = v[order]
     column_of = {f: renumber[start[f]:start[g]]
                  for f, g in zip(FAMILIES, FAMILIES[1:] + ("end",), strict=True)}
-    return MatrixLP(lp, column_of, np.arange(len(keys)), keys)
+    return MatrixLP(lp, column_of, np.arange(len(keys)), keys, ranges)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from model.data.case import load_case
 from model.data.indices import build_index
@@ -39,6 +40,12 @@ def assert_same_lp(index) -> None:  # noqa: ANN001
         np.testing.assert_array_equal(columns, numpy_lp.column_of[family])
     np.testing.assert_array_equal(pyomo_lp.balance_rows, numpy_lp.balance_rows)
     assert model.balance_keys.equals(numpy_lp.balance_keys)
+    # rows of each constraint, as the standard-form compiler lays them out
+    info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+    names = [row.constraint.parent_component().name for row in info.rows]
+    for name, (first, count) in numpy_lp.row_ranges.items():
+        assert names[first:first + count] == [name] * count
+        assert len(getattr(model, name)) == count
 
 
 @pytest.mark.parametrize("seed", [1, 2])
