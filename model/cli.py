@@ -55,7 +55,7 @@ def _add_synth_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "synth", help="write a synthetic case of any size",
         description="Write a synthetic case (CSV folder) with the default case's "
-        "structure; about 100 LP columns per region and year per scenario.")
+        "structure; about 120 LP columns per region and year in the baseline.")
     p.add_argument("out", metavar="OUT", help="folder to write the case into")
     p.add_argument("--regions", type=int, default=20, help="regions (>= 3, default 20)")
     p.add_argument("--years", type=int, default=16, help="horizon years (default 16)")
