@@ -17,6 +17,7 @@ from pathlib import Path
 from model import __version__
 from model.errors import InputError, ModelError
 from model.solve import SolveOptions
+from model.sweep.cli import add_sweep_parser, sweep_command
 
 METHODS = ("ipx", "simplex", "pdlp", "hipo", "choose")
 
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show tracebacks and debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_solve_parser(sub)
+    add_sweep_parser(sub, METHODS)
     return parser
 
 
@@ -86,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s: %(message)s")
     logging.getLogger("pyomo").setLevel(logging.WARNING)
     try:
+        if args.command == "sweep":
+            return sweep_command(args, bundled_case())
         return _solve(args)
     except ModelError as exc:
         print(str(exc), file=sys.stderr)

@@ -28,7 +28,7 @@ class Scope:
     def region_mask(self, regions: pd.Series) -> np.ndarray:
         if self.regions is None:
             return np.ones(len(regions), dtype=bool)
-        return regions.isin(self.regions).to_numpy()
+        return np.array(regions.isin(self.regions), dtype=bool)  # writable copy
 
 
 @dataclass(frozen=True)
@@ -204,8 +204,8 @@ def _expansion(case: Case, lead_adds: list[tuple[frozenset[str] | None, str | No
     earliest = exp["earliest_online_year"].astype("Float64").fillna(
         case.settings.base_year + lead).astype(int)
     for regions, stage_name, add in lead_adds:
-        mask = np.ones(len(exp), dtype=bool) if regions is None else exp[
-            "region"].isin(regions).to_numpy()
+        mask = np.ones(len(exp), dtype=bool) if regions is None else np.array(
+            exp["region"].isin(regions), dtype=bool)
         if stage_name is not None:
             mask &= (stage == stage_name).to_numpy()
         earliest = earliest + np.where(mask, add, 0)
