@@ -132,7 +132,7 @@ class DaskExecutor:
                                      retries=self.retries,
                                      key=f"sample-{context.seed}-{t.sample}"): t
                        for t in tasks}
-            for future in as_completed(list(futures)):
+            for future in as_completed(list(futures), loop=client.loop):
                 task = futures[future]
                 if future.status == "error":
                     on_lost(task, _reason(future.exception()))

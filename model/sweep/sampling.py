@@ -16,15 +16,16 @@ Uniform variates are mapped through the inverse distribution function. For
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri
 
 from model.sweep.uncertainty import UncertainInput
 
 SAMPLERS = ("random", "lhs")
-Z95 = float(stats.norm.ppf(0.95))
+Z95 = float(ndtri(0.95))
 _LHS_STREAM = 1  # keeps the stratum permutations apart from the sample streams
 
 
@@ -59,18 +60,25 @@ def quantile(item: UncertainInput, u: float) -> float:
     if item.distribution == "uniform":
         return low + u * (high - low)
     if item.distribution == "triangular":
-        if high == low:
-            return low
-        c = (item.mode - low) / (high - low)
-        return float(stats.triang.ppf(u, c, loc=low, scale=high - low))
+        return _triangular(u, low, item.mode, high)
     if item.distribution == "normal":
         mean, sd = (low + high) / 2, (high - low) / (2 * Z95)
-        return float(stats.norm.ppf(u, loc=mean, scale=sd))
+        return float(mean + sd * ndtri(u))
     if item.distribution == "lognormal":
-        mu = (np.log(low) + np.log(high)) / 2
-        sigma = (np.log(high) - np.log(low)) / (2 * Z95)
-        return float(np.exp(stats.norm.ppf(u, loc=mu, scale=sigma)))
+        mu = (math.log(low) + math.log(high)) / 2
+        sigma = (math.log(high) - math.log(low)) / (2 * Z95)
+        return float(math.exp(mu + sigma * ndtri(u)))
     raise ValueError(f"unknown distribution '{item.distribution}'")
+
+
+def _triangular(u: float, low: float, mode: float, high: float) -> float:
+    """Inverse distribution function of the triangular distribution."""
+    width = high - low
+    if width == 0:
+        return low
+    if u * width < mode - low:
+        return low + math.sqrt(u * width * (mode - low))
+    return high - math.sqrt((1 - u) * width * (high - mode))
 
 
 def draw(inputs: list[UncertainInput], seed: int, sample: int, sampler: str = "random",
