@@ -61,9 +61,20 @@ def _pool_task(task: SampleTask) -> SampleOutcome:
     return _WORKER_FN(_WORKER_CONTEXT, task)
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork server with the model preloaded: fresh, thread-free workers that start
+    fast (plain ``fork`` would copy the driver's threads; ``spawn`` re-imports
+    everything in every worker)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["model.sweep.worker"])
+    return context
+
+
 @dataclass
 class PoolExecutor:
-    """A local pool of spawned processes; the case is sent once per process.
+    """A local pool of worker processes; the case is sent once per process.
 
     A worker that dies breaks the pool: the pool is rebuilt and the unfinished
     tasks are submitted again, each at most ``1 + retries`` times.
@@ -89,8 +100,7 @@ class PoolExecutor:
     def _round(self, context: SweepContext, tasks: list[SampleTask],
                on_outcome: OnOutcome) -> list[SampleTask]:
         """Run ``tasks`` in one pool; return those lost when the pool broke."""
-        spawn = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(self.workers, mp_context=spawn,
+        with cf.ProcessPoolExecutor(self.workers, mp_context=_pool_context(),
                                     initializer=_init_pool_worker,
                                     initargs=(context, self.task_fn)) as pool:
             futures = {pool.submit(_pool_task, t): t for t in tasks}
