@@ -70,8 +70,8 @@ def run_sweep(request: SweepRequest, executor: Executor | None = None) -> SweepR
     case = load_case(request.case_path)
     inputs = uncertain_inputs(case)
     if not inputs:
-        raise InputError(Problem("the case has no uncertainty rows, so there is nothing "
-                                 "to sweep", case.path, "uncertainty"))
+        raise InputError(Problem("the case has no uncertainty rows, so there is "
+                                 "nothing to sweep", case.path, "uncertainty"))
     store = _open_store(request, case)
     done = store.complete(request.seed) if request.resume else set()
     tasks = [SampleTask(i, tuple(draw(inputs, request.seed, i, request.sampler,
@@ -105,7 +105,8 @@ def run_sweep(request: SweepRequest, executor: Executor | None = None) -> SweepR
 def _check_request(request: SweepRequest) -> None:
     problems = []
     if request.samples < 1:
-        problems.append(Problem(f"--samples must be at least 1 (got {request.samples})"))
+        problems.append(Problem(
+            f"--samples must be at least 1 (got {request.samples})"))
     if request.seed < 0:
         problems.append(Problem(f"--seed must be >= 0 (got {request.seed})"))
     if request.sampler not in SAMPLERS:
@@ -123,7 +124,8 @@ def _open_store(request: SweepRequest, case: Case) -> SweepStore:
 def _failures(records: pd.DataFrame, lost: list[dict[str, object]]) -> pd.DataFrame:
     frame = pd.DataFrame(columns=FAILURE_COLUMNS)
     if len(records):
-        failed = records[(records["commodity"] == ALL) & (records["status"] != "optimal")]
+        totals = records[records["commodity"] == ALL]
+        failed = totals[totals["status"] != "optimal"]
         frame = failed[["sample", "scenario", "solver_status", "reason"]].rename(
             columns={"solver_status": "status"})
     if lost:

@@ -21,7 +21,9 @@ class RateColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         speed = task.speed
-        return Text("-- samples/min" if speed is None else f"{60 * speed:.1f} samples/min")
+        if speed is None:
+            return Text("-- samples/min")
+        return Text(f"{60 * speed:.1f} samples/min")
 
 
 class SweepProgress:

@@ -134,7 +134,7 @@ class DaskExecutor:
 
     def run(self, context: SweepContext, tasks: list[SampleTask], on_outcome: OnOutcome,
             on_lost: OnLost) -> None:
-        from distributed import Client, as_completed
+        from distributed import as_completed
 
         with self._client() as client:
             shared = client.scatter(context, broadcast=True, hash=False)

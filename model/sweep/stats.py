@@ -79,7 +79,8 @@ def tornado(records: pd.DataFrame, draws: dict[str, str]) -> pd.DataFrame:
                 rho = _spearman(group[column].to_numpy(dtype=float), y)
                 rows.append({"scenario": scenario, "headline": headline,
                              "input": label, "spearman_rho": rho})
-    frame = pd.DataFrame(rows, columns=["scenario", "headline", "input", "spearman_rho"])
+    frame = pd.DataFrame(rows, columns=["scenario", "headline", "input",
+                                        "spearman_rho"])
     frame["strength"] = frame["spearman_rho"].abs()
     frame = frame.sort_values(["scenario", "headline", "strength"],
                               ascending=[True, True, False], kind="stable",

@@ -72,7 +72,8 @@ class SweepStore:
                     "--out", file=str(self.root)))
 
     def path(self, seed: int, sample: int) -> Path:
-        return self.records_dir / f"{self.identity.input_hash[:16]}-s{seed}-{sample:07d}.parquet"
+        prefix = self.identity.input_hash[:16]
+        return self.records_dir / f"{prefix}-s{seed}-{sample:07d}.parquet"
 
     def complete(self, seed: int) -> set[int]:
         """Sample numbers of ``seed`` whose file is complete."""

@@ -65,7 +65,8 @@ def uncertain_inputs(case: Case) -> list[UncertainInput]:
     inputs = []
     for pos, row in enumerate(frame.itertuples(index=False)):
         found = _row_problems(case, row)
-        problems += [problem_at(case.tables, TABLE, pos, col, text) for col, text in found]
+        problems += [problem_at(case.tables, TABLE, pos, column, text)
+                     for column, text in found]
         inputs.append(UncertainInput(
             int(frame[ROW].iloc[pos]), row.scenario, row.field, row.target,
             row.commodity, row.stage, row.distribution, float(row.low),

@@ -119,7 +119,8 @@ def _kpi_tables(case: Case, results: list[ScenarioResult],
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """kpi_by_commodity and summary, as in the pipeline, tolerating failed ones."""
     if results:
-        shortfall = pd.concat([r.tables["shortfall"] for r in results], ignore_index=True)
+        shortfall = pd.concat([r.tables["shortfall"] for r in results],
+                              ignore_index=True)
         costs = pd.concat([r.tables["costs"] for r in results], ignore_index=True)
     else:
         shortfall = pd.DataFrame(columns=["scenario", "region", "commodity", "year",

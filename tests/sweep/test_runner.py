@@ -42,7 +42,8 @@ def test_serial_run_stores_one_record_per_scenario_and_sample(serial_run: SweepR
     totals = serial_run.records[serial_run.records["commodity"] == ""]
     assert len(totals) == SAMPLES * 2  # two scenarios
     assert not totals.duplicated(["input_hash", "seed", "sample", "scenario"]).any()
-    assert serial_run.exit_code == 0 and len(stored_files(serial_run.out_dir)) == SAMPLES
+    assert serial_run.exit_code == 0
+    assert len(stored_files(serial_run.out_dir)) == SAMPLES
 
 
 def test_process_pool_gives_the_serial_records(serial_run: SweepResult, case_dir: Path,

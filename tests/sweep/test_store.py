@@ -19,7 +19,8 @@ def records(sample: int, value: float = 1.0) -> pd.DataFrame:
 
 
 def store(tmp_path: Path, identity: StoreIdentity | None = None) -> SweepStore:
-    return SweepStore(tmp_path / "store", identity or StoreIdentity(HASH, "random")).open()
+    identity = identity or StoreIdentity(HASH, "random")
+    return SweepStore(tmp_path / "store", identity).open()
 
 
 def test_put_load_and_complete(tmp_path: Path) -> None:

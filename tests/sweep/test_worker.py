@@ -44,7 +44,8 @@ def test_sample_records_match_a_hand_calculation(tmp_path: Path) -> None:
     assert emb["self_sufficient_year"] == 2027
     assert rec.loc[("embargo", "ox"), "self_sufficient_year"] == 2027
     assert base["self_sufficient_year"] == 2025 and base["shortfall_t"] == 0
-    assert (outcome.records["sample"] == 4).all() and (outcome.records["seed"] == 3).all()
+    assert (outcome.records["sample"] == 4).all()
+    assert (outcome.records["seed"] == 3).all()
     assert outcome.records["draw_r3"].iloc[0] == 1.2  # the drawn value, unrounded
     assert outcome.failures == []
 
