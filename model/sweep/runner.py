@@ -44,7 +44,13 @@ class SerialExecutor:
     def run(self, context: SweepContext, tasks: list[SampleTask], on_outcome: OnOutcome,
             on_lost: OnLost) -> None:
         for task in tasks:
-            on_outcome(self.task_fn(context, task))
+            try:
+                outcome = self.task_fn(context, task)
+            except Exception as exc:  # a crash of one sample must not end the sweep
+                log.debug("sample %d failed", task.sample, exc_info=True)
+                on_lost(task, _reason(exc))
+                continue
+            on_outcome(outcome)
 
 
 _WORKER_CONTEXT: SweepContext | None = None
@@ -92,13 +98,13 @@ class PoolExecutor:
         while pending:
             for t in pending:
                 attempts[t.sample] += 1
-            pending = self._round(context, pending, on_outcome)
+            pending = self._round(context, pending, on_outcome, on_lost)
             for t in [t for t in pending if attempts[t.sample] > self.retries]:
                 on_lost(t, f"worker process died {attempts[t.sample]} times")
             pending = [t for t in pending if attempts[t.sample] <= self.retries]
 
     def _round(self, context: SweepContext, tasks: list[SampleTask],
-               on_outcome: OnOutcome) -> list[SampleTask]:
+               on_outcome: OnOutcome, on_lost: OnLost) -> list[SampleTask]:
         """Run ``tasks`` in one pool; return those lost when the pool broke."""
         with cf.ProcessPoolExecutor(self.workers, mp_context=_pool_context(),
                                     initializer=_init_pool_worker,
@@ -110,6 +116,9 @@ class PoolExecutor:
                     outcome = future.result()
                 except cf.process.BrokenProcessPool:
                     lost.append(futures[future])
+                    continue
+                except Exception as exc:  # raised inside the task: not retried
+                    on_lost(futures[future], _reason(exc))
                     continue
                 on_outcome(outcome)
         if lost:

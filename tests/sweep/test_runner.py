@@ -3,15 +3,19 @@ killed mid-sweep still leaves every sample stored exactly once."""
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from model.data.case import load_case
+from model.solve import SolveOptions
 from model.sweep.command import SweepRequest, SweepResult, run_sweep
 from model.sweep.runner import DaskExecutor, Executor, PoolExecutor, SerialExecutor
-from model.sweep.worker import TIMING_COLUMNS
+from model.sweep.worker import TIMING_COLUMNS, SampleTask, SweepContext
+from tests.sweep.cases import chain_case
 from tests.sweep.faults import die_once
 
 SAMPLES = 4
@@ -27,8 +31,6 @@ def comparable(result: SweepResult) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def serial_run(tmp_path_factory: pytest.TempPathFactory) -> SweepResult:
-    from tests.sweep.cases import chain_case
-
     root = tmp_path_factory.mktemp("serial")
     return sweep(chain_case(root / "chain"), root / "out", SerialExecutor())
 
@@ -87,10 +89,6 @@ def test_a_sample_whose_worker_always_dies_is_reported_lost(case_dir: Path,
                                                             tmp_path: Path) -> None:
     lost: list[tuple[int, str]] = []
     executor = PoolExecutor(1, task_fn=_always_die, retries=1)
-    from model.data.case import load_case
-    from model.solve import SolveOptions
-    from model.sweep.worker import SampleTask, SweepContext
-
     context = SweepContext(load_case(case_dir), (), ("baseline",), SolveOptions(), 0)
     executor.run(context, [SampleTask(0, ())], lambda o: None,
                  lambda t, reason: lost.append((t.sample, reason)))
@@ -98,6 +96,22 @@ def test_a_sample_whose_worker_always_dies_is_reported_lost(case_dir: Path,
 
 
 def _always_die(context: object, task: object) -> object:
-    import os
+
 
     os._exit(1)
+
+
+def _raise(context: object, task: object) -> object:
+    raise RuntimeError("broken sample")
+
+
+@pytest.mark.parametrize("executor", [SerialExecutor(task_fn=_raise),
+                                      PoolExecutor(1, task_fn=_raise)])
+def test_an_exception_in_a_task_is_reported_not_raised(case_dir: Path,
+                                                       executor: Executor) -> None:
+    lost: list[tuple[int, str]] = []
+    context = SweepContext(load_case(case_dir), (), ("baseline",), SolveOptions(), 0)
+    executor.run(context, [SampleTask(0, ()), SampleTask(1, ())], lambda o: None,
+                 lambda t, reason: lost.append((t.sample, reason)))
+    assert sorted(lost) == [(0, "RuntimeError: broken sample"),
+                            (1, "RuntimeError: broken sample")]
