@@ -96,8 +96,6 @@ def test_a_sample_whose_worker_always_dies_is_reported_lost(case_dir: Path,
 
 
 def _always_die(context: object, task: object) -> object:
-
-
     os._exit(1)
 
 
