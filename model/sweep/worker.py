@@ -20,6 +20,7 @@ from model.data.case import Case
 from model.errors import SolveError
 from model.pipeline import PhaseTimer, solve_scenario
 from model.results import kpis
+from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
 from model.solve import SolveOptions
 from model.sweep.uncertainty import UncertainInput, apply_draws
@@ -63,28 +64,43 @@ class SampleOutcome:
 
 
 def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
-    """Solve every scenario of one sample; a SolveError marks that scenario failed."""
+    """Solve every scenario of one sample.
+
+    A scenario without an optimum (SolveError) or whose solution fails the
+    post-solve checks (InvariantError) is recorded as failed; the others are kept.
+    """
     start = time.perf_counter()
     case = apply_draws(context.case, list(context.inputs), list(task.values))
+    baseline = _baseline(case)
     results: list[ScenarioResult] = []
     statuses: list[tuple[str, bool, str]] = []
     failures: list[tuple[str, str, str]] = []
     timings: dict[str, dict[str, float]] = {}
-    baseline = _baseline(case)
     for name in context.scenarios:
-        timer = PhaseTimer()
-        try:
-            result = solve_scenario(case, name, context.options, timer)
-        except SolveError as exc:
-            statuses.append((name, name == baseline, "failed"))
-            failures.append((name, exc.condition, str(exc)))
-            continue
-        results.append(result)
-        statuses.append((name, result.is_baseline, "optimal"))
-        timings[name] = {**timer.seconds, **result.seconds}
+        result, failure, seconds = _solve_one(case, name, context.options)
+        statuses.append((name, name == baseline, "failed" if failure else "optimal"))
+        if failure:
+            failures.append(failure)
+        else:
+            results.append(result)  # type: ignore[arg-type]
+            timings[name] = seconds
     records = _records(case, results, statuses, failures, timings)
     records = _stamp(records, context, task, time.perf_counter() - start)
     return SampleOutcome(task.sample, records, failures)
+
+
+def _solve_one(case: Case, name: str, options: SolveOptions
+               ) -> tuple[ScenarioResult | None, tuple[str, str, str] | None,
+                          dict[str, float]]:
+    """One scenario: its result, or the failure (scenario, status, reason)."""
+    timer = PhaseTimer()
+    try:
+        result = solve_scenario(case, name, options, timer)
+    except SolveError as exc:
+        return None, (name, exc.condition, str(exc)), {}
+    except InvariantError as exc:  # a solution whose tables do not add up
+        return None, (name, "invariant check failed", str(exc)), {}
+    return result, None, {**timer.seconds, **result.seconds}
 
 
 def _baseline(case: Case) -> str:

@@ -63,3 +63,25 @@ def test_a_failing_scenario_is_recorded_failed_and_the_others_kept(tmp_path: Pat
     assert "unbounded" in failed["solver_status"]
     assert "embargo" in failed["reason"]
     assert [f[0] for f in outcome.failures] == ["embargo"]
+
+
+def test_a_solution_failing_the_post_solve_checks_is_recorded_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from model.results.checks import InvariantError
+    from model.sweep import worker
+
+    solve = worker.solve_scenario
+
+    def broken_embargo(case, name, options, timer):  # noqa: ANN001, ANN202
+        if name == "embargo":
+            raise InvariantError("balance of us/ox/2027 is off by -7 t")
+        return solve(case, name, options, timer)
+
+    monkeypatch.setattr(worker, "solve_scenario", broken_embargo)
+    outcome = run_sample(context_for(tmp_path, DEFAULT_UNCERTAINTY),
+                         SampleTask(0, (1.0, 0.0, 1.0)))
+    rec = outcome.records.set_index(["scenario", "commodity"])
+    assert rec.loc[("baseline", ""), "status"] == "optimal"
+    assert rec.loc[("embargo", ""), "status"] == "failed"
+    assert rec.loc[("embargo", ""), "solver_status"] == "invariant check failed"
+    assert "off by -7 t" in rec.loc[("embargo", ""), "reason"]
