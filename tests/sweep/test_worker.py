@@ -85,3 +85,15 @@ def test_a_solution_failing_the_post_solve_checks_is_recorded_failed(
     assert rec.loc[("embargo", ""), "status"] == "failed"
     assert rec.loc[("embargo", ""), "solver_status"] == "invariant check failed"
     assert "off by -7 t" in rec.loc[("embargo", ""), "reason"]
+
+
+def test_tasks_and_results_are_plain_picklable_data(tmp_path: Path) -> None:
+    import pickle
+
+    context = context_for(tmp_path, DEFAULT_UNCERTAINTY)
+    task = SampleTask(1, (1.0, 0.0, 1.0))
+    sent = pickle.dumps((context, task))
+    assert b"pyomo" not in sent and b"highspy" not in sent  # no live model objects
+    outcome = run_sample(*pickle.loads(sent))
+    back = pickle.loads(pickle.dumps(outcome))
+    assert back.records.equals(outcome.records)
