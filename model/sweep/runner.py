@@ -146,6 +146,8 @@ class DaskExecutor:
         from distributed import as_completed
 
         with self._client() as client:
+            if self.address:  # a cluster set up elsewhere: same libraries?
+                client.get_versions(check=True)
             shared = client.scatter(context, broadcast=True, hash=False)
             futures = {client.submit(self.task_fn, shared, t, pure=False,
                                      retries=self.retries,
