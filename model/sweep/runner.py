@@ -164,6 +164,8 @@ class DaskExecutor:
     def _client(self) -> object:
         from distributed import Client, LocalCluster
 
+        if not logging.getLogger().isEnabledFor(logging.DEBUG):
+            logging.getLogger("distributed").setLevel(logging.WARNING)
         if self.address:
             return Client(self.address, set_as_default=False)
         cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
