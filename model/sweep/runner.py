@@ -165,7 +165,7 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         if not logging.getLogger().isEnabledFor(logging.DEBUG):
-            logging.getLogger("distributed").setLevel(logging.WARNING)
+            logging.getLogger("distributed").setLevel(logging.ERROR)
         if self.address:
             return Client(self.address, set_as_default=False)
         cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
