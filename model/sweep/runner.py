@@ -150,8 +150,7 @@ class DaskExecutor:
                 client.get_versions(check=True)
             shared = client.scatter(context, broadcast=True, hash=False)
             futures = {client.submit(self.task_fn, shared, t, pure=False,
-                                     retries=self.retries,
-                                     key=f"sample-{context.seed}-{t.sample}"): t
+                                     retries=self.retries, key=_task_key(context, t)): t
                        for t in tasks}
             for future in as_completed(list(futures), loop=client.loop):
                 task = futures[future]
@@ -186,6 +185,15 @@ class _OwnedClient:
     def __exit__(self, *exc: object) -> None:
         self.client.close()  # type: ignore[attr-defined]
         self.cluster.close()  # type: ignore[attr-defined]
+
+
+def _task_key(context: SweepContext, task: SampleTask) -> str:
+    """A key unique to this case, seed, sample and drawn values, so sweeps sharing
+    a cluster never collide."""
+    from dask.base import tokenize
+
+    digest = tokenize(context.case.input_hash, task.values)[:12]
+    return f"reroute-sample-{context.seed}-{task.sample}-{digest}"
 
 
 def _reason(exc: BaseException | None) -> str:

@@ -118,3 +118,32 @@ def test_draws_act_on_top_of_the_scenarios_own_rules(tmp_path: Path) -> None:
     # the scenario's own x2 and the drawn x0.75: 100 * 2 * 0.75 = 150
     assert scenario_data(drawn, "embargo").demand["demand_t"].iloc[0] == 150.0
     assert isinstance(drawn.table("scenario_rules"), pd.DataFrame)
+
+
+def test_the_uncertainty_sheet_of_a_workbook_reads_like_the_csv(tmp_path: Path
+                                                                ) -> None:
+    import csv
+
+    from openpyxl import Workbook
+
+    folder = write_case(tmp_path / "c", chain_tables([
+        {"field": "lead_time", "stage": "mining", "distribution": "triangular",
+         "low": -1, "mode": 0, "high": 2, "source": "observed timelines"}]))
+    wb = Workbook()
+    wb.remove(wb.active)
+    for file in sorted(folder.glob("*.csv")):
+        ws = wb.create_sheet(file.stem)
+        with open(file, newline="", encoding="utf-8") as handle:
+            for row in csv.reader(handle):
+                ws.append([_number_or_text(v) for v in row])
+    wb.save(tmp_path / "case.xlsx")
+    from_csv, from_xlsx = load_case(folder), load_case(tmp_path / "case.xlsx")
+    assert uncertain_inputs(from_xlsx) == uncertain_inputs(from_csv)
+    assert from_xlsx.input_hash == from_csv.input_hash
+
+
+def _number_or_text(value: str) -> object:
+    try:
+        return float(value)
+    except ValueError:
+        return value or None
