@@ -49,6 +49,8 @@ def _summary(values: pd.Series, metric: str) -> dict[str, float]:
     x = values.to_numpy(dtype=float)
     if metric == "self_sufficient_year":
         x = np.where(np.isnan(x), NEVER, x)
+    else:  # a premium is blank in a sample whose baseline failed
+        x = x[~np.isnan(x)]
     if len(x) == 0:
         return {f"p{p}": np.nan for p in PERCENTILES} | {"mean": np.nan,
                                                          "never_pct": np.nan}

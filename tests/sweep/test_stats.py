@@ -66,3 +66,10 @@ def test_histogram_of_years_has_one_bin_per_year_and_a_never_bin() -> None:
     h = histogram(frame, "s", "self_sufficient_year")
     assert h["bin"].tolist() == ["2030", "2031", "2032", "never"]
     assert h["samples"].tolist() == [2, 1, 1, 1]
+
+
+def test_a_blank_premium_is_left_out_of_its_percentiles() -> None:
+    # the baseline of the third sample failed, so its premium is blank
+    frame = records([1.0, 3.0, np.nan], [2030.0] * 3, [0.0] * 3)
+    p = percentiles(frame).set_index("metric").loc["cost_premium_usd"]
+    assert p["p50"] == pytest.approx(2.0) and p["mean"] == pytest.approx(2.0)
