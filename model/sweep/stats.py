@@ -104,7 +104,10 @@ def _scenario_key(records: pd.DataFrame):  # noqa: ANN202
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
-    """Rank correlation; 0 when either side is constant (no information)."""
+    """Rank correlation over the samples where both are known; 0 when either
+    side is constant (no information)."""
+    known = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[known], y[known]
     if len(x) < 3 or np.ptp(x) == 0 or np.unique(y).size < 2:
         return 0.0
     return float(stats.spearmanr(x, y).statistic)
