@@ -29,12 +29,13 @@ class RateColumn(ProgressColumn):
 class SweepProgress:
     """Context manager; ``advance()`` once per finished sample. Writes to stderr."""
 
-    def __init__(self, total: int, already_done: int, enabled: bool) -> None:
+    def __init__(self, total: int, already_done: int, enabled: bool,
+                 console: Console | None = None) -> None:
         self.enabled = enabled
         self.progress = Progress(
             TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), RateColumn(),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=Console(stderr=True), disable=not enabled)
+            console=console or Console(stderr=True), disable=not enabled)
         self.task = self.progress.add_task("sweep", total=total, completed=already_done)
 
     def __enter__(self) -> SweepProgress:
