@@ -101,3 +101,12 @@ def test_a_case_without_uncertainty_exits_2(tmp_path: Path,
     case = write_case(tmp_path / "c", chain_tables(None))
     assert run(case, tmp_path / "out", "--samples", "2") == 2
     assert "no uncertainty rows" in capsys.readouterr().err
+
+
+def test_a_later_solve_keeps_the_sweep_folder(case_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "outputs" / "chain"
+    assert run(case_dir, out / "sweep", "--samples", "1") == 0
+    assert main(["solve", str(case_dir), "--out", str(out)]) == 0
+    assert main(["solve", str(case_dir), "--out", str(out)]) == 0  # replaces out
+    assert (out / "report.xlsx").exists() and (out / "sweep" / "sweep.xlsx").exists()
+    assert len(list((out / "sweep" / "store" / "records").glob("*.parquet"))) == 1
