@@ -122,14 +122,18 @@ def _open_store(request: SweepRequest, case: Case) -> SweepStore:
 
 
 def _failures(records: pd.DataFrame, lost: list[dict[str, object]]) -> pd.DataFrame:
-    frame = pd.DataFrame(columns=FAILURE_COLUMNS)
+    frames = []
     if len(records):
         totals = records[records["commodity"] == ALL]
         failed = totals[totals["status"] != "optimal"]
-        frame = failed[["sample", "scenario", "solver_status", "reason"]].rename(
-            columns={"solver_status": "status"})
+        frames.append(failed[["sample", "scenario", "solver_status", "reason"]].rename(
+            columns={"solver_status": "status"}))
     if lost:
-        frame = pd.concat([frame, pd.DataFrame(lost, columns=FAILURE_COLUMNS)])
+        frames.append(pd.DataFrame(lost, columns=FAILURE_COLUMNS))
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=FAILURE_COLUMNS)
+    frame = pd.concat(frames, ignore_index=True)
     return frame.sort_values(["sample"], kind="stable").reset_index(drop=True)
 
 

@@ -75,3 +75,27 @@ def test_resume_with_nothing_missing_solves_nothing(case_dir: Path, tmp_path: Pa
     first = run_sweep(SweepRequest(case_dir, out, 2, seed=1))
     again = run_sweep(SweepRequest(case_dir, out, 2, seed=1, resume=True))
     assert first.solved == [0, 1] and again.solved == [] and again.reused == 2
+
+
+def test_a_lost_sample_is_reported_and_solved_by_resume(case_dir: Path,
+                                                        tmp_path: Path) -> None:
+    from model.sweep.runner import SerialExecutor
+    from model.sweep.worker import run_sample
+
+    def crash_on_one(context, task):  # noqa: ANN001, ANN202
+        if task.sample == 1:
+            raise MemoryError("worker ran out of memory")
+        return run_sample(context, task)
+
+    out = tmp_path / "out"
+    first = run_sweep(SweepRequest(case_dir, out, 3, seed=4),
+                      SerialExecutor(task_fn=crash_on_one))
+    assert first.exit_code == 3
+    assert first.failures[["sample", "scenario", "status"]].values.tolist() == [
+        [1, "(all)", "lost"]]
+    assert "MemoryError: worker ran out of memory" in first.failures["reason"][0]
+    wb = load_workbook(out / "sweep.xlsx")
+    assert [r[:3] for r in wb["Failures"].iter_rows(min_row=2, values_only=True)] == [
+        (1, "(all)", "lost")]
+    again = run_sweep(SweepRequest(case_dir, out, 3, seed=4, resume=True))
+    assert again.solved == [1] and again.exit_code == 0
