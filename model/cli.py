@@ -18,6 +18,7 @@ from pathlib import Path
 from model import __version__
 from model.errors import InputError, ModelError
 from model.solve import SolveOptions
+from model.sweep.cli import add_sweep_parser, sweep_command
 
 METHODS = ("ipx", "simplex", "pdlp", "hipo", "choose")
 
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show tracebacks and debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_solve_parser(sub)
+    add_sweep_parser(sub, METHODS)
     _add_synth_parser(sub)
     return parser
 
@@ -118,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s: %(message)s")
     logging.getLogger("pyomo").setLevel(logging.WARNING)
     try:
+        if args.command == "sweep":
+            return sweep_command(args, bundled_case())
         return _synth(args) if args.command == "synth" else _solve(args)
     except ModelError as exc:
         print(str(exc), file=sys.stderr)

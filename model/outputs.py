@@ -39,8 +39,20 @@ def _swap(staging: Path, out_dir: Path) -> None:
     except BaseException:
         os.replace(retired / "previous", out_dir)
         raise
+    else:
+        _keep_subfolders(retired / "previous", out_dir)
     finally:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+KEPT_SUBFOLDERS = ("sweep",)  # written by other commands (reroute sweep)
+
+
+def _keep_subfolders(previous: Path, out_dir: Path) -> None:
+    """Carry over what another command keeps inside the output folder."""
+    for name in KEPT_SUBFOLDERS:
+        if (previous / name).is_dir() and not (out_dir / name).exists():
+            os.replace(previous / name, out_dir / name)
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -99,6 +99,11 @@ def _region_attr(data: ScenarioData, column: str) -> pd.Series:
     return data.regions.set_index("region")[column]
 
 
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """Numeric attribute of each key (float even when ``keys`` is empty text)."""
+    return keys.map(values).astype(float)
+
+
 def _output_match(data: ScenarioData, frame: pd.DataFrame):  # noqa: ANN202
     return lambda c: frame["process"].isin(data.processes_with_output(c)).to_numpy()
 
@@ -120,8 +125,8 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
         dtype=float, na_value=np.nan)
     frame["max_per_year"] = np.repeat(per_year, np.maximum(end - first + 1, 0))
     lifetime = frame["process"].map(_process_attr(data, "lifetime_years")).astype(int)
-    capex = (frame["process"].map(_process_attr(data, "capex_usd_per_tpa"))
-             * frame["region"].map(_region_attr(data, "capex_index")))
+    capex = (_lookup(frame["process"], _process_attr(data, "capex_usd_per_tpa"))
+             * _lookup(frame["region"], _region_attr(data, "capex_index")))
     frame["capex_usd_per_tpa"] = capex * data.scale_factor(
         "capex", frame, "region", "year", _output_match(data, frame))
     crf_of = {n: capital_recovery_factor(data.discount_rate, int(n))
@@ -130,7 +135,7 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     df_in_service = _discount_sums(frame["year"].to_numpy(), lifetime.to_numpy(),
                                    data.years, discount)
     frame["capex_cost"] = frame["capex_usd_per_tpa"].to_numpy() * crf * df_in_service
-    fom = frame["process"].map(_process_attr(data, "fixed_om_usd_per_tpa"))
+    fom = _lookup(frame["process"], _process_attr(data, "fixed_om_usd_per_tpa"))
     frame["fixed_om_usd_per_tpa"] = fom.to_numpy()
     frame["fixed_om_cost"] = fom.to_numpy() * df_in_service
     frame["annuity_usd_per_tpa"] = frame["capex_usd_per_tpa"].to_numpy() * crf
@@ -174,19 +179,20 @@ def _act_frame(data: ScenarioData, build: pd.DataFrame) -> pd.DataFrame:
     frame = keys.merge(existing, on=RPY, how="left").fillna({"capacity_tpa": 0.0})
     frame = frame.rename(columns={"capacity_tpa": "existing_tpa"})
     frame = frame.sort_values(RPY, kind="stable").reset_index(drop=True)
-    vc = (frame["process"].map(_process_attr(data, "variable_cost_usd_per_t"))
-          * frame["region"].map(_region_attr(data, "opex_index")))
+    vc = (_lookup(frame["process"], _process_attr(data, "variable_cost_usd_per_t"))
+          * _lookup(frame["region"], _region_attr(data, "opex_index")))
     frame["variable_cost_usd_per_t"] = vc.to_numpy() * data.scale_factor(
         "variable_cost", frame, "region", "year", _output_match(data, frame))
-    frame["availability"] = frame["process"].map(_process_attr(data, "availability"))
+    frame["availability"] = _lookup(frame["process"],
+                                    _process_attr(data, "availability"))
     return frame
 
 
 def _short_frame(data: ScenarioData) -> pd.DataFrame:
     """short[r,c,y] wherever demand > 0, priced at the (scaled) penalty."""
     frame = data.demand[RCY + ["demand_t"]].copy()
-    penalty = frame["commodity"].map(
-        data.commodities.set_index("commodity")["shortfall_penalty_usd_per_t"])
+    penalty = _lookup(frame["commodity"], data.commodities.set_index("commodity")[
+        "shortfall_penalty_usd_per_t"])
     frame["penalty_usd_per_t"] = penalty.to_numpy() * data.scale_factor(
         "penalty", frame, "region", "year")
     return frame.sort_values(RCY).reset_index(drop=True)
@@ -257,8 +263,8 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     routes = routes[ok]
     frame = routes.merge(pd.DataFrame({"year": data.years}), how="cross")
     frame = frame[~_embargoed(data, frame)].reset_index(drop=True)
-    price = frame["commodity"].map(
-        data.commodities.set_index("commodity")["reference_price_usd_per_t"])
+    price = _lookup(frame["commodity"], data.commodities.set_index("commodity")[
+        "reference_price_usd_per_t"])
     frame["transport_usd_per_t"] = frame["cost_usd_per_t"].to_numpy() * data.scale_factor(
         "route_cost", frame, "origin", "year")
     frame["tariff_usd_per_t"] = frame["tariff_pct"].to_numpy() / 100.0 * price.to_numpy()
@@ -351,7 +357,7 @@ def _quota_rows(data: ScenarioData, flow: pd.DataFrame) -> list[QuotaRow]:
 def _fixed_om_existing(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame:
     """Fixed O&M of existing capacity per (region, process, year): a constant."""
     frame = data.existing.copy()
-    frame["fixed_om_usd"] = frame["capacity_tpa"] * frame["process"].map(
-        _process_attr(data, "fixed_om_usd_per_tpa")).fillna(0.0)
-    frame["discount"] = frame["year"].map(discount)
+    frame["fixed_om_usd"] = frame["capacity_tpa"] * _lookup(
+        frame["process"], _process_attr(data, "fixed_om_usd_per_tpa")).fillna(0.0)
+    frame["discount"] = frame["year"].map(discount).astype(float)
     return frame

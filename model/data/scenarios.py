@@ -240,8 +240,8 @@ def _expansion(case: Case, lead_adds: list[tuple[frozenset[str] | None, str | No
     earliest = exp["earliest_online_year"].astype("Float64").fillna(
         case.settings.base_year + lead).astype(int)
     for regions, stage_name, add in lead_adds:
-        mask = np.ones(len(exp), dtype=bool) if regions is None else exp[
-            "region"].isin(regions).to_numpy()
+        mask = np.ones(len(exp), dtype=bool) if regions is None else np.array(
+            exp["region"].isin(regions), dtype=bool)
         if stage_name is not None:
             mask = mask & (stage == stage_name).to_numpy()
         earliest = earliest + np.where(mask, add, 0)
@@ -252,7 +252,7 @@ def _expansion(case: Case, lead_adds: list[tuple[frozenset[str] | None, str | No
 def _stockpiles(case: Case) -> pd.DataFrame:
     """Stockpiles with the release cost defaulting to the reference price."""
     stock = case.table("stockpiles").copy()
-    price = stock["commodity"].map(
-        case.table("commodities").set_index("commodity")["reference_price_usd_per_t"])
+    price = stock["commodity"].map(case.table("commodities").set_index("commodity")[
+        "reference_price_usd_per_t"]).astype(float)
     stock["release_cost_usd_per_t"] = stock["release_cost_usd_per_t"].fillna(price)
     return stock

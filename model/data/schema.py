@@ -26,6 +26,8 @@ SETTING_KEYS = (
     "objective",
 )
 OBJECTIVES = ("penalty", "lexicographic")
+UNCERTAIN_FIELDS = (*SCALE_FIELDS, "lead_time")
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,22 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         required=False,
         doc="Scenario rules: embargo, export_quota, scale, lead_time_add.",
+    ),
+    TableSpec(
+        "uncertainty",
+        (
+            _text("scenario"),
+            _text("field", True, allowed=UNCERTAIN_FIELDS),
+            _text("target"),
+            _text("commodity"),
+            _text("stage"),
+            _text("distribution", True, allowed=DISTRIBUTIONS),
+            _num("low", True),
+            _num("mode"),
+            _num("high", True),
+        ),
+        required=False,
+        doc="Uncertain inputs of a sweep (MODEL-SPEC §7); checked in model.sweep.",
     ),
 )
 

@@ -1,0 +1,91 @@
+"""Sweep throughput: samples per minute with 1 and 2 local workers, and the time a
+sample spends beyond the HiGHS solve.
+
+    .venv/bin/python bench/sweep_bench.py [--case inputs/default] [--samples 4]
+        [--workers 1 2] [--executor dask|pool]
+
+Each run is a fresh sweep into a temporary folder (the cluster or pool start-up is
+included in the wall time and also reported on its own). The solve seconds come from
+the scenario records of the store: ``solve_seconds`` is HiGHS's run, everything else
+(applying the draws, building the Pyomo model, translating it, extracting results,
+KPIs) is the per-sample overhead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from model.sweep.command import SweepRequest, run_sweep
+from model.sweep.runner import DaskExecutor, PoolExecutor
+from model.sweep.worker import ALL
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure(case: Path, samples: int, workers: int, executor: str) -> dict[str, float]:
+    """One fresh sweep; wall seconds, rate and the per-sample time split."""
+    runner = DaskExecutor(workers=workers) if executor == "dask" else PoolExecutor(
+        workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        result = run_sweep(SweepRequest(case, Path(tmp) / "sweep", samples), runner)
+        wall = time.perf_counter() - start
+    totals = result.records[result.records["commodity"] == ALL]
+    per_sample = totals.groupby("sample").agg(
+        sample=("sample_seconds", "first"), solve=("solve_seconds", "sum"),
+        build=("build_seconds", "sum"), translate=("translate_seconds", "sum"),
+        extract=("extract_seconds", "sum"))
+    mean = per_sample.mean()
+    return {"workers": workers, "samples": samples, "wall_s": wall,
+            "samples_per_min": 60 * samples / wall,
+            "sample_s": mean["sample"], "highs_solve_s": mean["solve"],
+            "build_s": mean["build"], "translate_s": mean["translate"],
+            "extract_s": mean["extract"],
+            "overhead_s": mean["sample"] - mean["solve"],
+            "overhead_over_solve": (mean["sample"] - mean["solve"]) / mean["solve"],
+            "failures": len(result.failures)}
+
+
+def startup_seconds(executor: str) -> float:
+    """Time to start and stop an idle local cluster of one worker (Dask only)."""
+    if executor != "dask":
+        return float("nan")
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    start = time.perf_counter()
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                           dashboard_address=None, host="127.0.0.1",
+                           silence_logs=logging.ERROR)
+    Client(cluster).close()
+    cluster.close()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", type=Path, default=ROOT / "inputs" / "default")
+    parser.add_argument("--samples", type=int, default=4)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--executor", choices=("dask", "pool"), default="dask")
+    args = parser.parse_args()
+    print(f"case {args.case}, {args.samples} samples per run, executor {args.executor}")
+    print(f"idle cluster start+stop: {startup_seconds(args.executor):.1f} s")
+    rows = [measure(args.case, args.samples, k, args.executor) for k in args.workers]
+    table = pd.DataFrame(rows)
+    with pd.option_context("display.width", 200, "display.precision", 3):
+        print(table.to_string(index=False))
+    if len(rows) >= 2:
+        ratio = rows[-1]["samples_per_min"] / rows[0]["samples_per_min"]
+        print(f"speed-up {rows[-1]['workers']} vs {rows[0]['workers']} workers: "
+              f"{ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

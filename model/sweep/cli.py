@@ -1,0 +1,83 @@
+"""``reroute sweep CASE --samples N [--seed S] [--sampler random|lhs]
+[--workers K | --scheduler ADDRESS] [--resume]`` (MODEL-SPEC §7).
+
+Kept free of heavy imports so that ``reroute --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def add_sweep_parser(sub: argparse._SubParsersAction, methods: tuple[str, ...]) -> None:
+    """The ``sweep`` subcommand and its options."""
+    p = sub.add_parser(
+        "sweep", help="solve every scenario for many samples of the uncertain inputs",
+        description="Draw --samples values of every row of the case's uncertainty "
+        "table, solve every scenario per sample, and write <out>/store/, "
+        "<out>/sweep.xlsx and <out>/run.json. Exit 3 if any scenario of any sample "
+        "failed (the others are kept), 2 on bad input.")
+    p.add_argument("case", nargs="?", help="the case; default: the bundled default "
+                   "case")
+    p.add_argument("--samples", type=int, required=True, metavar="N")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="default 0")
+    p.add_argument("--sampler", choices=("random", "lhs"), default="random")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="K",
+                       help="local worker processes (default: one per CPU)")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing "
+                       "dask.distributed cluster, e.g. tcp://host:8786")
+    p.add_argument("--executor", choices=("dask", "pool", "serial"), default="dask",
+                   help="local execution: a Dask LocalCluster (default), a process "
+                   "pool, or this process")
+    p.add_argument("--resume", action="store_true",
+                   help="solve only the samples missing from the store")
+    p.add_argument("--out", metavar="DIR",
+                   help="output folder (default: outputs/<case name>/sweep)")
+    p.add_argument("--scenario", metavar="NAME", nargs="+", action="extend",
+                   help="solve only these scenarios (the baseline is always solved)")
+    p.add_argument("--method", choices=methods, default="ipx", help="HiGHS algorithm")
+    p.add_argument("--time-limit", metavar="SECONDS", type=float,
+                   help="stop each scenario's solve after this many seconds")
+
+
+def make_executor(args: argparse.Namespace) -> object:
+    """The executor the options ask for."""
+    from model.sweep.runner import DaskExecutor, PoolExecutor, SerialExecutor
+
+    if args.scheduler:
+        return DaskExecutor(address=args.scheduler)
+    workers = args.workers or os.cpu_count() or 1
+    if args.workers is not None and args.workers < 1:
+        from model.errors import InputError
+
+        raise InputError(f"--workers must be at least 1 (got {args.workers})")
+    if args.executor == "serial":
+        return SerialExecutor()
+    if args.executor == "pool":
+        return PoolExecutor(workers)
+    return DaskExecutor(workers=workers)
+
+
+def sweep_command(args: argparse.Namespace, default_case: Path) -> int:
+    """Run ``reroute sweep``; return the exit code."""
+    from model.solve import SolveOptions
+    from model.sweep.command import SweepRequest, run_sweep
+
+    case = Path(args.case) if args.case else default_case
+    name = case.stem if case.suffix else case.name
+    out = Path(args.out) if args.out else Path("outputs") / name / "sweep"
+    request = SweepRequest(
+        case, out, args.samples, args.seed, args.sampler, args.resume, args.scenario,
+        SolveOptions(method=args.method, time_limit=args.time_limit),
+        progress=sys.stderr.isatty())
+    result = run_sweep(request, make_executor(args))  # type: ignore[arg-type]
+    print(f"{len(result.solved)} samples solved, {result.reused} reused from the "
+          f"store; wrote {out}/sweep.xlsx, {out}/run.json, {out}/store/")
+    for row in result.failures.itertuples(index=False):
+        print(f"error: sample {row.sample}, scenario '{row.scenario}': {row.status}"
+              f" ({row.reason})", file=sys.stderr)
+    return result.exit_code

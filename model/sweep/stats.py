@@ -1,0 +1,142 @@
+"""Statistics of a sweep's records: percentiles, histograms and the tornado.
+
+Pure functions on the store's records (one row per scenario, commodity and sample;
+commodity ``""`` is the scenario total). Failed scenarios of a sample are left out
+of its statistics and counted apart.
+
+* P10/P50/P90 of cost premium and shortfall use linear interpolation between order
+  statistics (numpy's default); the self-sufficient year uses ``inverted_cdf`` so
+  that every percentile is a year that occurred. A sample that never becomes
+  self-sufficient ranks after every year; a percentile that falls on such samples
+  is blank and ``never_pct`` gives their share.
+* The tornado is Spearman's rank correlation of each uncertain input's drawn value
+  with each headline over the optimal samples of a scenario (total rows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model.sweep.worker import ALL, HEADLINES
+
+PERCENTILES = (10, 50, 90)
+METRICS = ("cost_premium_usd", "cost_premium_pct", "shortfall_t", "shortfall_pct",
+           "self_sufficient_year")
+NEVER = np.inf
+
+
+def percentiles(records: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario, commodity (``all`` for the total) and metric: P10/P50/P90."""
+    rows = []
+    ok = records[records["status"] == "optimal"]
+    for (scenario, commodity), group in records.groupby(["scenario", "commodity"],
+                                                        sort=False):
+        good = ok[(ok["scenario"] == scenario) & (ok["commodity"] == commodity)]
+        metrics = METRICS if commodity == ALL else (
+            "shortfall_t", "shortfall_pct", "self_sufficient_year")
+        for metric in metrics:
+            rows.append({"scenario": scenario, "commodity": commodity or "all",
+                         "metric": metric, **_summary(good[metric], metric),
+                         "samples": len(good), "failed": len(group) - len(good)})
+    return pd.DataFrame(rows, columns=["scenario", "commodity", "metric", "p10", "p50",
+                                       "p90", "mean", "never_pct", "samples",
+                                       "failed"])
+
+
+def _summary(values: pd.Series, metric: str) -> dict[str, float]:
+    x = values.to_numpy(dtype=float)
+    if metric == "self_sufficient_year":
+        x = np.where(np.isnan(x), NEVER, x)
+    else:  # a premium is blank in a sample whose baseline failed
+        x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return {f"p{p}": np.nan for p in PERCENTILES} | {"mean": np.nan,
+                                                         "never_pct": np.nan}
+    if metric == "self_sufficient_year":
+        q = np.percentile(x, PERCENTILES, method="inverted_cdf")
+        q = np.where(np.isinf(q), np.nan, q)
+        finite = x[np.isfinite(x)]
+        mean = float(finite.mean()) if len(finite) else np.nan
+        never = 100.0 * float(np.isinf(x).mean())
+    else:
+        q = np.percentile(x, PERCENTILES)
+        mean, never = float(x.mean()), np.nan
+    return {f"p{p}": float(v) for p, v in zip(PERCENTILES, q, strict=True)} | {
+        "mean": mean, "never_pct": never}
+
+
+def tornado(records: pd.DataFrame, draws: dict[str, str]) -> pd.DataFrame:
+    """Spearman correlation of every input (``draws``: column → label) with every
+    headline, per scenario, sorted by absolute strength."""
+    rows = []
+    totals = records[(records["commodity"] == ALL) & (records["status"] == "optimal")]
+    for scenario, group in totals.groupby("scenario", sort=False):
+        for headline in HEADLINES:
+            y = group[headline].to_numpy(dtype=float)
+            if headline == "self_sufficient_year":
+                y = np.where(np.isnan(y), NEVER, y)
+            for column, label in draws.items():
+                rho = _spearman(group[column].to_numpy(dtype=float), y)
+                rows.append({"scenario": scenario, "headline": headline,
+                             "input": label, "spearman_rho": rho})
+    frame = pd.DataFrame(rows, columns=["scenario", "headline", "input",
+                                        "spearman_rho"])
+    frame["strength"] = frame["spearman_rho"].abs()
+    frame = frame.sort_values(["scenario", "headline", "strength"],
+                              ascending=[True, True, False], kind="stable",
+                              key=_scenario_key(records))
+    return frame.drop(columns="strength").reset_index(drop=True)
+
+
+def _scenario_key(records: pd.DataFrame):  # noqa: ANN202
+    order = {s: i for i, s in enumerate(dict.fromkeys(records["scenario"]))}
+
+    def key(column: pd.Series) -> pd.Series:
+        if column.name == "scenario":
+            return column.map(order)
+        if column.name == "headline":
+            return column.map({h: i for i, h in enumerate(HEADLINES)})
+        return column
+
+    return key
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Rank correlation over the samples where both are known; 0 when either
+    side is constant (no information)."""
+    known = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[known], y[known]
+    if len(x) < 3 or np.ptp(x) == 0 or np.unique(y).size < 2:
+        return 0.0
+    return float(stats.spearmanr(x, y).statistic)
+
+
+def histogram(records: pd.DataFrame, scenario: str, metric: str, bins: int = 12
+              ) -> pd.DataFrame:
+    """Counts of a scenario's total-row metric in equal-width bins."""
+    group = records[(records["scenario"] == scenario) & (records["commodity"] == ALL)
+                    & (records["status"] == "optimal")]
+    x = group[metric].to_numpy(dtype=float)
+    never = int(np.isnan(x).sum()) if metric == "self_sufficient_year" else 0
+    x = x[~np.isnan(x)]
+    if metric == "self_sufficient_year" and len(x):
+        edges = np.arange(x.min() - 0.5, x.max() + 1.5)
+    elif len(x):
+        edges = np.histogram_bin_edges(x, bins=bins if np.ptp(x) > 0 else 1)
+    else:
+        edges = np.array([0.0, 1.0])
+    counts, edges = np.histogram(x, bins=edges)
+    labels = [_bin_label(lo, hi, metric) for lo, hi in zip(edges[:-1], edges[1:],
+                                                           strict=True)]
+    if never:
+        labels.append("never")
+        counts = np.append(counts, never)
+    return pd.DataFrame({"bin": labels, "samples": counts.astype(int)})
+
+
+def _bin_label(lo: float, hi: float, metric: str) -> str:
+    if metric == "self_sufficient_year":
+        return str(int(round((lo + hi) / 2)))
+    return f"{lo:.4g} to {hi:.4g}"

@@ -1,0 +1,189 @@
+"""What a worker does with one sample: apply the draws, solve every scenario, and
+return the headline records as plain data.
+
+Inputs and outputs are plain, picklable data (the loaded ``Case`` is a dataclass of
+DataFrames); no model or solver object crosses a process boundary. The cost premium
+of a sample is taken against the same sample's baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from model.data.case import Case
+from model.errors import SolveError
+from model.pipeline import PhaseTimer, solve_scenario
+from model.results import kpis
+from model.results.checks import InvariantError
+from model.results.extract import ScenarioResult
+from model.solve import SolveOptions
+from model.sweep.uncertainty import UncertainInput, apply_draws
+
+HEADLINES = ("cost_premium_usd", "shortfall_t", "self_sufficient_year")
+KEY_COLUMNS = ("input_hash", "seed", "sample", "scenario", "commodity")
+TIMING_COLUMNS = ("build_seconds", "translate_seconds", "solve_seconds",
+                  "extract_seconds", "sample_seconds", "worker")
+VALUE_COLUMNS = ("is_baseline", "status", "solver_status", "reason", "total_cost_usd",
+                 "cost_premium_usd", "cost_premium_pct", "demand_t", "shortfall_t",
+                 "shortfall_pct", "self_sufficient_year")
+ALL = ""  # the commodity value of a scenario's total row
+
+
+@dataclass(frozen=True)
+class SweepContext:
+    """What every task of a sweep shares: the case, its inputs, what to solve."""
+
+    case: Case
+    inputs: tuple[UncertainInput, ...]
+    scenarios: tuple[str, ...]
+    options: SolveOptions
+    seed: int
+
+
+@dataclass(frozen=True)
+class SampleTask:
+    """One sample: its number and the drawn value of every uncertain input."""
+
+    sample: int
+    values: tuple[float, ...]
+
+
+@dataclass
+class SampleOutcome:
+    """The records of one sample (scenario totals and per commodity)."""
+
+    sample: int
+    records: pd.DataFrame
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
+    """Solve every scenario of one sample.
+
+    A scenario without an optimum (SolveError) or whose solution fails the
+    post-solve checks (InvariantError) is recorded as failed; the others are kept.
+    """
+    start = time.perf_counter()
+    case = apply_draws(context.case, list(context.inputs), list(task.values))
+    baseline = _baseline(case)
+    results: list[ScenarioResult] = []
+    statuses: list[tuple[str, bool, str]] = []
+    failures: list[tuple[str, str, str]] = []
+    timings: dict[str, dict[str, float]] = {}
+    for name in context.scenarios:
+        result, failure, seconds = _solve_one(case, name, context.options)
+        statuses.append((name, name == baseline, "failed" if failure else "optimal"))
+        if failure:
+            failures.append(failure)
+        else:
+            results.append(result)  # type: ignore[arg-type]
+            timings[name] = seconds
+    records = _records(case, results, statuses, failures, timings)
+    records = _stamp(records, context, task, time.perf_counter() - start)
+    return SampleOutcome(task.sample, records, failures)
+
+
+def _solve_one(case: Case, name: str, options: SolveOptions
+               ) -> tuple[ScenarioResult | None, tuple[str, str, str] | None,
+                          dict[str, float]]:
+    """One scenario: its result, or the failure (scenario, status, reason)."""
+    timer = PhaseTimer()
+    try:
+        result = solve_scenario(case, name, options, timer)
+    except SolveError as exc:
+        return None, (name, exc.condition, str(exc)), {}
+    except InvariantError as exc:  # a solution whose tables do not add up
+        return None, (name, "invariant check failed", str(exc)), {}
+    return result, None, {**timer.seconds, **result.seconds}
+
+
+def _baseline(case: Case) -> str:
+    frame = case.table("scenarios")
+    return str(frame.loc[frame["is_baseline"].fillna(False).astype(bool),
+                         "scenario"].iloc[0])
+
+
+def _records(case: Case, results: list[ScenarioResult],
+             statuses: list[tuple[str, bool, str]],
+             failures: list[tuple[str, str, str]],
+             timings: dict[str, dict[str, float]]) -> pd.DataFrame:
+    kpi, summary = _kpi_tables(case, results, statuses)
+    totals = summary.assign(commodity=ALL)
+    by_commodity = kpi.merge(summary[["scenario", "is_baseline", "status"]],
+                             on="scenario")
+    frame = pd.concat([totals, by_commodity], ignore_index=True)
+    reasons = {name: (condition, text) for name, condition, text in failures}
+    frame["solver_status"] = frame["scenario"].map(
+        lambda s: reasons.get(s, ("optimal", ""))[0])
+    frame["reason"] = frame["scenario"].map(lambda s: reasons.get(s, ("", ""))[1])
+    for phase in ("build", "translate", "solve", "extract"):
+        frame[f"{phase}_seconds"] = frame["scenario"].map(
+            lambda s, p=phase: timings.get(s, {}).get(p, np.nan))
+    frame.loc[frame["commodity"] != ALL, [f"{p}_seconds" for p in (
+        "build", "translate", "solve", "extract")]] = np.nan
+    return frame
+
+
+def _kpi_tables(case: Case, results: list[ScenarioResult],
+                statuses: list[tuple[str, bool, str]]
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """kpi_by_commodity and summary, as in the pipeline, tolerating failed ones."""
+    if results:
+        shortfall = pd.concat([r.tables["shortfall"] for r in results],
+                              ignore_index=True)
+        costs = pd.concat([r.tables["costs"] for r in results], ignore_index=True)
+    else:
+        shortfall = pd.DataFrame(columns=["scenario", "region", "commodity", "year",
+                                          "demand_t", "shortfall_t"])
+        costs = pd.DataFrame(columns=["scenario", "year", "category", "usd",
+                                      "discounted_usd"])
+    kpi = kpis.kpi_by_commodity(shortfall, case.scope_regions(),
+                                case.settings.shortfall_tolerance, list(case.years))
+    summary = kpis.summary(statuses, costs, kpi)
+    failed = summary["status"] != "optimal"
+    summary.loc[failed, ["demand_t", "shortfall_t", "shortfall_pct",
+                         "cost_premium_usd", "cost_premium_pct"]] = np.nan
+    return kpi, summary
+
+
+def _stamp(records: pd.DataFrame, context: SweepContext, task: SampleTask,
+           seconds: float) -> pd.DataFrame:
+    """Add the key, the drawn values and the timings; fix the column order."""
+    records = records.copy()
+    records["input_hash"] = context.case.input_hash
+    records["seed"] = context.seed
+    records["sample"] = task.sample
+    records["sample_seconds"] = seconds
+    records["worker"] = f"{socket.gethostname()}:{os.getpid()}"
+    draws = [item.column for item in context.inputs]
+    for item, value in zip(context.inputs, task.values, strict=True):
+        records[item.column] = value
+    order = {s: i for i, s in enumerate(context.scenarios)}
+    records["_order"] = records["scenario"].map(order)
+    records = records.sort_values(["_order", "commodity"], kind="stable")
+    columns = [*KEY_COLUMNS, *VALUE_COLUMNS, *draws, *TIMING_COLUMNS]
+    records = records[columns].reset_index(drop=True)
+    return normalise(records)
+
+
+def normalise(records: pd.DataFrame) -> pd.DataFrame:
+    """Stable dtypes so that every executor and the store give equal frames."""
+    out = records.copy()
+    out["seed"] = out["seed"].astype("int64")
+    out["sample"] = out["sample"].astype("int64")
+    out["is_baseline"] = out["is_baseline"].astype(bool)
+    out["self_sufficient_year"] = pd.to_numeric(
+        out["self_sufficient_year"], errors="coerce").astype("Float64").astype(float)
+    for column in ("input_hash", "scenario", "commodity", "status", "solver_status",
+                   "reason", "worker"):
+        out[column] = out[column].astype(str)
+    return out
+
+
+__all__ = ["HEADLINES", "SampleOutcome", "SampleTask", "SweepContext", "run_sample"]

@@ -1,0 +1,149 @@
+"""The uncertainty table: checks that name file, table, row and column, and draws
+applied exactly like the scenario rules they stand for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model.data.case import load_case
+from model.data.scenarios import scenario_data
+from model.errors import InputError
+from model.sweep.uncertainty import apply_draws, uncertain_inputs
+from tests.helpers import write_case
+from tests.sweep.cases import chain_tables
+
+
+def load_with(tmp_path: Path, rows: list[dict[str, object]]) -> object:
+    return load_case(write_case(tmp_path / "c", chain_tables(rows)))
+
+
+def problems(tmp_path: Path, rows: list[dict[str, object]]) -> list[str]:
+    case = load_with(tmp_path, rows)
+    with pytest.raises(InputError) as caught:
+        uncertain_inputs(case)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_unknown_stage_is_reported_with_file_row_and_column(tmp_path: Path) -> None:
+    found = problems(tmp_path, [{"field": "lead_time", "stage": "minnig",
+                                 "distribution": "uniform", "low": 0, "high": 2}])
+    assert len(found) == 1
+    assert "uncertainty.csv [uncertainty] row 2, column stage" in found[0]
+    assert "unknown stage 'minnig'; did you mean 'mining'?" in found[0]
+
+
+@pytest.mark.parametrize("row,column,text", [
+    ({"field": "demand", "distribution": "lognormal", "low": 0, "high": 2},
+     "low", "a lognormal needs low > 0"),
+    ({"field": "demand", "distribution": "triangular", "low": 0.5, "high": 2},
+     "mode", "needs a mode"),
+    ({"field": "demand", "distribution": "triangular", "low": 0.5, "mode": 3,
+      "high": 2}, "mode", "not between low and high"),
+    ({"field": "demand", "distribution": "normal", "low": 1, "high": 1},
+     "high", "must be above low"),
+    ({"field": "capex", "distribution": "uniform", "low": -0.5, "high": 2},
+     "low", "a multiplier is >= 0"),
+    ({"field": "capex", "target": "mars", "distribution": "uniform", "low": 1,
+      "high": 2}, "target", "unknown region or bloc 'mars'"),
+    ({"scenario": "embrago", "field": "capex", "distribution": "uniform", "low": 1,
+      "high": 2}, "scenario", "did you mean 'embargo'?"),
+    ({"field": "lead_time", "commodity": "ox", "distribution": "uniform", "low": 0,
+      "high": 2}, "commodity", "takes no commodity"),
+])
+def test_bad_rows_are_reported(tmp_path: Path, row: dict[str, object], column: str,
+                               text: str) -> None:
+    found = problems(tmp_path, [row])
+    assert any(f"row 2, column {column}" in p and text in p for p in found), found
+
+
+def test_bad_field_and_distribution_are_schema_errors(tmp_path: Path) -> None:
+    rows = [{"field": "price", "distribution": "beta", "low": 1, "high": 2}]
+    with pytest.raises(InputError) as caught:
+        load_with(tmp_path, rows)
+    text = str(caught.value)
+    assert "[uncertainty] row 2, column field: 'price' is not allowed" in text
+    assert "[uncertainty] row 2, column distribution: 'beta' is not allowed" in text
+
+
+def test_every_problem_is_listed_in_one_pass(tmp_path: Path) -> None:
+    rows = [{"field": "demand", "distribution": "lognormal", "low": -1, "high": 2},
+            {"field": "lead_time", "stage": "x", "distribution": "uniform", "low": 0,
+             "high": 1}]
+    found = problems(tmp_path, rows)
+    assert any("row 2, column low" in p for p in found)
+    assert any("row 3, column stage" in p for p in found)
+
+
+def test_a_demand_draw_scales_demand_like_a_scale_rule(tmp_path: Path) -> None:
+    rows = [{"field": "demand", "target": "us", "distribution": "uniform", "low": 0.5,
+             "high": 1.5}]
+    case = load_with(tmp_path, rows)
+    drawn = apply_draws(case, uncertain_inputs(case), [1.1])
+    for name in ("baseline", "embargo"):
+        demand = scenario_data(drawn, name).demand
+        # 100 t/yr in every year, times 1.1
+        assert demand["demand_t"].tolist() == pytest.approx([110.0] * 5)
+    assert len(case.table("scenario_rules")) == 1  # the loaded case is untouched
+
+
+def test_a_scenario_row_applies_to_that_scenario_only(tmp_path: Path) -> None:
+    rows = [{"scenario": "embargo", "field": "demand", "distribution": "uniform",
+             "low": 0.5, "high": 1.5}]
+    case = load_with(tmp_path, rows)
+    drawn = apply_draws(case, uncertain_inputs(case), [0.5])
+    assert scenario_data(drawn, "baseline").demand["demand_t"].iloc[0] == 100.0
+    assert scenario_data(drawn, "embargo").demand["demand_t"].iloc[0] == 50.0
+
+
+def test_a_lead_time_draw_delays_builds_of_that_stage(tmp_path: Path) -> None:
+    rows = [{"field": "lead_time", "stage": "mining", "target": "alliance",
+             "distribution": "uniform", "low": 0, "high": 3}]
+    case = load_with(tmp_path, rows)
+    drawn = apply_draws(case, uncertain_inputs(case), [1.6])
+    expansion = scenario_data(drawn, "baseline").expansion
+    # base year 2025 + lead time 1 + round(1.6) = 2 extra years
+    assert expansion["earliest_online_year"].tolist() == [2028]
+
+
+def test_draws_act_on_top_of_the_scenarios_own_rules(tmp_path: Path) -> None:
+    tables = chain_tables([{"field": "demand", "distribution": "uniform", "low": 0.5,
+                            "high": 1.5}])
+    tables["scenario_rules"].append({"scenario": "embargo", "rule": "scale",
+                                     "field": "demand", "value": 2.0})
+    case = load_case(write_case(tmp_path / "c", tables))
+    drawn = apply_draws(case, uncertain_inputs(case), [0.75])
+    # the scenario's own x2 and the drawn x0.75: 100 * 2 * 0.75 = 150
+    assert scenario_data(drawn, "embargo").demand["demand_t"].iloc[0] == 150.0
+    assert isinstance(drawn.table("scenario_rules"), pd.DataFrame)
+
+
+def test_the_uncertainty_sheet_of_a_workbook_reads_like_the_csv(tmp_path: Path
+                                                                ) -> None:
+    import csv
+
+    from openpyxl import Workbook
+
+    folder = write_case(tmp_path / "c", chain_tables([
+        {"field": "lead_time", "stage": "mining", "distribution": "triangular",
+         "low": -1, "mode": 0, "high": 2, "source": "observed timelines"}]))
+    wb = Workbook()
+    wb.remove(wb.active)
+    for file in sorted(folder.glob("*.csv")):
+        ws = wb.create_sheet(file.stem)
+        with open(file, newline="", encoding="utf-8") as handle:
+            for row in csv.reader(handle):
+                ws.append([_number_or_text(v) for v in row])
+    wb.save(tmp_path / "case.xlsx")
+    from_csv, from_xlsx = load_case(folder), load_case(tmp_path / "case.xlsx")
+    assert uncertain_inputs(from_xlsx) == uncertain_inputs(from_csv)
+    assert from_xlsx.input_hash == from_csv.input_hash
+
+
+def _number_or_text(value: str) -> object:
+    try:
+        return float(value)
+    except ValueError:
+        return value or None
