@@ -22,9 +22,12 @@ def add_sweep_parser(sub: argparse._SubParsersAction, methods: tuple[str, ...]) 
         "failed (the others are kept), 2 on bad input.")
     p.add_argument("case", nargs="?", help="the case; default: the bundled default "
                    "case")
-    p.add_argument("--samples", type=int, required=True, metavar="N")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="default 0")
-    p.add_argument("--sampler", choices=("random", "lhs"), default="random")
+    p.add_argument("--samples", type=int, required=True, metavar="N",
+                   help="number of samples to draw (each solves every scenario)")
+    p.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="random seed of the draws (default 0)")
+    p.add_argument("--sampler", choices=("random", "lhs"), default="random",
+                   help="independent random draws (default) or Latin hypercube")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="K",
                        help="local worker processes (default: one per CPU)")
