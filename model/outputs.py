@@ -1,36 +1,134 @@
 """Atomic output: a run writes into a temporary sibling folder, swapped into place
-only when everything succeeded; a failed run leaves earlier outputs untouched."""
+only when everything succeeded; a failed run leaves earlier outputs untouched.
+
+* **Lock.** Writing an output folder holds ``.<name>.lock`` beside it (``filelock``),
+  so two runs on the same output never interleave: the second waits, then swaps in
+  its own complete folder.
+* **Swap.** On Linux the staged folder and the old one are exchanged in one atomic
+  ``renameat2(RENAME_EXCHANGE)``; elsewhere the old folder is first moved aside and
+  restored if the move of the new one fails. Either way, at every instant the
+  output path holds a complete folder (or, before the first run, nothing).
+* **Interrupts.** Ctrl-C and SIGTERM remove the staging folder. A SIGKILL cannot be
+  caught: it may leave a ``.<name>.tmp-*`` or ``.<name>.old-*`` folder, which the
+  next run on the same output removes (restoring the old folder first if a kill
+  fell between the two moves of the fallback swap).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from model.errors import OutputError
+
+log = logging.getLogger(__name__)
+LOCK_TIMEOUT_S = 600.0
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
 
 @contextlib.contextmanager
-def staged_output(out_dir: Path) -> Iterator[Path]:
+def staged_output(out_dir: Path, lock_timeout: float = LOCK_TIMEOUT_S
+                  ) -> Iterator[Path]:
     """Yield a fresh temporary folder next to ``out_dir``; on success replace
     ``out_dir`` with it, on any failure (or interrupt) delete it."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    out_dir = Path(out_dir).resolve()
     try:
-        yield staging
-        _fsync_tree(staging)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"error: cannot create {out_dir.parent}: {exc.strerror}"
+                          ) from None
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"error: output path {out_dir} is a file, not a folder")
+    with _locked(out_dir, lock_timeout), _sigterm_as_interrupt():
+        recover_stale(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-",
+                                        dir=out_dir.parent))
+        try:
+            yield staging
+            _fsync_tree(staging)
+            _swap(staging, out_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock file guarding ``out_dir``."""
+    return out_dir.parent / f".{out_dir.name}.lock"
+
+
+@contextlib.contextmanager
+def _locked(out_dir: Path, timeout: float) -> Iterator[None]:
+    lock = FileLock(str(lock_path(out_dir)))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.warning("waiting for another run writing %s", out_dir)
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise OutputError(f"error: another run is writing {out_dir} (lock "
+                              f"{lock_path(out_dir)}); try again later") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises KeyboardInterrupt so cleanup runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_sig: int, _frame: object) -> None:
+        raise KeyboardInterrupt("terminated")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def stale_folders(out_dir: Path) -> list[Path]:
+    """Leftovers of killed runs on ``out_dir`` (only meaningful under the lock)."""
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return []
+    prefixes = (f".{out_dir.name}.tmp-", f".{out_dir.name}.old-")
+    return sorted(p for p in parent.iterdir() if p.name.startswith(prefixes))
+
+
+def recover_stale(out_dir: Path) -> None:
+    """Restore an output folder orphaned by a kill mid-swap; remove leftovers."""
+    for folder in stale_folders(out_dir):
+        previous = folder / "previous"
+        if not out_dir.exists() and previous.is_dir():
+            os.replace(previous, out_dir)
+            log.warning("restored %s, left aside by an interrupted run", out_dir)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
-    """Move ``staging`` to ``out_dir``, keeping the old folder until the move is done."""
+    """Put ``staging`` at ``out_dir``; afterwards ``staging`` holds the old folder
+    (or nothing)."""
     if not out_dir.exists():
         os.replace(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
     os.replace(out_dir, retired / "previous")
@@ -41,6 +139,28 @@ def _swap(staging: Path, out_dir: Path) -> None:
         raise
     finally:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False if unsupported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
+                       _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _libc() -> object:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -19,6 +19,7 @@ from model.data.case import Case, load_case
 from model.data.coerce import ROW
 from model.data.indices import build_index
 from model.data.scenarios import baseline_name, scenario_data, scenario_names
+from model.diagnose import explain_failures, explain_infeasibility
 from model.errors import InputError, Problem, SolveError
 from model.formulation import build_model
 from model.outputs import staged_output
@@ -84,7 +85,12 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         data = scenario_data(case, name)
         index = build_index(data)
         model = build_model(index, name)
-    solution = solve_model(model, name, options)
+    try:
+        solution = solve_model(model, name, options)
+    except SolveError as exc:
+        if exc.condition == "infeasible":
+            exc.explanation = explain_infeasibility(model, index, case, name, options)
+        raise
     timer.seconds["translate"] += solution.seconds["translate"]
     timer.seconds["solve"] += solution.seconds["solve"]
     with timer.phase("extract"):
@@ -122,6 +128,7 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
         except SolveError as exc:
             failures.append(exc)
     if failures:
+        failures = explain_failures(failures, out_dir)
         raise failures[0] if len(failures) == 1 else SolveError(
             ", ".join(f.scenario for f in failures), "several scenarios failed",
             "; ".join(f"{f.scenario}: {f.condition}" for f in failures))

@@ -144,6 +144,9 @@ def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions) -> S
     except InfeasibleConstraintException as exc:
         raise SolveError(scenario, "infeasible", str(exc)) from None
     t1 = time.perf_counter()
+    from model.diagnose import warn_scaling  # noqa: PLC0415  (diagnose imports solve)
+
+    warn_scaling(compiled.lp, scenario)
     h = make_highs(options)
     h.passModel(compiled.lp)
     h.run()
@@ -173,7 +176,7 @@ def _status_detail(status: object) -> str:
     if status == highspy.HighsModelStatus.kTimeLimit:
         return "raise --time-limit or simplify the case"
     if status == highspy.HighsModelStatus.kInfeasible:
-        return "some constraints contradict each other; see infeasibility.txt"
+        return "some constraints contradict each other"
     if status in (highspy.HighsModelStatus.kUnbounded,
                   highspy.HighsModelStatus.kUnboundedOrInfeasible):
         return "a cost is negative or a quantity has no limit"
