@@ -101,7 +101,9 @@ def header_problems(raw: RawTable, header: list[str], spec: TableSpec
                     ) -> list[Problem]:
     """Duplicate, missing and unknown columns of the header row."""
     known = set(spec.column_names) | set(spec.extra_columns)
-    if header and not known.intersection(header):
+    if not any(header):
+        return [Problem("the table is empty (no header row)", raw.file, spec.name, 1)]
+    if not known.intersection(header):
         shown = ", ".join(f"'{h}'" for h in raw.header[:3] if h)
         return [Problem(f"header row not found in row 1 (found {shown or 'nothing'}); "
                         "the first row must hold the column names "

@@ -241,4 +241,4 @@ ENTRIES = [
 @pytest.mark.parametrize("entry", params(ENTRIES))
 def test_container_entry(entry: Entry, run_cli, tmp_path: Path,  # noqa: ANN001
                          monkeypatch: pytest.MonkeyPatch) -> None:
-    check_entry(entry, run_cli, tmp_path, monkeypatch)
+    check_entry(entry, run_cli, tmp_path, monkeypatch, measure=True)
