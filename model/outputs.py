@@ -30,7 +30,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from model.errors import OutputError
+from model.errors import InputError, OutputError, Problem
 
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 600.0
@@ -61,6 +61,15 @@ def staged_output(out_dir: Path, lock_timeout: float = LOCK_TIMEOUT_S
             _swap(staging, out_dir)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def refuse_input_overlap(case: Path, out_dir: Path) -> None:
+    """Raise InputError if writing ``out_dir`` would replace or sit inside the
+    input case (the swap would otherwise delete it)."""
+    case, out_dir = Path(case).resolve(), Path(out_dir).resolve()
+    if out_dir == case or out_dir in case.parents or case in out_dir.parents:
+        raise InputError(Problem(f"refusing to write outputs to {out_dir}: it holds "
+                                 f"or is the input case {case}; choose another --out"))
 
 
 def lock_path(out_dir: Path) -> Path:

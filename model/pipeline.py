@@ -22,7 +22,7 @@ from model.data.scenarios import baseline_name, scenario_data, scenario_names
 from model.diagnose import explain_failures, explain_infeasibility
 from model.errors import InputError, Problem, SolveError
 from model.formulation import build_model
-from model.outputs import staged_output
+from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
@@ -117,6 +117,8 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
              options: SolveOptions | None = None) -> RunResult:
     """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically."""
     options = options or SolveOptions()
+    if out_dir is not None:
+        refuse_input_overlap(Path(case_path), Path(out_dir))
     timer = PhaseTimer()
     with timer.phase("load"):
         case = load_case(case_path)
