@@ -76,6 +76,10 @@ def workbook(tables: Tables) -> openpyxl.Workbook:
         ws.append(columns)
         for row in rows:
             ws.append([row.get(c) for c in columns])
+        for line in ws.iter_rows(min_row=2):
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, even when it starts with '='
     return wb
 
 
