@@ -3,13 +3,14 @@
 The schemas are generated from ``schema.py``: allowed values, numeric ranges, the
 units window (smallest and largest plausible nonzero magnitude) and safe text (no
 control characters, at most 32,767 characters, the most a spreadsheet cell holds).
-They run lazily on the typed frames, indexed by file row, so every failing cell is
+They run lazily (all failures collected) on the typed frames, indexed by file row, so every failing cell is
 reported with its row and column in one pass. Cells whose type could not be parsed
 are missing values here and were reported by ``coerce.py``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,10 +30,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class Rule:
-    """One value rule of a column: a vectorised test and the message of a failure."""
+    """One value rule of a column: a test of one value and the failure message."""
 
     name: str
-    test: Callable[[pd.Series], pd.Series]
+    ok: Callable[[object], bool]
     message: Callable[[object], str]
     doc: str
 
@@ -45,30 +46,30 @@ def column_rules(col: ColumnSpec) -> list[Rule]:
         return []
     rules = []
     if col.minimum is not None or col.maximum is not None:
-        rules.append(Rule("range", lambda s, c=col: _in_range(s, c),
+        rules.append(Rule("range", lambda v, c=col: _in_range(float(v), c),
                           lambda v, c=col: f"{_num(v)} is out of range (expected "
                           f"{c.range_text()})", f"{col.range_text()}"))
     if col.window is not None:
         lo, hi = col.window
-        rules.append(Rule("window", lambda s, lo=lo, hi=hi: (s == 0) | s.abs().between(
-            lo, hi), lambda v, c=col: _window_message(float(v), c),  # type: ignore[arg-type]
-            f"nonzero magnitude within [{lo:g}, {hi:g}] (units window)"))
+        rules.append(Rule("window", lambda v, lo=lo, hi=hi: v == 0 or lo <= abs(v) <= hi,
+                          lambda v, c=col: _window_message(float(v), c),
+                          f"nonzero magnitude within [{lo:g}, {hi:g}] (units window)"))
     return rules
 
 
 def _text_rules(col: ColumnSpec) -> list[Rule]:
     rules = [
-        Rule("control", lambda s: ~s.astype(str).str.contains(CONTROL),
+        Rule("control", lambda v: CONTROL.search(str(v)) is None,
              lambda v: f"text contains the control character U+"
              f"{ord(CONTROL.search(str(v)).group()):04X}; remove it",  # type: ignore[union-attr]
              "no control characters"),
-        Rule("length", lambda s: s.astype(str).str.len() <= MAX_TEXT,
+        Rule("length", lambda v: len(str(v)) <= MAX_TEXT,
              lambda v: f"text is {len(str(v)):,} characters long (at most {MAX_TEXT:,})",
              f"at most {MAX_TEXT:,} characters"),
     ]
     if col.allowed is not None:
         allowed = col.allowed
-        rules.append(Rule("allowed", lambda s, a=allowed: (s == "") | s.isin(a),
+        rules.append(Rule("allowed", lambda v, a=allowed: v == "" or v in a,
                           lambda v, a=allowed: f"'{v}' is not allowed (expected one "
                           f"of: {', '.join(a)}){did_you_mean(str(v), a)}",
                           f"one of: {', '.join(allowed)}"))
@@ -79,13 +80,11 @@ def _num(value: object) -> str:
     return f"{float(value):g}"  # type: ignore[arg-type]
 
 
-def _in_range(s: pd.Series, col: ColumnSpec) -> pd.Series:
-    ok = pd.Series(True, index=s.index)
-    if col.minimum is not None:
-        ok &= (s > col.minimum) if col.exclusive_minimum else (s >= col.minimum)
-    if col.maximum is not None:
-        ok &= s <= col.maximum
-    return ok
+def _in_range(value: float, col: ColumnSpec) -> bool:
+    if col.minimum is not None and (value <= col.minimum if col.exclusive_minimum
+                                    else value < col.minimum):
+        return False
+    return col.maximum is None or value <= col.maximum
 
 
 def _window_message(value: float, col: ColumnSpec) -> str:
@@ -104,7 +103,7 @@ def table_schema(name: str) -> pa.DataFrameSchema:
     spec: TableSpec = TABLE_BY_NAME[name]
     columns = {
         col.name: pa.Column(
-            checks=[pa.Check(_safe(rule.test), name=rule.name)
+            checks=[pa.Check(_safe(rule.ok), name=rule.name, element_wise=True)
                     for rule in column_rules(col)],
             nullable=True, required=False)
         for col in spec.columns
@@ -112,23 +111,40 @@ def table_schema(name: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, name=name)
 
 
-def _safe(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
-    def run(s: pd.Series) -> pd.Series:
-        return test(s).fillna(True).astype(bool)
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float)
+                                               and math.isnan(value))
+
+
+def _safe(ok: Callable[[object], bool]) -> Callable[[object], bool]:
+    """The test, passing missing values (a blank or an unparsable cell, whose
+    problem, if any, is reported by coerce.py)."""
+    def run(value: object) -> bool:
+        return _missing(value) or bool(ok(value))
     return run
 
 
 def check_values(name: str, frame: pd.DataFrame) -> list[Problem]:
     """Every cell of ``frame`` that breaks a value rule of its column."""
-    if frame.empty:
-        return []
     spec = TABLE_BY_NAME[name]
+    if frame.empty or _all_pass(frame, spec):
+        return []  # pandera's lazy run is only needed to collect failures
     indexed = frame.set_index(ROW)
     try:
         table_schema(name).validate(indexed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         return _problems(exc.failure_cases, spec, frame.attrs.get("file", ""))
     return []
+
+
+def _all_pass(frame: pd.DataFrame, spec: TableSpec) -> bool:
+    for col in spec.columns:
+        values = frame[col.name].tolist() if col.name in frame else []
+        for rule in column_rules(col):
+            test = _safe(rule.ok)
+            if not all(test(v) for v in values):
+                return False
+    return True
 
 
 def _problems(cases: pd.DataFrame, spec: TableSpec, file: str) -> list[Problem]:

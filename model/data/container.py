@@ -13,6 +13,7 @@ entry's declared size, so a lying header only truncates the data (a CRC error).
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -81,8 +82,8 @@ def _check_archive(path: Path, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
-            EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError, RuntimeError, struct.error) as exc:
         raise InputError(Problem(f"corrupt or truncated workbook ({exc})",
                                  file=file)) from None
     problems = _entry_problems(infos, limits, file)

@@ -38,6 +38,10 @@ def read_workbook(path: Path) -> RawCase:
         raise InputError(explain_failure(exc, path, "")) from None
     try:
         return _read_sheets(wb, path)
+    except InputError:
+        raise
+    except Exception as exc:  # a part that breaks while reading
+        raise InputError(explain_failure(exc, path, "")) from None
     finally:
         wb.close()
 

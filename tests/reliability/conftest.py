@@ -21,7 +21,7 @@ settings.register_profile("ci", derandomize=True, deadline=None, max_examples=5,
                           phases=(Phase.explicit, Phase.reuse, Phase.generate),
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.function_scoped_fixture],
-                          print_blob=True)
+                          print_blob=False)
 settings.register_profile("nightly", deadline=None, max_examples=300,
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.function_scoped_fixture])
