@@ -1,7 +1,8 @@
 """Atomic output: a run writes into a temporary sibling folder, swapped into place
 only when everything succeeded; a failed run leaves earlier outputs untouched.
 
-* **Lock.** Writing an output folder holds ``.<name>.lock`` beside it (``filelock``),
+* **Lock.** Writing an output folder holds ``.reroute-<name>.lock`` beside it
+  (``filelock``),
   so two runs on the same output never interleave: the second waits, then swaps in
   its own complete folder.
 * **Swap.** On Linux the staged folder and the old one are exchanged in one atomic
@@ -73,8 +74,9 @@ def refuse_input_overlap(case: Path, out_dir: Path) -> None:
 
 
 def lock_path(out_dir: Path) -> Path:
-    """The lock file guarding ``out_dir``."""
-    return out_dir.parent / f".{out_dir.name}.lock"
+    """The lock file guarding ``out_dir``: kept beside it (an empty file; removing
+    it while a run waits on it would let two runs in)."""
+    return out_dir.parent / f".reroute-{out_dir.name}.lock"
 
 
 @contextlib.contextmanager

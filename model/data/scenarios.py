@@ -79,7 +79,7 @@ class ScenarioData:
         for rule in self.scales:
             if rule.field != field_name:
                 continue
-            mask = rule.scope.region_mask(frame[region]).copy()  # may be read-only
+            mask = rule.scope.region_mask(frame[region])
             mask &= (frame[year] >= rule.scope.from_year).to_numpy()
             if rule.scope.commodity is not None:
                 if commodity_match is None:

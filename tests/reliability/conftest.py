@@ -88,11 +88,11 @@ def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],  # noqa: ANN201
         assert "Traceback" not in captured.err + caplog.text, "I6: traceback"
         if code != 0:
             after = {k: v for k, v in snapshot(out.parent).items()
-                     if not k.startswith(".case.lock") and not k.endswith(
+                     if not k.startswith(".reroute-case.lock") and not k.endswith(
                          ".infeasibility.txt")}
             assert after == before_out, "I3: earlier output changed or temp left"
             leftovers = [p.name for p in out.parent.iterdir()
-                         if p.name.startswith(".case.") and p.name != ".case.lock"]
+                         if p.name.startswith(".case.")]
             assert leftovers == [], f"I3: temporary files left: {leftovers}"
         err = captured.err + caplog.text  # warnings are logged
         caplog.clear()
