@@ -22,6 +22,7 @@ from model.data.scenarios import baseline_name, scenario_data, scenario_names
 from model.diagnose import explain_failures, explain_infeasibility
 from model.errors import InputError, Problem, SolveError
 from model.formulation import build_model
+from model.formulation.lexicographic import add_least_shortfall, fix_least_shortfall
 from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
@@ -29,7 +30,7 @@ from model.report.run_record import versions, write_run_record
 from model.results import kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
-from model.solve import SolveOptions, solve_model
+from model.solve import Solution, SolveOptions, solve_model
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,10 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         index = build_index(data)
         model = build_model(index, name)
     try:
-        solution = solve_model(model, name, options)
+        if case.settings.objective == "lexicographic":
+            solution = solve_lexicographic(model, index, name, options)
+        else:
+            solution = solve_model(model, name, options)
     except SolveError as exc:
         if exc.condition == "infeasible":
             exc.explanation = explain_infeasibility(model, index, case, name, options)
@@ -98,6 +102,17 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         check_scenario(tables, case.table("process_io"), solution.objective)
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)
+
+
+def solve_lexicographic(model: object, index: object, name: str,
+                        options: SolveOptions) -> Solution:
+    """Least (penalty-weighted) shortfall first, then least cost at that shortfall."""
+    add_least_shortfall(model, index)  # type: ignore[arg-type]
+    first = solve_model(model, name, options)  # type: ignore[arg-type]
+    fix_least_shortfall(model, index, first.objective)  # type: ignore[arg-type]
+    second = solve_model(model, name, options)  # type: ignore[arg-type]
+    second.seconds = {k: first.seconds[k] + v for k, v in second.seconds.items()}
+    return second
 
 
 def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:

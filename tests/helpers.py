@@ -20,6 +20,8 @@ def write_case(folder: Path, tables: dict[str, list[dict[str, object]]]) -> Path
     folder.mkdir(parents=True, exist_ok=True)
     merged = {**DEFAULT_TABLES, **tables}
     for name, rows in merged.items():
+        if not rows:
+            continue  # an empty list means the optional table is absent
         columns: list[str] = []
         for row in rows:
             columns += [c for c in row if c not in columns]
@@ -52,3 +54,33 @@ def mine(name: str = "mine", cost: float = 10.0, lead: int = 0, life: int = 30,
             "fixed_om_usd_per_tpa": fom, "variable_cost_usd_per_t": cost}
     return proc, {"process": name, "commodity": out, "direction": "out",
                   "coefficient": 1}
+
+
+def write_workbook(path: Path, tables: dict[str, list[dict[str, object]]]) -> Path:
+    """The same tables as ``write_case``, as one .xlsx sheet per table; numbers are
+    stored as numeric cells, as a user's spreadsheet would hold them."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in {**DEFAULT_TABLES, **tables}.items():
+        if not rows:
+            continue
+        columns: list[str] = []
+        for row in rows:
+            columns += [c for c in row if c not in columns]
+        ws = wb.create_sheet(name)
+        ws.append(columns)
+        for row in rows:
+            ws.append([_cell(row.get(c)) for c in columns])
+    wb.save(path)
+    return path
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return float(value) if value.strip() not in ("", "true", "false") else value
+        except ValueError:
+            return value
+    return value

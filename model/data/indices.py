@@ -232,7 +232,7 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
         for o, d, c in zip(routes["origin"], routes["destination"], routes["commodity"],
                            strict=True)
     ]
-    routes = routes[ok]
+    routes = routes.loc[np.asarray(ok, dtype=bool)]
     frame = routes.merge(pd.DataFrame({"year": data.years}), how="cross")
     frame = frame[~_embargoed(data, frame)].reset_index(drop=True)
     price = frame["commodity"].map(

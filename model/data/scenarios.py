@@ -28,7 +28,7 @@ class Scope:
     def region_mask(self, regions: pd.Series) -> np.ndarray:
         if self.regions is None:
             return np.ones(len(regions), dtype=bool)
-        return regions.isin(self.regions).to_numpy()
+        return regions.isin(self.regions).to_numpy(copy=True)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,41 @@
+"""Expansion: total and per-year limits (§3 "Expansion")."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import mine, one_commodity, settings
+
+
+def test_total_and_per_year_expansion_limits(solve) -> None:
+    # Demand 100/yr 2025-27, no existing capacity, lead 0; builds capped at
+    # 50 t/yr per online year and 80 t/yr in total → 50 online 2025, 30 in 2026:
+    # supply 50, 80, 80 → shortfall 50, 20, 20 (penalty 1000 ≫ cost).
+    proc, out = mine(cost=10, lead=0, capex=3, life=30)
+    t = solve({
+        "settings": settings(2025, 2027),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [proc], "process_io": [out],
+        "expansion": [{"region": "a", "process": "mine", "max_new_tpa": 80,
+                       "max_new_tpa_per_year": 50}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 100}],
+    })
+    assert t["builds"][["online_year", "capacity_tpa"]].values.tolist() == [
+        [2025, 50], [2026, 30]]
+    assert t["shortfall"].set_index("year")["shortfall_t"].to_dict() == pytest.approx(
+        {2025: 50, 2026: 20, 2027: 20})
+
+
+def test_unlisted_pair_cannot_be_built(solve) -> None:
+    # Expansion listed only in region b, which has no route to a: a stays short.
+    proc, out = mine(cost=10, lead=0)
+    t = solve({
+        "regions": [{"region": "a", "bloc": "alliance"}, {"region": "b", "bloc": "partner"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [proc], "process_io": [out],
+        "expansion": [{"region": "b", "process": "mine"}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 10}],
+    })
+    assert t["builds"].empty
+    assert t["summary"]["shortfall_t"].iat[0] == pytest.approx(30)

@@ -1,0 +1,105 @@
+"""Objective: discounting, capex annuities, fixed O&M (§3 "Objective")."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.data.indices import capital_recovery_factor, discount_factors
+from tests.helpers import mine, one_commodity, settings
+
+
+def test_capital_recovery_factor_by_hand() -> None:
+    # CRF(i, L) = i (1+i)^L / ((1+i)^L - 1)
+    # i = 0.1, L = 2: 0.1 x 1.21 / 0.21 = 0.5761904761904762
+    assert capital_recovery_factor(0.1, 2) == pytest.approx(0.121 / 0.21, rel=1e-12)
+    # i = 0.08, L = 25: 1.08^25 = 6.8484752; 0.08 x 6.8484752 / 5.8484752 = 0.09367878
+    assert capital_recovery_factor(0.08, 25) == pytest.approx(0.09367878, rel=1e-7)
+    # i = 0: straight-line, 1 / L
+    assert capital_recovery_factor(0.0, 4) == 0.25
+
+
+def test_discount_factors_by_hand() -> None:
+    assert discount_factors([2025, 2026, 2027], 0.1) == pytest.approx(
+        {2025: 1.0, 2026: 1 / 1.1, 2027: 1 / 1.21})
+
+
+def test_annuity_charged_in_service_inside_horizon(solve) -> None:
+    # Capex 1000/tpa, lifetime 2, rate 0.1, lead 0, fixed O&M 10/tpa, 100 t/yr
+    # demand 2025-27. A 2025 build serves 2025-26; for 2027 a build online in 2027
+    # is charged one annuity inside the horizon, one online in 2026 two: so builds
+    # are 100 in 2025 and 100 in 2027. Annuity = 1000 x CRF(0.1, 2) = 576.190476/tpa.
+    # Yearly cost = 100 x (576.190476 + 10) = 58619.0476 in each year;
+    # discounted total = 58619.0476 x 2.7355372 = 160354.58.
+    proc, out = mine(cost=0, lead=0, capex=1000, life=2, fom=10)
+    t = solve({
+        "settings": settings(2025, 2027, 0.1),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(penalty=100_000),
+        "processes": [proc], "process_io": [out],
+        "expansion": [{"region": "a", "process": "mine"}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 100}],
+    })
+    assert t["builds"][["online_year", "capacity_tpa"]].values.tolist() == [
+        [2025, 100], [2027, 100]]
+    # overnight capex of each build: 100 t/yr x 1000 USD per t/yr
+    assert t["builds"]["capex_usd"].tolist() == pytest.approx([100_000, 100_000])
+    yearly = 100 * (1000 * 0.121 / 0.21 + 10)
+    capex = t["costs"].query("category == 'capex'").set_index("year")
+    assert capex["usd"].to_dict() == pytest.approx(
+        {y: 100 * 1000 * 0.121 / 0.21 for y in (2025, 2026, 2027)})
+    total = yearly * (1 + 1 / 1.1 + 1 / 1.21)
+    assert total == pytest.approx(160354.58, abs=0.01)
+    assert t["summary"]["total_cost_usd"].iat[0] == pytest.approx(total, rel=1e-9)
+
+
+def test_fixed_om_on_existing_capacity_is_charged_even_if_idle(solve) -> None:
+    # 100 t/yr existing, fixed O&M 7/tpa, no demand → cost 700/yr, 3 years,
+    # rate 0: 2100, all fixed O&M.
+    proc, out = mine(cost=5, fom=7)
+    t = solve({
+        "settings": settings(2025, 2027),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(),
+        "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 0}],
+    })
+    assert t["summary"]["total_cost_usd"].iat[0] == pytest.approx(2100)
+    assert set(t["costs"]["category"]) == {"fixed_om"}
+
+
+def test_tariff_is_a_share_of_reference_price(solve) -> None:
+    # Tariff 25 % of the 200 USD/t reference price = 50/t on top of transport 5/t:
+    # 10 t shipped → transport 50, tariff 500.
+    proc, out = mine(cost=0)
+    t = solve({
+        "settings": settings(2025, 2025),
+        "regions": [{"region": "a", "bloc": "alliance"}, {"region": "b", "bloc": "china"}],
+        "commodities": one_commodity(penalty=10_000, price=200),
+        "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "b", "process": "mine", "capacity_tpa": 100}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 10}],
+        "routes": [{"origin": "b", "destination": "a", "cost_usd_per_t": 5,
+                    "tariff_pct": 25}],
+    })
+    costs = t["costs"].set_index("category")["usd"]
+    assert costs.to_dict() == pytest.approx({"transport": 50, "tariff": 500})
+
+
+def test_lexicographic_puts_least_shortfall_before_cost(solve) -> None:
+    # Supply costs 1500/t, above the 1000/t penalty: with objective 'penalty' the LP
+    # leaves all 10 t short; with 'lexicographic' it first minimises shortfall (0 t),
+    # then cost at that shortfall: 10 t supplied at 1500 → 15000.
+    proc, out = mine(cost=1500)
+    tables = {
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 10}],
+    }
+    penalty = solve({**tables, "settings": settings(2025, 2025)})
+    assert penalty["summary"]["shortfall_t"].iat[0] == pytest.approx(10)
+    lexi = solve({**tables, "settings": settings(2025, 2025, objective="lexicographic")})
+    assert lexi["summary"]["shortfall_t"].iat[0] == pytest.approx(0)
+    assert lexi["summary"]["total_cost_usd"].iat[0] == pytest.approx(15000)

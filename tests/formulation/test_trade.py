@@ -1,0 +1,118 @@
+"""Trade: routes, export quotas and embargoes (MODEL-SPEC §2 rules, §3 balance)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import mine, one_commodity, settings
+
+
+def _transport_case() -> dict:
+    """Classic transportation problem: 2 sources (30 + 50 t), 3 sinks (70 t)."""
+    proc, out = mine(cost=0.0)
+    cost = {("s1", "d1"): 2, ("s1", "d2"): 4, ("s1", "d3"): 5,
+            ("s2", "d1"): 3, ("s2", "d2"): 1, ("s2", "d3"): 7}
+    return {
+        "settings": settings(2025, 2025),
+        "regions": [{"region": r, "bloc": "partner" if r[0] == "s" else "alliance"}
+                    for r in ("s1", "s2", "d1", "d2", "d3")],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "s1", "process": "mine", "capacity_tpa": 30},
+                     {"region": "s2", "process": "mine", "capacity_tpa": 50}],
+        "demand": [{"region": d, "commodity": "ox", "year": 2025, "demand_t": t}
+                   for d, t in (("d1", 20), ("d2", 30), ("d3", 20))],
+        "routes": [{"origin": o, "destination": d, "cost_usd_per_t": c}
+                   for (o, d), c in cost.items()],
+    }
+
+
+def test_transportation_problem(solve) -> None:
+    # By hand: s2 has 10 t spare, so its price is its mine cost, 0. Sinks are priced
+    # at the cheapest landed cost: d2 = 0 + 1 = 1, d1 = 0 + 3 = 3. s1 is fully used;
+    # its price p1 makes s1→d1 break even: p1 + 2 = 3 → p1 = 1, so d3 = 1 + 5 = 6.
+    # Reduced costs of the unused routes: s1→d2: 1 + 4 - 1 = 4 > 0,
+    # s2→d3: 0 + 7 - 6 = 1 > 0, so the optimum is unique:
+    # s1→d1 10, s1→d3 20, s2→d1 10, s2→d2 30; cost 20 + 100 + 30 + 30 = 180.
+    t = solve(_transport_case())
+    flows = {(r.origin, r.destination): r.quantity_t
+             for r in t["flows"].itertuples()}
+    assert flows == pytest.approx({("s1", "d1"): 10, ("s1", "d3"): 20,
+                                   ("s2", "d1"): 10, ("s2", "d2"): 30})
+    assert t["summary"]["total_cost_usd"].iat[0] == pytest.approx(180)
+    assert t["summary"]["shortfall_t"].iat[0] == pytest.approx(0)
+    # Marginal costs (balance duals) are the sink prices derived above.
+    prices = t["prices"].set_index("region")["marginal_cost_usd_per_t"]
+    assert prices[["d1", "d2", "d3", "s1", "s2"]].tolist() == pytest.approx(
+        [3, 1, 6, 1, 0])
+
+
+def _two_region_case(years: tuple[int, int] = (2025, 2027)) -> dict:
+    proc, out = mine(cost=10)
+    return {
+        "settings": settings(*years),
+        "regions": [{"region": "a", "bloc": "alliance"}, {"region": "b", "bloc": "china"},
+                    {"region": "c", "bloc": "partner"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "b", "process": "mine", "capacity_tpa": 100},
+                     {"region": "c", "process": "mine", "capacity_tpa": 30}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 100}],
+        "routes": [{"origin": "b", "destination": "a", "cost_usd_per_t": 5},
+                   {"origin": "c", "destination": "a", "cost_usd_per_t": 50}],
+        "scenarios": [{"scenario": "base", "is_baseline": "true"},
+                      {"scenario": "cut", "is_baseline": "false"}],
+    }
+
+
+def test_export_quota_caps_exports_from_its_year(solve) -> None:
+    # b may export only 60 t from 2026: 2025 all 100 t from b (cost 15/t beats
+    # c's 60/t); 2026-27 b sends 60 t, c its 30 t, and 10 t stay short
+    # (penalty 1000 > any supply cost).
+    case = _two_region_case()
+    case["scenario_rules"] = [{"scenario": "cut", "rule": "export_quota", "target": "b",
+                               "commodity": "ox", "value": 60, "from_year": 2026}]
+    t = solve(case)
+    f = t["flows"][t["flows"]["scenario"] == "cut"]
+    from_b = f[f["origin"] == "b"].set_index("year")["quantity_t"]
+    assert from_b.to_dict() == pytest.approx({2025: 100, 2026: 60, 2027: 60})
+    s = t["shortfall"][t["shortfall"]["scenario"] == "cut"].set_index("year")
+    assert s["shortfall_t"].to_dict() == pytest.approx({2025: 0, 2026: 10, 2027: 10})
+
+
+def test_embargo_from_a_year_removes_flows_both_ways(solve) -> None:
+    # Embargo on bloc china (region b) from 2026: b supplies 2025 only; from 2026
+    # c's 30 t at 60/t and 70 t short. Self-sufficiency of 'cut' never comes.
+    case = _two_region_case()
+    case["scenario_rules"] = [{"scenario": "cut", "rule": "embargo", "target": "china",
+                               "from_year": 2026}]
+    t = solve(case)
+    f = t["flows"][t["flows"]["scenario"] == "cut"]
+    assert set(f.loc[f["origin"] == "b", "year"]) == {2025}
+    assert f.loc[f["origin"] == "c", "quantity_t"].sum() == pytest.approx(60)
+    s = t["summary"].set_index("scenario")
+    assert s.loc["cut", "shortfall_t"] == pytest.approx(140)
+    assert s.loc["base", "self_sufficient_year"] == 2025
+    assert s.loc["cut", "self_sufficient_year"] is None or \
+        str(s.loc["cut", "self_sufficient_year"]) == "<NA>"
+    # premium = cut cost - base cost, both without penalty:
+    # base 3 x 100 x 15 = 4500; cut 100 x 15 + 2 x 30 x 60 = 5100 → +600 (+13.3 %)
+    assert s.loc["cut", "cost_premium_usd"] == pytest.approx(600)
+    assert s.loc["cut", "cost_premium_pct"] == pytest.approx(600 / 4500 * 100)
+
+
+def test_embargo_on_one_commodity_keeps_others(solve) -> None:
+    # Two commodities from b; embargo only on 'ox' → 'mx' still flows.
+    case = _two_region_case((2025, 2025))
+    case["commodities"] = one_commodity() + [
+        {"commodity": "mx", "shortfall_penalty_usd_per_t": 1000}]
+    case["process_io"].append({"process": "mine", "commodity": "mx",
+                               "direction": "out", "coefficient": 1})
+    case["demand"].append({"region": "a", "commodity": "mx", "year": 2025,
+                           "demand_t": 10})
+    case["scenario_rules"] = [{"scenario": "cut", "rule": "embargo", "target": "b",
+                               "commodity": "ox"}]
+    t = solve(case)
+    f = t["flows"][(t["flows"]["scenario"] == "cut") & (t["flows"]["origin"] == "b")]
+    assert set(f["commodity"]) == {"mx"}
+    assert f["quantity_t"].sum() == pytest.approx(10)

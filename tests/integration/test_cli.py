@@ -1,0 +1,84 @@
+"""The command line in-process: exit codes 0, 2 and 3 and what each leaves behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from model.cli import main
+from tests.helpers import mine, one_commodity, settings, write_case
+
+TABLE_NAMES = {"summary", "kpi_by_commodity", "shortfall", "production", "builds",
+               "flows", "surplus", "stock", "prices", "costs"}
+
+
+def _case(tmp_path: Path) -> Path:
+    proc, out = mine(cost=10)
+    return write_case(tmp_path / "tiny", {
+        "settings": settings(2025, 2026),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(),
+        "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 60}],
+    })
+
+
+def test_exit_0_writes_report_tables_and_run_record(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["solve", str(_case(tmp_path)), "--out", str(out)]) == 0
+    assert (out / "report.xlsx").is_file()
+    assert {p.stem for p in (out / "tables").glob("*.csv")} == TABLE_NAMES
+    record = json.loads((out / "run.json").read_text())
+    assert record["scenarios"]["baseline"]["status"] == "optimal"
+    assert {"load", "build", "translate", "solve", "extract", "report"} <= set(
+        record["seconds"])
+    assert len(record["input_hash"]) == 64
+    assert "pyomo" in record["versions"] and "highs" in record["versions"]
+    assert "baseline" in capsys.readouterr().out
+
+
+def test_exit_2_on_bad_input_names_table_row_column(tmp_path: Path, capsys) -> None:
+    case = _case(tmp_path)
+    text = (case / "capacity.csv").read_text().replace("100", "lots")
+    (case / "capacity.csv").write_text(text)
+    out = tmp_path / "out"
+    assert main(["solve", str(case), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "[capacity] row 2, column capacity_tpa: 'lots' is not a number" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_exit_3_on_time_limit_keeps_earlier_output(tmp_path: Path, capsys) -> None:
+    case, out = _case(tmp_path), tmp_path / "out"
+    assert main(["solve", str(case), "--out", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert main(["solve", str(case), "--out", str(out), "--time-limit", "0"]) == 3
+    assert "time limit" in capsys.readouterr().err
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_exit_2_on_unknown_scenario(tmp_path: Path, capsys) -> None:
+    assert main(["solve", str(_case(tmp_path)), "--scenario", "nope"]) == 2
+    assert "unknown scenario 'nope'" in capsys.readouterr().err
+
+
+def test_help_documents_every_option(capsys) -> None:
+    assert main(["solve", "--help"]) == 0
+    text = capsys.readouterr().out
+    for option in ("--out", "--scenario", "--time-limit", "--method", "--threads"):
+        assert option in text
+
+
+def test_missing_case_is_bad_input(tmp_path: Path) -> None:
+    assert main(["solve", str(tmp_path / "nowhere")]) == 2
+
+
+@pytest.mark.parametrize("argv", [["frobnicate"], ["solve", "--threads", "x"]])
+def test_bad_usage_exits_2(argv: list[str]) -> None:
+    assert main(argv) == 2
