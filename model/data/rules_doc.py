@@ -122,7 +122,8 @@ def render() -> str:
     parts.append("\n".join(f"* `{t}.{c}` → `{rt}.{rc}`"
                            for t, c, rt, rc in references()) + "\n")
     parts.append("\n## Layer 3: semantics and network\n")
-    parts.append("\n".join(f"* **{r.id}**: {r.doc}." for r in SEMANTIC_RULES) + "\n")
+    parts.append("\n".join(f"* **{r.id}** ({r.severity}): {r.doc}."
+                           for r in SEMANTIC_RULES) + "\n")
     parts.append(SOLVER)
     return "\n".join(parts)
 

@@ -9,6 +9,7 @@ one pass, each naming file, table, row and column.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from model.data.schema import BLOCS, SCALE_FIELDS, TABLE_BY_NAME, TABLES
 from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
 
+log = logging.getLogger(__name__)
 Tables = dict[str, pd.DataFrame]
 
 
@@ -81,16 +83,26 @@ def check_references(tables: Tables) -> list[Problem]:
 
 @dataclass(frozen=True)
 class SemanticRule:
-    """One layer-3 rule: an id, what it demands, and its check."""
+    """One layer-3 rule: an id, what it demands, its check, and whether a breach
+    is an error (exit 2) or a warning (logged; the run goes on)."""
 
     id: str
     doc: str
     check: Callable[[Tables, range | None], list[Problem]]
+    severity: str = "error"
 
 
 def check_semantics(tables: Tables, years: range | None) -> list[Problem]:
-    """Every semantic and network rule (``years`` is None if settings are bad)."""
-    return [p for rule in SEMANTIC_RULES for p in rule.check(tables, years)]
+    """Errors of every semantic and network rule (``years`` is None if settings
+    are bad); breaches of warning rules are logged."""
+    errors = []
+    for rule in SEMANTIC_RULES:
+        found = rule.check(tables, years)
+        if rule.severity == "error":
+            errors += found
+        for problem in found if rule.severity == "warning" else []:
+            log.warning("%s", problem)
+    return errors
 
 
 def _non_empty(tables: Tables, _years: range | None) -> list[Problem]:
@@ -204,7 +216,9 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
     SemanticRule("reachable", "every commodity with positive demand in a region can "
                  "reach that region from some source: a process with capacity or "
                  "expansion there whose inputs are themselves reachable, or a "
-                 "stockpile, carried along routes", _reachable),
+                 "stockpile, carried along routes. A warning, not an error: such "
+                 "demand can only be shortfall, which is a valid (if stark) answer, "
+                 "but it is usually a missing row or a typo", _reachable, "warning"),
     SemanticRule("capacity-years", "capacity: retire_year is after online_year",
                  _capacity_years),
     SemanticRule("expansion-limits", "expansion: max_new_tpa_per_year <= max_new_tpa",

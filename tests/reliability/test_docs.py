@@ -19,4 +19,4 @@ def test_doc_lists_every_column_and_rule() -> None:
         for col in spec.columns:
             assert f"| `{col.name}` |" in text
     for rule in SEMANTIC_RULES:
-        assert f"**{rule.id}**" in text
+        assert f"**{rule.id}** ({rule.severity})" in text
