@@ -70,7 +70,8 @@ def coefficient_ranges(lp: highspy.HighsLp) -> dict[str, tuple[float, float]]:
     }
     out = {}
     for name, values in parts.items():
-        mags = np.abs(values[np.isfinite(values) & (np.abs(values) < highspy.kHighsInf)])
+        finite = np.isfinite(values) & (np.abs(values) < highspy.kHighsInf)
+        mags = np.abs(values[finite])
         mags = mags[mags > 0]
         if len(mags):
             out[name] = (float(mags.min()), float(mags.max()))

@@ -3,7 +3,8 @@
 The schemas are generated from ``schema.py``: allowed values, numeric ranges, the
 units window (smallest and largest plausible nonzero magnitude) and safe text (no
 control characters, at most 32,767 characters, the most a spreadsheet cell holds).
-They run lazily (all failures collected) on the typed frames, indexed by file row, so every failing cell is
+They run lazily (all failures collected) on the typed frames, indexed by file
+row, so every failing cell is
 reported with its row and column in one pass. Cells whose type could not be parsed
 are missing values here and were reported by ``coerce.py``.
 """
@@ -51,7 +52,8 @@ def column_rules(col: ColumnSpec) -> list[Rule]:
                           f"{c.range_text()})", f"{col.range_text()}"))
     if col.window is not None:
         lo, hi = col.window
-        rules.append(Rule("window", lambda v, lo=lo, hi=hi: v == 0 or lo <= abs(v) <= hi,
+        rules.append(Rule("window",
+                          lambda v, lo=lo, hi=hi: v == 0 or lo <= abs(v) <= hi,
                           lambda v, c=col: _window_message(float(v), c),
                           f"nonzero magnitude within [{lo:g}, {hi:g}] (units window)"))
     return rules
@@ -64,7 +66,8 @@ def _text_rules(col: ColumnSpec) -> list[Rule]:
              f"{ord(CONTROL.search(str(v)).group()):04X}; remove it",  # type: ignore[union-attr]
              "no control characters"),
         Rule("length", lambda v: len(str(v)) <= MAX_TEXT,
-             lambda v: f"text is {len(str(v)):,} characters long (at most {MAX_TEXT:,})",
+             lambda v: f"text is {len(str(v)):,} characters long "
+             f"(at most {MAX_TEXT:,})",
              f"at most {MAX_TEXT:,} characters"),
     ]
     if col.allowed is not None:

@@ -69,7 +69,8 @@ def coerce_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Pro
         for name in extras:
             cell = _cell(cells, position[name])
             data[name].append("" if cell is None else str(cell))
-    frame = pd.DataFrame({k: pd.Series(v, dtype=_dtype(spec, k)) for k, v in data.items()})
+    frame = pd.DataFrame({k: pd.Series(v, dtype=_dtype(spec, k))
+                          for k, v in data.items()})
     frame[ROW] = pd.Series(raw.row_numbers, dtype="int64")
     frame.attrs["file"] = raw.file
     return frame, problems

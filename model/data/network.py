@@ -27,7 +27,8 @@ def available_pairs(tables: dict[str, pd.DataFrame]) -> set[Pair]:
     plants = _plants(tables)
     stock = tables["stockpiles"]
     available = {(r, c) for r, c, q in zip(stock["region"], stock["commodity"],
-                                           stock["initial_t"], strict=True) if not q <= 0}
+                                           stock["initial_t"], strict=True)
+                 if not q <= 0}
     routes = list(zip(tables["routes"]["origin"], tables["routes"]["destination"],
                       tables["routes"]["commodity"], strict=True))
     commodities = set(tables["commodities"]["commodity"])
@@ -47,7 +48,8 @@ def _plants(tables: dict[str, pd.DataFrame]) -> set[Pair]:
     cap = tables["capacity"]
     exp = tables["expansion"]
     existing = {(r, p) for r, p, q in zip(cap["region"], cap["process"],
-                                          cap["capacity_tpa"], strict=True) if not q <= 0}
+                                          cap["capacity_tpa"], strict=True)
+                if not q <= 0}
     buildable = {(r, p) for r, p, q in zip(exp["region"], exp["process"],
                                            exp["max_new_tpa"], strict=True)
                  if not q <= 0}

@@ -54,15 +54,16 @@ def check_keys(tables: Tables) -> list[Problem]:
         if not key or frame.empty:
             continue
         first: dict[tuple, int] = {}
-        for pos, values in enumerate(frame[key].itertuples(index=False, name=None)):
+        rows = frame[ROW].tolist()
+        for row, values in zip(rows, frame[key].itertuples(index=False, name=None),
+                               strict=True):
             if values in first:
                 shown = ", ".join(str(v) for v in values)
-                problems.append(problem_at(
-                    tables, name, pos, key[-1],
-                    f"rows {first[values]} and {int(frame[ROW].iloc[pos])} duplicate "
-                    f"the key ({shown})"))
+                problems.append(Problem(
+                    f"rows {first[values]} and {row} duplicate the key ({shown})",
+                    frame.attrs.get("file", ""), name, int(row), key[-1]))
             else:
-                first[values] = int(frame[ROW].iloc[pos])
+                first[values] = int(row)
     return problems
 
 
@@ -148,10 +149,11 @@ def _capacity_years(tables: Tables, _years: range | None) -> list[Problem]:
 
 def _expansion_limits(tables: Tables, _years: range | None) -> list[Problem]:
     exp = tables["expansion"]
+    per_year = exp["max_new_tpa_per_year"]
     bad = exp["max_new_tpa"].notna() & exp["max_new_tpa_per_year"].notna() & (
         exp["max_new_tpa_per_year"] > exp["max_new_tpa"])
     return [problem_at(tables, "expansion", pos, "max_new_tpa_per_year",
-                       f"max_new_tpa_per_year {exp['max_new_tpa_per_year'].iloc[pos]:g} "
+                       f"max_new_tpa_per_year {per_year.iloc[pos]:g} "
                        f"> max_new_tpa {exp['max_new_tpa'].iloc[pos]:g}")
             for pos in bad.to_numpy().nonzero()[0]]
 
@@ -200,7 +202,8 @@ def _rule_row_problems(row: object, targets: set[str], stages: set[str]
                     f"{', '.join(SCALE_FIELDS)}){did_you_mean(field, SCALE_FIELDS)}"))
     if rule == "lead_time_add":
         if field and field not in stages:
-            out.append(("field", f"unknown stage '{field}'{did_you_mean(field, stages)}"))
+            out.append(("field",
+                        f"unknown stage '{field}'{did_you_mean(field, stages)}"))
         if not pd.isna(value) and not float(value).is_integer():
             out.append(("value", f"'{value:g}' is not a whole number of years"))
     return out

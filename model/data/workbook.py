@@ -9,9 +9,11 @@ and merged ranges inside a table. Hidden sheets are never used as input.
 
 from __future__ import annotations
 
+import io
 import logging
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
@@ -99,58 +101,87 @@ def _warn_macros(path: Path) -> None:
 def _read_sheet(ws: object, path: Path, name: str, part: str
                 ) -> tuple[RawTable, list[Problem]]:
     ws.reset_dimensions()  # type: ignore[attr-defined]  # stored dimensions may lie
-    rows_iter: Iterator = ws.iter_rows()  # type: ignore[attr-defined]
-    header_cells = next(rows_iter, ())
-    header = [_cell_text(c.value) for c in header_cells]
+    rows_iter: Iterator = ws.iter_rows(values_only=True)  # type: ignore[attr-defined]
+    header = [_cell_text(v) for v in next(rows_iter, ())]
     while header and header[-1] == "":
         header.pop()
+    scan = _scan_part(path, part, name, header)
     table = RawTable(name, str(path), header, [], [])
-    problems: list[Problem] = []
     for row_no, cells in enumerate(rows_iter, start=2):
-        values: list[CellValue] = []
-        for col_no, cell in enumerate(cells[: len(header)]):
-            if cell.data_type == "e":
-                problems.append(Problem(f"Excel error value '{cell.value}'", str(path),
-                                        name, row_no, header[col_no] or f"#{col_no+1}"))
-                values.append(None)
-            else:
-                values.append(cell.value)
+        values: list[CellValue] = [
+            None if (row_no, col) in scan.errors else v
+            for col, v in enumerate(cells[: len(header)], start=1)]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         table.rows.append(values)
         table.row_numbers.append(row_no)
-    problems += _scan_part(path, part, name, header)
-    return table, problems
+    return table, scan.problems
 
 
 def _cell_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _scan_part(path: Path, part: str, name: str, header: list[str]) -> list[Problem]:
-    """Formulas without a cached value and merged ranges, from the sheet's XML."""
+@dataclass
+class Scan:
+    """What the sheet's XML says beyond values: error cells (row, column) and the
+    problems found (error values, formulas without cache, merged ranges)."""
+
+    errors: set[tuple[int, int]] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# Byte patterns without which a sheet holds no formula, error cell or merged range.
+MARKERS = (b"<f", b":f>", b":f ", b"mergeCell", b't="e"', b"t='e'")
+
+
+def _scan_part(path: Path, part: str, name: str, header: list[str]) -> Scan:
+    """Error cells, formulas without a cached value and merged ranges."""
+    scan = Scan()
     if not part:
-        return []
-    problems: list[Problem] = []
+        return scan
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read(part)
+    if not any(marker in data for marker in MARKERS):
+        return scan
     formulas = 0
-    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-        for _event, elem in SafeET.iterparse(stream):
-            if elem.tag == f"{NS}c":
-                formula = elem.find(f"{NS}f")
-                if formula is not None:
-                    formulas += 1
-                    if _no_cache(elem):
-                        problems.append(_cell_problem(
-                            path, name, header, elem.get("r", ""),
-                            "formula without a cached value; open and save the file "
-                            "in Excel, or paste values"))
-                elem.clear()
-            elif elem.tag == f"{NS}mergeCell":
-                problems.append(_merge_problem(path, name, elem.get("ref", "")))
+    for _event, elem in SafeET.iterparse(io.BytesIO(data)):
+        if elem.tag == f"{NS}c":
+            formulas += _scan_cell(elem, scan, path, name, header)
+            elem.clear()
+        elif elem.tag == f"{NS}mergeCell":
+            scan.problems.append(_merge_problem(path, name, elem.get("ref", "")))
     if formulas:
         log.info("%s [%s]: %d cells hold formulas; their cached values are used",
                  path, name, formulas)
-    return problems
+    return scan
+
+
+def _scan_cell(elem: object, scan: Scan, path: Path, name: str, header: list[str]
+               ) -> int:
+    """Record an error value or a formula without cache; 1 if a formula."""
+    ref = elem.get("r", "")  # type: ignore[attr-defined]
+    if elem.get("t") == "e":  # type: ignore[attr-defined]
+        value = elem.find(f"{NS}v")  # type: ignore[attr-defined]
+        problem = _cell_problem(path, name, header, ref, "Excel error value "
+                                f"'{value.text if value is not None else ''}'")
+        scan.problems.append(problem)
+        scan.errors.add((problem.row or 0, _column_index(ref)))
+    if elem.find(f"{NS}f") is None:  # type: ignore[attr-defined]
+        return 0
+    if _no_cache(elem) and elem.get("t") != "e":  # type: ignore[attr-defined]
+        scan.problems.append(_cell_problem(
+            path, name, header, ref, "formula without a cached value; open and save "
+            "the file in Excel, or paste values"))
+    return 1
+
+
+def _column_index(ref: str) -> int:
+    try:
+        letters, _row = coordinate_from_string(ref)
+        return openpyxl.utils.column_index_from_string(letters)
+    except ValueError:
+        return 0
 
 
 def _no_cache(elem: object) -> bool:

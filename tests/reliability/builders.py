@@ -141,9 +141,12 @@ def patch_declared_size(path: Path, member: str, size: int) -> Path:
     return path
 
 
+def _ref(level: int) -> str:
+    return f"&lol{level};" if level else "&lol;"
+
+
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-              for i in range(1, 10))
+    + "".join(f'<!ENTITY lol{i} "{_ref(i - 1) * 10}">' for i in range(1, 10))
     + "]>\n"
 )

@@ -16,7 +16,6 @@ import io
 import time
 import zipfile
 from functools import cache
-from pathlib import Path
 
 import openpyxl
 import pytest

@@ -4,9 +4,9 @@ Hypothesis on small random cases through the production path: CSV or xlsx files
 
 Random cases: 2-3 regions; ore is mined and refined 1:1 into oxide; region A
 always has a mine, a refinery and routes (all commodities) to every other region,
-so every demand is reachable, and demands oxide; other routes are drawn (at most one per ordered
-pair); discount rate 0; penalty 1000 USD/t, above every path cost (at most
-30 + 30 + 2 * 20 = 100 USD/t).
+so every demand is reachable, and demands oxide; other routes are drawn (at most
+one per ordered pair); discount rate 0; penalty 1000 USD/t, above every path
+cost (at most 30 + 30 + 2 * 20 = 100 USD/t).
 """
 
 from __future__ import annotations
@@ -138,7 +138,8 @@ def test_P1_to_P5_more_never_hurts(solver: Solver, case: Tables, delta: int,
     assert solver.z(_changed(case, "capacity", "capacity_tpa",
                              lambda q: q + delta)) <= z + ATOL
     # P3 more demand: never cheaper
-    assert solver.z(_changed(case, "demand", "demand_t", lambda q: q + delta)) >= z - ATOL
+    more = _changed(case, "demand", "demand_t", lambda q: q + delta)
+    assert solver.z(more) >= z - ATOL
     # P4 dearer processing: never cheaper
     assert solver.z(_changed(case, "processes", "variable_cost_usd_per_t",
                              lambda c: c + delta)) >= z - ATOL
