@@ -59,9 +59,11 @@ def staged_output(out_dir: Path, lock_timeout: float = LOCK_TIMEOUT_S
         try:
             yield staging
             _fsync_tree(staging)
-            _swap(staging, out_dir)
+            with _signals_deferred():
+                _swap(staging, out_dir)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            with _signals_deferred():
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def refuse_input_overlap(case: Path, out_dir: Path) -> None:
@@ -112,6 +114,21 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back until the block is done (swap, cleanup)."""
+    if not hasattr(signal, "pthread_sigmask") or (
+            threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def stale_folders(out_dir: Path) -> list[Path]:

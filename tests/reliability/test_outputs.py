@@ -191,3 +191,33 @@ def test_O05_sigkill_while_writing_keeps_old_or_new(tmp_path: Path) -> None:
     write_outputs(run, out, SolveOptions(), PhaseTimer())
     assert _complete(out) and stale_folders(out) == []
     assert outcomes == {"old", "new"}  # kills landed both before and after the swap
+
+
+def _terminated_child(run: object, out: Path) -> None:
+    try:
+        write_outputs(run, out, SolveOptions(), PhaseTimer())  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        os._exit(130)
+    os._exit(0)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork and signals")
+def test_E04_sigterm_while_writing_cleans_up(tmp_path: Path) -> None:
+    """SIGTERM at random moments of a write: the old or the new folder, and, unlike
+    SIGKILL, never a temporary folder left behind (before the staging folder exists
+    the default action ends the process; from then on the signal becomes an
+    interrupt, and it is held back while the swap and the cleanup run)."""
+    run = run_case(csv_case(tmp_path / "case"))
+    out = tmp_path / "out"
+    write_outputs(run, out, SolveOptions(), PhaseTimer())
+    fork = multiprocessing.get_context("fork")
+    rng = random.Random(7)
+    for _ in range(6):
+        child = fork.Process(target=_terminated_child, args=(run, out))
+        child.start()
+        time.sleep(rng.uniform(0.0, 0.4))
+        os.kill(child.pid, signal.SIGTERM)
+        child.join()
+        assert child.exitcode in (0, 130, -signal.SIGTERM)
+        assert _complete(out)
+        assert stale_folders(out) == []
