@@ -242,3 +242,21 @@ ENTRIES = [
 def test_container_entry(entry: Entry, run_cli, tmp_path: Path,  # noqa: ANN001
                          monkeypatch: pytest.MonkeyPatch) -> None:
     check_entry(entry, run_cli, tmp_path, monkeypatch, measure=True)
+
+
+def test_F20_environment_switch_is_refused(tmp_path: Path) -> None:
+    """The real switch: OPENPYXL_DEFUSEDXML=False in the environment of a fresh
+    process makes openpyxl parse without defusedxml; the run refuses (exit 2)."""
+    import os
+    import subprocess
+    import sys
+
+    case = _valid(tmp_path)
+    env = {**os.environ, "OPENPYXL_DEFUSEDXML": "False"}
+    done = subprocess.run([sys.executable, "-m", "model", "solve", str(case), "--out",
+                           str(tmp_path / "out")], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "unsafe XML configuration" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
