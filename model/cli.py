@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 import traceback
 from importlib import resources
@@ -40,11 +41,22 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
                    "outputs/<case name>)")
     p.add_argument("--scenario", metavar="NAME", nargs="+", action="extend",
                    help="solve only these scenarios (the baseline is always solved)")
-    p.add_argument("--time-limit", metavar="SECONDS", type=float,
+    p.add_argument("--time-limit", metavar="SECONDS", type=_seconds,
                    help="stop each scenario's solve after this many seconds (exit 3)")
     p.add_argument("--method", choices=METHODS, default="ipx",
                    help="HiGHS algorithm (default: ipx, interior point with crossover)")
     p.add_argument("--threads", type=int, default=1, help="HiGHS threads (default 1)")
+
+
+def _seconds(text: str) -> float:
+    """A finite, non-negative number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds >= 0")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -112,3 +112,14 @@ def test_O02_output_path_is_a_file(tmp_path: Path, capsys) -> None:  # noqa: ANN
     assert "is a file, not a folder" in capsys.readouterr().err
     assert target.read_bytes() == b"keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "out"]
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "inf", "soon"])
+def test_bad_time_limit_is_bad_usage(value: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    """HiGHS would silently ignore such a limit and solve without one."""
+    from model.cli import main
+    code = main(["solve", str(csv_case(tmp_path / "case")), "--out",
+                 str(tmp_path / "out"), "--time-limit", value])
+    assert code == 2
+    assert "is not a number of seconds >= 0" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
