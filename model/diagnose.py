@@ -34,7 +34,7 @@ from model.data.case import Case
 from model.data.coerce import ROW
 from model.data.indices import LPIndex
 from model.errors import SolveError
-from model.solve import SolveOptions, new_highs
+from model.solve import SolveOptions, make_highs
 
 log = logging.getLogger(__name__)
 MAX_SPAN = 1e10
@@ -135,23 +135,34 @@ def iis_members(m: pyo.ConcreteModel, ix: LPIndex, options: SolveOptions
                 ) -> list[Member]:
     """The IIS of ``m`` as constraint rows and variable bounds with their keys."""
     info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
-    h = new_highs()
-    h.setOptionValue("iis_strategy", IIS_STRATEGY)
-    if options.time_limit is not None:
-        h.setOptionValue("time_limit", float(options.time_limit))
-    h.passModel(_to_lp(info))
-    status, iis = h.getIis()
-    if status == highspy.HighsStatus.kError or not iis.valid_:
+    found = highs_iis(to_lp(info), options)
+    if found is None:
         return []
-    rows = [info.rows[i].constraint for i in iis.row_index_]
-    cols = [info.columns[j] for j in iis.col_index_]
+    rows = [info.rows[i].constraint for i in found[0]]
+    cols = [info.columns[j] for j in found[1]]
     members = [Member("constraint", c.name, _var_keys(identify_variables(c.body), ix))
                for c in rows]
     members += [Member("bound of", v.name, _var_keys([v], ix)) for v in cols]
     return members
 
 
-def _to_lp(info: object) -> highspy.HighsLp:
+def highs_iis(lp: highspy.HighsLp, options: SolveOptions | None = None
+              ) -> tuple[list[int], list[int]] | None:
+    """(row positions, column positions) of an IIS of ``lp``, or None.
+
+    The instance gets the run's options (threads above all: HiGHS's scheduler is
+    set once per process, and a different thread count makes a solve fail)."""
+    h = make_highs(options or SolveOptions())
+    h.setOptionValue("iis_strategy", IIS_STRATEGY)
+    h.passModel(lp)
+    status, iis = h.getIis()
+    if status == highspy.HighsStatus.kError or not iis.valid_:
+        return None
+    return list(iis.row_index_), list(iis.col_index_)
+
+
+def to_lp(info: object) -> highspy.HighsLp:
+    """The HiGHS LP of a standard-form compilation (rows and columns in its order)."""
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
     columns, rows = info.columns, info.rows  # type: ignore[attr-defined]
