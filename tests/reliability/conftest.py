@@ -17,7 +17,8 @@ from model.cli import main
 
 # Every example runs the whole production path (about 0.7 s per solve), so the CI
 # profile draws few, fixed examples and skips shrinking to keep time bounded.
-settings.register_profile("ci", derandomize=True, deadline=None, max_examples=5,
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          max_examples=12,
                           phases=(Phase.explicit, Phase.reuse, Phase.generate),
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.function_scoped_fixture],
