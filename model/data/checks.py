@@ -16,14 +16,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from model.data.coerce import ROW
 from model.data.schema import TABLE_BY_NAME, ColumnSpec, TableSpec
 from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 MAX_TEXT = 32_767
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -102,7 +105,10 @@ def _window_message(value: float, col: ColumnSpec) -> str:
 
 @cache
 def table_schema(name: str) -> pa.DataFrameSchema:
-    """The pandera schema of table ``name``, generated from its TableSpec."""
+    """The pandera schema of table ``name``, generated from its TableSpec
+    (pandera is imported on first use: clean tables never need it)."""
+    import pandera.pandas as pa  # noqa: PLC0415
+
     spec: TableSpec = TABLE_BY_NAME[name]
     columns = {
         col.name: pa.Column(
@@ -132,10 +138,12 @@ def check_values(name: str, frame: pd.DataFrame) -> list[Problem]:
     spec = TABLE_BY_NAME[name]
     if frame.empty or _all_pass(frame, spec):
         return []  # pandera's lazy run is only needed to collect failures
+    from pandera.errors import SchemaErrors  # noqa: PLC0415
+
     indexed = frame.set_index(ROW)
     try:
         table_schema(name).validate(indexed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         return _problems(exc.failure_cases, spec, frame.attrs.get("file", ""))
     return []
 
