@@ -27,7 +27,7 @@ from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
-from model.results import kpis
+from model.results import bottlenecks, kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
 from model.solve import Solution, SolveOptions, solve_model
@@ -100,6 +100,8 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
     with timer.phase("extract"):
         tables = extract_all(index, model.balance_keys, solution, name)
         check_scenario(tables, case.table("process_io"), solution.objective)
+        tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
+        tables["build_options"] = bottlenecks.build_options(index, name)
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)
 
@@ -124,7 +126,12 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
     stacked["kpi_by_commodity"] = kpi
     stacked["summary"] = kpis.summary(
         [(r.name, r.is_baseline, r.status) for r in results], stacked["costs"], kpi)
-    return {name: stacked[name] for name in TABLE_ORDER}
+    if "build_options" in stacked:
+        stacked["lead_times"] = bottlenecks.lead_time_stages(
+            kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),
+            case.table("processes"), case.table("commodities"), case.settings.end_year)
+    return {name: stacked[name] for name in (*TABLE_ORDER, *bottlenecks.EXTRA_TABLES)
+            if name in stacked}
 
 
 def run_case(case_path: str | Path, out_dir: str | Path | None = None,

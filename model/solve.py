@@ -21,6 +21,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from model.errors import SolveError
 
 FAMILIES = ("act", "build", "flow", "short", "surplus", "release", "stock")
+LIMIT_ROWS = ("capacity_limit", "expansion_total", "reserve_limit", "export_quota")
 INF = highspy.kHighsInf
 
 _STATUS_TEXT = {
@@ -58,6 +59,8 @@ class Solution:
     status: str = "optimal"
     seconds: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
+    row_duals: dict[str, np.ndarray] = field(default_factory=dict)
+    col_duals: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,6 +71,7 @@ class CompiledLP:
     offset: float
     column_of: dict[str, np.ndarray]
     balance_rows: np.ndarray
+    row_of: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def compile_model(m: pyo.ConcreteModel) -> CompiledLP:
@@ -96,7 +100,9 @@ def compile_model(m: pyo.ConcreteModel) -> CompiledLP:
     column_of = {f: _positions(getattr(m, f), col_pos) for f in FAMILIES}
     row_pos = {id(r.constraint): i for i, r in enumerate(info.rows)}
     balance_rows = _positions(m.balance, row_pos)
-    return CompiledLP(lp, lp.offset_, column_of, balance_rows)
+    row_of = {c: _positions(getattr(m, c), row_pos)
+              for c in LIMIT_ROWS if hasattr(m, c)}
+    return CompiledLP(lp, lp.offset_, column_of, balance_rows, row_of)
 
 
 def _bound(value: float | None, default: float) -> float:
@@ -190,7 +196,11 @@ def _read_solution(h: highspy.Highs, compiled: CompiledLP) -> Solution:
     values = {f: _take(col_value, pos) for f, pos in compiled.column_of.items()}
     duals = _take(row_dual, compiled.balance_rows)
     objective = float(h.getInfo().objective_function_value)
-    return Solution(objective, values, duals)
+    solution = Solution(objective, values, duals)
+    solution.row_duals = {c: _take(row_dual, pos) for c, pos in compiled.row_of.items()}
+    col_dual = np.asarray(sol.col_dual, dtype=float)
+    solution.col_duals = {"build": _take(col_dual, compiled.column_of["build"])}
+    return solution
 
 
 def _take(array: np.ndarray, positions: np.ndarray) -> np.ndarray:

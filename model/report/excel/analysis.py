@@ -1,0 +1,190 @@
+"""The Bottlenecks and Compare sheets: why the answer is what it is."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from model.report.excel.cells import (
+    BOLD,
+    FMT_PCT,
+    FMT_PRICE,
+    FMT_T,
+    FMT_USD_M,
+    FMT_YEAR,
+    HEADING,
+    Rows,
+    Sheets,
+    number_cell,
+    text_cell,
+)
+from model.report.excel.data import ReportData
+from model.report.excel.series import cost_by_category
+
+MAX_LIMITS_PER_SCENARIO = 50
+
+BOTTLENECK_NOTES = [
+    "Binding limits, ranked by value: what one more tonne (per year) of the limit "
+    "would save. Capacity: per tpa of nameplate capacity in that year; expansion per "
+    "year: per tpa more allowed to come online that year; export quota: per t of "
+    "quota that year. These are in that year's money, undiscounted like prices. "
+    "Expansion total and reserve limits span the horizon: base-year money.",
+    "Lead-time stage: among the stages of a commodity's supply chain (the processes "
+    "that make it or its inputs), the one whose first new capacity came online "
+    "last, up to the self-sufficient year. 'lead time binding' = that capacity came "
+    "online in the earliest year its lead time allowed, so the self-sufficient year "
+    "could come earlier only with a shorter lead time there (or capacity elsewhere).",
+]
+
+LIMIT_TITLES = {"scenario": "Scenario", "rank": "Rank", "limit": "Limit",
+                "region": "Region / target", "process": "Process",
+                "commodity": "Commodity", "year": "Year", "limit_t": "Level (t or tpa)",
+                "value_usd_per_t": "Value of one more t (USD/t)", "money": "Money of"}
+LEAD_TITLES = {"scenario": "Scenario", "commodity": "Commodity", "element": "Element",
+               "self_sufficient_year": "Self-sufficient year", "stage": "Stage",
+               "process": "Process", "region": "Region",
+               "first_online_year": "First new capacity online",
+               "earliest_online_year": "Earliest possible (lead time)",
+               "lead_time_binding": "Lead time binding"}
+
+
+def write_bottlenecks(sheets: Sheets, data: ReportData) -> None:
+    """Bottlenecks: definitions, binding limits ranked by value, lead-time stages."""
+    ws = sheets.new("Bottlenecks", [16, 12, 18, 16, 16, 14, 14, 18, 26, 12], fit=True)
+    rows = Rows(ws)
+    for note in BOTTLENECK_NOTES:
+        rows.paragraph(note)
+    rows.append()
+    limits = data.table("bottlenecks")
+    if not limits.empty:
+        shown = limits.groupby("scenario", sort=False).head(MAX_LIMITS_PER_SCENARIO)
+        title = "Binding limits"
+        if len(shown) < len(limits):
+            title += (f" (top {MAX_LIMITS_PER_SCENARIO} per scenario; all "
+                      f"{len(limits)} in sheet data_bottlenecks)")
+        rows.block(title, shown.rename(columns=LIMIT_TITLES), {
+            "Rank": "0", "Year": FMT_YEAR, "Level (t or tpa)": FMT_T,
+            "Value of one more t (USD/t)": FMT_PRICE})
+    else:
+        rows.text("No binding capacity, expansion, reserve or quota limit.")
+    rows.append()
+    lead = data.table("lead_times")
+    by_element = element_lead_times(data)
+    if not by_element.empty:
+        rows.block("Lead-time stage per key element (its latest commodity)",
+                   by_element, {"Self-sufficient year": FMT_YEAR,
+                                "First new capacity online": FMT_YEAR})
+        rows.append()
+    if not lead.empty:
+        lead = lead.assign(lead_time_binding=lead["lead_time_binding"].map(_yes_no))
+        rows.block("Lead-time stage per commodity", lead.rename(columns=LEAD_TITLES), {
+            "Self-sufficient year": FMT_YEAR, "First new capacity online": FMT_YEAR,
+            "Earliest possible (lead time)": FMT_YEAR})
+
+
+def element_lead_times(data: ReportData) -> pd.DataFrame:
+    """Per scenario and key element, the lead-time row of the commodity needing
+    the element that becomes self-sufficient last (never = last of all)."""
+    lead = data.table("lead_times")
+    if lead.empty:
+        return pd.DataFrame()
+    rows = []
+    for scenario in data.scenarios:
+        mine = lead[lead["scenario"] == scenario]
+        for element in data.key_elements:
+            members = mine[mine["commodity"].isin(element.commodities)]
+            if members.empty:
+                continue
+            year = members["self_sufficient_year"].astype("Float64").fillna(1e9)
+            last = members.loc[year.idxmax()]
+            rows.append([scenario, element.name, last["commodity"],
+                         last["self_sufficient_year"], last["stage"],
+                         last["region"], last["first_online_year"],
+                         _yes_no(last["lead_time_binding"])])
+    return pd.DataFrame(rows, columns=[
+        "Scenario", "Element", "Commodity", "Self-sufficient year", "Stage",
+        "Region", "First new capacity online", "Lead time binding"])
+
+
+def _yes_no(value: object) -> str:
+    return "" if value is None or pd.isna(value) else ("yes" if value else "no")
+
+
+HEADLINE_METRICS = [("Total cost (USD m)", "total_cost_usd", FMT_USD_M),
+                    ("Cost premium (USD m)", "cost_premium_usd", FMT_USD_M),
+                    ("Cost premium (%)", "cost_premium_pct", FMT_PCT),
+                    ("Shortfall (t)", "shortfall_t", FMT_T),
+                    ("Shortfall (%)", "shortfall_pct", FMT_PCT),
+                    ("Self-sufficient year", "self_sufficient_year", FMT_YEAR)]
+
+
+def compare_headline(data: ReportData) -> pd.DataFrame:
+    """Metrics (rows) by scenario (columns)."""
+    summary = data.summary.set_index("scenario")
+    return pd.DataFrame([[label] + [summary.at[s, col] for s in data.scenarios]
+                         for label, col, _ in HEADLINE_METRICS],
+                        columns=["metric", *data.scenarios])
+
+
+def write_headline(rows: Rows, data: ReportData) -> None:
+    """The headline block, one number format per metric (row)."""
+    rows.text("Headline", HEADING)
+    rows.header(["metric", *data.scenarios])
+    frame = compare_headline(data)
+    for (_, _, fmt), values in zip(HEADLINE_METRICS,
+                                   frame.itertuples(index=False, name=None),
+                                   strict=True):
+        rows.append([text_cell(rows.ws, values[0])]
+                    + [number_cell(rows.ws, v, fmt) for v in values[1:]])
+
+
+def with_deltas(frame: pd.DataFrame, data: ReportData) -> pd.DataFrame:
+    """Add 'Δ <scenario>' columns: each scenario minus the baseline."""
+    if data.baseline is None:
+        return frame
+    out = frame.copy()
+    for s in data.others:
+        out[f"Δ {s}"] = frame[s] - frame[data.baseline]
+    return out
+
+
+def shortfall_by_commodity(data: ReportData) -> pd.DataFrame:
+    """Scope shortfall (t) over the horizon per commodity (rows) and scenario."""
+    kpi = data.table("kpi_by_commodity")
+    wide = kpi.pivot_table(index="commodity", columns="scenario", values="shortfall_t",
+                           aggfunc="sum", fill_value=0.0)
+    wide = wide.reindex(columns=data.scenarios, fill_value=0.0)
+    return wide.rename_axis(index="commodity", columns=None).reset_index()
+
+
+def builds_by_region_stage(data: ReportData) -> pd.DataFrame:
+    """New capacity (tpa, all online years) per (region, stage) and scenario."""
+    builds = data.table("builds")
+    if builds.empty:
+        return pd.DataFrame(columns=["region", "stage", *data.scenarios])
+    builds = builds.assign(stage=builds["process"].map(
+        lambda p: data.stage_of.get(p, p)))
+    wide = builds.pivot_table(index=["region", "stage"], columns="scenario",
+                              values="capacity_tpa", aggfunc="sum", fill_value=0.0)
+    wide = wide.reindex(columns=data.scenarios, fill_value=0.0)
+    return wide.rename_axis(columns=None).reset_index()
+
+
+def write_compare(sheets: Sheets, data: ReportData) -> None:
+    """Compare: headline, costs, shortfall and builds of every scenario side by
+    side, with the difference to the baseline."""
+    ws = sheets.new("Compare", [30] + [16] * (2 * len(data.scenarios) + 1),
+                    freeze="B1", fit=True)
+    rows = Rows(ws)
+    rows.text("Every scenario against the baseline (Δ = scenario minus baseline)",
+              BOLD)
+    write_headline(rows, data)
+    rows.append()
+    costs = with_deltas(cost_by_category(data), data)
+    rows.block("Discounted cost by category (USD m)", costs,
+               dict.fromkeys(costs.columns[1:], FMT_USD_M))
+    rows.append()
+    short = with_deltas(shortfall_by_commodity(data), data)
+    rows.block("Shortfall by commodity over the horizon (t)", short, {})
+    rows.append()
+    builds = with_deltas(builds_by_region_stage(data), data)
+    rows.block("New capacity by region and stage (tpa, all online years)", builds, {})

@@ -1,0 +1,201 @@
+"""Cells, styles and sheets of the write-only workbook.
+
+Every sheet is written row by row (openpyxl write-only mode), so memory stays flat
+and time is linear in the number of cells. Text that could come from inputs is
+written by ``text_cell``: a string cell, with ``quotePrefix`` when a spreadsheet
+would otherwise read it as a formula. Numbers are styled only where a sheet is
+small enough (``STYLE_LIMIT`` cells); larger tables are written as plain values.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from model.report.safe_text import is_dangerous
+
+EXCEL_MAX_ROWS = 1_048_576
+STYLE_LIMIT = 200_000  # cells: above this, numbers are written without a format
+
+# Number formats: values stay in base units (t, USD) so they equal the CSVs; the
+# trailing commas of a format divide the display by 1,000 each.
+FMT_T = "#,##0"
+FMT_KT = "#,##0.0,"
+FMT_USD = "#,##0"
+FMT_USD_M = "#,##0.0,,"
+FMT_PCT = "0.0"
+FMT_YEAR = "0"
+FMT_PRICE = "#,##0"
+
+FONT = "Calibri"
+BOLD = Font(name=FONT, bold=True)
+TITLE = Font(name=FONT, bold=True, size=16)
+HEADING = Font(name=FONT, bold=True, size=12, color="1F3864")
+WARNING = Font(name=FONT, bold=True, size=12, color="9C0006")
+WARNING_FILL = PatternFill("solid", fgColor="FFC7CE")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom")
+
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def storable(text: str) -> str:
+    """``text`` with the control characters xlsx cannot hold replaced by U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
+def text_cell(ws: WriteOnlyWorksheet, text: str, font: Font | None = None,
+              fill: PatternFill | None = None, align: Alignment | None = None
+              ) -> WriteOnlyCell:
+    """A string cell that Excel will never evaluate."""
+    cell = WriteOnlyCell(ws, value=storable(text))
+    cell.data_type = "s"
+    if is_dangerous(text):
+        cell.quotePrefix = True
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if align is not None:
+        cell.alignment = align
+    return cell
+
+
+def number_cell(ws: WriteOnlyWorksheet, value: object, fmt: str,
+                font: Font | None = None) -> object:
+    """A number with a display format (blank for missing or non-finite)."""
+    value = plain(value)
+    if value is None or isinstance(value, str):
+        return value if value is None else text_cell(ws, value)
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = fmt
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def plain(value: object) -> object:
+    """A Python scalar openpyxl can write; None for missing and non-finite."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()  # type: ignore[union-attr]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def safe_value(ws: WriteOnlyWorksheet, value: object) -> object:
+    """An unstyled cell value; dangerous text is wrapped in an inert cell."""
+    value = plain(value)
+    if isinstance(value, str):
+        if is_dangerous(value):
+            return text_cell(ws, value)
+        return storable(value)
+    return value
+
+
+def header_cells(ws: WriteOnlyWorksheet, names: Iterable[str]) -> list[WriteOnlyCell]:
+    return [text_cell(ws, str(n), BOLD, HEADER_FILL, HEADER_ALIGN) for n in names]
+
+
+@dataclass
+class Sheets:
+    """Creates write-only sheets with unique titles of at most 31 characters."""
+
+    wb: Workbook
+    used: set[str] = field(default_factory=set)
+
+    def new(self, wanted: str, widths: Sequence[float] = (),
+            freeze: str | None = None, fit: bool = False) -> WriteOnlyWorksheet:
+        """A new sheet; widths and frozen panes must be set before any row.
+        ``fit`` prints it landscape, one page wide."""
+        ws = self.wb.create_sheet(self.title(wanted))
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        if freeze:
+            ws.freeze_panes = freeze
+        if fit:
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        return ws
+
+    def title(self, wanted: str) -> str:
+        base = _BAD_TITLE.sub("_", wanted).strip("'")[:31] or "Sheet"
+        title, n = base, 1
+        while title.lower() in self.used:
+            n += 1
+            suffix = f" ({n})"
+            title = base[:31 - len(suffix)] + suffix
+        self.used.add(title.lower())
+        return title
+
+
+def frame_widths(frame: pd.DataFrame, minimum: float = 8, maximum: float = 40
+                 ) -> list[float]:
+    """Column widths from the header and the first rows' text length."""
+    head = frame.head(200)
+    widths = []
+    for column in frame.columns:
+        longest = max([len(str(column))] + [len(str(v)) for v in head[column]])
+        widths.append(float(min(maximum, max(minimum, longest + 2))))
+    return widths
+
+
+class Rows:
+    """Appends rows to a write-only sheet and knows the current row number."""
+
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        self.ws = ws
+        self.row = 0
+
+    def append(self, values: Sequence[object] = ()) -> int:
+        """Append one row; returns its 1-based row number."""
+        self.ws.append(list(values))
+        self.row += 1
+        return self.row
+
+    def text(self, text: str, font: Font | None = None,
+             fill: PatternFill | None = None) -> int:
+        return self.append([text_cell(self.ws, text, font, fill)])
+
+    def paragraph(self, text: str, width: int = 110) -> int:
+        """``text`` wrapped over several rows of at most ``width`` characters."""
+        for line in textwrap.wrap(text, width):
+            self.text(line)
+        return self.row
+
+    def header(self, names: Iterable[str]) -> int:
+        return self.append(header_cells(self.ws, names))
+
+    def block(self, title: str, frame: pd.DataFrame, formats: dict[str, str]
+              ) -> tuple[int, int]:
+        """A titled small table; returns (header row, last row). Numbers formatted
+        per column (``formats``, default integer t), text made inert."""
+        self.text(title, HEADING)
+        first = self.header(frame.columns)
+        styled = frame.size <= STYLE_LIMIT
+        for values in frame.itertuples(index=False, name=None):
+            cells = [number_cell(self.ws, v, formats.get(str(c), FMT_T))
+                     if styled and _is_number(v) else safe_value(self.ws, v)
+                     for c, v in zip(frame.columns, values, strict=True)]
+            self.append(cells)
+        return first, self.row
+
+
+def _is_number(value: object) -> bool:
+    value = plain(value)
+    return isinstance(value, int | float) and not isinstance(value, bool)

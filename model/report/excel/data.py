@@ -1,0 +1,158 @@
+"""What the report is made from, with the derived views several sheets share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from model.results.bottlenecks import supply_chain
+
+MAX_KEY_ELEMENTS = 8
+SEPARATED = ("oxide", "metal", "alloy")
+
+
+@dataclass(frozen=True)
+class Element:
+    """A key element: its label and the demanded commodities that carry it."""
+
+    name: str
+    commodities: tuple[str, ...]
+    demand_t: float
+
+
+def element_year(years: pd.Series) -> int | None:
+    """Latest self-sufficient year of an element's commodities; None if any is
+    never self-sufficient (MODEL-SPEC §4, the overall rule applied per element)."""
+    if years.empty or years.isna().any():
+        return None
+    return int(years.max())
+
+
+@dataclass
+class ReportData:
+    """Tidy tables, input tables and the run record of one run."""
+
+    tables: dict[str, pd.DataFrame]
+    inputs: dict[str, pd.DataFrame]
+    run_info: dict[str, object]
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables.get(name, pd.DataFrame())
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        return self.tables["summary"]
+
+    @cached_property
+    def scenarios(self) -> list[str]:
+        return [str(s) for s in self.summary["scenario"]]
+
+    @cached_property
+    def baseline(self) -> str | None:
+        rows = self.summary[self.summary["is_baseline"].astype(bool)]
+        return str(rows["scenario"].iat[0]) if len(rows) else None
+
+    @cached_property
+    def others(self) -> list[str]:
+        """Scenarios other than the baseline, in case order."""
+        return [s for s in self.scenarios if s != self.baseline]
+
+    @cached_property
+    def years(self) -> list[int]:
+        settings = self.inputs.get("settings")
+        if settings is not None and len(settings):
+            values = dict(zip(settings["key"], settings["value"], strict=True))
+            if "base_year" in values and "end_year" in values:
+                return list(range(int(float(values["base_year"])),
+                                  int(float(values["end_year"])) + 1))
+        return sorted(int(y) for y in self.table("shortfall")["year"].unique())
+
+    @cached_property
+    def scope(self) -> set[str]:
+        """Regions of bloc alliance or partner (MODEL-SPEC §4)."""
+        regions = self.inputs.get("regions", pd.DataFrame())
+        if regions.empty:
+            return set()
+        return set(regions.loc[regions["bloc"].isin(["alliance", "partner"]),
+                               "region"])
+
+    @cached_property
+    def stage_of(self) -> dict[str, str]:
+        processes = self.inputs.get("processes", pd.DataFrame())
+        if processes.empty:
+            return {}
+        return dict(zip(processes["process"], processes["stage"], strict=True))
+
+    @cached_property
+    def element_of(self) -> dict[str, str]:
+        """Commodity → element label (the commodity itself when blank)."""
+        commodities = self.inputs.get("commodities", pd.DataFrame())
+        out = {}
+        for c, e in zip(commodities.get("commodity", []),
+                        commodities.get("element", []), strict=True):
+            out[str(c)] = str(e) if isinstance(e, str) and e.strip() else str(c)
+        return out
+
+    @cached_property
+    def demand_by_commodity(self) -> pd.Series:
+        """Scope demand (t) per demanded commodity, largest first."""
+        kpi = self.table("kpi_by_commodity")
+        if kpi.empty:
+            return pd.Series(dtype=float)
+        first = kpi[kpi["scenario"] == (self.baseline or self.scenarios[0])]
+        demand = first.groupby("commodity", sort=False)["demand_t"].sum()
+        return demand[demand > 0].sort_values(ascending=False, kind="stable")
+
+    def needed_elements(self, commodity: str) -> list[str]:
+        """The commodity's own element, then the elements of the separated
+        products (oxide, metal, alloy) its supply chain takes in."""
+        io = self.inputs.get("process_io", pd.DataFrame())
+        kinds = self.kind_of
+        found = [self.element_of.get(commodity, commodity)]
+        if io.empty:
+            return found
+        chain = supply_chain(io, commodity)
+        used = io.loc[io["process"].isin(chain) & (io["direction"] == "in"),
+                      "commodity"]
+        for c in sorted(set(used)):
+            element = self.element_of.get(c, c)
+            if kinds.get(c) in SEPARATED and element not in found:
+                found.append(element)
+        return found
+
+    @cached_property
+    def kind_of(self) -> dict[str, str]:
+        commodities = self.inputs.get("commodities", pd.DataFrame())
+        return {str(c): str(k) for c, k in zip(commodities.get("commodity", []),
+                                               commodities.get("kind", []),
+                                               strict=True)}
+
+    @cached_property
+    def key_elements(self) -> list[Element]:
+        """Elements the demanded commodities need, largest demand first.
+
+        A demanded commodity needs its own element and the elements of the
+        separated products in its supply chain (a high-coercivity magnet needs
+        NdPr, Dy and Tb). An element's demand is that of the commodities needing it.
+        """
+        members: dict[str, list[str]] = {}
+        for commodity in self.demand_by_commodity.index:
+            for element in self.needed_elements(str(commodity)):
+                members.setdefault(element, []).append(str(commodity))
+        demand = {e: float(self.demand_by_commodity[cs].sum())
+                  for e, cs in members.items()}
+        ranked = sorted(members, key=lambda e: -demand[e])[:MAX_KEY_ELEMENTS]
+        return [Element(e, tuple(members[e]), demand[e]) for e in ranked]
+
+    def element_years(self, scenario: str) -> dict[str, int | None]:
+        """Self-sufficient year of each key element in ``scenario``."""
+        kpi = self.table("kpi_by_commodity")
+        kpi = kpi[kpi["scenario"] == scenario]
+        return {e.name: element_year(kpi.loc[kpi["commodity"].isin(e.commodities),
+                                             "self_sufficient_year"])
+                for e in self.key_elements}
+
+    def summary_row(self, scenario: str) -> pd.Series:
+        return self.summary[self.summary["scenario"] == scenario].iloc[0]

@@ -1,0 +1,185 @@
+"""The Summary sheet: the answer on the first screen, in numbers and in words."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from model.report.excel.cells import (
+    BOLD,
+    FMT_KT,
+    FMT_PCT,
+    FMT_T,
+    FMT_USD_M,
+    FMT_YEAR,
+    HEADING,
+    TITLE,
+    WARNING,
+    WARNING_FILL,
+    Rows,
+    Sheets,
+    number_cell,
+    text_cell,
+)
+from model.report.excel.data import ReportData
+
+HEADLINE = [("Scenario", None), ("Status", None), ("Total cost (USD m)", FMT_USD_M),
+            ("Cost premium (USD m)", FMT_USD_M), ("Cost premium (%)", FMT_PCT),
+            ("Demand (kt)", FMT_KT), ("Shortfall (t)", FMT_T),
+            ("Shortfall (%)", FMT_PCT),
+            ("Self-sufficient (all)", FMT_YEAR)]
+SENTENCE_WIDTH = 150
+FIELDS = ["scenario", "status", "total_cost_usd", "cost_premium_usd",
+          "cost_premium_pct", "demand_t", "shortfall_t", "shortfall_pct",
+          "self_sufficient_year"]
+
+
+def usd(value: float) -> str:
+    """USD amount in words-friendly units (bn, m or plain)."""
+    size = abs(value)
+    if size >= 1e9:
+        return f"USD {size / 1e9:,.2f} bn"
+    if size >= 1e6:
+        return f"USD {size / 1e6:,.1f} m"
+    return f"USD {size:,.0f}"
+
+
+def tonnes(value: float) -> str:
+    return f"{value:,.0f} t"
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def element_sentence(years: dict[str, int | None], base_year: int, end_year: int
+                     ) -> str:
+    """'NdPr demand is met from 2031; Dy and Tb stay short until 2040 and beyond'."""
+    by_year: dict[int, list[str]] = {}
+    for name, year in years.items():
+        if year is not None:
+            by_year.setdefault(year, []).append(name)
+    everything = list(by_year) == [base_year] and len(by_year[base_year]) == len(years)
+    if everything and len(years) > 2:
+        return f"demand of every key element is met from the start ({base_year})"
+    parts = []
+    for year in sorted(by_year):
+        names = _join(by_year[year])
+        when = f"from the start ({year})" if year == base_year else f"from {year}"
+        parts.append(f"{names} demand is met {when}")
+    never = [n for n, y in years.items() if y is None]
+    if never:
+        verb = "stays" if len(never) == 1 else "stay"
+        parts.append(f"{_join(never)} {verb} short to the end of the horizon "
+                     f"({end_year})")
+    return "; ".join(parts)
+
+
+def cost_sentence(row: pd.Series) -> str:
+    """'supply costs USD 57.5 bn, USD 463.6 m more than the baseline (+0.8 %)'."""
+    cost, premium = float(row["total_cost_usd"]), float(row["cost_premium_usd"])
+    pct = float(row["cost_premium_pct"])
+    text = f"supply costs {usd(cost)}"
+    if not math.isfinite(premium) or abs(premium) < 0.5:
+        return text + ", the same as the baseline"
+    pct_text = f" ({pct:+.1f} %)" if math.isfinite(pct) else ""
+    more = "more" if premium > 0 else "less"
+    text += f", {usd(premium)} {more} than the baseline{pct_text}"
+    if premium < 0 and float(row["shortfall_t"]) > 0:
+        text += ", cheaper only because demand goes unmet"
+    return text
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def scenario_sentences(data: ReportData, scenario: str) -> list[str]:
+    """Two plain-language sentences per scenario, generated from its numbers:
+    when demand is met, then how much goes unmet and what supply costs."""
+    row = data.summary_row(scenario)
+    years = data.years
+    label = f"Baseline '{scenario}'" if scenario == data.baseline else (
+        f"Scenario '{scenario}'")
+    if row["status"] != "optimal":
+        return [f"{label}: not solved to optimality ({row['status']}); no results."]
+    when = element_sentence(data.element_years(scenario), years[0], years[-1])
+    overall = row["self_sufficient_year"]
+    when += "; overall self-sufficient " + (
+        "never within the horizon" if pd.isna(overall) else f"from {int(overall)}")
+    short = (f"shortfall {tonnes(float(row['shortfall_t']))} "
+             f"({float(row['shortfall_pct']):.1f} % of demand); ")
+    short += (cost_sentence(row) if scenario != data.baseline
+              else f"supply costs {usd(float(row['total_cost_usd']))}")
+    return [f"{label}: {when.lstrip('; ')}.", f"{_capital(short)}."]
+
+
+def status_line(data: ReportData) -> tuple[str, bool]:
+    """The solver-status line and whether it is a warning."""
+    statuses = list(zip(data.summary["scenario"], data.summary["status"], strict=True))
+    bad = [f"{s} ({t})" for s, t in statuses if t != "optimal"]
+    if bad:
+        return (f"WARNING: not solved to optimality: {', '.join(bad)}. Numbers of "
+                "these scenarios are not results.", True)
+    listed = ", ".join(f"{s} ({t})" for s, t in statuses)
+    return f"Solver status: {listed}.", False
+
+
+def headline_frame(data: ReportData) -> pd.DataFrame:
+    """The headline table: one row per scenario plus each key element's year."""
+    frame = data.summary[FIELDS].copy()
+    for element in data.key_elements:
+        frame[f"{element.name} self-sufficient"] = [
+            data.element_years(s).get(element.name) for s in frame["scenario"]]
+    return frame
+
+
+def write_summary(sheets: Sheets, data: ReportData) -> None:
+    """Summary: title, run identity, status, sentences, then the headline table."""
+    frame = headline_frame(data)
+    titles = [t for t, _ in HEADLINE] + list(frame.columns[len(FIELDS):])
+    formats = [f for _, f in HEADLINE] + [FMT_YEAR] * (len(titles) - len(HEADLINE))
+    widths = [max(12.0, min(len(t) + 2.0, 22.0)) for t in titles]
+    ws = sheets.new("Summary", [26.0] + widths[1:], fit=True)
+    rows = Rows(ws)
+    info = data.run_info
+    rows.text(f"Reroute report: {info.get('case', '')}", TITLE)
+    written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows.text(f"Case {info.get('case', '')} · input hash {info.get('input_hash', '')}"
+              f" · run {written}")
+    status, bad = status_line(data)
+    rows.text(status, WARNING if bad else BOLD, WARNING_FILL if bad else None)
+    rows.append()
+    rows.text("In brief", HEADING)
+    for scenario in data.scenarios:
+        for i, sentence in enumerate(scenario_sentences(data, scenario)):
+            for line in textwrap.wrap(sentence, SENTENCE_WIDTH,
+                                      initial_indent="    " * bool(i),
+                                      subsequent_indent="    "):
+                rows.text(line)
+    rows.append()
+    rows.text("Headline results per scenario", HEADING)
+    rows.header(titles)
+    for values in frame.itertuples(index=False, name=None):
+        rows.append([text_cell(ws, str(v)) if f is None else number_cell(ws, v, f)
+                     for v, f in zip(values, formats, strict=True)])
+    rows.append()
+    for note in notes(data):
+        rows.text(note)
+
+
+def notes(data: ReportData) -> list[str]:
+    """Footnotes under the headline table: units and definitions."""
+    base = data.years[0] if data.years else ""
+    elements = ", ".join(e.name for e in data.key_elements)
+    return [
+        f"Costs: supply cost without the shortfall penalty, discounted to {base};"
+        " premium against the baseline.",
+        "Self-sufficient year: first year from which, in every later year, the "
+        "alliance's shortfall is within the tolerance; blank = never in the horizon.",
+        f"Key elements (largest demand first): {elements}. Per commodity: sheet "
+        "data_kpi_by_commodity; what limits the answer: sheet Bottlenecks.",
+    ]

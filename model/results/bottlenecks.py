@@ -1,0 +1,204 @@
+"""What limits the answer: binding limits with their duals, and lead-time stages.
+
+Two tables for the report's Bottlenecks sheet (and ``tables/*.csv``):
+
+``bottlenecks`` — every binding capacity, expansion, reserve and export-quota limit
+of a scenario with ``value_usd_per_t``: what one more tonne (per year) of that limit
+would save. Limits of one year (capacity, per-year build limit, export quota) are
+undiscounted to that year's money, like prices; limits over the whole horizon (total
+expansion, reserve) are in base-year money. A limit is binding when its dual (or, for
+the per-year build limit, the build's reduced cost) is nonzero.
+
+``lead_times`` — per scenario and commodity, the stage whose new capacity came online
+last among the stages of the commodity's supply chain (see ``lead_time_stages``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.data.indices import LPIndex
+from model.solve import Solution
+
+BINDING = 1e-6  # |dual| in USD below this counts as not binding
+COLUMNS = ["scenario", "rank", "limit", "region", "process", "commodity", "year",
+           "limit_t", "value_usd_per_t", "money"]
+LEAD_COLUMNS = ["scenario", "commodity", "element", "self_sufficient_year", "stage",
+                "process", "region", "first_online_year", "earliest_online_year",
+                "lead_time_binding"]
+EXTRA_TABLES = ("bottlenecks", "lead_times")
+
+
+def _undiscount(ix: LPIndex, years: pd.Series) -> np.ndarray:
+    return years.map(ix.discount).to_numpy(dtype=float)
+
+
+def capacity_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+    """Binding ``capacity_limit``: value of one more tpa of nameplate capacity."""
+    dual = sol.row_duals.get("capacity_limit", np.zeros(len(ix.act)))
+    frame = ix.act[["region", "process", "year"]].copy()
+    frame["limit"] = "capacity"
+    frame["limit_t"] = sol.values["act"]
+    frame["value_usd_per_t"] = (-dual * ix.act["availability"].to_numpy()
+                                / _undiscount(ix, ix.act["year"]))
+    frame["money"] = "that year"
+    return frame[np.abs(dual) > BINDING]
+
+
+def build_limit_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+    """Builds at their per-year limit: value of one more tpa allowed that year."""
+    cost = sol.col_duals.get("build", np.zeros(len(ix.build)))
+    limit = ix.build["max_per_year"].to_numpy(dtype=float)
+    at_limit = np.isfinite(limit) & (sol.values["build"] >= limit - 1e-6)
+    frame = ix.build[["region", "process", "year"]].copy()
+    frame["limit"] = "expansion per year"
+    frame["limit_t"] = limit
+    frame["value_usd_per_t"] = -cost / _undiscount(ix, ix.build["year"])
+    frame["money"] = "that year"
+    return frame[at_limit & (np.abs(cost) > BINDING)]
+
+
+def expansion_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+    """Binding ``expansion_total`` rows (same row order as the formulation)."""
+    groups = ix.build.groupby(["region", "process"]).indices
+    limits = ix.expansion_limits
+    keep = np.array([(r, p) in groups for r, p in zip(
+        limits["region"], limits["process"], strict=True)], dtype=bool)
+    frame = limits[keep][["region", "process"]].reset_index(drop=True)
+    frame["limit_t"] = limits[keep]["max_new_tpa"].to_numpy(dtype=float)
+    return _horizon(frame, sol.row_duals.get("expansion_total"), "expansion total")
+
+
+def reserve_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+    """Binding ``reserve_limit`` rows: value of one more tonne of reserve."""
+    frame = ix.reserves[["region", "process"]].reset_index(drop=True)
+    frame["limit_t"] = ix.reserves["reserve_t"].to_numpy(dtype=float)
+    return _horizon(frame, sol.row_duals.get("reserve_limit"), "reserve")
+
+
+def _horizon(frame: pd.DataFrame, dual: np.ndarray | None, limit: str
+             ) -> pd.DataFrame:
+    dual = np.zeros(len(frame)) if dual is None else dual
+    frame["limit"] = limit
+    frame["value_usd_per_t"] = -dual
+    frame["money"] = "base year"
+    return frame[np.abs(dual) > BINDING]
+
+
+def quota_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+    """Binding ``export_quota`` rows: value of one more tonne of quota that year."""
+    dual = sol.row_duals.get("export_quota", np.zeros(len(ix.quotas)))
+    frame = pd.DataFrame({
+        "region": [q.label for q in ix.quotas],
+        "year": [q.year for q in ix.quotas],
+        "limit_t": [q.value for q in ix.quotas],
+    })
+    frame["commodity"] = [_quota_commodity(ix, q.flow_positions) for q in ix.quotas]
+    frame["limit"] = "export quota"
+    frame["value_usd_per_t"] = -dual / _undiscount(ix, frame["year"]) if len(
+        frame) else np.zeros(0)
+    frame["money"] = "that year"
+    return frame[np.abs(dual) > BINDING]
+
+
+def _quota_commodity(ix: LPIndex, positions: list[int]) -> str:
+    names = ix.flow["commodity"].iloc[positions].unique()
+    return str(names[0]) if len(names) == 1 else "all"
+
+
+def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    """Every binding limit of one scenario, ranked by value (largest first)."""
+    parts = [f for f in (capacity_rows(ix, sol), build_limit_rows(ix, sol),
+                         expansion_rows(ix, sol), reserve_rows(ix, sol),
+                         quota_rows(ix, sol)) if len(f)]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=COLUMNS)
+    frame = frame.sort_values("value_usd_per_t", ascending=False, kind="stable")
+    frame["scenario"] = scenario
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    frame = frame.reindex(columns=COLUMNS)
+    frame["year"] = frame["year"].astype("Int64")
+    for column in ("limit", "region", "process", "commodity", "money"):
+        frame[column] = ["" if pd.isna(v) else str(v) for v in frame[column]]
+    frame["limit_t"] = np.where(np.abs(frame["limit_t"].astype(float)) < BINDING, 0.0,
+                                frame["limit_t"].astype(float))
+    return frame.reset_index(drop=True)
+
+
+def build_options(ix: LPIndex, scenario: str) -> pd.DataFrame:
+    """Earliest online year of every buildable (region, process) in a scenario."""
+    frame = ix.build.groupby(["region", "process"], as_index=False)["year"].min()
+    frame = frame.rename(columns={"year": "earliest_online_year"})
+    frame.insert(0, "scenario", scenario)
+    return frame
+
+
+def supply_chain(process_io: pd.DataFrame, commodity: str) -> set[str]:
+    """Processes that make ``commodity`` or, recursively, one of their inputs."""
+    out = process_io[process_io["direction"] == "out"]
+    inp = process_io[process_io["direction"] == "in"]
+    producers = out.groupby("commodity")["process"].apply(set).to_dict()
+    inputs = inp.groupby("process")["commodity"].apply(set).to_dict()
+    found: set[str] = set()
+    todo, seen = [commodity], {commodity}
+    while todo:
+        for process in producers.get(todo.pop(), set()) - found:
+            found.add(process)
+            for c in inputs.get(process, set()) - seen:
+                seen.add(c)
+                todo.append(c)
+    return found
+
+
+def lead_time_stages(kpi: pd.DataFrame, builds: pd.DataFrame, options: pd.DataFrame,
+                     process_io: pd.DataFrame, processes: pd.DataFrame,
+                     commodities: pd.DataFrame, end_year: int) -> pd.DataFrame:
+    """Per scenario and commodity, the stage whose new capacity came online last.
+
+    Within the commodity's supply chain, each stage's first online year is the
+    earliest online year of any new build of that stage up to the self-sufficient
+    year (the horizon's end when never self-sufficient). The stage with the latest
+    first online year is the last link of the chain to come online: it sets the
+    self-sufficient year. ``lead_time_binding`` says that build came online in the
+    earliest year its lead time allowed, so only a shorter lead time at that stage
+    (or capacity elsewhere) could bring the year forward. No stage (blank) when
+    the chain needed no new capacity.
+    """
+    stage = processes.set_index("process")["stage"]
+    element = commodities.set_index("commodity")["element"]
+    built = builds.assign(stage=builds["process"].map(stage))
+    opts = options.assign(stage=options["process"].map(stage))
+    rows = []
+    for k in kpi.itertuples(index=False):
+        chain = supply_chain(process_io, k.commodity)
+        year = k.self_sufficient_year
+        until = end_year if pd.isna(year) else int(year)
+        mine = built[(built["scenario"] == k.scenario) & built["process"].isin(chain)
+                     & (built["online_year"] <= until)]
+        row = {"scenario": k.scenario, "commodity": k.commodity,
+               "element": element.get(k.commodity, ""), "self_sufficient_year": year}
+        if len(mine):
+            row.update(_last_stage(mine, opts[(opts["scenario"] == k.scenario)
+                                              & opts["process"].isin(chain)]))
+        rows.append(row)
+    frame = pd.DataFrame(rows).reindex(columns=LEAD_COLUMNS)
+    for column in ("self_sufficient_year", "first_online_year", "earliest_online_year"):
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    for column in ("element", "stage", "process", "region"):
+        frame[column] = ["" if pd.isna(v) else str(v) for v in frame[column]]
+    frame["lead_time_binding"] = frame["lead_time_binding"].astype("boolean")
+    return frame
+
+
+def _last_stage(built: pd.DataFrame, options: pd.DataFrame) -> dict[str, object]:
+    """The stage whose first build comes online last, and its earliest year."""
+    first = built.sort_values(["online_year", "region", "process"]).groupby(
+        "stage", sort=False).head(1)
+    last = first.sort_values(["online_year", "stage"]).iloc[-1]
+    earliest = int(options.loc[options["stage"] == last["stage"],
+                               "earliest_online_year"].min())
+    return {"stage": last["stage"], "process": last["process"],
+            "region": last["region"], "first_online_year": int(last["online_year"]),
+            "earliest_online_year": earliest,
+            "lead_time_binding": int(last["online_year"]) <= earliest}

@@ -1,0 +1,88 @@
+"""A failing report write leaves the previous report byte-identical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+import model.report.excel as excel
+from model.pipeline import RunResult
+from model.report.excel.data import ReportData
+
+
+def _inputs(solved: RunResult) -> dict:
+    return {n: f.drop(columns=["_row"], errors="ignore")
+            for n, f in solved.case.tables.items()}
+
+
+def test_failure_while_building_keeps_the_old_report(
+        tmp_path: Path, solved: RunResult, report_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(report_path.read_bytes())
+    before = target.read_bytes()
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("simulated failure in the Compare sheet")
+
+    monkeypatch.setattr(excel, "write_compare", broken)
+    with pytest.raises(RuntimeError, match="simulated"):
+        excel.write_report(solved.tables, _inputs(solved), {"case": "x"}, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+def test_failure_half_way_through_saving_keeps_the_old_report(
+        tmp_path: Path, solved: RunResult, report_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(report_path.read_bytes())
+    before = target.read_bytes()
+    real_save = Workbook.save
+
+    def save_then_fail(self: Workbook, filename: str) -> None:
+        real_save(self, filename)  # the whole file is written ...
+        with open(filename, "r+b") as handle:  # ... then cut short, as a crash would
+            handle.truncate(100)
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(Workbook, "save", save_then_fail)
+    with pytest.raises(OSError, match="simulated"):
+        excel.write_report(solved.tables, _inputs(solved), {"case": "x"}, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+def test_success_replaces_the_report(tmp_path: Path, solved: RunResult) -> None:
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"old")
+    excel.write_report(solved.tables, _inputs(solved), {"case": "x"}, target)
+    assert target.read_bytes()[:2] == b"PK"  # a zip container: the new workbook
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+    assert ReportData(solved.tables, _inputs(solved), {}).scenarios == [
+        "baseline", "no_china"]
+
+
+def test_failed_run_leaves_the_previous_report_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a second run whose report write fails half way must not touch the output
+    # of the first run (report written by write_report inside the staged folder)
+    from model.pipeline import run_case
+    from tests.helpers import write_case
+    from tests.report.conftest import report_case_tables
+
+    case = write_case(tmp_path / "demo", report_case_tables())
+    out = tmp_path / "out"
+    run_case(case, out, scenarios=["baseline"])
+    before = (out / "report.xlsx").read_bytes()
+    monkeypatch.setattr(excel, "write_compare", _raise)
+    with pytest.raises(RuntimeError, match="simulated"):
+        run_case(case, out, scenarios=["baseline"])
+    assert (out / "report.xlsx").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo", "out"]
+
+
+def _raise(*_args: object) -> None:
+    raise RuntimeError("simulated failure while writing the report")

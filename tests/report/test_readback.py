@@ -1,0 +1,253 @@
+"""report.xlsx read back: sheet order, charts and their ranges, numbers equal to
+the tidy CSVs, formats, and no cell holding a formula.
+
+The case (tests/report/conftest.py) is solvable by hand: the US separation plant
+can come online from 2027 (lead time 2) at 8,000 tpa per online year, one tonne of
+concentrate giving 0.2 t NdPr and 0.01 t Dy. In 2027 8,000 t of concentrate give
+1,600 t NdPr (demand 2,400) and 80 t Dy (demand 100); from 2028 (16,000 tpa
+possible) demand is met. So both elements are met from 2028 and the shortfall is
+2,000 + 2,200 + 800 + 100 + 100 + 20 = 5,220 t.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from model.pipeline import RunResult
+from tests.report.conftest import EVIL
+
+HUMAN = ["Shortfall", "Capacity", "Builds", "Flows", "Prices"]
+TIDY = ["summary", "kpi_by_commodity", "shortfall", "production", "builds", "flows",
+        "surplus", "stock", "prices", "costs", "bottlenecks", "lead_times"]
+
+
+@pytest.fixture(scope="module")
+def book(report_path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(report_path)
+
+
+def csv(solved: RunResult, name: str) -> pd.DataFrame:
+    assert solved.out_dir is not None
+    return pd.read_csv(solved.out_dir / "tables" / f"{name}.csv",
+                       keep_default_na=False, na_values=[""])
+
+
+def test_sheet_order_and_names(book: openpyxl.Workbook, solved: RunResult) -> None:
+    inputs = [f"in_{n}" for n in solved.case.tables]
+    expected = (["Summary", "Charts", "Bottlenecks", "Compare", *HUMAN]
+                + [f"data_{n}" for n in TIDY] + inputs
+                + ["Sources", "Run info", "Chart data"])
+    assert book.sheetnames == expected
+    assert all(len(n) <= 31 for n in book.sheetnames)
+    assert len({n.lower() for n in book.sheetnames}) == len(book.sheetnames)
+
+
+def test_no_cell_holds_a_formula(book: openpyxl.Workbook) -> None:
+    found_evil = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate}"
+                if cell.value == EVIL:
+                    found_evil += 1
+                    assert cell.data_type == "s" and cell.quotePrefix
+    # the region name and its source (in_regions), and the source on Sources
+    assert found_evil >= 3
+
+
+@pytest.mark.parametrize("name", TIDY)
+def test_tidy_sheets_equal_the_csvs(report_path: Path, solved: RunResult,
+                                    name: str) -> None:
+    sheet = pd.read_excel(report_path, sheet_name=f"data_{name}", engine="openpyxl",
+                          keep_default_na=False, na_values=[""])
+    expected = csv(solved, name)
+    assert list(sheet.columns) == list(expected.columns)
+    assert len(sheet) == len(expected)
+    for column in expected.columns:
+        if pd.api.types.is_numeric_dtype(expected[column]):
+            assert sheet[column].astype(float).tolist() == pytest.approx(
+                expected[column].astype(float).tolist(), rel=1e-9, nan_ok=True)
+        else:
+            assert [_text(v) for v in sheet[column]] == [
+                _text(v) for v in expected[column]]
+
+
+def _text(value: object) -> str | None:
+    """Cell text as written: booleans (True in CSV, 1 or TRUE in xlsx) as 'True'."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, bool) or value in (1.0, 0.0):
+        return str(bool(value))
+    return str(value)
+
+
+def test_tidy_sheets_are_filterable_tables(book: openpyxl.Workbook,
+                                           solved: RunResult) -> None:
+    for name in ["summary", "shortfall", "costs"]:
+        ws = book[f"data_{name}"]
+        rows = len(csv(solved, name))
+        columns = len(csv(solved, name).columns)
+        table = ws.tables[f"t_{name}"]
+        last = openpyxl.utils.get_column_letter(columns)
+        assert table.ref == f"A1:{last}{rows + 1}"
+        assert table.autoFilter.ref == table.ref
+        assert [c.name for c in table.tableColumns] == [
+            c.value for c in ws[1]]
+        assert ws.freeze_panes == "A2"
+
+
+def test_summary_numbers_and_formats(book: openpyxl.Workbook,
+                                     solved: RunResult) -> None:
+    ws = book["Summary"]
+    header = next(r for r in range(1, 40) if ws.cell(r, 1).value == "Scenario")
+    expected = csv(solved, "summary")
+    for i, row in expected.iterrows():
+        r = header + 1 + int(i)  # type: ignore[arg-type]
+        assert ws.cell(r, 1).value == row["scenario"]
+        assert ws.cell(r, 3).value == pytest.approx(row["total_cost_usd"])
+        assert ws.cell(r, 3).number_format == "#,##0.0,,"  # shown in USD m
+        assert ws.cell(r, 4).value == pytest.approx(row["cost_premium_usd"])
+        assert ws.cell(r, 7).value == pytest.approx(row["shortfall_t"])
+        assert ws.cell(r, 9).value == row["self_sufficient_year"]
+    assert ws.cell(header, 10).value == "NdPr self-sufficient"
+    assert ws.cell(header + 2, 10).value == 2028  # NdPr in no_china, by hand
+    assert ws.cell(header + 2, 7).value == pytest.approx(5220.0)  # by hand
+
+
+def test_summary_sentences_follow_the_numbers(book: openpyxl.Workbook) -> None:
+    texts = [c.value for c in book["Summary"]["A"] if isinstance(c.value, str)]
+    assert any("Scenario 'no_china': NdPr and Dy demand is met from 2028" in t
+               for t in texts)
+    assert any("Shortfall 5,220 t (33.5 % of demand)" in t for t in texts)
+    assert any(t.startswith("Solver status: baseline (optimal), no_china (optimal)")
+               for t in texts)
+
+
+def _ref_values(book: openpyxl.Workbook, ref: str) -> list[object]:
+    sheet, cells = ref.rsplit("!", 1)
+    found = book[sheet.strip("'")][cells.replace("$", "")]
+    if not isinstance(found, tuple):
+        return [found.value]
+    return [c.value for row in found for c in
+            (row if isinstance(row, tuple) else (row,))]
+
+
+def test_charts_point_at_their_data(book: openpyxl.Workbook,
+                                    solved: RunResult) -> None:
+    charts = book["Charts"]._charts
+    titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
+    assert titles == ["Shortfall by element (t): no_china",
+                      "New capacity in service (tpa): no_china",
+                      "Discounted cost by category (USD m) against the baseline",
+                      "Marginal cost of ndpr_ox (USD/t)",
+                      "Marginal cost of dy_ox (USD/t)"]
+    for chart in charts:
+        for s in chart.series:
+            assert s.val.numRef.f.startswith("'Chart data'!")
+            assert s.cat.numRef is not None or s.cat.strRef is not None
+    short = csv(solved, "shortfall")
+    short = short[short["scenario"] == "no_china"]
+    by_year = short.pivot_table(index="year", columns="commodity",
+                                values="shortfall_t", aggfunc="sum")
+    first = charts[0]
+    names = [_ref_values(book, s.tx.strRef.f)[0] for s in first.series]
+    assert names == ["NdPr", "Dy"]
+    assert _ref_values(book, first.series[0].val.numRef.f) == pytest.approx(
+        by_year["ndpr_ox"].tolist())
+    assert _ref_values(book, first.series[1].val.numRef.f) == pytest.approx(
+        by_year["dy_ox"].tolist())
+    assert _ref_values(book, first.series[0].cat.numRef.f) == list(range(2025, 2031))
+
+
+def test_cost_chart_against_the_baseline(book: openpyxl.Workbook,
+                                         solved: RunResult) -> None:
+    chart = book["Charts"]._charts[2]
+    costs = csv(solved, "costs").pivot_table(index="category", columns="scenario",
+                                             values="discounted_usd", aggfunc="sum",
+                                             fill_value=0.0)
+    categories = _ref_values(book, chart.series[0].cat.strRef.f)
+    assert categories == sorted(costs.index)
+    for series, scenario in zip(chart.series, ["baseline", "no_china"], strict=True):
+        assert _ref_values(book, series.val.numRef.f) == pytest.approx(
+            costs[scenario].reindex(categories).tolist())
+
+
+def test_price_chart_is_the_demand_weighted_price(book: openpyxl.Workbook,
+                                                  solved: RunResult) -> None:
+    # one alliance region (US) has demand, so the weighted mean is the US price
+    chart = book["Charts"]._charts[3]
+    prices = csv(solved, "prices")
+    us = prices[(prices["region"] == "US") & (prices["commodity"] == "ndpr_ox")]
+    for series, scenario in zip(chart.series, ["baseline", "no_china"], strict=True):
+        expected = us[us["scenario"] == scenario]["marginal_cost_usd_per_t"]
+        assert _ref_values(book, series.val.numRef.f) == pytest.approx(
+            expected.tolist())
+
+
+def test_human_sheets_have_years_as_columns(book: openpyxl.Workbook,
+                                            solved: RunResult) -> None:
+    ws = book["Shortfall"]
+    header = [c.value for c in ws[2]]
+    assert header == ["scenario", "region", "commodity"] + [
+        str(y) for y in range(2025, 2031)]
+    assert ws.freeze_panes == "D3"
+    short = csv(solved, "shortfall")
+    total = sum(c.value for row in ws.iter_rows(min_row=3, min_col=4) for c in row)
+    assert total == pytest.approx(short["shortfall_t"].sum())
+
+
+def test_inputs_echo_their_sources(book: openpyxl.Workbook) -> None:
+    ws = book["in_regions"]
+    header = [c.value for c in ws[1]]
+    assert "source" in header
+    sources = [[c.value for c in row] for row in book["Sources"].iter_rows(min_row=2)]
+    assert ["regions", "USGS MCS 2025", 1] in sources
+
+
+def test_bottlenecks_sheet_ranks_the_binding_limits(book: openpyxl.Workbook,
+                                                    solved: RunResult) -> None:
+    ws = book["Bottlenecks"]
+    texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert "Binding limits" in texts and "Lead-time stage per commodity" in texts
+    lead = csv(solved, "lead_times")
+    row = lead[(lead["scenario"] == "no_china") & (lead["commodity"] == "dy_ox")]
+    # separation in the US first comes online in 2027, its earliest year
+    assert row[["stage", "region", "first_online_year"]].values.tolist() == [
+        ["separation", "US", 2027]]
+    assert bool(row["lead_time_binding"].iat[0])
+
+
+def test_buildout_chart_is_capacity_in_service(book: openpyxl.Workbook,
+                                               solved: RunResult) -> None:
+    # builds online 2027..2030 (lifetime 25, all still in service by 2030): the
+    # cumulative sum by year, equal to the US separation capacity in production
+    chart = book["Charts"]._charts[1]
+    assert [_ref_values(book, s.tx.strRef.f)[0] for s in chart.series] == [
+        "separation · US"]
+    builds = csv(solved, "builds")
+    builds = builds[builds["scenario"] == "no_china"]
+    expected = [builds.loc[builds["online_year"] <= y, "capacity_tpa"].sum()
+                for y in range(2025, 2031)]
+    assert _ref_values(book, chart.series[0].val.numRef.f) == pytest.approx(expected)
+    assert expected == pytest.approx([0, 0, 8000, 13000, 14000, 15000])
+
+
+def test_bottlenecks_name_the_lead_time_stage_per_element(
+        book: openpyxl.Workbook) -> None:
+    ws = book["Bottlenecks"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    start = next(i for i, r in enumerate(rows)
+                 if r[0] == "Lead-time stage per key element (its latest commodity)")
+    assert rows[start + 1][:8] == ["Scenario", "Element", "Commodity",
+                                   "Self-sufficient year", "Stage", "Region",
+                                   "First new capacity online", "Lead time binding"]
+    # no_china: both elements wait for the US separation plant of 2027 (by hand)
+    body = {(r[0], r[1]): r[2:8] for r in rows[start + 2:start + 6]}
+    assert body[("no_china", "Dy")] == ["dy_ox", 2028, "separation", "US", 2027,
+                                        "yes"]
+    # baseline: nothing built, so no stage (empty cells)
+    assert body[("baseline", "NdPr")] == ["ndpr_ox", 2025, None, None, None, None]
