@@ -18,7 +18,7 @@ from model.cli import main
 # Every example runs the whole production path (about 0.7 s per solve), so the CI
 # profile draws few, fixed examples and skips shrinking to keep time bounded.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None,
-                          max_examples=12,
+                          max_examples=8,
                           phases=(Phase.explicit, Phase.reuse, Phase.generate),
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.function_scoped_fixture],
