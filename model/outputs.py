@@ -1,10 +1,11 @@
 """Atomic output: a run writes into a temporary sibling folder, swapped into place
 only when everything succeeded; a failed run leaves earlier outputs untouched.
 
-* **Lock.** Writing an output folder holds ``.reroute-<name>.lock`` beside it
-  (``filelock``),
-  so two runs on the same output never interleave: the second waits, then swaps in
-  its own complete folder.
+* **Lock.** Writing an output folder holds ``.reroute-<name>.lock`` beside it, so
+  two runs on the same output never interleave: the second waits, then swaps in its
+  own complete folder. On POSIX it is an ``flock`` whose file is removed by its
+  holder before unlocking (a waiter that then locks the removed file notices and
+  retries); elsewhere ``filelock``, whose file stays.
 * **Swap.** On Linux the staged folder and the old one are exchanged in one atomic
   ``renameat2(RENAME_EXCHANGE)``; elsewhere the old folder is first moved aside and
   restored if the move of the new one fails. Either way, at every instant the
@@ -26,10 +27,16 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+
+try:
+    import fcntl
+except ImportError:  # not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 from model.errors import InputError, OutputError, Problem
 
@@ -76,23 +83,72 @@ def refuse_input_overlap(case: Path, out_dir: Path) -> None:
 
 
 def lock_path(out_dir: Path) -> Path:
-    """The lock file guarding ``out_dir``: kept beside it (an empty file; removing
-    it while a run waits on it would let two runs in)."""
+    """The lock file guarding ``out_dir``, beside it while a run writes."""
     return out_dir.parent / f".reroute-{out_dir.name}.lock"
 
 
 @contextlib.contextmanager
 def _locked(out_dir: Path, timeout: float) -> Iterator[None]:
-    lock = FileLock(str(lock_path(out_dir)))
+    """Hold the output's lock; on POSIX the lock file is removed when done."""
+    path = lock_path(out_dir)
+    if fcntl is None:  # not POSIX: filelock's portable lock (its file stays)
+        with _portable_lock(path, out_dir, timeout):
+            yield
+        return
+    fd = _acquire(path, out_dir, timeout)
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        log.warning("waiting for another run writing %s", out_dir)
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)  # while still holding it: a waiter then sees a new file
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _acquire(path: Path, out_dir: Path, timeout: float) -> int:
+    """An open, exclusively locked descriptor of the lock file at ``path``."""
+    deadline = time.monotonic() + timeout
+    warned = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            lock.acquire(timeout=timeout)
-        except Timeout:
-            raise OutputError(f"error: another run is writing {out_dir} (lock "
-                              f"{lock_path(out_dir)}); try again later") from None
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                raise _busy(out_dir) from None
+            if not warned:
+                log.warning("waiting for another run writing %s", out_dir)
+                warned = True
+            time.sleep(0.05)
+            continue
+        if _same_file(fd, path):
+            return fd
+        fcntl.flock(fd, fcntl.LOCK_UN)  # the holder removed it meanwhile: retry
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _busy(out_dir: Path) -> OutputError:
+    return OutputError(f"error: another run is writing {out_dir} (lock "
+                       f"{lock_path(out_dir)}); try again later")
+
+
+@contextlib.contextmanager
+def _portable_lock(path: Path, out_dir: Path, timeout: float) -> Iterator[None]:
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise _busy(out_dir) from None
     try:
         yield
     finally:

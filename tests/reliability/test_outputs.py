@@ -136,6 +136,7 @@ def test_O09_second_writer_waits_for_the_lock(tmp_path: Path) -> None:
     holder.wait(timeout=10)
     assert waited > 0.5  # the holder kept the lock for 1 s after saying "held"
     assert (out / "report.xlsx").read_bytes() == b"new"
+    assert not lock_path(out).exists()  # removed by the run that held it last
 
 
 def test_O09_gives_up_after_the_lock_timeout(tmp_path: Path) -> None:
@@ -195,6 +196,7 @@ def test_O05_sigkill_while_writing_keeps_old_or_new(tmp_path: Path) -> None:
         outcomes.add("old" if snapshot(out) == before else "new")
     write_outputs(run, out, SolveOptions(), PhaseTimer())
     assert _complete(out) and stale_folders(out) == []
+    assert not lock_path(out).exists()
     assert outcomes == {"old", "new"}  # kills landed both before and after the swap
 
 
