@@ -20,5 +20,9 @@ solve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Benchmark ladder (not part of `make test`): per-phase seconds, peak memory, ratios.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf outputs/default build dist *.egg-info

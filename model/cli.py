@@ -1,4 +1,5 @@
-"""Command line: ``reroute solve [CASE] [--out DIR] [--scenario NAME ...]``.
+"""Command line: ``reroute solve [CASE] [--out DIR] [--scenario NAME ...]`` and
+``reroute synth OUT --regions N --years Y`` (a synthetic case of any size).
 
 Exit codes (MODEL-SPEC §6): 0 solved; 2 bad input; 3 the solver could not solve;
 1 anything else; 130 interrupted. Errors are one line per problem, no traceback
@@ -46,6 +47,22 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--method", choices=METHODS, default="ipx",
                    help="HiGHS algorithm (default: ipx, interior point with crossover)")
     p.add_argument("--threads", type=int, default=1, help="HiGHS threads (default 1)")
+    p.add_argument("--builder", choices=("numpy", "pyomo"), default="numpy",
+                   help="how the LP is built: numpy arrays (default, fast) or the "
+                   "Pyomo model (same LP, slower; for checking)")
+
+
+def _add_synth_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "synth", help="write a synthetic case of any size",
+        description="Write a synthetic case (CSV folder) with the default case's "
+        "structure; about 120 LP columns per region and year in the baseline.")
+    p.add_argument("out", metavar="OUT", help="folder to write the case into")
+    p.add_argument("--regions", type=int, default=20, help="regions (>= 3, default 20)")
+    p.add_argument("--years", type=int, default=16, help="horizon years (default 16)")
+    p.add_argument("--degree", type=int, default=4,
+                   help="trade links per region (default 4)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 
 def _seconds(text: str) -> float:
@@ -70,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show tracebacks and debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_solve_parser(sub)
+    _add_synth_parser(sub)
     return parser
 
 
@@ -80,10 +98,24 @@ def _solve(args: argparse.Namespace) -> int:
     name = case.stem if case.suffix else case.name
     out = Path(args.out) if args.out else Path("outputs") / name
     options = SolveOptions(method=args.method, time_limit=args.time_limit,
-                           threads=args.threads)
+                           threads=args.threads, builder=args.builder)
     run = run_case(case, out, args.scenario, options)
     print(run.summary.to_string(index=False))
     print(f"\nwrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from model.synth import SynthSpec, write_synthetic
+
+    if args.regions < 3 or args.years < 2 or args.degree < 2:
+        print("error: --regions must be >= 3, --years >= 2 and --degree >= 2",
+              file=sys.stderr)
+        return 2
+    spec = SynthSpec(regions=args.regions, years=args.years, degree=args.degree,
+                     seed=args.seed)
+    out = write_synthetic(args.out, spec)
+    print(f"wrote synthetic case {out} ({args.regions} regions, {args.years} years)")
     return 0
 
 
@@ -98,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s: %(message)s")
     logging.getLogger("pyomo").setLevel(logging.WARNING)
     try:
-        return _solve(args)
+        return _synth(args) if args.command == "synth" else _solve(args)
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code

@@ -22,7 +22,8 @@ from model.data.scenarios import baseline_name, scenario_data, scenario_names
 from model.diagnose import explain_failures, explain_infeasibility
 from model.errors import InputError, Problem, SolveError
 from model.formulation import build_model
-from model.formulation.lexicographic import add_least_shortfall, fix_least_shortfall
+from model.formulation.matrix import assemble
+from model.memory import peak_mb, reset_peak
 from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
@@ -30,7 +31,7 @@ from model.report.run_record import versions, write_run_record
 from model.results import bottlenecks, kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
-from model.solve import Solution, SolveOptions, solve_model
+from model.solve import Solution, SolveOptions, solve_lp
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ class RunResult:
     scenarios: list[ScenarioResult]
     seconds: dict[str, float] = field(default_factory=dict)
     out_dir: Path | None = None
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -51,18 +54,31 @@ class RunResult:
 
 
 class PhaseTimer:
-    """Accumulates wall seconds per phase."""
+    """Accumulates wall seconds and the peak resident memory (MiB) per phase."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self.cpu_seconds: dict[str, float] = defaultdict(float)
+        self.peak_mb: dict[str, float] = defaultdict(float)
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+        reset_peak()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - start
+            self.cpu_seconds[name] += time.process_time() - cpu
+            self.peak_mb[name] = max(self.peak_mb[name], peak_mb())
+
+    def add(self, solution: Solution) -> None:
+        """Merge the phases timed by the solver (translate, solve, extract)."""
+        for name, value in solution.seconds.items():
+            self.seconds[name] += value
+            self.cpu_seconds[name] += solution.cpu_seconds.get(name, 0.0)
+        for name, value in solution.peak_mb.items():
+            self.peak_mb[name] = max(self.peak_mb[name], value)
 
 
 def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
@@ -85,36 +101,25 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
     with timer.phase("build"):
         data = scenario_data(case, name)
         index = build_index(data)
-        model = build_model(index, name)
+        lp = build_model(index, name) if options.builder == "pyomo" else assemble(index)
+    keys = lp.balance_keys
+    lexicographic = case.settings.objective == "lexicographic"
     try:
-        if case.settings.objective == "lexicographic":
-            solution = solve_lexicographic(model, index, name, options)
-        else:
-            solution = solve_model(model, name, options)
+        solution = solve_lp(lp, name, options, lexicographic)
     except SolveError as exc:
-        if exc.condition == "infeasible":
-            exc.explanation = explain_infeasibility(model, index, case, name, options)
+        if exc.condition == "infeasible":  # explained from the Pyomo model's names
+            exc.explanation = explain_infeasibility(build_model(index, name), index,
+                                                    case, name, options)
         raise
-    timer.seconds["translate"] += solution.seconds["translate"]
-    timer.seconds["solve"] += solution.seconds["solve"]
+    del lp
+    timer.add(solution)
     with timer.phase("extract"):
-        tables = extract_all(index, model.balance_keys, solution, name)
+        tables = extract_all(index, keys, solution, name)
         check_scenario(tables, case.table("process_io"), solution.objective)
         tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
         tables["build_options"] = bottlenecks.build_options(index, name)
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)
-
-
-def solve_lexicographic(model: object, index: object, name: str,
-                        options: SolveOptions) -> Solution:
-    """Least (penalty-weighted) shortfall first, then least cost at that shortfall."""
-    add_least_shortfall(model, index)  # type: ignore[arg-type]
-    first = solve_model(model, name, options)  # type: ignore[arg-type]
-    fix_least_shortfall(model, index, first.objective)  # type: ignore[arg-type]
-    second = solve_model(model, name, options)  # type: ignore[arg-type]
-    second.seconds = {k: first.seconds[k] + v for k, v in second.seconds.items()}
-    return second
 
 
 def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:
@@ -163,11 +168,12 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
             write_outputs(run, Path(out_dir), options, timer)
         run.out_dir = Path(out_dir)
     run.seconds = dict(timer.seconds)
+    run.cpu_seconds, run.peak_mb = dict(timer.cpu_seconds), dict(timer.peak_mb)
     return run
 
 
-def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float]
-             ) -> dict[str, object]:
+def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float],
+             peak: dict[str, float] | None = None) -> dict[str, object]:
     """The content of run.json."""
     return {
         "case": run.case.name,
@@ -179,6 +185,7 @@ def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float]
                                "objective_usd": r.objective, "seconds": r.seconds,
                                "size": r.size} for r in run.scenarios},
         "seconds": {k: round(v, 4) for k, v in seconds.items()},
+        "peak_rss_mb": {k: round(v, 1) for k, v in (peak or {}).items()},
     }
 
 
@@ -189,7 +196,7 @@ def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
     with staged_output(out_dir) as staging:
         write_tables(run.tables, staging / "tables")
         inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
-        info = run_info(run, options, dict(timer.seconds))
+        info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))
         write_report(run.tables, inputs, _flat(info), staging / "report.xlsx")
         info["seconds"]["report"] = round(  # type: ignore[index]
             time.perf_counter() - start, 4)

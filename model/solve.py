@@ -1,8 +1,9 @@
-"""The only module that talks to the solver: Pyomo model → HiGHS → solution arrays.
+"""The only module that talks to the solver: LP in matrix form → HiGHS → solution.
 
-The model is compiled to matrix form with Pyomo's ``LinearStandardFormCompiler`` and
-passed to HiGHS in one ``passModel`` call (the fastest Pyomo route measured, see
-docs/performance.md). Non-optimal outcomes become ``SolveError`` (exit 3).
+The LP comes either from ``model.formulation.matrix.assemble`` (numpy, the default)
+or from the Pyomo model compiled with ``LinearStandardFormCompiler``; both give the
+same arrays in the same order and are passed to HiGHS in one ``passModel`` call
+(see docs/performance.md). Non-optimal outcomes become ``SolveError`` (exit 3).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import highspy
@@ -19,6 +22,8 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from model.errors import SolveError
+from model.formulation.matrix import MatrixLP
+from model.memory import peak_mb, reset_peak
 
 FAMILIES = ("act", "build", "flow", "short", "surplus", "release", "stock")
 LIMIT_ROWS = ("capacity_limit", "expansion_total", "reserve_limit", "export_quota")
@@ -43,10 +48,12 @@ class SolveOptions:
     time_limit: float | None = None
     threads: int = 1
     presolve: str = "on"
+    builder: str = "numpy"  # or "pyomo": the same LP, built through Pyomo
 
     def as_dict(self) -> dict[str, object]:
         return {"method": self.method, "time_limit": self.time_limit,
-                "threads": self.threads, "presolve": self.presolve}
+                "threads": self.threads, "presolve": self.presolve,
+                "builder": self.builder}
 
 
 @dataclass
@@ -59,15 +66,39 @@ class Solution:
     status: str = "optimal"
     seconds: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     row_duals: dict[str, np.ndarray] = field(default_factory=dict)
     col_duals: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class PhaseClock:
+    """Wall and CPU seconds and peak resident memory (MiB) of named phases."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        reset_peak()
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.seconds[name] = (self.seconds.get(name, 0.0)
+                                  + time.perf_counter() - start)
+            self.cpu_seconds[name] = (self.cpu_seconds.get(name, 0.0)
+                                      + time.process_time() - cpu)
+            self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), peak_mb())
 
 
 @dataclass
 class CompiledLP:
     """The LP in matrix form plus the map from model components to columns/rows."""
 
-    lp: highspy.HighsLp
+    lp: highspy.HighsLp | None
     offset: float
     column_of: dict[str, np.ndarray]
     balance_rows: np.ndarray
@@ -96,23 +127,26 @@ def compile_model(m: pyo.ConcreteModel) -> CompiledLP:
     lp.a_matrix_.start_ = a.indptr
     lp.a_matrix_.index_ = a.indices
     lp.a_matrix_.value_ = a.data
-    col_pos = {id(v): j for j, v in enumerate(columns)}
-    column_of = {f: _positions(getattr(m, f), col_pos) for f in FAMILIES}
-    row_pos = {id(r.constraint): i for i, r in enumerate(info.rows)}
-    balance_rows = _positions(m.balance, row_pos)
-    row_of = {c: _positions(getattr(m, c), row_pos)
-              for c in LIMIT_ROWS if hasattr(m, c)}
-    return CompiledLP(lp, lp.offset_, column_of, balance_rows, row_of)
+    column_of = _component_positions(columns, [getattr(m, f) for f in FAMILIES])
+    limits = [c for c in LIMIT_ROWS if hasattr(m, c)]
+    balance_rows, *limit_rows = _component_positions(
+        [r.constraint for r in info.rows], [m.balance] + [getattr(m, c) for c in limits])
+    return CompiledLP(lp, lp.offset_, dict(zip(FAMILIES, column_of, strict=True)),
+                      balance_rows, dict(zip(limits, limit_rows, strict=True)))
 
 
 def _bound(value: float | None, default: float) -> float:
     return default if value is None else float(value)
 
 
-def _positions(component: object, position: dict[int, int]) -> np.ndarray:
-    return np.fromiter((position.get(id(component[i]), -1)  # type: ignore[index]
-                        for i in range(len(component))),  # type: ignore[arg-type]
-                       dtype=np.int64, count=len(component))  # type: ignore[arg-type]
+def _component_positions(items: list[object], components: list[object]
+                         ) -> list[np.ndarray]:
+    """For each indexed component, the position in ``items`` of each of its data
+    objects (in index order), -1 where absent."""
+    position = {id(obj): j for j, obj in enumerate(items)}
+    return [np.fromiter((position.get(id(obj), -1) for obj in comp.values()),
+                        dtype=np.int64, count=len(comp))  # type: ignore[attr-defined]
+            for comp in components]
 
 
 def new_highs() -> highspy.Highs:
@@ -142,29 +176,90 @@ def make_highs(options: SolveOptions) -> highspy.Highs:
     return h
 
 
-def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions) -> Solution:
-    """Solve ``m`` with HiGHS; raise SolveError unless the optimum is found."""
-    t0 = time.perf_counter()
-    try:
-        compiled = compile_model(m)
-    except InfeasibleConstraintException as exc:
-        raise SolveError(scenario, "infeasible", str(exc)) from None
-    t1 = time.perf_counter()
-    from model.diagnose import warn_scaling  # noqa: PLC0415  (diagnose imports solve)
+def solve_lp(lp: pyo.ConcreteModel | MatrixLP, scenario: str, options: SolveOptions,
+             lexicographic: bool = False) -> Solution:
+    """Solve the LP built by ``assemble`` (numpy) or ``build_model`` (Pyomo)."""
+    if isinstance(lp, MatrixLP):
+        return solve_compiled(lp, scenario, options, lexicographic=lexicographic)
+    return solve_model(lp, scenario, options, lexicographic)
 
-    warn_scaling(compiled.lp, scenario)
-    h = make_highs(options)
-    h.passModel(compiled.lp)
-    h.run()
-    t2 = time.perf_counter()
+
+def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions,
+                lexicographic: bool = False) -> Solution:
+    """Solve the Pyomo model ``m`` with HiGHS; raise SolveError unless optimal.
+
+    Phases (seconds and peak memory in the returned Solution): ``translate``
+    (standard form + passModel), ``solve`` (HiGHS run) and ``extract`` (solution
+    arrays). The matrix copy is dropped once HiGHS holds the model.
+    """
+    clock = PhaseClock()
+    with clock.phase("translate"):
+        try:
+            compiled = compile_model(m)
+        except InfeasibleConstraintException as exc:
+            raise SolveError(scenario, "infeasible", str(exc)) from None
+    return solve_compiled(compiled, scenario, options, clock, lexicographic)
+
+
+def solve_compiled(compiled: CompiledLP | MatrixLP, scenario: str,
+                   options: SolveOptions, clock: PhaseClock | None = None,
+                   lexicographic: bool = False) -> Solution:
+    """Pass an LP in matrix form to HiGHS, solve it and read the solution arrays.
+
+    ``lexicographic``: least shortfall first, then least cost (see
+    ``run_lexicographic``).
+    """
+    clock = clock or PhaseClock()
+    with clock.phase("translate"):
+        from model.diagnose import warn_scaling  # noqa: PLC0415  (diagnose imports solve)
+
+        warn_scaling(compiled.lp, scenario)
+        h = make_highs(options)
+        h.passModel(compiled.lp)
+        size = {"variables": compiled.lp.num_col_, "constraints": compiled.lp.num_row_,
+                "nonzeros": len(compiled.lp.a_matrix_.value_)}
+        compiled.lp = None  # HiGHS holds its own copy
+    with clock.phase("solve"):
+        if lexicographic:
+            run_lexicographic(h, compiled.column_of["short"], scenario)
+        else:
+            h.run()
     check_status(h, scenario)
-    solution = _read_solution(h, compiled)
-    solution.seconds = {"translate": t1 - t0, "solve": t2 - t1,
-                        "extract": time.perf_counter() - t2}
-    solution.size = {"variables": compiled.lp.num_col_,
-                     "constraints": compiled.lp.num_row_,
-                     "nonzeros": len(compiled.lp.a_matrix_.value_)}
+    with clock.phase("extract"):
+        solution = _read_solution(h, compiled)
+    solution.seconds, solution.peak_mb, solution.size = (clock.seconds, clock.peak_mb,
+                                                         size)
+    solution.cpu_seconds = clock.cpu_seconds
     return solution
+
+
+LEXICOGRAPHIC_SLACK = 1e-7  # stage 2 may exceed the least shortfall by this fraction
+
+
+def run_lexicographic(h: highspy.Highs, short_columns: np.ndarray, scenario: str
+                      ) -> None:
+    r"""Two solves: least penalty-weighted shortfall, then least cost at that level.
+
+    Stage 1 keeps only the shortfall columns' costs (df_y x penalty, so commodities
+    are still weighed against each other) and minimises them: z_1^*. Stage 2 adds
+    the row \sum_i w_i short_i \le z_1^* (1 + \epsilon) + \epsilon, restores every
+    cost and solves again; the balance duals are those of stage 2.
+    """
+    lp = h.getLp()
+    cost = np.asarray(lp.col_cost_, dtype=float)
+    columns = short_columns[short_columns >= 0].astype(np.int32)
+    weights = cost[columns]
+    stage_one = np.zeros_like(cost)
+    stage_one[columns] = weights
+    everything = np.arange(len(cost), dtype=np.int32)
+    h.changeColsCost(len(cost), everything, stage_one)
+    h.run()
+    check_status(h, scenario)
+    least = float(weights @ np.asarray(h.getSolution().col_value)[columns])
+    bound = least * (1 + LEXICOGRAPHIC_SLACK) + LEXICOGRAPHIC_SLACK
+    h.addRow(-INF, bound, len(columns), columns, weights)
+    h.changeColsCost(len(cost), everything, cost)
+    h.run()
 
 
 def check_status(h: highspy.Highs, scenario: str) -> None:
@@ -189,7 +284,7 @@ def _status_detail(status: object) -> str:
     return ""
 
 
-def _read_solution(h: highspy.Highs, compiled: CompiledLP) -> Solution:
+def _read_solution(h: highspy.Highs, compiled: CompiledLP | MatrixLP) -> Solution:
     sol = h.getSolution()
     col_value = np.asarray(sol.col_value, dtype=float)
     row_dual = np.asarray(sol.row_dual, dtype=float)
@@ -197,10 +292,19 @@ def _read_solution(h: highspy.Highs, compiled: CompiledLP) -> Solution:
     duals = _take(row_dual, compiled.balance_rows)
     objective = float(h.getInfo().objective_function_value)
     solution = Solution(objective, values, duals)
-    solution.row_duals = {c: _take(row_dual, pos) for c, pos in compiled.row_of.items()}
+    solution.row_duals = {c: _take(row_dual, pos)
+                          for c, pos in limit_rows(compiled).items()}
     col_dual = np.asarray(sol.col_dual, dtype=float)
     solution.col_duals = {"build": _take(col_dual, compiled.column_of["build"])}
     return solution
+
+
+def limit_rows(compiled: CompiledLP | MatrixLP) -> dict[str, np.ndarray]:
+    """Row positions of the capacity, expansion, reserve and quota constraints."""
+    if isinstance(compiled, MatrixLP):
+        return {c: np.arange(first, first + count) for c, (first, count)
+                in compiled.row_ranges.items() if c in LIMIT_ROWS}
+    return compiled.row_of
 
 
 def _take(array: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -9,23 +9,27 @@ import pandas as pd
 import pytest
 
 from model.pipeline import run_case
+from model.solve import SolveOptions
 from tests.helpers import write_case
 
 Solver = Callable[..., dict[str, pd.DataFrame]]
 
 
-@pytest.fixture
-def solve(tmp_path: Path) -> Solver:
+@pytest.fixture(params=["numpy", "pyomo"])
+def solve(tmp_path: Path, request: pytest.FixtureRequest) -> Solver:
     """solve(tables, scenarios=None) -> the run's tidy tables.
 
     Runs load → build → solve → extract → the post-solve invariant checks of
-    model/results/checks.py (balance rebuilt from the tables, cost = objective).
+    model/results/checks.py (balance rebuilt from the tables, cost = objective),
+    once with the numpy matrix builder (the default) and once through the Pyomo
+    model, so every hand-derived optimum checks both.
     """
+    options = SolveOptions(builder=request.param)
     counter = iter(range(1000))
 
     def _solve(tables: dict[str, list[dict[str, object]]],
                scenarios: list[str] | None = None) -> dict[str, pd.DataFrame]:
         folder = write_case(tmp_path / f"case{next(counter)}", tables)
-        return run_case(folder, None, scenarios).tables
+        return run_case(folder, None, scenarios, options).tables
 
     return _solve

@@ -42,7 +42,7 @@ class LPIndex:
     surplus: pd.DataFrame
     stock: pd.DataFrame
     balance_terms: pd.DataFrame
-    build_window: dict[int, list[int]]
+    build_window: pd.DataFrame  # columns act, build: builds in service per act row
     expansion_limits: pd.DataFrame
     reserves: pd.DataFrame
     quotas: list[QuotaRow] = field(default_factory=list)
@@ -83,7 +83,7 @@ def build_index(data: ScenarioData) -> LPIndex:
         surplus=surplus,
         stock=stock,
         balance_terms=terms.sort_values(RCY, kind="stable").reset_index(drop=True),
-        build_window=_build_window(act, build, data),
+        build_window=_build_window(act, build),
         expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
         reserves=_reserves(data, act),
         quotas=_quota_rows(data, flow),
@@ -113,22 +113,22 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     exp = data.expansion
     exp = exp[~(exp["max_new_tpa"] == 0)]
     end = data.years[-1]
-    rows = [
-        (r.region, r.process, y, r.max_new_tpa_per_year)
-        for r in exp.itertuples(index=False)
-        for y in range(max(int(r.earliest_online_year), data.years[0]), end + 1)
-    ]
-    frame = pd.DataFrame(rows, columns=RPY + ["max_per_year"])
+    first = np.maximum(exp["earliest_online_year"].to_numpy(dtype=np.int64),
+                       data.years[0])
+    frame = _year_runs(exp[["region", "process"]], first, end)
+    per_year = exp["max_new_tpa_per_year"].astype("Float64").to_numpy(
+        dtype=float, na_value=np.nan)
+    frame["max_per_year"] = np.repeat(per_year, np.maximum(end - first + 1, 0))
     lifetime = frame["process"].map(_process_attr(data, "lifetime_years")).astype(int)
     capex = (frame["process"].map(_process_attr(data, "capex_usd_per_tpa"))
              * frame["region"].map(_region_attr(data, "capex_index")))
     frame["capex_usd_per_tpa"] = capex * data.scale_factor(
         "capex", frame, "region", "year", _output_match(data, frame))
-    crf = np.array([capital_recovery_factor(data.discount_rate, int(n)) for n in lifetime])
-    df_in_service = np.array([
-        sum(discount[y] for y in range(y0, min(end, y0 + n - 1) + 1))
-        for y0, n in zip(frame["year"], lifetime, strict=True)
-    ])
+    crf_of = {n: capital_recovery_factor(data.discount_rate, int(n))
+              for n in np.unique(lifetime)}
+    crf = lifetime.map(crf_of).to_numpy(dtype=float)
+    df_in_service = _discount_sums(frame["year"].to_numpy(), lifetime.to_numpy(),
+                                   data.years, discount)
     frame["capex_cost"] = frame["capex_usd_per_tpa"].to_numpy() * crf * df_in_service
     fom = frame["process"].map(_process_attr(data, "fixed_om_usd_per_tpa"))
     frame["fixed_om_usd_per_tpa"] = fom.to_numpy()
@@ -138,16 +138,38 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     return frame
 
 
+def _year_runs(keys: pd.DataFrame, first: np.ndarray, end: int) -> pd.DataFrame:
+    """``keys`` rows repeated for every year first..end (none where first > end),
+    with a ``year`` column; row order kept, years ascending."""
+    counts = np.maximum(end - first + 1, 0)
+    rows = np.repeat(np.arange(len(keys)), counts)
+    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    frame = keys.iloc[rows].astype(str).reset_index(drop=True)
+    frame["year"] = np.repeat(first, counts) + offsets
+    return frame
+
+
+def _discount_sums(start: np.ndarray, lifetime: np.ndarray, years: list[int],
+                   discount: dict[int, float]) -> np.ndarray:
+    """Σ df_y over y = start..min(end, start + lifetime - 1), added year by year in
+    ascending order (the same floating-point sums as a scalar loop)."""
+    df = np.array([discount[y] for y in years] + [0.0])
+    last = np.minimum(years[-1], start + lifetime - 1)
+    total = np.zeros(len(start))
+    for k in range(len(years)):
+        y = start + k
+        inside = y <= last
+        total = total + np.where(inside, df[np.clip(y - years[0], 0, len(years))], 0.0)
+    return total
+
+
 def _act_frame(data: ScenarioData, build: pd.DataFrame) -> pd.DataFrame:
     """act[r,p,y] where existing capacity or a possible build can serve year y."""
     existing = data.existing[data.existing["capacity_tpa"] > 0]
     first_build = build.groupby(["region", "process"], as_index=False)["year"].min()
-    buildable = [
-        (r.region, r.process, y)
-        for r in first_build.itertuples(index=False)
-        for y in range(int(r.year), data.years[-1] + 1)
-    ]
-    keys = pd.concat([existing[RPY], pd.DataFrame(buildable, columns=RPY)],
+    buildable = _year_runs(first_build[["region", "process"]],
+                           first_build["year"].to_numpy(dtype=np.int64), data.years[-1])
+    keys = pd.concat([existing[RPY], buildable[RPY]],
                      ignore_index=True).drop_duplicates()
     frame = keys.merge(existing, on=RPY, how="left").fillna({"capacity_tpa": 0.0})
     frame = frame.rename(columns={"capacity_tpa": "existing_tpa"})
@@ -227,12 +249,12 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     need |= set(zip(short["region"], short["commodity"], strict=True))
     available = _reachable(routes, supply, forward=True)
     useful = _reachable(routes, need, forward=False)
-    ok = [
+    ok = np.array([
         (o, c) in available and (d, c) in useful
         for o, d, c in zip(routes["origin"], routes["destination"], routes["commodity"],
                            strict=True)
-    ]
-    routes = routes.loc[np.asarray(ok, dtype=bool)]
+    ], dtype=bool)  # a boolean mask even when empty (an empty list selects columns)
+    routes = routes[ok]
     frame = routes.merge(pd.DataFrame({"year": data.years}), how="cross")
     frame = frame[~_embargoed(data, frame)].reset_index(drop=True)
     price = frame["commodity"].map(
@@ -293,18 +315,15 @@ def _surplus_frame(terms: pd.DataFrame) -> pd.DataFrame:
     return supply[RCY].drop_duplicates().sort_values(RCY).reset_index(drop=True)
 
 
-def _build_window(act: pd.DataFrame, build: pd.DataFrame, data: ScenarioData
-                  ) -> dict[int, list[int]]:
-    """For each act row, the build rows in service that year (y - L < y' <= y)."""
-    positions: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
-    for pos, (r, p, y, n) in enumerate(zip(build["region"], build["process"],
-                                           build["year"], build["lifetime"], strict=True)):
-        positions[(r, p)].append((int(y), int(n), pos))
-    window: dict[int, list[int]] = {}
-    for i, (r, p, y) in enumerate(zip(act["region"], act["process"], act["year"],
-                                      strict=True)):
-        window[i] = [pos for y0, n, pos in positions.get((r, p), ()) if y - n < y0 <= y]
-    return window
+def _build_window(act: pd.DataFrame, build: pd.DataFrame) -> pd.DataFrame:
+    """Pairs (act row, build row) of the builds in service in the act row's year
+    (y - L < y' <= y), sorted by act row then build row."""
+    a = act[["region", "process", "year"]].reset_index(names="act")
+    b = build[["region", "process", "year", "lifetime"]].reset_index(names="build")
+    pairs = a.merge(b, on=["region", "process"], suffixes=("", "_built"))
+    y, y0 = pairs["year"].to_numpy(), pairs["year_built"].to_numpy()
+    pairs = pairs[(y - pairs["lifetime"].to_numpy() < y0) & (y0 <= y)]
+    return pairs[["act", "build"]].sort_values(["act", "build"]).reset_index(drop=True)
 
 
 def _reserves(data: ScenarioData, act: pd.DataFrame) -> pd.DataFrame:

@@ -28,7 +28,7 @@ class Scope:
     def region_mask(self, regions: pd.Series) -> np.ndarray:
         if self.regions is None:
             return np.ones(len(regions), dtype=bool)
-        return regions.isin(self.regions).to_numpy(copy=True)
+        return np.array(regions.isin(self.regions), dtype=bool)  # writable copy
 
 
 @dataclass(frozen=True)
@@ -161,8 +161,40 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
     return data
 
 
+def interpolated_demand(demand: pd.DataFrame, years: range) -> pd.DataFrame:
+    """Demand for every year, vectorised (same values and order as
+    ``model.data.case.interpolate_demand``): linear between given years, the
+    nearest given value outside them, per (region, commodity)."""
+    given = demand.sort_values(["region", "commodity", "year"], kind="stable")
+    group = given.groupby(["region", "commodity"], sort=False).ngroup().to_numpy()
+    keys = given[["region", "commodity"]].drop_duplicates()
+    n_groups, target = len(keys), np.asarray(list(years), dtype=float)
+    if n_groups == 0:
+        return pd.DataFrame({"region": [], "commodity": [], "year": [], "demand_t": []})
+    x = given["year"].to_numpy(dtype=float)
+    v = given["demand_t"].to_numpy(dtype=float)
+    first = np.searchsorted(group, np.arange(n_groups))
+    last = np.searchsorted(group, np.arange(n_groups), side="right") - 1
+    span = float(target.max() - min(target.min(), x.min()) + 2)  # > any year gap
+    g = np.repeat(np.arange(n_groups), len(target))
+    t = np.tile(target, n_groups)
+    j = np.searchsorted(group * span + x, g * span + t, side="right") - 1
+    left = np.clip(j, first[g], last[g])
+    right = np.minimum(left + 1, last[g])
+    inside = (t > x[left]) & (right > left)
+    slope = np.divide(v[right] - v[left], x[right] - x[left],
+                      out=np.zeros(len(t)), where=inside)
+    values = np.where(inside, slope * (t - x[left]) + v[left], v[left])
+    values = np.where(t >= x[last[g]], v[last[g]], values)
+    frame = keys.iloc[g].astype(str).reset_index(drop=True)
+    frame["year"] = np.tile(np.asarray(list(years)), n_groups)
+    frame["demand_t"] = values
+    return frame.sort_values(["region", "commodity"], kind="stable").reset_index(
+        drop=True)
+
+
 def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
-    demand = case.demand_by_year()
+    demand = interpolated_demand(case.table("demand"), case.years)
     demand["demand_t"] = demand["demand_t"] * data.scale_factor(
         "demand", demand, "region", "year")
     return demand[demand["demand_t"] > 0].reset_index(drop=True)
@@ -171,17 +203,21 @@ def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
 def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
     """Existing capacity per (region, process, year), scaled by ``capacity`` rules."""
     cap = case.table("capacity")
-    years = np.array(case.years)
-    rows = []
-    for r in cap.itertuples(index=False):
-        online = case.settings.base_year if pd.isna(r.online_year) else r.online_year
-        retire = years[-1] + 1 if pd.isna(r.retire_year) else r.retire_year
-        active = years[(years >= online) & (years < retire)]
-        rows.append(pd.DataFrame({"region": r.region, "process": r.process,
-                                  "year": active, "capacity_tpa": r.capacity_tpa}))
-    if not rows:
+    if cap.empty:
         return pd.DataFrame(columns=["region", "process", "year", "capacity_tpa"])
-    frame = pd.concat(rows, ignore_index=True)
+    years = np.array(case.years)
+    online = cap["online_year"].astype("Float64").fillna(case.settings.base_year)
+    retire = cap["retire_year"].astype("Float64").fillna(years[-1] + 1)
+    rows = np.repeat(np.arange(len(cap)), len(years))
+    year = np.tile(years, len(cap))
+    active = ((year >= online.to_numpy(dtype=float)[rows])
+              & (year < retire.to_numpy(dtype=float)[rows]))
+    frame = pd.DataFrame({
+        "region": cap["region"].to_numpy()[rows[active]],
+        "process": cap["process"].to_numpy()[rows[active]],
+        "year": year[active],
+        "capacity_tpa": cap["capacity_tpa"].to_numpy(dtype=float)[rows[active]],
+    })
     frame = frame.groupby(["region", "process", "year"], as_index=False)[
         "capacity_tpa"].sum()
     frame["capacity_tpa"] *= data.scale_factor(
@@ -207,7 +243,7 @@ def _expansion(case: Case, lead_adds: list[tuple[frozenset[str] | None, str | No
         mask = np.ones(len(exp), dtype=bool) if regions is None else exp[
             "region"].isin(regions).to_numpy()
         if stage_name is not None:
-            mask &= (stage == stage_name).to_numpy()
+            mask = mask & (stage == stage_name).to_numpy()
         earliest = earliest + np.where(mask, add, 0)
     exp["earliest_online_year"] = earliest.astype(int)
     return exp

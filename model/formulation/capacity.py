@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.environ as pyo
 
 from model.data.indices import LPIndex
@@ -25,12 +26,14 @@ def add_capacity(m: pyo.ConcreteModel, ix: LPIndex) -> None:
     alpha = ix.act["availability"].to_numpy()
     existing = ix.act["existing_tpa"].to_numpy()
     window = ix.build_window
+    built = window["build"].to_numpy()
+    bounds = np.searchsorted(window["act"].to_numpy(), np.arange(len(ix.act) + 1))
 
     def rule(_m: pyo.ConcreteModel, i: int) -> object:
         a = float(alpha[i])
-        builds = window[i]
+        builds = built[bounds[i]:bounds[i + 1]]
         body = linear([1.0] + [-a] * len(builds),
-                      [m.act[i]] + [m.build[j] for j in builds])
+                      [m.act[i]] + [m.build[int(j)] for j in builds])
         return body <= a * float(existing[i])
 
     m.capacity_limit = pyo.Constraint(range(len(ix.act)), rule=rule,

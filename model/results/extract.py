@@ -42,8 +42,9 @@ def _clean(values: np.ndarray) -> np.ndarray:
 
 def production(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     """Activity and nameplate capacity in service per (region, process, year)."""
-    in_service = np.array([sol.values["build"][ix.build_window[i]].sum()
-                           for i in range(len(ix.act))]) if len(ix.act) else np.zeros(0)
+    window = ix.build_window
+    in_service = np.bincount(window["act"].to_numpy(), minlength=len(ix.act),
+                             weights=sol.values["build"][window["build"].to_numpy()])
     frame = ix.act[RPY].copy()
     frame["activity_t"] = _clean(sol.values["act"])
     frame["capacity_tpa"] = ix.act["existing_tpa"].to_numpy() + _clean(in_service)
@@ -129,17 +130,17 @@ def _yearly(years: pd.Series, usd: pd.Series | np.ndarray, category: str
 def _build_costs(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     """Capex annuities and fixed O&M of builds in each year they are in service."""
     b = ix.build
-    end = ix.years[-1]
     built = sol.values["build"]
-    rows = []
-    for j in np.flatnonzero(built > ZERO):
-        y0, n = int(b["year"].iat[j]), int(b["lifetime"].iat[j])
-        annuity = built[j] * b["annuity_usd_per_tpa"].iat[j]
-        fom = built[j] * b["fixed_om_usd_per_tpa"].iat[j]
-        for y in range(y0, min(end, y0 + n - 1) + 1):
-            rows.append((y, "capex", annuity))
-            rows.append((y, "fixed_om", fom))
-    return pd.DataFrame(rows, columns=["year", "category", "usd"])
+    j = np.flatnonzero(built > ZERO)
+    start, life = b["year"].to_numpy()[j], b["lifetime"].to_numpy()[j]
+    count = np.maximum(np.minimum(ix.years[-1], start + life - 1) - start + 1, 0)
+    rows = np.repeat(np.arange(len(j)), count)
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
+    year = start[rows] + offset
+    annuity = (built[j] * b["annuity_usd_per_tpa"].to_numpy()[j])[rows]
+    fom = (built[j] * b["fixed_om_usd_per_tpa"].to_numpy()[j])[rows]
+    return pd.concat([_yearly(year, annuity, "capex"), _yearly(year, fom, "fixed_om")],
+                     ignore_index=True)
 
 
 def extract_all(ix: LPIndex, keys: pd.DataFrame, sol: Solution, scenario: str

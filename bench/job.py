@@ -1,0 +1,78 @@
+"""One benchmark measurement in a fresh process: ``python -m bench.job CASE OUT``.
+
+Runs the real job (``run_case`` with report writing, as ``reroute solve`` does, with
+``--builder``) and then, for the same scenarios, the other way of building the same
+LP: the Pyomo model compiled to standard form, or the numpy assembly
+(model/formulation/matrix.py), each up to ``passModel``. Prints one JSON record:
+per-phase wall and CPU seconds, peak resident memory per phase (MiB), LP sizes,
+and the job's wall and CPU time from process start (imports included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+START = time.perf_counter()
+
+from model.data.indices import build_index  # noqa: E402
+from model.data.scenarios import scenario_data  # noqa: E402
+from model.memory import peak_mb, reset_peak  # noqa: E402
+from model.pipeline import run_case  # noqa: E402
+from model.formulation import build_model  # noqa: E402
+from model.formulation.matrix import assemble  # noqa: E402
+from model.solve import SolveOptions, compile_model, make_highs  # noqa: E402
+
+
+
+def other_builder(run: object, options: SolveOptions, builder: str
+                  ) -> dict[str, float]:
+    """CPU seconds of index frames and of ``builder``'s LP build + passModel."""
+    index_s = build_s = 0.0
+    reset_peak()
+    for result in run.scenarios:  # type: ignore[attr-defined]
+        t0 = time.process_time()
+        data = scenario_data(run.case, result.name)  # type: ignore[attr-defined]
+        ix = build_index(data)
+        t1 = time.process_time()
+        lp = (compile_model(build_model(ix)) if builder == "pyomo" else assemble(ix)).lp
+        h = make_highs(options)
+        h.passModel(lp)
+        del lp, h
+        index_s += t1 - t0
+        build_s += time.process_time() - t1
+    return {"builder": builder, "index_cpu": index_s, "build_pass_cpu": build_s,
+            "peak_mb": peak_mb()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("case")
+    parser.add_argument("out")
+    parser.add_argument("--method", default="ipx")
+    parser.add_argument("--scenario", nargs="*")
+    parser.add_argument("--builder", default="numpy", choices=("numpy", "pyomo"))
+    parser.add_argument("--no-other", action="store_true")
+    args = parser.parse_args()
+    options = SolveOptions(method=args.method, builder=args.builder)
+    run = run_case(args.case, args.out, args.scenario, options)
+    job = time.perf_counter() - START
+    record = {
+        "builder": args.builder,
+        "job_wall": job,
+        "job_cpu": time.process_time(),
+        "seconds": run.seconds,
+        "cpu_seconds": run.cpu_seconds,
+        "peak_mb": run.peak_mb,
+        "sizes": {r.name: r.size for r in run.scenarios},
+        "solve_by_scenario": {r.name: r.seconds["solve"] for r in run.scenarios},
+    }
+    if not args.no_other:
+        other = "pyomo" if args.builder == "numpy" else "numpy"
+        record["other"] = other_builder(run, options, other)
+    print(json.dumps(record))
+
+
+if __name__ == "__main__":
+    main()

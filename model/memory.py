@@ -1,0 +1,35 @@
+"""Peak resident memory per phase (Linux: VmHWM, reset through clear_refs).
+
+``reset_peak()`` starts a new measurement window; ``peak_mb()`` is the highest
+resident set size since then, in MiB. Where /proc is unavailable both are no-ops
+and ``peak_mb()`` falls back to the process's lifetime peak (or 0).
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+from pathlib import Path
+
+_STATUS = Path("/proc/self/status")
+_CLEAR = Path("/proc/self/clear_refs")
+
+
+def reset_peak() -> None:
+    """Start a new peak window (writing 5 to clear_refs resets VmHWM)."""
+    try:
+        _CLEAR.write_text("5")
+    except OSError:
+        pass
+
+
+def peak_mb() -> float:
+    """Peak resident memory since the last ``reset_peak()`` in MiB."""
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
