@@ -68,8 +68,8 @@ def test_P23_iis_is_irreducible(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(case_module, "validate_tables", lambda tables, years: [])
     case = load_case(csv_case(tmp_path / "case", _contradiction))
     index = build_index(scenario_data(case, "baseline"))
-    info = LinearStandardFormCompiler().write(build_model(index), mixed_form=True,
-                                              set_sense=None)
+    m = build_model(index)  # kept alive: constraint names need their model
+    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None)
     lp = to_lp(info)
     found = highs_iis(lp)
     assert found is not None
