@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 import traceback
 from importlib import resources
@@ -42,7 +43,7 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
                    "outputs/<case name>)")
     p.add_argument("--scenario", metavar="NAME", nargs="+", action="extend",
                    help="solve only these scenarios (the baseline is always solved)")
-    p.add_argument("--time-limit", metavar="SECONDS", type=float,
+    p.add_argument("--time-limit", metavar="SECONDS", type=_seconds,
                    help="stop each scenario's solve after this many seconds (exit 3)")
     p.add_argument("--method", choices=METHODS, default="ipx",
                    help="HiGHS algorithm (default: ipx, interior point with crossover)")
@@ -63,6 +64,17 @@ def _add_synth_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--degree", type=int, default=4,
                    help="trade links per region (default 4)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+
+def _seconds(text: str) -> float:
+    """A finite, non-negative number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds >= 0")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

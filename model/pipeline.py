@@ -19,11 +19,12 @@ from model.data.case import Case, load_case
 from model.data.coerce import ROW
 from model.data.indices import build_index
 from model.data.scenarios import baseline_name, scenario_data, scenario_names
+from model.diagnose import explain_failures, explain_infeasibility
 from model.errors import InputError, Problem, SolveError
 from model.formulation import build_model
 from model.formulation.matrix import assemble
 from model.memory import peak_mb, reset_peak
-from model.outputs import staged_output
+from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
@@ -103,7 +104,13 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         lp = build_model(index, name) if options.builder == "pyomo" else assemble(index)
     keys = lp.balance_keys
     lexicographic = case.settings.objective == "lexicographic"
-    solution = solve_lp(lp, name, options, lexicographic)
+    try:
+        solution = solve_lp(lp, name, options, lexicographic)
+    except SolveError as exc:
+        if exc.condition == "infeasible":  # explained from the Pyomo model's names
+            exc.explanation = explain_infeasibility(build_model(index, name), index,
+                                                    case, name, options)
+        raise
     del lp
     timer.add(solution)
     with timer.phase("extract"):
@@ -137,6 +144,8 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
              options: SolveOptions | None = None) -> RunResult:
     """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically."""
     options = options or SolveOptions()
+    if out_dir is not None:
+        refuse_input_overlap(Path(case_path), Path(out_dir))
     timer = PhaseTimer()
     with timer.phase("load"):
         case = load_case(case_path)
@@ -148,6 +157,7 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
         except SolveError as exc:
             failures.append(exc)
     if failures:
+        failures = explain_failures(failures, out_dir)
         raise failures[0] if len(failures) == 1 else SolveError(
             ", ".join(f.scenario for f in failures), "several scenarios failed",
             "; ".join(f"{f.scenario}: {f.condition}" for f in failures))

@@ -211,6 +211,9 @@ def solve_compiled(compiled: CompiledLP | MatrixLP, scenario: str,
     """
     clock = clock or PhaseClock()
     with clock.phase("translate"):
+        from model.diagnose import warn_scaling  # noqa: PLC0415  (diagnose imports solve)
+
+        warn_scaling(compiled.lp, scenario)
         h = make_highs(options)
         h.passModel(compiled.lp)
         size = {"variables": compiled.lp.num_col_, "constraints": compiled.lp.num_row_,
@@ -274,7 +277,7 @@ def _status_detail(status: object) -> str:
     if status == highspy.HighsModelStatus.kTimeLimit:
         return "raise --time-limit or simplify the case"
     if status == highspy.HighsModelStatus.kInfeasible:
-        return "some constraints contradict each other; see infeasibility.txt"
+        return "some constraints contradict each other"
     if status in (highspy.HighsModelStatus.kUnbounded,
                   highspy.HighsModelStatus.kUnboundedOrInfeasible):
         return "a cost is negative or a quantity has no limit"

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.data.coerce import ROW, coerce_table, empty_table
-from model.data.read import RawTable, read_case
-from model.data.schema import OBJECTIVES, REQUIRED_TABLES, TABLE_BY_NAME, TABLES
-from model.data.validate import check_keys, check_references, check_semantics
+from model.data.coerce import ROW, coerce_case
+from model.data.read import read_case
+from model.data.schema import OBJECTIVES, TABLE_BY_NAME, TABLES
+from model.data.validate import validate_tables
 from model.errors import InputError, Problem
 
 Tables = dict[str, pd.DataFrame]
@@ -66,33 +66,16 @@ def load_case(path: str | Path) -> Case:
     problems found."""
     path = Path(path)
     raw = read_case(path)
-    tables, problems = _coerce_all(raw, path)
+    tables, problems = coerce_case(raw, path)
     settings, setting_problems = parse_settings(tables.get("settings"))
     problems += setting_problems
-    if problems:
-        raise InputError(problems)
-    problems = check_keys(tables) + check_references(tables)
-    problems += check_semantics(tables, settings.years)
+    if all(t.name in tables for t in TABLES):
+        problems += validate_tables(tables, None if setting_problems else
+                                    settings.years)
     if problems:
         raise InputError(problems)
     name = path.stem if path.is_file() else path.name
     return Case(name, str(path), tables, settings, table_hash(tables))
-
-
-def _coerce_all(raw: dict[str, RawTable], path: Path) -> tuple[Tables, list[Problem]]:
-    tables: Tables = {}
-    problems: list[Problem] = []
-    for spec in TABLES:
-        if spec.name in raw:
-            tables[spec.name], found = coerce_table(raw[spec.name], spec)
-            problems += found
-        elif spec.name in REQUIRED_TABLES:
-            where = "sheet" if path.is_file() else "file"
-            problems.append(Problem(f"required table is missing (no {where} "
-                                    f"'{spec.name}')", str(path), spec.name))
-        else:
-            tables[spec.name] = empty_table(spec)
-    return tables, problems
 
 
 def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]:

@@ -1,56 +1,85 @@
-"""Turn raw tables into typed pandas frames, following the schema (layer 1).
+"""Turn raw tables into typed pandas frames, following the schema (layer 1, types).
 
-Every cell is checked against its column's type, range and allowed values; blank
-cells get the column default. All problems are collected, none stops the pass.
+Every cell is parsed on its own into its column's type (text, number, whole
+number, true/false); a blank cell gets the column default. A cell that cannot be
+parsed becomes a problem naming file, table, row and column, and a missing value in
+the frame, so the value rules of ``checks.py`` (ranges, allowed values, units
+windows), run next on the typed frame, still see every other cell: all problems are
+collected in one pass.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+from pathlib import Path
 
 import pandas as pd
 
-from model.data.read import CellValue, RawTable
-from model.data.schema import ColumnSpec, TableSpec
+from model.data.raw import CellValue, RawCase, RawTable, normal_name
+from model.data.schema import REQUIRED_TABLES, TABLES, ColumnSpec, TableSpec
+from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
 
+log = logging.getLogger(__name__)
 ROW = "_row"
 TRUE_WORDS = {"true", "yes", "1", "y", "t"}
 FALSE_WORDS = {"false", "no", "0", "n", "f"}
+Tables = dict[str, pd.DataFrame]
 
 
-class _Blank:
-    """Marker for a cell left blank."""
+def coerce_case(raw: RawCase, path: Path) -> tuple[Tables, list[Problem]]:
+    """Typed frames of every table (empty frames for absent optional tables)."""
+    tables: Tables = {}
+    problems: list[Problem] = []
+    for spec in TABLES:
+        if spec.name in raw:
+            tables[spec.name], found = coerce_table(raw[spec.name], spec)
+            problems += found
+        elif spec.name in REQUIRED_TABLES:
+            problems.append(_missing_table(spec.name, raw, path))
+        else:
+            tables[spec.name] = empty_table(spec)
+    return tables, problems
 
 
-BLANK = _Blank()
+def _missing_table(name: str, raw: RawCase, path: Path) -> Problem:
+    where = "sheet" if path.is_file() else "file"
+    found = ", ".join(f"'{n}'" for n in sorted({*raw, *raw.unknown})) or "none"
+    hint = did_you_mean(name, raw.unknown, normal_name)
+    return Problem(f"required table is missing (no {where} '{name}'; found: "
+                   f"{found}){hint}", str(path), name)
 
 
 def coerce_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed frame of ``raw`` (one column per schema column, plus extras and _row)."""
-    problems = _header_problems(raw, spec)
-    position = {name: i for i, name in enumerate(raw.header)}
+    header = [normal_name(h) for h in raw.header]
+    problems = header_problems(raw, header, spec)
+    position = {name: i for i, name in reversed(list(enumerate(header))) if name}
     data: dict[str, list[object]] = {c.name: [] for c in spec.columns}
-    extras = [h for h in raw.header if h and h not in data]
+    extras = [h for h in dict.fromkeys(header) if h and h not in data]
     for name in extras:
         data[name] = []
     for cells, row_no in zip(raw.rows, raw.row_numbers, strict=True):
         for col in spec.columns:
-            cell = cells[position[col.name]] if col.name in position else None
-            if col.name in position and position[col.name] >= len(cells):
-                cell = None
-            value, message = coerce_cell(cell, col)
+            value, message = coerce_cell(_cell(cells, position.get(col.name)), col)
             if message:
                 problems.append(Problem(message, raw.file, spec.name, row_no, col.name))
             data[col.name].append(value)
         for name in extras:
-            i = position[name]
-            cell = cells[i] if i < len(cells) else None
+            cell = _cell(cells, position[name])
             data[name].append("" if cell is None else str(cell))
-    frame = pd.DataFrame({k: pd.Series(v, dtype=_dtype(spec, k)) for k, v in data.items()})
+    frame = pd.DataFrame({k: pd.Series(v, dtype=_dtype(spec, k))
+                          for k, v in data.items()})
     frame[ROW] = pd.Series(raw.row_numbers, dtype="int64")
     frame.attrs["file"] = raw.file
     return frame, problems
+
+
+def _cell(cells: list[CellValue], position: int | None) -> CellValue:
+    if position is None or position >= len(cells):
+        return None
+    return cells[position]
 
 
 def empty_table(spec: TableSpec) -> pd.DataFrame:
@@ -69,18 +98,33 @@ def _dtype(spec: TableSpec, column: str) -> str:
     )
 
 
-def _header_problems(raw: RawTable, spec: TableSpec) -> list[Problem]:
+def header_problems(raw: RawTable, header: list[str], spec: TableSpec
+                    ) -> list[Problem]:
+    """Duplicate, missing and unknown columns of the header row."""
+    known = set(spec.column_names) | set(spec.extra_columns)
+    if not any(header):
+        return [Problem("the table is empty (no header row)", raw.file, spec.name, 1)]
+    if not known.intersection(header):
+        shown = ", ".join(f"'{h}'" for h in raw.header[:3] if h)
+        return [Problem(f"header row not found in row 1 (found {shown or 'nothing'}); "
+                        "the first row must hold the column names "
+                        f"({', '.join(spec.column_names)})", raw.file, spec.name, 1)]
     problems = []
     seen: set[str] = set()
-    for name in raw.header:
+    for name in header:
         if name and name in seen:
             problems.append(Problem("column appears twice in the header", raw.file,
                                     spec.name, 1, name))
         seen.add(name)
+    unknown = [h for h in dict.fromkeys(header) if h and h not in known]
     for col in spec.columns:
         if col.required and col.name not in seen:
-            problems.append(Problem("required column is missing from the header",
+            hint = did_you_mean(col.name, unknown)
+            problems.append(Problem(f"required column is missing from the header{hint}",
                                     raw.file, spec.name, 1, col.name))
+    for name in unknown:
+        log.warning("%s [%s]: unknown column '%s' is ignored%s", raw.file, spec.name,
+                    name, did_you_mean(name, spec.column_names))
     return problems
 
 
@@ -88,16 +132,13 @@ def coerce_cell(cell: CellValue, col: ColumnSpec) -> tuple[object, str]:
     """The typed value of one cell and an error message ('' when fine)."""
     if _is_blank(cell):
         if col.required:
-            return _missing(col), "required value is blank"
+            return _missing(col), "required value missing (the cell is blank)"
         return (_missing(col) if col.default is None else col.default), ""
     if col.kind == "text":
-        return _as_text(cell), _check_allowed(_as_text(cell), col)
+        return _as_text(cell), ""
     if col.kind == "boolean":
         return _as_bool(cell)
-    number, message = _as_number(cell, col)
-    if message:
-        return _missing(col), message
-    return number, _check_range(number, col)
+    return _as_number(cell, col)
 
 
 def _missing(col: ColumnSpec) -> object:
@@ -114,18 +155,12 @@ def _as_text(cell: CellValue) -> str:
     return str(cell).strip()
 
 
-def _check_allowed(text: str, col: ColumnSpec) -> str:
-    if col.allowed is not None and text not in col.allowed:
-        return f"'{text}' is not allowed (expected one of: {', '.join(col.allowed)})"
-    return ""
-
-
 def _as_bool(cell: CellValue) -> tuple[object, str]:
     if isinstance(cell, bool):
         return cell, ""
-    word = str(cell).strip().lower()
     if isinstance(cell, int | float) and cell in (0, 1):
         return bool(cell), ""
+    word = str(cell).strip().lower()
     if word in TRUE_WORDS:
         return True, ""
     if word in FALSE_WORDS:
@@ -133,30 +168,31 @@ def _as_bool(cell: CellValue) -> tuple[object, str]:
     return pd.NA, f"'{cell}' is not true or false"
 
 
-def _as_number(cell: CellValue, col: ColumnSpec) -> tuple[float, str]:
+def _as_number(cell: CellValue, col: ColumnSpec) -> tuple[object, str]:
     expected = f"expected {col.range_text()}"
-    if isinstance(cell, bool):
-        return math.nan, f"'{cell}' is not a number ({expected})"
-    if isinstance(cell, int | float):
-        number = float(cell)
-    else:
+    if isinstance(cell, bool) or not isinstance(cell, int | float | str):
+        return _missing(col), f"'{cell}' is not a number ({expected})"
+    if isinstance(cell, str):
         try:
-            number = float(str(cell).strip())
+            number = float(cell.strip())
         except ValueError:
-            return math.nan, f"'{cell}' is not a number ({expected})"
+            return _missing(col), f"'{cell}' is not a number ({expected}){_hint(cell)}"
+    else:
+        number = float(cell)
     if not math.isfinite(number):
-        return math.nan, f"'{cell}' is not a finite number ({expected})"
+        return _missing(col), (f"'{cell}' is not a finite number ({expected}; leave "
+                               "the cell blank where a column allows 'no limit')")
     if col.kind == "integer":
         if not number.is_integer():
-            return math.nan, f"'{cell}' is not a whole number ({expected})"
+            return _missing(col), f"'{cell}' is not a whole number ({expected})"
         return int(number), ""
     return number, ""
 
 
-def _check_range(number: float, col: ColumnSpec) -> str:
-    low, high = col.minimum, col.maximum
-    too_low = low is not None and (number <= low if col.exclusive_minimum else number < low)
-    too_high = high is not None and number > high
-    if too_low or too_high:
-        return f"{number:g} is out of range (expected {col.range_text()})"
+def _hint(text: str) -> str:
+    text = text.strip()
+    if text.endswith("%"):
+        return "; write the number without '%' (see the column's unit)"
+    if "," in text:
+        return "; no thousands separators or decimal commas (write 1000.5)"
     return ""

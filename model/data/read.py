@@ -1,111 +1,135 @@
 """Read a case from disk into raw tables: a folder of CSV files or one .xlsx workbook.
 
 Nothing here interprets values: every cell comes back as the text or number that
-was stored, with its row number in the file, so that later stages can name the
-file, table, row and column of any problem.
+was stored (so "NA", "None" and "0805" stay text), with its row number in the file,
+so that later stages can name the file, table, row and column of any problem.
+
+CSV files are read strictly: UTF-8 (a byte-order mark is allowed), comma-separated
+with '"' quotes; a file that looks ';'- or tab-separated, a ragged row or an
+unbalanced quote is an error naming the file and line, never a silent mis-parse.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import io
 from pathlib import Path
 
-import openpyxl
-
-from model.data.schema import TABLE_BY_NAME
+from model.data.raw import CellValue, RawCase, RawTable, table_name
+from model.data.workbook import read_workbook
 from model.errors import InputError, Problem
 
-CellValue = str | int | float | bool | None
+__all__ = ["CellValue", "RawCase", "RawTable", "read_case"]
+
+MAX_CSV_BYTES = 100 * 2**20
+FOREIGN_SEPARATORS = {";": "';'", "\t": "tab", "|": "'|'"}
+LEGACY_SUFFIXES = {".xls": "legacy .xls", ".xlsb": "Excel binary (.xlsb)",
+                   ".ods": "OpenDocument (.ods)", ".numbers": "Apple Numbers"}
 
 
-@dataclass
-class RawTable:
-    """One table as read: header, data rows and the file row number of each."""
-
-    name: str
-    file: str
-    header: list[str]
-    rows: list[list[CellValue]]
-    row_numbers: list[int]
-
-
-def read_case(path: Path) -> dict[str, RawTable]:
+def read_case(path: Path) -> RawCase:
     """Read every known table of the case at ``path`` (a folder or an .xlsx)."""
+    path = Path(path)
     if not path.exists():
-        raise InputError(Problem(f"case not found: {path}"))
+        raise InputError(Problem(f"case not found: {path.absolute()}"))
     if path.is_dir():
         return _read_csv_folder(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_workbook(path)
+    suffix = path.suffix.lower()
+    if suffix in LEGACY_SUFFIXES:
+        raise InputError(Problem(f"{LEGACY_SUFFIXES[suffix]} files are not supported; "
+                                 "save the workbook as .xlsx", file=str(path)))
+    if suffix in (".xlsx", ".xlsm"):
+        return _guard_os(read_workbook, path)
     raise InputError(
         Problem("a case is a folder of CSV files or an .xlsx workbook", file=str(path))
     )
 
 
-def _read_csv_folder(folder: Path) -> dict[str, RawTable]:
-    tables: dict[str, RawTable] = {}
+def _guard_os(reader: object, path: Path) -> RawCase:
+    try:
+        return reader(path)  # type: ignore[operator]
+    except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
+        raise InputError(Problem(f"cannot open the file: {exc.strerror}",
+                                 file=str(path.absolute()))) from None
+
+
+def _read_csv_folder(folder: Path) -> RawCase:
+    raw = RawCase()
+    problems: list[Problem] = []
     for file in sorted(folder.glob("*.csv")):
-        if file.stem in TABLE_BY_NAME:
-            tables[file.stem] = _read_csv(file)
-    return tables
+        name = table_name(file.stem)
+        if name is None:
+            raw.unknown[file.stem] = str(file)
+            continue
+        if name in raw:
+            problems.append(Problem(f"two files name table '{name}'", str(file), name))
+            continue
+        try:
+            raw[name] = _guard_os(_read_csv, file)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return raw
 
 
 def _read_csv(file: Path) -> RawTable:
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            Problem(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV",
-                    file=str(file), table=file.stem)
-        ) from None
-    lines = list(csv.reader(text.splitlines()))
-    if not lines:
-        raise InputError(Problem("the file is empty (no header row)", file=str(file),
-                                 table=file.stem))
-    header = [h.strip() for h in lines[0]]
-    rows: list[list[CellValue]] = []
-    numbers: list[int] = []
-    for line_no, cells in enumerate(lines[1:], start=2):
+    name = table_name(file.stem) or file.stem
+    data = file.read_bytes()
+    if not data.strip():
+        raise InputError(Problem("empty file (no header row)", str(file), name))
+    if len(data) > MAX_CSV_BYTES:
+        raise InputError(Problem(f"file is {len(data):,} bytes, above the limit of "
+                                 f"{MAX_CSV_BYTES:,}", str(file), name))
+    text = _decode(data, file, name)
+    lines = _parse(text, file, name)
+    header = [h.strip() for h in lines[0][1]]
+    _check_separator(header, file, name)
+    table = RawTable(name, str(file), header, [], [])
+    problems = []
+    for line_no, cells in lines[1:]:
         if not any(c.strip() for c in cells):
             continue
-        rows.append(list(cells))
-        numbers.append(line_no)
-    return RawTable(file.stem, str(file), header, rows, numbers)
-
-
-def _read_workbook(path: Path) -> dict[str, RawTable]:
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True,
-                                    keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError(
-            Problem(f"cannot read the workbook ({type(exc).__name__}: {exc})",
-                    file=str(path))
-        ) from None
-    try:
-        return {
-            ws.title: _read_sheet(ws, str(path))
-            for ws in wb.worksheets
-            if ws.title in TABLE_BY_NAME
-        }
-    finally:
-        wb.close()
-
-
-def _read_sheet(ws: object, file: str) -> RawTable:
-    ws.reset_dimensions()  # type: ignore[attr-defined]  # stored dimensions may lie
-    all_rows = ws.iter_rows(values_only=True)  # type: ignore[attr-defined]
-    header_cells = next(all_rows, None) or ()
-    header = [str(h).strip() if h is not None else "" for h in header_cells]
-    while header and header[-1] == "":
-        header.pop()
-    rows: list[list[CellValue]] = []
-    numbers: list[int] = []
-    for row_no, cells in enumerate(all_rows, start=2):
-        values = list(cells[: len(header)])
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            problems.append(Problem(f"line {line_no}: expected {len(header)} fields, "
+                                    f"saw {len(cells)}", str(file), name))
             continue
-        rows.append(values)
-        numbers.append(row_no)
-    return RawTable(ws.title, file, header, rows, numbers)  # type: ignore[attr-defined]
+        table.rows.append(list(cells[: len(header)]))
+        table.row_numbers.append(line_no)
+    if problems:
+        raise InputError(problems)
+    return table
+
+
+def _decode(data: bytes, file: Path, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        raise InputError(Problem(
+            f"not UTF-8 (byte 0x{byte:02X} at offset {exc.start}); save the file as "
+            "'CSV UTF-8'", str(file), name)) from None
+
+
+def _parse(text: str, file: Path, name: str) -> list[tuple[int, list[str]]]:
+    """Records with the file line on which each starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            records.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(Problem(f"line {start}: {exc} (unbalanced quote?)",
+                                 str(file), name)) from None
+    return records
+
+
+def _check_separator(header: list[str], file: Path, name: str) -> None:
+    for sep, label in FOREIGN_SEPARATORS.items():
+        if any(sep in h for h in header):
+            raise InputError(Problem(
+                f"the header looks {label}-separated; save the file with ',' as the "
+                "separator and '.' as the decimal mark (CSV UTF-8)", str(file), name,
+                1))

@@ -43,6 +43,12 @@ class ColumnSpec:
     maximum: float | None = None
     exclusive_minimum: bool = False
     doc: str = ""
+    ref: str | None = None
+    window: tuple[float, float] | None = None
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("number", "integer")
 
     def range_text(self) -> str:
         """Human wording of the numeric range, e.g. ``a number > 0``."""
@@ -90,6 +96,14 @@ def _int(name: str, required: bool = False, **kw: object) -> ColumnSpec:
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 
+# Units windows (smallest, largest magnitude of a nonzero value). Outside them a
+# value is almost surely a unit mix-up (kg for t) or an "unlimited" sentinel such as
+# 1e20; they also keep the LP's coefficients inside the range HiGHS solves reliably.
+QTY = (1e-6, 1e9)     # tonnes, tonnes per year
+MONEY = (1e-3, 1e9)   # US dollars per tonne or per tonne-per-year
+RATIO = (1e-6, 1e6)   # tonnes per unit of activity
+INDEX = (1e-3, 1e3)   # multipliers
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "settings",
@@ -104,8 +118,10 @@ TABLES: tuple[TableSpec, ...] = (
             _text("region", True),
             _text("name"),
             _text("bloc", True, allowed=BLOCS),
-            _num("capex_index", default=1.0, minimum=0, exclusive_minimum=True),
-            _num("opex_index", default=1.0, minimum=0, exclusive_minimum=True),
+            _num("capex_index", default=1.0, minimum=0, exclusive_minimum=True,
+                 window=INDEX),
+            _num("opex_index", default=1.0, minimum=0, exclusive_minimum=True,
+                 window=INDEX),
         ),
         key=("region",),
         doc="Where things happen; indices scale capex and variable cost there.",
@@ -117,8 +133,9 @@ TABLES: tuple[TableSpec, ...] = (
             _text("name"),
             _text("kind", allowed=COMMODITY_KINDS),
             _text("element"),
-            _num("reference_price_usd_per_t", default=0.0, minimum=0),
-            _num("shortfall_penalty_usd_per_t", True, minimum=0, exclusive_minimum=True),
+            _num("reference_price_usd_per_t", default=0.0, minimum=0, window=MONEY),
+            _num("shortfall_penalty_usd_per_t", True, minimum=0, exclusive_minimum=True,
+                 window=MONEY),
         ),
         key=("commodity",),
         doc="What flows.",
@@ -131,9 +148,9 @@ TABLES: tuple[TableSpec, ...] = (
             _text("stage", True),
             _int("lead_time_years", True, minimum=0, maximum=100),
             _int("lifetime_years", True, minimum=1, maximum=200),
-            _num("capex_usd_per_tpa", default=0.0, minimum=0),
-            _num("fixed_om_usd_per_tpa", default=0.0, minimum=0),
-            _num("variable_cost_usd_per_t", default=0.0, minimum=0),
+            _num("capex_usd_per_tpa", default=0.0, minimum=0, window=MONEY),
+            _num("fixed_om_usd_per_tpa", default=0.0, minimum=0, window=MONEY),
+            _num("variable_cost_usd_per_t", default=0.0, minimum=0, window=MONEY),
             _num("availability", default=1.0, minimum=0, maximum=1,
                  exclusive_minimum=True),
         ),
@@ -143,10 +160,10 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "process_io",
         (
-            _text("process", True),
-            _text("commodity", True),
+            _text("process", True, ref="processes"),
+            _text("commodity", True, ref="commodities"),
             _text("direction", True, allowed=DIRECTIONS),
-            _num("coefficient", True, minimum=0, exclusive_minimum=True),
+            _num("coefficient", True, minimum=0, exclusive_minimum=True, window=RATIO),
         ),
         key=("process", "commodity", "direction"),
         doc="Tonnes in or out per unit of activity.",
@@ -154,9 +171,9 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "capacity",
         (
-            _text("region", True),
-            _text("process", True),
-            _num("capacity_tpa", True, minimum=0),
+            _text("region", True, ref="regions"),
+            _text("process", True, ref="processes"),
+            _num("capacity_tpa", True, minimum=0, window=QTY),
             _int("online_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
             _int("retire_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
         ),
@@ -166,10 +183,10 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "expansion",
         (
-            _text("region", True),
-            _text("process", True),
-            _num("max_new_tpa", minimum=0),
-            _num("max_new_tpa_per_year", minimum=0),
+            _text("region", True, ref="regions"),
+            _text("process", True, ref="processes"),
+            _num("max_new_tpa", minimum=0, window=QTY),
+            _num("max_new_tpa_per_year", minimum=0, window=QTY),
             _int("earliest_online_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
         ),
         required=False,
@@ -178,7 +195,8 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "reserves",
-        (_text("region", True), _text("process", True), _num("reserve_t", True, minimum=0)),
+        (_text("region", True, ref="regions"), _text("process", True, ref="processes"),
+         _num("reserve_t", True, minimum=0, window=QTY)),
         required=False,
         key=("region", "process"),
         doc="Cap on the total activity of a source process over the horizon.",
@@ -186,10 +204,10 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "demand",
         (
-            _text("region", True),
-            _text("commodity", True),
+            _text("region", True, ref="regions"),
+            _text("commodity", True, ref="commodities"),
             _int("year", True, minimum=YEAR_MIN, maximum=YEAR_MAX),
-            _num("demand_t", True, minimum=0),
+            _num("demand_t", True, minimum=0, window=QTY),
         ),
         key=("region", "commodity", "year"),
         doc="Demand; linear interpolation between given years, nearest value outside.",
@@ -197,12 +215,12 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "routes",
         (
-            _text("origin", True),
-            _text("destination", True),
-            _text("commodity"),
-            _num("cost_usd_per_t", True, minimum=0),
-            _num("tariff_pct", default=0.0, minimum=0),
-            _num("transit_days", default=0.0, minimum=0),
+            _text("origin", True, ref="regions"),
+            _text("destination", True, ref="regions"),
+            _text("commodity", ref="commodities", doc="blank = all commodities"),
+            _num("cost_usd_per_t", True, minimum=0, window=MONEY),
+            _num("tariff_pct", default=0.0, minimum=0, maximum=1000),
+            _num("transit_days", default=0.0, minimum=0, maximum=3650),
         ),
         required=False,
         key=("origin", "destination", "commodity"),
@@ -211,11 +229,11 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "stockpiles",
         (
-            _text("region", True),
-            _text("commodity", True),
-            _num("initial_t", True, minimum=0),
-            _num("max_release_tpa", minimum=0),
-            _num("release_cost_usd_per_t", minimum=0),
+            _text("region", True, ref="regions"),
+            _text("commodity", True, ref="commodities"),
+            _num("initial_t", True, minimum=0, window=QTY),
+            _num("max_release_tpa", minimum=0, window=QTY),
+            _num("release_cost_usd_per_t", minimum=0, window=MONEY),
         ),
         required=False,
         key=("region", "commodity"),
@@ -234,12 +252,12 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "scenario_rules",
         (
-            _text("scenario", True),
+            _text("scenario", True, ref="scenarios"),
             _text("rule", True, allowed=RULES),
             _text("target"),
-            _text("commodity"),
+            _text("commodity", ref="commodities"),
             _text("field"),
-            _num("value"),
+            _num("value", window=QTY),
             _int("from_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
         ),
         required=False,

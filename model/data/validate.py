@@ -1,42 +1,35 @@
 """Reference and semantic checks of the typed tables (layers 2 and 3).
 
-Each check returns problems naming file, table, row and column; ``check_case``
-runs them all so a user sees every problem in one pass.
+Layer 2 (references): every key a table uses exists in the table that defines it,
+as declared by ``ColumnSpec.ref`` in ``schema.py``, and no key repeats. Layer 3
+(semantics and network): the rules in ``SEMANTIC_RULES``. ``validate_tables`` runs
+the value rules of ``checks.py`` and both layers, so a user sees every problem in
+one pass, each naming file, table, row and column.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 
+from model.data.checks import check_values
 from model.data.coerce import ROW
-from model.data.schema import BLOCS, SCALE_FIELDS, TABLE_BY_NAME
+from model.data.network import unreachable_demand
+from model.data.schema import BLOCS, SCALE_FIELDS, TABLE_BY_NAME, TABLES
+from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
 
+log = logging.getLogger(__name__)
 Tables = dict[str, pd.DataFrame]
 
-# (table, column, referenced table, referenced key column, blank allowed)
-REFERENCES: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("process_io", "process", "processes", "process", False),
-    ("process_io", "commodity", "commodities", "commodity", False),
-    ("capacity", "region", "regions", "region", False),
-    ("capacity", "process", "processes", "process", False),
-    ("expansion", "region", "regions", "region", False),
-    ("expansion", "process", "processes", "process", False),
-    ("reserves", "region", "regions", "region", False),
-    ("reserves", "process", "processes", "process", False),
-    ("demand", "region", "regions", "region", False),
-    ("demand", "commodity", "commodities", "commodity", False),
-    ("routes", "origin", "regions", "region", False),
-    ("routes", "destination", "regions", "region", False),
-    ("routes", "commodity", "commodities", "commodity", True),
-    ("stockpiles", "region", "regions", "region", False),
-    ("stockpiles", "commodity", "commodities", "commodity", False),
-    ("scenario_rules", "scenario", "scenarios", "scenario", False),
-    ("scenario_rules", "commodity", "commodities", "commodity", True),
-)
+
+def references() -> list[tuple[str, str, str, str]]:
+    """(table, column, referenced table, its key column) from the schema."""
+    return [(t.name, c.name, c.ref, TABLE_BY_NAME[c.ref].key[0])
+            for t in TABLES for c in t.columns if c.ref]
 
 
 def problem_at(tables: Tables, table: str, row: int, column: str, text: str) -> Problem:
@@ -46,77 +39,140 @@ def problem_at(tables: Tables, table: str, row: int, column: str, text: str) -> 
                    int(frame[ROW].iloc[row]), column)
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """A hint naming the closest known value, or ''."""
-    match = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
+def validate_tables(tables: Tables, years: range | None) -> list[Problem]:
+    """All value, reference and semantic problems of the typed tables."""
+    problems = [p for name, frame in tables.items() for p in check_values(name, frame)]
+    problems += check_keys(tables) + check_references(tables)
+    return problems + check_semantics(tables, years)
 
 
 def check_keys(tables: Tables) -> list[Problem]:
-    """Rows whose key repeats an earlier row's key."""
+    """Rows whose key repeats an earlier row's key (both rows named)."""
     problems = []
     for name, frame in tables.items():
         key = list(TABLE_BY_NAME[name].key)
         if not key or frame.empty:
             continue
-        dup = frame.duplicated(subset=key, keep="first")
-        for i in dup[dup].index:
-            values = ", ".join(f"{k}={frame.at[i, k]}" for k in key)
-            problems.append(problem_at(tables, name, frame.index.get_loc(i), key[-1],
-                                       f"duplicate row ({values})"))
+        first: dict[tuple, int] = {}
+        rows = frame[ROW].tolist()
+        for row, values in zip(rows, frame[key].itertuples(index=False, name=None),
+                               strict=True):
+            if values in first:
+                shown = ", ".join(str(v) for v in values)
+                problems.append(Problem(
+                    f"rows {first[values]} and {row} duplicate the key ({shown})",
+                    frame.attrs.get("file", ""), name, int(row), key[-1]))
+            else:
+                first[values] = int(row)
     return problems
 
 
 def check_references(tables: Tables) -> list[Problem]:
     """Every key a table uses exists in the table that defines it."""
     problems = []
-    for table, column, ref_table, ref_column, blank_ok in REFERENCES:
+    for table, column, ref_table, ref_column in references():
         frame = tables[table]
         known = set(tables[ref_table][ref_column])
         for pos, value in enumerate(frame[column]):
-            if (blank_ok and value == "") or value in known:
-                continue
-            if value == "":
+            if value == "" or value in known:
                 continue  # a blank required cell is already reported
-            hint = did_you_mean(value, known)
-            problems.append(problem_at(tables, table, pos, column,
-                                       f"unknown {ref_column} '{value}'{hint}"))
+            problems.append(problem_at(
+                tables, table, pos, column,
+                f"unknown {ref_column} '{value}'{did_you_mean(value, known)}"))
     return problems
 
 
-def check_semantics(tables: Tables, years: range) -> list[Problem]:
-    """Structural rules: one baseline, every process has an output, sane rules."""
-    return (
-        _check_one_baseline(tables)
-        + _check_process_outputs(tables)
-        + _check_rules(tables)
-        + _check_years(tables, years)
-    )
+@dataclass(frozen=True)
+class SemanticRule:
+    """One layer-3 rule: an id, what it demands, its check, and whether a breach
+    is an error (exit 2) or a warning (logged; the run goes on)."""
+
+    id: str
+    doc: str
+    check: Callable[[Tables, range | None], list[Problem]]
+    severity: str = "error"
 
 
-def _check_one_baseline(tables: Tables) -> list[Problem]:
+def check_semantics(tables: Tables, years: range | None) -> list[Problem]:
+    """Errors of every semantic and network rule (``years`` is None if settings
+    are bad); breaches of warning rules are logged."""
+    errors = []
+    for rule in SEMANTIC_RULES:
+        found = rule.check(tables, years)
+        if rule.severity == "error":
+            errors += found
+        for problem in found if rule.severity == "warning" else []:
+            log.warning("%s", problem)
+    return errors
+
+
+def _non_empty(tables: Tables, _years: range | None) -> list[Problem]:
+    return [Problem("the table has no data rows", tables[t.name].attrs.get("file", ""),
+                    t.name) for t in TABLES
+            if t.required and t.name != "settings" and t.name in tables
+            and tables[t.name].empty and tables[t.name].attrs.get("file")]
+
+
+def _one_baseline(tables: Tables, _years: range | None) -> list[Problem]:
     frame = tables["scenarios"]
     count = int(frame["is_baseline"].fillna(False).sum())
-    if count == 1:
+    if count == 1 or frame.empty:
         return []
     file = frame.attrs.get("file", "")
     return [Problem(f"exactly one scenario must have is_baseline true (found {count})",
                     file, "scenarios", None, "is_baseline")]
 
 
-def _check_process_outputs(tables: Tables) -> list[Problem]:
+def _process_outputs(tables: Tables, _years: range | None) -> list[Problem]:
     io = tables["process_io"]
     with_output = set(io.loc[io["direction"] == "out", "process"])
-    procs = tables["processes"]
-    return [
-        problem_at(tables, "processes", pos, "process",
-                   f"process '{p}' has no 'out' row in process_io")
-        for pos, p in enumerate(procs["process"])
-        if p and p not in with_output
-    ]
+    return [problem_at(tables, "processes", pos, "process",
+                       f"process '{p}' has no 'out' row in process_io")
+            for pos, p in enumerate(tables["processes"]["process"])
+            if p and p not in with_output]
 
 
-def _check_rules(tables: Tables) -> list[Problem]:
+def _reachable(tables: Tables, _years: range | None) -> list[Problem]:
+    return [problem_at(tables, "demand", pos, "commodity", text)
+            for pos, text in unreachable_demand(tables)]
+
+
+def _capacity_years(tables: Tables, _years: range | None) -> list[Problem]:
+    cap = tables["capacity"]
+    bad = cap["retire_year"].notna() & cap["online_year"].notna() & (
+        cap["retire_year"] <= cap["online_year"])
+    return [problem_at(tables, "capacity", pos, "retire_year",
+                       f"retire_year {cap['retire_year'].iloc[pos]} is not after "
+                       f"online_year {cap['online_year'].iloc[pos]}: the capacity is "
+                       "never usable") for pos in bad.to_numpy().nonzero()[0]]
+
+
+def _expansion_limits(tables: Tables, _years: range | None) -> list[Problem]:
+    exp = tables["expansion"]
+    per_year = exp["max_new_tpa_per_year"]
+    bad = exp["max_new_tpa"].notna() & exp["max_new_tpa_per_year"].notna() & (
+        exp["max_new_tpa_per_year"] > exp["max_new_tpa"])
+    return [problem_at(tables, "expansion", pos, "max_new_tpa_per_year",
+                       f"max_new_tpa_per_year {per_year.iloc[pos]:g} "
+                       f"> max_new_tpa {exp['max_new_tpa'].iloc[pos]:g}")
+            for pos in bad.to_numpy().nonzero()[0]]
+
+
+def _years_in_horizon(tables: Tables, years: range | None) -> list[Problem]:
+    if years is None:
+        return []
+    problems = []
+    for table, column in (("expansion", "earliest_online_year"),
+                          ("scenario_rules", "from_year"), ("capacity", "online_year")):
+        for pos, year in enumerate(tables[table][column]):
+            if not pd.isna(year) and year > years.stop - 1:
+                problems.append(problem_at(
+                    tables, table, pos, column,
+                    f"{year} is after end_year {years.stop - 1} (outside the horizon)"))
+    return problems
+
+
+def _rules(tables: Tables, _years: range | None) -> list[Problem]:
     rules = tables["scenario_rules"]
     targets = set(tables["regions"]["region"]) | set(BLOCS)
     stages = set(tables["processes"]["stage"])
@@ -143,22 +199,36 @@ def _rule_row_problems(row: object, targets: set[str], stages: set[str]
         out.append(("value", f"{value:g} is out of range (expected a number >= 0)"))
     if rule == "scale" and field not in SCALE_FIELDS:
         out.append(("field", f"'{field}' is not a scale field (expected one of: "
-                    f"{', '.join(SCALE_FIELDS)})"))
+                    f"{', '.join(SCALE_FIELDS)}){did_you_mean(field, SCALE_FIELDS)}"))
     if rule == "lead_time_add":
         if field and field not in stages:
-            out.append(("field", f"unknown stage '{field}'{did_you_mean(field, stages)}"))
+            out.append(("field",
+                        f"unknown stage '{field}'{did_you_mean(field, stages)}"))
         if not pd.isna(value) and not float(value).is_integer():
             out.append(("value", f"'{value:g}' is not a whole number of years"))
     return out
 
 
-def _check_years(tables: Tables, years: range) -> list[Problem]:
-    problems = []
-    for table, column in (("expansion", "earliest_online_year"),
-                          ("scenario_rules", "from_year")):
-        for pos, year in enumerate(tables[table][column]):
-            if not pd.isna(year) and year > years.stop - 1:
-                problems.append(problem_at(
-                    tables, table, pos, column,
-                    f"{year} is after end_year {years.stop - 1}"))
-    return problems
+SEMANTIC_RULES: tuple[SemanticRule, ...] = (
+    SemanticRule("non-empty", "every required table (except settings) has at least "
+                 "one data row", _non_empty),
+    SemanticRule("one-baseline", "exactly one scenario has is_baseline true",
+                 _one_baseline),
+    SemanticRule("process-output", "every process has at least one 'out' row in "
+                 "process_io", _process_outputs),
+    SemanticRule("reachable", "every commodity with positive demand in a region can "
+                 "reach that region from some source: a process with capacity or "
+                 "expansion there whose inputs are themselves reachable, or a "
+                 "stockpile, carried along routes. A warning, not an error: such "
+                 "demand can only be shortfall, which is a valid (if stark) answer, "
+                 "but it is usually a missing row or a typo", _reachable, "warning"),
+    SemanticRule("capacity-years", "capacity: retire_year is after online_year",
+                 _capacity_years),
+    SemanticRule("expansion-limits", "expansion: max_new_tpa_per_year <= max_new_tpa",
+                 _expansion_limits),
+    SemanticRule("horizon", "earliest_online_year, from_year and online_year are not "
+                 "after end_year", _years_in_horizon),
+    SemanticRule("scenario-rules", "scenario rules name a known target region or bloc, "
+                 "a scale field or stage, and a value where the rule needs one "
+                 "(lead_time_add: whole years)", _rules),
+)

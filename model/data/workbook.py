@@ -1,0 +1,209 @@
+"""Read an .xlsx case safely: one sheet per table, values only, nothing evaluated.
+
+The container is checked first (``container.py``); openpyxl then reads it in
+read-only, values-only mode with external links and macros dropped, and XML parsed
+through defusedxml. Cells that cannot be trusted are reported with their sheet, row
+and column: Excel error values (``#DIV/0!``), formulas saved without a cached value,
+and merged ranges inside a table. Hidden sheets are never used as input.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+
+from model.data.container import precheck_workbook, require_safe_xml
+from model.data.raw import CellValue, RawCase, RawTable, table_name
+from model.errors import InputError, Problem
+
+log = logging.getLogger(__name__)
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def read_workbook(path: Path) -> RawCase:
+    """Every visible sheet named after a table, as raw rows."""
+    require_safe_xml()
+    precheck_workbook(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True,
+                                    keep_links=False, keep_vba=False)
+    except Exception as exc:  # openpyxl raises many types on a hostile file
+        raise InputError(explain_failure(exc, path, "")) from None
+    try:
+        return _read_sheets(wb, path)
+    except InputError:
+        raise
+    except Exception as exc:  # a part that breaks while reading
+        raise InputError(explain_failure(exc, path, "")) from None
+    finally:
+        wb.close()
+
+
+def explain_failure(exc: BaseException, path: Path, part: str) -> Problem:
+    """One clear problem for whatever the XML/zip layers raised."""
+    where = f" in part '{part}'" if part else ""
+    chain = [exc, exc.__cause__, exc.__context__]
+    if any(isinstance(e, DefusedXmlException) for e in chain):
+        text = f"XML entity declarations are not allowed{where} (unsafe workbook)"
+    elif any(isinstance(e, zipfile.BadZipFile) for e in chain):
+        text = f"corrupt or truncated workbook{where} ({exc})"
+    else:
+        text = f"cannot read the workbook{where}: {type(exc).__name__}: {exc}"
+    return Problem(text, file=str(path))
+
+
+def _read_sheets(wb: openpyxl.Workbook, path: Path) -> RawCase:
+    _warn_macros(path)
+    raw = RawCase()
+    problems: list[Problem] = []
+    for ws in wb.worksheets:
+        name = table_name(ws.title)
+        if name is None:
+            raw.unknown[ws.title] = str(path)
+            continue
+        if ws.sheet_state != "visible":
+            problems.append(Problem(f"sheet '{ws.title}' is {ws.sheet_state}; hidden "
+                                    "sheets are never read: unhide it or delete it",
+                                    str(path), name))
+        elif name in raw:
+            problems.append(Problem(f"two sheets are named '{name}' (after trimming "
+                                    "spaces and case)", str(path), name))
+        else:
+            part = getattr(ws, "_worksheet_path", "")
+            try:
+                raw[name], found = _read_sheet(ws, path, name, part)
+            except InputError:
+                raise
+            except Exception as exc:  # a broken sheet part
+                raise InputError(explain_failure(exc, path, part)) from None
+            problems += found
+    if problems:
+        raise InputError(problems)
+    return raw
+
+
+def _warn_macros(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        if any(n.lower().endswith("vbaproject.bin") for n in archive.namelist()):
+            log.warning("%s: the workbook contains macros; they are ignored (never "
+                        "run)", path)
+
+
+def _read_sheet(ws: object, path: Path, name: str, part: str
+                ) -> tuple[RawTable, list[Problem]]:
+    ws.reset_dimensions()  # type: ignore[attr-defined]  # stored dimensions may lie
+    rows_iter: Iterator = ws.iter_rows(values_only=True)  # type: ignore[attr-defined]
+    header = [_cell_text(v) for v in next(rows_iter, ())]
+    while header and header[-1] == "":
+        header.pop()
+    scan = _scan_part(path, part, name, header)
+    table = RawTable(name, str(path), header, [], [])
+    for row_no, cells in enumerate(rows_iter, start=2):
+        values: list[CellValue] = [
+            None if (row_no, col) in scan.errors else v
+            for col, v in enumerate(cells[: len(header)], start=1)]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        table.rows.append(values)
+        table.row_numbers.append(row_no)
+    return table, scan.problems
+
+
+def _cell_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass
+class Scan:
+    """What the sheet's XML says beyond values: error cells (row, column) and the
+    problems found (error values, formulas without cache, merged ranges)."""
+
+    errors: set[tuple[int, int]] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# Byte patterns without which a sheet holds no formula, error cell or merged range.
+MARKERS = (b"<f", b":f>", b":f ", b"mergeCell", b't="e"', b"t='e'")
+
+
+def _scan_part(path: Path, part: str, name: str, header: list[str]) -> Scan:
+    """Error cells, formulas without a cached value and merged ranges."""
+    scan = Scan()
+    if not part:
+        return scan
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read(part)
+    if not any(marker in data for marker in MARKERS):
+        return scan
+    formulas = 0
+    for _event, elem in SafeET.iterparse(io.BytesIO(data)):
+        if elem.tag == f"{NS}c":
+            formulas += _scan_cell(elem, scan, path, name, header)
+            elem.clear()
+        elif elem.tag == f"{NS}mergeCell":
+            scan.problems.append(_merge_problem(path, name, elem.get("ref", "")))
+    if formulas:
+        log.info("%s [%s]: %d cells hold formulas; their cached values are used",
+                 path, name, formulas)
+    return scan
+
+
+def _scan_cell(elem: object, scan: Scan, path: Path, name: str, header: list[str]
+               ) -> int:
+    """Record an error value or a formula without cache; 1 if a formula."""
+    ref = elem.get("r", "")  # type: ignore[attr-defined]
+    if elem.get("t") == "e":  # type: ignore[attr-defined]
+        value = elem.find(f"{NS}v")  # type: ignore[attr-defined]
+        problem = _cell_problem(path, name, header, ref, "Excel error value "
+                                f"'{value.text if value is not None else ''}'")
+        scan.problems.append(problem)
+        scan.errors.add((problem.row or 0, _column_index(ref)))
+    if elem.find(f"{NS}f") is None:  # type: ignore[attr-defined]
+        return 0
+    if _no_cache(elem) and elem.get("t") != "e":  # type: ignore[attr-defined]
+        scan.problems.append(_cell_problem(
+            path, name, header, ref, "formula without a cached value; open and save "
+            "the file in Excel, or paste values"))
+    return 1
+
+
+def _column_index(ref: str) -> int:
+    try:
+        letters, _row = coordinate_from_string(ref)
+        return openpyxl.utils.column_index_from_string(letters)
+    except ValueError:
+        return 0
+
+
+def _no_cache(elem: object) -> bool:
+    value = elem.find(f"{NS}v")  # type: ignore[attr-defined]
+    return value is None or value.text is None or value.text == ""
+
+
+def _cell_problem(path: Path, name: str, header: list[str], ref: str, text: str
+                  ) -> Problem:
+    try:
+        letters, row = coordinate_from_string(ref)
+        col = openpyxl.utils.column_index_from_string(letters)
+    except ValueError:
+        return Problem(f"{text} (cell {ref})", str(path), name)
+    column = header[col - 1] if 0 < col <= len(header) and header[col - 1] else letters
+    return Problem(text, str(path), name, row, column)
+
+
+def _merge_problem(path: Path, name: str, ref: str) -> Problem:
+    try:
+        _c0, r0, _c1, _r1 = range_boundaries(ref)
+    except (ValueError, TypeError):
+        r0 = None
+    return Problem(f"merged range {ref} inside the table; unmerge it and fill every "
+                   "cell", str(path), name, r0)

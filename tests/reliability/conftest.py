@@ -1,0 +1,102 @@
+"""Hypothesis profiles and the harness that checks invariants I1-I6 of
+RELIABILITY.md on every run of the command line."""
+
+from __future__ import annotations
+
+import os
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+import model.pipeline  # noqa: F401  (imported once, outside the measured runs)
+from model.cli import main
+
+# Every example runs the whole production path (about 0.7 s per solve), so the CI
+# profile draws few, fixed examples and skips shrinking to keep time bounded.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          max_examples=8,
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate),
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.function_scoped_fixture],
+                          print_blob=False)
+settings.register_profile("nightly", deadline=None, max_examples=300,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+MAX_SECONDS = 30.0
+MAX_PEAK_BYTES = 2**30
+OLD_REPORT = b"PK previous report bytes"
+
+
+def snapshot(path: Path) -> dict[str, bytes]:
+    """Relative path -> bytes of every file under ``path`` (or of the file)."""
+    if path.is_file():
+        return {"": path.read_bytes()}
+    if not path.exists():
+        return {}
+    return {str(p.relative_to(path)): p.read_bytes()
+            for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+@dataclass
+class Outcome:
+    """What one command-line run did."""
+
+    code: int
+    out: str
+    err: str
+    seconds: float
+    peak_bytes: int
+    out_dir: Path
+
+
+def previous_output(root: Path) -> Path:
+    """An output folder holding an earlier run's files."""
+    out = root / "outputs" / "case"
+    (out / "tables").mkdir(parents=True)
+    (out / "report.xlsx").write_bytes(OLD_REPORT)
+    (out / "tables" / "summary.csv").write_text("scenario\nold\n")
+    return out
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],  # noqa: ANN201
+            caplog: pytest.LogCaptureFixture):
+    """run_cli(case, *args) -> Outcome; asserts I3 (on failure), I4, I5 and I6."""
+
+    def run(case: Path, *args: str, measure: bool = True) -> Outcome:
+        out = previous_output(tmp_path / "o")
+        before_out = snapshot(out.parent)
+        before_in = snapshot(case)
+        if measure:
+            tracemalloc.start()
+        start = time.perf_counter()
+        try:
+            code = main(["solve", str(case), "--out", str(out), *args])
+        finally:
+            seconds = time.perf_counter() - start
+            peak = tracemalloc.get_traced_memory()[1] if measure else 0
+            if measure:
+                tracemalloc.stop()
+        captured = capsys.readouterr()
+        assert snapshot(case) == before_in, "I4: the input was modified"
+        assert seconds < MAX_SECONDS and peak < MAX_PEAK_BYTES, "I5: unbounded run"
+        assert "Traceback" not in captured.err + caplog.text, "I6: traceback"
+        if code != 0:
+            after = {k: v for k, v in snapshot(out.parent).items()
+                     if not k.startswith(".reroute-case.lock") and not k.endswith(
+                         ".infeasibility.txt")}
+            assert after == before_out, "I3: earlier output changed or temp left"
+            leftovers = [p.name for p in out.parent.iterdir()
+                         if p.name.startswith(".case.")]
+            assert leftovers == [], f"I3: temporary files left: {leftovers}"
+        err = captured.err + caplog.text  # warnings are logged
+        caplog.clear()
+        return Outcome(code, captured.out, err, seconds, peak, out)
+
+    return run
