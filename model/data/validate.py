@@ -219,9 +219,9 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
     SemanticRule("reachable", "every commodity with positive demand in a region can "
                  "reach that region from some source: a process with capacity or "
                  "expansion there whose inputs are themselves reachable, or a "
-                 "stockpile, carried along routes. A warning, not an error: such "
-                 "demand can only be shortfall, which is a valid (if stark) answer, "
-                 "but it is usually a missing row or a typo", _reachable, "warning"),
+                 "stockpile, carried along routes. Such demand could only ever be "
+                 "shortfall: almost always a missing row or a typo",
+                 _reachable, "error"),
     SemanticRule("capacity-years", "capacity: retire_year is after online_year",
                  _capacity_years),
     SemanticRule("expansion-limits", "expansion: max_new_tpa_per_year <= max_new_tpa",

@@ -28,7 +28,8 @@ def test_total_and_per_year_expansion_limits(solve) -> None:
 
 
 def test_unlisted_pair_cannot_be_built(solve) -> None:
-    # Expansion listed only in region b, which has no route to a: a stays short.
+    # Expansion is listed only in region b; a's 10 t/yr must come from a build in b
+    # shipped over the b→a route (1 USD/t): builds only where listed, none in a.
     proc, out = mine(cost=10, lead=0)
     t = solve({
         "regions": [{"region": "a", "bloc": "alliance"}, {"region": "b", "bloc": "partner"}],
@@ -36,6 +37,8 @@ def test_unlisted_pair_cannot_be_built(solve) -> None:
         "processes": [proc], "process_io": [out],
         "expansion": [{"region": "b", "process": "mine"}],
         "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 10}],
+        "routes": [{"origin": "b", "destination": "a", "cost_usd_per_t": 1}],
     })
-    assert t["builds"].empty
-    assert t["summary"]["shortfall_t"].iat[0] == pytest.approx(30)
+    assert t["builds"][["region", "online_year", "capacity_tpa"]].values.tolist() == [
+        ["b", 2025, 10]]
+    assert t["summary"]["shortfall_t"].iat[0] == pytest.approx(0)

@@ -45,6 +45,8 @@ def test_scale_demand_only_for_its_commodity(solve) -> None:
     case = _case([{"rule": "scale", "field": "demand", "commodity": "ox",
                    "value": 3}])
     case["commodities"] += [{"commodity": "mx", "shortfall_penalty_usd_per_t": 1000}]
+    case["process_io"] += [{"process": "mine", "commodity": "mx", "direction": "out",
+                            "coefficient": 1}]
     case["demand"] += [{"region": "a", "commodity": "mx", "year": 2025,
                         "demand_t": 50}]
     d = _s(solve(case)["shortfall"]).groupby("commodity")["demand_t"].sum()

@@ -324,9 +324,9 @@ REFERENCES = [
     Entry("R04-unreachable-demand", _csv(_both(
         _add_row("commodities", {"commodity": "mag", "shortfall_penalty_usd_per_t": 9}),
         _add_row("demand", {"region": "JP", "commodity": "mag", "year": 2025,
-                            "demand_t": 5}))), 0,
-          after=_warned("[demand] row 4, column commodity: demand for 'mag' in 'JP' "
-                        "cannot be met from any source")),
+                            "demand_t": 5}))), 2,
+          ("[demand] row 4, column commodity: demand for 'mag' in 'JP' cannot be met "
+           "from any source",)),
     Entry("R06-retire-before-online", _csv(_both(
         _set("capacity", 0, "online_year", 2030),
         _set("capacity", 0, "retire_year", 2020))), 2,

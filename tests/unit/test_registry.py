@@ -20,6 +20,7 @@ def test_every_component_is_documented_and_tested(tmp_path: Path) -> None:
     case = load_case(write_case(tmp_path / "c", {
         "regions": [{"region": "a", "bloc": "alliance"}],
         "commodities": one_commodity(), "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 1}],
         "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 1}],
     }))
     m = build_model(build_index(scenario_data(case, "baseline")))
