@@ -263,9 +263,13 @@ def run_lexicographic(h: highspy.Highs, short_columns: np.ndarray, scenario: str
 
 
 def check_status(h: highspy.Highs, scenario: str) -> None:
-    """Raise SolveError with the reason when HiGHS did not reach the optimum."""
+    """Raise SolveError with the reason when HiGHS did not reach the optimum.
+
+    An empty LP (nothing to decide: no demand, no capacity) is optimal at its
+    constant cost.
+    """
     status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kOptimal:
+    if status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty):
         return
     text = _STATUS_TEXT.get(status)
     if text is None:

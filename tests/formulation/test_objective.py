@@ -103,3 +103,19 @@ def test_lexicographic_puts_least_shortfall_before_cost(solve) -> None:
     lexi = solve({**tables, "settings": settings(2025, 2025, objective="lexicographic")})
     assert lexi["summary"]["shortfall_t"].iat[0] == pytest.approx(0)
     assert lexi["summary"]["total_cost_usd"].iat[0] == pytest.approx(15000)
+
+
+def test_nothing_to_decide_is_optimal_at_its_constant_cost(solve) -> None:
+    # No demand and no possible activity: the LP has no variables; the run is
+    # optimal at cost 0 (not a solver failure).
+    proc, out = mine(cost=5)
+    t = solve({
+        "settings": settings(2025, 2026),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(),
+        "processes": [proc], "process_io": [out],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 0}],
+    })
+    s = t["summary"].iloc[0]
+    assert s["status"] == "optimal" and s["total_cost_usd"] == 0
+    assert s["shortfall_t"] == 0
