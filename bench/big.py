@@ -27,7 +27,7 @@ from model.formulation import build_model  # noqa: E402
 from model.formulation.matrix import assemble  # noqa: E402
 from model.results.extract import extract_all  # noqa: E402
 from model.solve import (  # noqa: E402
-    PhaseClock,
+    PhaseTimer,
     SolveOptions,
     _read_solution,
     compile_model,
@@ -45,7 +45,7 @@ def compiled_keys(index: object) -> object:
 
 def run(case_dir: Path, scenario: str, options: SolveOptions,
         extract_anyway: bool = False) -> dict:
-    clock = PhaseClock()
+    clock = PhaseTimer()
     with clock.phase("load"):
         case = load_case(case_dir)
     with clock.phase("build"):

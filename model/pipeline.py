@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +20,6 @@ from model.diagnose import explain_failures, explain_infeasibility
 from model.errors import InputError, Problem, SolveError
 from model.formulation import build_model
 from model.formulation.matrix import assemble
-from model.memory import peak_mb, reset_peak
 from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
@@ -31,7 +27,8 @@ from model.report.run_record import versions, write_run_record
 from model.results import bottlenecks, kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
-from model.solve import Solution, SolveOptions, solve_lp
+from model.solve import SolveOptions, solve_lp
+from model.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
 
@@ -51,34 +48,6 @@ class RunResult:
     @property
     def summary(self) -> pd.DataFrame:
         return self.tables["summary"]
-
-
-class PhaseTimer:
-    """Accumulates wall seconds and the peak resident memory (MiB) per phase."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
-        self.cpu_seconds: dict[str, float] = defaultdict(float)
-        self.peak_mb: dict[str, float] = defaultdict(float)
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        reset_peak()
-        start, cpu = time.perf_counter(), time.process_time()
-        try:
-            yield
-        finally:
-            self.seconds[name] += time.perf_counter() - start
-            self.cpu_seconds[name] += time.process_time() - cpu
-            self.peak_mb[name] = max(self.peak_mb[name], peak_mb())
-
-    def add(self, solution: Solution) -> None:
-        """Merge the phases timed by the solver (translate, solve, extract)."""
-        for name, value in solution.seconds.items():
-            self.seconds[name] += value
-            self.cpu_seconds[name] += solution.cpu_seconds.get(name, 0.0)
-        for name, value in solution.peak_mb.items():
-            self.peak_mb[name] = max(self.peak_mb[name], value)
 
 
 def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:

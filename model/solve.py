@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import highspy
@@ -23,7 +20,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from model.errors import SolveError
 from model.formulation.matrix import MatrixLP
-from model.memory import peak_mb, reset_peak
+from model.timing import PhaseTimer
 
 FAMILIES = ("act", "build", "flow", "short", "surplus", "release", "stock")
 LIMIT_ROWS = ("capacity_limit", "expansion_total", "reserve_limit", "export_quota")
@@ -70,28 +67,6 @@ class Solution:
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     row_duals: dict[str, np.ndarray] = field(default_factory=dict)
     col_duals: dict[str, np.ndarray] = field(default_factory=dict)
-
-
-class PhaseClock:
-    """Wall and CPU seconds and peak resident memory (MiB) of named phases."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.cpu_seconds: dict[str, float] = {}
-        self.peak_mb: dict[str, float] = {}
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        reset_peak()
-        start, cpu = time.perf_counter(), time.process_time()
-        try:
-            yield
-        finally:
-            self.seconds[name] = (self.seconds.get(name, 0.0)
-                                  + time.perf_counter() - start)
-            self.cpu_seconds[name] = (self.cpu_seconds.get(name, 0.0)
-                                      + time.process_time() - cpu)
-            self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), peak_mb())
 
 
 @dataclass
@@ -192,7 +167,7 @@ def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions,
     (standard form + passModel), ``solve`` (HiGHS run) and ``extract`` (solution
     arrays). The matrix copy is dropped once HiGHS holds the model.
     """
-    clock = PhaseClock()
+    clock = PhaseTimer()
     with clock.phase("translate"):
         try:
             compiled = compile_model(m)
@@ -202,14 +177,14 @@ def solve_model(m: pyo.ConcreteModel, scenario: str, options: SolveOptions,
 
 
 def solve_compiled(compiled: CompiledLP | MatrixLP, scenario: str,
-                   options: SolveOptions, clock: PhaseClock | None = None,
+                   options: SolveOptions, clock: PhaseTimer | None = None,
                    lexicographic: bool = False) -> Solution:
     """Pass an LP in matrix form to HiGHS, solve it and read the solution arrays.
 
     ``lexicographic``: least shortfall first, then least cost (see
     ``run_lexicographic``).
     """
-    clock = clock or PhaseClock()
+    clock = clock or PhaseTimer()
     with clock.phase("translate"):
         from model.diagnose import warn_scaling  # noqa: PLC0415  (diagnose imports solve)
 
@@ -227,9 +202,9 @@ def solve_compiled(compiled: CompiledLP | MatrixLP, scenario: str,
     check_status(h, scenario)
     with clock.phase("extract"):
         solution = _read_solution(h, compiled)
-    solution.seconds, solution.peak_mb, solution.size = (clock.seconds, clock.peak_mb,
-                                                         size)
-    solution.cpu_seconds = clock.cpu_seconds
+    solution.seconds, solution.peak_mb, solution.size = (dict(clock.seconds),
+                                                         dict(clock.peak_mb), size)
+    solution.cpu_seconds = dict(clock.cpu_seconds)
     return solution
 
 
