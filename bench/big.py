@@ -2,10 +2,11 @@
 
 Writes a synthetic case, then times load, build (scenario data, index frames and
 the numpy LP, or the Pyomo model with ``--builder pyomo``), translate (passModel,
-after the standard form for Pyomo), the HiGHS solve (under a
-time limit, so a 2M-column LP fits in a benchmark session) and, if it finished
-(or with ``--extract-anyway``), extraction of the tidy tables. Prints seconds and peak resident memory (MiB) per phase and the ratio
-overhead ÷ HiGHS (an upper bound when HiGHS hit the time limit).
+after the standard form for Pyomo), the HiGHS solve (under a time limit, so a
+2M-column LP fits in a benchmark session) and, if it finished (or with
+``--extract-anyway``), extraction of the tidy tables. Prints seconds and peak
+resident memory (MiB) per phase and the ratio overhead ÷ HiGHS (an upper bound
+when HiGHS hit the time limit).
 """
 
 from __future__ import annotations

@@ -18,12 +18,11 @@ START = time.perf_counter()
 
 from model.data.indices import build_index  # noqa: E402
 from model.data.scenarios import scenario_data  # noqa: E402
-from model.memory import peak_mb, reset_peak  # noqa: E402
-from model.pipeline import run_case  # noqa: E402
 from model.formulation import build_model  # noqa: E402
 from model.formulation.matrix import assemble  # noqa: E402
+from model.memory import peak_mb, reset_peak  # noqa: E402
+from model.pipeline import run_case  # noqa: E402
 from model.solve import SolveOptions, compile_model, make_highs  # noqa: E402
-
 
 
 def other_builder(run: object, options: SolveOptions, builder: str

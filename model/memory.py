@@ -7,6 +7,7 @@ and ``peak_mb()`` falls back to the process's lifetime peak (or 0).
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import sys
 from pathlib import Path
@@ -17,10 +18,8 @@ _CLEAR = Path("/proc/self/clear_refs")
 
 def reset_peak() -> None:
     """Start a new peak window (writing 5 to clear_refs resets VmHWM)."""
-    try:
+    with contextlib.suppress(OSError):
         _CLEAR.write_text("5")
-    except OSError:
-        pass
 
 
 def peak_mb() -> float:

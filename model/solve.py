@@ -105,7 +105,8 @@ def compile_model(m: pyo.ConcreteModel) -> CompiledLP:
     column_of = _component_positions(columns, [getattr(m, f) for f in FAMILIES])
     limits = [c for c in LIMIT_ROWS if hasattr(m, c)]
     balance_rows, *limit_rows = _component_positions(
-        [r.constraint for r in info.rows], [m.balance] + [getattr(m, c) for c in limits])
+        [r.constraint for r in info.rows],
+        [m.balance] + [getattr(m, c) for c in limits])
     return CompiledLP(lp, lp.offset_, dict(zip(FAMILIES, column_of, strict=True)),
                       balance_rows, dict(zip(limits, limit_rows, strict=True)))
 
@@ -244,7 +245,8 @@ def check_status(h: highspy.Highs, scenario: str) -> None:
     constant cost.
     """
     status = h.getModelStatus()
-    if status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty):
+    done = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty)
+    if status in done:
         return
     text = _STATUS_TEXT.get(status)
     if text is None:

@@ -37,7 +37,7 @@ class PhaseTimer:
             self.peak_mb[name] = max(self.peak_mb[name], peak_mb())
 
     def add(self, other: PhaseRecord) -> None:
-        """Merge phases timed elsewhere (e.g. the solver's translate, solve, extract)."""
+        """Merge phases timed elsewhere (the solver's translate, solve, extract)."""
         for name, value in other.seconds.items():
             self.seconds[name] += value
             self.cpu_seconds[name] += other.cpu_seconds.get(name, 0.0)

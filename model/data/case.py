@@ -136,14 +136,16 @@ def _settings_ranges(base: float, end: float, rate: float, tolerance: float,
         (not math.isnan(tolerance) and not 0 <= tolerance < 1, "shortfall_tolerance",
          "shortfall_tolerance must be a fraction in [0, 1)"),
     ]
-    return [Problem(text, file, "settings", None, key) for bad, key, text in checks if bad]
+    return [Problem(text, file, "settings", None, key)
+            for bad, key, text in checks if bad]
 
 
 def interpolate_demand(demand: pd.DataFrame, years: range) -> pd.DataFrame:
     """Linear interpolation between given years; nearest value outside them."""
     out = []
     target = np.array(list(years), dtype=float)
-    for (region, commodity), group in demand.groupby(["region", "commodity"], sort=True):
+    groups = demand.groupby(["region", "commodity"], sort=True)
+    for (region, commodity), group in groups:
         group = group.sort_values("year")
         values = np.interp(target, group["year"].astype(float).to_numpy(),
                            group["demand_t"].to_numpy(dtype=float))

@@ -265,9 +265,11 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     frame = frame[~_embargoed(data, frame)].reset_index(drop=True)
     price = _lookup(frame["commodity"], data.commodities.set_index("commodity")[
         "reference_price_usd_per_t"])
-    frame["transport_usd_per_t"] = frame["cost_usd_per_t"].to_numpy() * data.scale_factor(
+    transport = frame["cost_usd_per_t"].to_numpy()
+    frame["transport_usd_per_t"] = transport * data.scale_factor(
         "route_cost", frame, "origin", "year")
-    frame["tariff_usd_per_t"] = frame["tariff_pct"].to_numpy() / 100.0 * price.to_numpy()
+    tariff_share = frame["tariff_pct"].to_numpy() / 100.0
+    frame["tariff_usd_per_t"] = tariff_share * price.to_numpy()
     keep = ["origin", "destination", "commodity", "year", "transport_usd_per_t",
             "tariff_usd_per_t"]
     return frame[keep].sort_values(keep[:4]).reset_index(drop=True)
@@ -342,7 +344,8 @@ def _quota_rows(data: ScenarioData, flow: pd.DataFrame) -> list[QuotaRow]:
     rows = []
     for quota in data.quotas:
         scope = quota.scope
-        out = scope.region_mask(flow["origin"]) & ~scope.region_mask(flow["destination"])
+        inside = scope.region_mask(flow["origin"])
+        out = inside & ~scope.region_mask(flow["destination"])
         if scope.commodity is not None:
             out &= (flow["commodity"] == scope.commodity).to_numpy()
         for y in data.years:

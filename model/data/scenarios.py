@@ -104,7 +104,8 @@ def resolve_target(case: Case, target: str) -> frozenset[str] | None:
         return frozenset([target])
     if target in BLOCS:
         return frozenset(regions.loc[regions["bloc"] == target, "region"])
-    raise InputError(Problem(f"unknown region or bloc '{target}'", table="scenario_rules",
+    raise InputError(Problem(f"unknown region or bloc '{target}'",
+                             table="scenario_rules",
                              column="target"))
 
 
@@ -126,7 +127,8 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
     scales, embargoes, quotas, lead_adds = [], [], [], []
     for row in rules.itertuples(index=False):
         from_year = base if pd.isna(row.from_year) else int(row.from_year)
-        scope = Scope(resolve_target(case, row.target), row.commodity or None, from_year)
+        regions = resolve_target(case, row.target)
+        scope = Scope(regions, row.commodity or None, from_year)
         if row.rule == "scale":
             scales.append(ScaleRule(row.field, scope, float(row.value)))
         elif row.rule == "embargo":
@@ -226,7 +228,10 @@ def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
     return frame
 
 
-def _expansion(case: Case, lead_adds: list[tuple[frozenset[str] | None, str | None, int]]
+LeadAdd = tuple[frozenset[str] | None, str | None, int]
+
+
+def _expansion(case: Case, lead_adds: list[LeadAdd]
                ) -> pd.DataFrame:
     """Expansion options with their effective earliest online year.
 

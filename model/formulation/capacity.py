@@ -13,7 +13,8 @@ def add_capacity(m: pyo.ConcreteModel, ix: LPIndex) -> None:
     r"""Activity is limited by available capacity.
 
     Math:
-        \mathbf{act}_{r,p,y} - \alpha_p \sum_{y - L_p < y' \le y} \mathbf{build}_{r,p,y'}
+        \mathbf{act}_{r,p,y}
+        - \alpha_p \sum_{y - L_p < y' \le y} \mathbf{build}_{r,p,y'}
         \le \alpha_p K_{r,p,y} \qquad \forall (r,p,y) \in \mathrm{ACT}
 
     Symbols: \alpha_p = ``processes.availability``; K = ``capacity.capacity_tpa``

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-
 PACKAGES = ("reroute", "pyomo", "highspy", "pandas", "numpy", "scipy", "openpyxl",
             "defusedxml")
 

@@ -54,9 +54,11 @@ def production(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
 
 def builds(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     """New capacity by online year, with its overnight capex."""
-    frame = ix.build[["region", "process", "year"]].rename(columns={"year": "online_year"})
+    frame = ix.build[["region", "process", "year"]].rename(
+        columns={"year": "online_year"})
     frame["capacity_tpa"] = _clean(sol.values["build"])
-    frame["capex_usd"] = frame["capacity_tpa"] * ix.build["capex_usd_per_tpa"].to_numpy()
+    unit_capex = ix.build["capex_usd_per_tpa"].to_numpy()
+    frame["capex_usd"] = frame["capacity_tpa"] * unit_capex
     return _first(frame[frame["capacity_tpa"] > 0], scenario)
 
 
