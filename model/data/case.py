@@ -13,7 +13,7 @@ import pandas as pd
 
 from model.data.coerce import ROW, coerce_case
 from model.data.read import read_case
-from model.data.schema import OBJECTIVES, TABLE_BY_NAME, TABLES
+from model.data.schema import OBJECTIVES, SCOPE_BLOCS, TABLE_BY_NAME, TABLES
 from model.data.validate import validate_tables
 from model.errors import InputError, Problem
 
@@ -58,7 +58,7 @@ class Case:
 
     def scope_regions(self) -> set[str]:
         regions = self.tables["regions"]
-        return set(regions.loc[regions["bloc"].isin(["alliance", "partner"]), "region"])
+        return set(regions.loc[regions["bloc"].isin(SCOPE_BLOCS), "region"])
 
 
 def load_case(path: str | Path) -> Case:
@@ -141,19 +141,34 @@ def _settings_ranges(base: float, end: float, rate: float, tolerance: float,
 
 
 def interpolate_demand(demand: pd.DataFrame, years: range) -> pd.DataFrame:
-    """Linear interpolation between given years; nearest value outside them."""
-    out = []
-    target = np.array(list(years), dtype=float)
-    groups = demand.groupby(["region", "commodity"], sort=True)
-    for (region, commodity), group in groups:
-        group = group.sort_values("year")
-        values = np.interp(target, group["year"].astype(float).to_numpy(),
-                           group["demand_t"].to_numpy(dtype=float))
-        out.append(pd.DataFrame({"region": region, "commodity": commodity,
-                                 "year": list(years), "demand_t": values}))
-    if not out:
+    """Demand for every year (MODEL-SPEC §2): linear between given years, the
+    nearest given value outside them, per (region, commodity); vectorised."""
+    given = demand.sort_values(["region", "commodity", "year"], kind="stable")
+    group = given.groupby(["region", "commodity"], sort=False).ngroup().to_numpy()
+    keys = given[["region", "commodity"]].drop_duplicates()
+    n_groups, target = len(keys), np.asarray(list(years), dtype=float)
+    if n_groups == 0:
         return pd.DataFrame({"region": [], "commodity": [], "year": [], "demand_t": []})
-    return pd.concat(out, ignore_index=True)
+    x = given["year"].to_numpy(dtype=float)
+    v = given["demand_t"].to_numpy(dtype=float)
+    first = np.searchsorted(group, np.arange(n_groups))
+    last = np.searchsorted(group, np.arange(n_groups), side="right") - 1
+    span = float(target.max() - min(target.min(), x.min()) + 2)  # > any year gap
+    g = np.repeat(np.arange(n_groups), len(target))
+    t = np.tile(target, n_groups)
+    j = np.searchsorted(group * span + x, g * span + t, side="right") - 1
+    left = np.clip(j, first[g], last[g])
+    right = np.minimum(left + 1, last[g])
+    inside = (t > x[left]) & (right > left)
+    slope = np.divide(v[right] - v[left], x[right] - x[left],
+                      out=np.zeros(len(t)), where=inside)
+    values = np.where(inside, slope * (t - x[left]) + v[left], v[left])
+    values = np.where(t >= x[last[g]], v[last[g]], values)
+    frame = keys.iloc[g].astype(str).reset_index(drop=True)
+    frame["year"] = np.tile(np.asarray(list(years)), n_groups)
+    frame["demand_t"] = values
+    return frame.sort_values(["region", "commodity"], kind="stable").reset_index(
+        drop=True)
 
 
 def table_hash(tables: Tables) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model.data.case import Case
+from model.data.case import Case, interpolate_demand
 from model.data.schema import BLOCS
 from model.errors import InputError, Problem
 
@@ -163,40 +163,8 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
     return data
 
 
-def interpolated_demand(demand: pd.DataFrame, years: range) -> pd.DataFrame:
-    """Demand for every year, vectorised (same values and order as
-    ``model.data.case.interpolate_demand``): linear between given years, the
-    nearest given value outside them, per (region, commodity)."""
-    given = demand.sort_values(["region", "commodity", "year"], kind="stable")
-    group = given.groupby(["region", "commodity"], sort=False).ngroup().to_numpy()
-    keys = given[["region", "commodity"]].drop_duplicates()
-    n_groups, target = len(keys), np.asarray(list(years), dtype=float)
-    if n_groups == 0:
-        return pd.DataFrame({"region": [], "commodity": [], "year": [], "demand_t": []})
-    x = given["year"].to_numpy(dtype=float)
-    v = given["demand_t"].to_numpy(dtype=float)
-    first = np.searchsorted(group, np.arange(n_groups))
-    last = np.searchsorted(group, np.arange(n_groups), side="right") - 1
-    span = float(target.max() - min(target.min(), x.min()) + 2)  # > any year gap
-    g = np.repeat(np.arange(n_groups), len(target))
-    t = np.tile(target, n_groups)
-    j = np.searchsorted(group * span + x, g * span + t, side="right") - 1
-    left = np.clip(j, first[g], last[g])
-    right = np.minimum(left + 1, last[g])
-    inside = (t > x[left]) & (right > left)
-    slope = np.divide(v[right] - v[left], x[right] - x[left],
-                      out=np.zeros(len(t)), where=inside)
-    values = np.where(inside, slope * (t - x[left]) + v[left], v[left])
-    values = np.where(t >= x[last[g]], v[last[g]], values)
-    frame = keys.iloc[g].astype(str).reset_index(drop=True)
-    frame["year"] = np.tile(np.asarray(list(years)), n_groups)
-    frame["demand_t"] = values
-    return frame.sort_values(["region", "commodity"], kind="stable").reset_index(
-        drop=True)
-
-
 def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
-    demand = interpolated_demand(case.table("demand"), case.years)
+    demand = interpolate_demand(case.table("demand"), case.years)
     demand["demand_t"] = demand["demand_t"] * data.scale_factor(
         "demand", demand, "region", "year")
     return demand[demand["demand_t"] > 0].reset_index(drop=True)

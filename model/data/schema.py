@@ -46,10 +46,6 @@ class ColumnSpec:
     ref: str | None = None
     window: tuple[float, float] | None = None
 
-    @property
-    def is_numeric(self) -> bool:
-        return self.kind in ("number", "integer")
-
     def range_text(self) -> str:
         """Human wording of the numeric range, e.g. ``a number > 0``."""
         noun = {"integer": "a whole number", "boolean": "true or false"}.get(

@@ -33,7 +33,6 @@ STYLE_LIMIT = 200_000  # cells: above this, numbers are written without a format
 # trailing commas of a format divide the display by 1,000 each.
 FMT_T = "#,##0"
 FMT_KT = "#,##0.0,"
-FMT_USD = "#,##0"
 FMT_USD_M = "#,##0.0,,"
 FMT_PCT = "0.0"
 FMT_YEAR = "0"
