@@ -18,7 +18,7 @@ from pathlib import Path
 
 from model import __version__
 from model.errors import InputError, ModelError
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from model.sweep.cli import add_sweep_parser, sweep_command
 
 METHODS = ("ipx", "simplex", "pdlp", "hipo", "choose")

@@ -14,12 +14,12 @@ import pandas as pd
 
 from model.data.case import Case, load_case
 from model.data.coerce import ROW
-from model.data.indices import build_index
+from model.data.indices import LPIndex, build_index
 from model.data.scenarios import baseline_name, scenario_data, scenario_names
 from model.diagnose import explain_failures, explain_infeasibility
 from model.errors import InputError, Problem, SolveError
-from model.formulation import build_model
 from model.formulation.matrix import assemble
+from model.formulation.registry import variable_inputs
 from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
@@ -27,7 +27,8 @@ from model.report.run_record import versions, write_run_record
 from model.results import bottlenecks, kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
-from model.solve import SolveOptions, solve_lp
+from model.solver.highs import solve
+from model.solver.records import LinearProgram, SolveOptions
 from model.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
@@ -64,26 +65,46 @@ def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
     return [s for s in known if s in wanted]
 
 
+def build_program(index: LPIndex, name: str, options: SolveOptions,
+                  timer: PhaseTimer, clock: PhaseTimer) -> LinearProgram:
+    """The scenario's LP record from the chosen builder (numpy by default; the
+    Pyomo model is built in ``build`` and compiled in ``translate``)."""
+    if options.builder != "pyomo":
+        with timer.phase("build"):
+            return assemble(index)
+    from model.formulation.pyomo_model import (  # noqa: PLC0415  (Pyomo on demand)
+        build_model,
+        compile_program,
+    )
+
+    with timer.phase("build"):
+        m = build_model(index, name)
+    with clock.phase("translate"):
+        return compile_program(m)
+
+
 def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer
                    ) -> ScenarioResult:
     """Build, solve and extract one scenario; checks the invariants."""
     with timer.phase("build"):
         data = scenario_data(case, name)
         index = build_index(data)
-        lp = build_model(index, name) if options.builder == "pyomo" else assemble(index)
-    keys = lp.balance_keys
-    lexicographic = case.settings.objective == "lexicographic"
+    clock = PhaseTimer()
+    program = build_program(index, name, options, timer, clock)
+    shortfall_first = (program.column_of["short"]
+                       if case.settings.objective == "lexicographic" else None)
     try:
-        solution = solve_lp(lp, name, options, lexicographic)
+        solution = solve(program, name, options, clock, shortfall_first)
     except SolveError as exc:
-        if exc.condition == "infeasible":  # explained from the Pyomo model's names
-            exc.explanation = explain_infeasibility(build_model(index, name), index,
-                                                    case, name, options)
+        found = getattr(exc, "infeasibility", None)
+        if found is not None:
+            exc.explanation = explain_infeasibility(program, found, case, name,
+                                                    variable_inputs())
         raise
-    del lp
+    del program
     timer.add(solution)
     with timer.phase("extract"):
-        tables = extract_all(index, keys, solution, name)
+        tables = extract_all(index, solution, name)
         check_scenario(tables, case.table("process_io"), solution.objective)
         tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
         tables["build_options"] = bottlenecks.build_options(index, name)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import numpy as np
+import pandas as pd
 
 from model.data.indices import LPIndex
-from model.formulation.linear import linear
+from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 
-def add_export_quotas(m: pyo.ConcreteModel, ix: LPIndex) -> None:
+def quota_rows(ix: LPIndex) -> Rows:
     r"""Exports out of a quota's target stay within the quota each year.
 
     Math:
@@ -19,15 +20,19 @@ def add_export_quotas(m: pyo.ConcreteModel, ix: LPIndex) -> None:
     (blank = all commodities together); V_q = ``scenario_rules.value``.
     Embargoes remove the flow variables between inside and outside of their target
     from ``from_year`` on (no constraint needed).
-    Constraint: ``export_quota``. Spec: MODEL-SPEC §2 "Scenario rules".
+    Keys: (rule, year). Spec: MODEL-SPEC §2 "Scenario rules".
     Tests: tests/formulation/test_trade.py.
     """
-    rows = ix.quotas
+    quotas = ix.quotas
+    sizes = [len(q.flow_positions) for q in quotas]
+    keys = pd.DataFrame({"rule": [q.label for q in quotas],
+                         "year": [q.year for q in quotas]})
+    positions = (np.concatenate([q.flow_positions for q in quotas]) if quotas
+                 else np.zeros(0, dtype=np.int64))
+    return Rows(keys, np.array([float(q.value) for q in quotas]), (
+        Terms("flow", np.repeat(np.arange(len(sizes)), sizes), positions, 1.0),))
 
-    def rule(_m: pyo.ConcreteModel, k: int) -> object:
-        q = rows[k]
-        return linear([1.0] * len(q.flow_positions),
-                      [m.flow[j] for j in q.flow_positions]) <= q.value
 
-    m.export_quota = pyo.Constraint(range(len(rows)), rule=rule,
-                                    doc="exports out of the target <= quota")
+EXPORT_QUOTA = ConstraintFamily("export_quota", "<=", quota_rows,
+                                "exports out of the target <= quota",
+                                inputs=("scenario_rules",))

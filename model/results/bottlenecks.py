@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
-from model.solve import Solution
+from model.solver.records import Solution
 
 BINDING = 1e-6  # |dual| in USD below this counts as not binding
 COLUMNS = ["scenario", "rank", "limit", "region", "process", "commodity", "year",

@@ -18,12 +18,13 @@ import pandas as pd
 
 from model.data.case import Case
 from model.errors import SolveError
-from model.pipeline import PhaseTimer, solve_scenario
+from model.pipeline import solve_scenario
 from model.results import kpis
 from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from model.sweep.uncertainty import UncertainInput, apply_draws
+from model.timing import PhaseTimer
 
 HEADLINES = ("cost_premium_usd", "shortfall_t", "self_sufficient_year")
 KEY_COLUMNS = ("input_hash", "seed", "sample", "scenario", "commodity")

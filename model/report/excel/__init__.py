@@ -11,13 +11,12 @@ earlier report untouched.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 
+from model.files import atomic_path
 from model.report.csv_tables import TABLE_ORDER
 from model.report.excel.analysis import write_bottlenecks, write_compare
 from model.report.excel.cells import Sheets
@@ -77,22 +76,5 @@ def write_report(tables: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame
     """Write the report to ``path`` atomically (temporary sibling, then replace)."""
     path = Path(path)
     wb = build_workbook(ReportData(tables, inputs, run_info))
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx",
-                                    dir=path.parent)
-    os.close(handle)
-    try:
-        os.chmod(temp, 0o666 & ~_umask())
+    with atomic_path(path, suffix=".xlsx") as temp:
         wb.save(temp)
-        with open(temp, "rb") as saved:
-            os.fsync(saved.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
