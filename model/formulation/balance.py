@@ -25,17 +25,20 @@ def balance_rows(ix: LPIndex) -> Rows:
     Tests: tests/formulation/test_balance.py.
     """
     terms = ix.balance_terms  # sorted by (region, commodity, year)
-    row = terms.groupby(RCY, sort=False).ngroup().to_numpy()
-    keys = terms[RCY].drop_duplicates().reset_index(drop=True)
-    rhs = keys.merge(ix.short[RCY + ["demand_t"]], on=RCY, how="left")["demand_t"]
+    new = np.ones(len(terms), dtype=bool)  # the first term of a row
+    for column in RCY:
+        values = terms[column].to_numpy()
+        new[1:] &= values[1:] == values[:-1]
+    new = ~new
+    new[:1] = True
+    row = np.cumsum(new) - 1
+    keys = terms[RCY].iloc[np.flatnonzero(new)].reset_index(drop=True)
     family = terms["family"].to_numpy()
     position = terms["position"].to_numpy()
-    coef = terms["coef"].to_numpy()
-    parts = []
-    for name in terms["family"].unique():
-        mask = family == name
-        parts.append(Terms(str(name), row[mask], position[mask], coef[mask]))
-    return Rows(keys, rhs.fillna(0.0).to_numpy(dtype=float), tuple(parts))
+    short = family == "short"  # every unmet-demand variable is in its row
+    rhs = np.zeros(len(keys))
+    rhs[row[short]] = ix.short["demand_t"].to_numpy(dtype=float)[position[short]]
+    return Rows(keys, rhs, (Terms(family, row, position, terms["coef"].to_numpy()),))
 
 
 BALANCE = ConstraintFamily("balance", "==", balance_rows,

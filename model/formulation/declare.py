@@ -27,10 +27,11 @@ SENSES = ("==", "<=", ">=")
 
 @dataclass(frozen=True)
 class Terms:
-    """Terms of one variable family in a block of rows: ``coef · family[position]``
-    added to row ``row`` (rows numbered from 0 within the block)."""
+    """Terms in a block of rows: ``coef · family[position]`` added to row ``row``
+    (rows numbered from 0 within the block). ``family`` names one variable family
+    for all the terms, or one per term (an array of names)."""
 
-    family: str
+    family: str | np.ndarray
     row: np.ndarray
     position: np.ndarray
     coef: np.ndarray | float
@@ -131,16 +132,25 @@ def flatten(family: ConstraintFamily, rows: Rows, first: dict[str, int]) -> Bloc
     """``rows`` of ``family`` with columns ``first[variable family] + position``."""
     row = np.concatenate([np.asarray(t.row, dtype=np.int64) for t in rows.terms]
                          or [np.zeros(0, dtype=np.int64)])
-    column = np.concatenate(
-        [first[t.family] + np.asarray(t.position, dtype=np.int64) for t in rows.terms]
-        or [np.zeros(0, dtype=np.int64)])
+    column = np.concatenate([_columns(t, first) for t in rows.terms]
+                            or [np.zeros(0, dtype=np.int64)])
     coef = np.concatenate(
         [np.broadcast_to(np.asarray(t.coef, dtype=float), np.shape(t.row))
          for t in rows.terms] or [np.zeros(0)])
-    order = np.argsort(row, kind="stable")
+    order = (slice(None) if np.all(row[1:] >= row[:-1])
+             else np.argsort(row, kind="stable"))
     rhs = np.asarray(rows.rhs, dtype=float)
     if len(rhs) != len(rows.keys):
         raise ValueError(f"{family.name}: {len(rhs)} right-hand sides for "
                          f"{len(rows.keys)} keys")
     return Block(family.name, family.sense, family.doc, rows.keys, rhs, row[order], column[order],
                  coef[order])
+
+
+def _columns(terms: Terms, first: dict[str, int]) -> np.ndarray:
+    """Uncompressed column of every term."""
+    position = np.asarray(terms.position, dtype=np.int64)
+    if isinstance(terms.family, str):
+        return first[terms.family] + position
+    codes, names = pd.factorize(terms.family)
+    return np.array([first[n] for n in names], dtype=np.int64)[codes] + position
