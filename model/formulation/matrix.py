@@ -9,12 +9,11 @@ checks it array by array).
 
 from __future__ import annotations
 
-import highspy
 import numpy as np
 
 from model.data.indices import LPIndex
 from model.formulation.instance import Instance, instantiate
-from model.solver.records import INF, LinearProgram, RowBlock
+from model.solver.records import LinearProgram, RowBlock, column_wise_lp
 
 
 def assemble(ix: LPIndex) -> LinearProgram:
@@ -44,26 +43,13 @@ def to_program(inst: Instance) -> LinearProgram:
     c = renumber[np.concatenate([b.column for b in inst.blocks])]
     v = np.concatenate([b.coef for b in inst.blocks])
     order = np.lexsort((r, c))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_col, int(offsets[-1])
-    lp.col_cost_ = inst.cost[kept]
-    lp.col_lower_ = np.zeros(n_col)
-    lp.col_upper_ = np.where(np.isinf(inst.upper[kept]), INF, inst.upper[kept])
-    lp.offset_ = inst.offset
-    lp.row_lower_ = np.concatenate([_finite(b.lower) for b in inst.blocks])
-    lp.row_upper_ = np.concatenate([_finite(b.upper) for b in inst.blocks])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.searchsorted(c[order], np.arange(n_col + 1)).astype(
-        np.int32)
-    lp.a_matrix_.index_ = r[order].astype(np.int32)
-    lp.a_matrix_.value_ = v[order]
+    lp = column_wise_lp(
+        inst.cost[kept], inst.upper[kept], inst.offset,
+        np.concatenate([b.lower for b in inst.blocks]),
+        np.concatenate([b.upper for b in inst.blocks]),
+        np.searchsorted(c[order], np.arange(n_col + 1)), r[order], v[order])
     column_of = {name: renumber[first:first + inst.size[name]]
                  for name, first in inst.first.items()}
     rows = {b.name: RowBlock(int(o), b.keys)
             for b, o in zip(inst.blocks, offsets, strict=False)}
     return LinearProgram(lp, column_of, rows, inst.column_keys)
-
-
-def _finite(values: np.ndarray) -> np.ndarray:
-    """±inf as HiGHS's infinity."""
-    return np.clip(values, -INF, INF)

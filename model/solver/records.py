@@ -86,6 +86,26 @@ class LinearProgram:
         raise IndexError(f"column {column} is in no variable family")
 
 
+def column_wise_lp(cost: np.ndarray, upper: np.ndarray, offset: float,
+                   row_lower: np.ndarray, row_upper: np.ndarray, start: np.ndarray,
+                   index: np.ndarray, value: np.ndarray) -> highspy.HighsLp:
+    """A HiGHS LP of non-negative columns from column-wise (CSC) arrays; ±inf
+    bounds become HiGHS's infinity."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cost), len(row_lower)
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.zeros(len(cost))
+    lp.col_upper_ = np.clip(upper, -INF, INF)
+    lp.offset_ = offset
+    lp.row_lower_ = np.clip(row_lower, -INF, INF)
+    lp.row_upper_ = np.clip(row_upper, -INF, INF)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = start.astype(np.int32)
+    lp.a_matrix_.index_ = index.astype(np.int32)
+    lp.a_matrix_.value_ = value
+    return lp
+
+
 @dataclass
 class Solution:
     """Optimal values by variable family (row positions of the index frames) and
