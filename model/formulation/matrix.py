@@ -50,6 +50,6 @@ def to_program(inst: Instance) -> LinearProgram:
         np.searchsorted(c[order], np.arange(n_col + 1)), r[order], v[order])
     column_of = {name: renumber[first:first + inst.size[name]]
                  for name, first in inst.first.items()}
-    rows = {b.name: RowBlock(int(o), b.keys)
+    rows = {b.name: RowBlock(int(o), b.keys, b.rhs)
             for b, o in zip(inst.blocks, offsets, strict=False)}
     return LinearProgram(lp, column_of, rows, inst.column_keys)

@@ -28,8 +28,8 @@ from model.solver.standard_form import compile_model
 def build_model(index: LPIndex, name: str = "reroute") -> pyo.ConcreteModel:
     """The scenario's LP as a Pyomo model (see docs/formulation.md).
 
-    ``m.row_keys[constraint]`` keys its rows, ``m.column_keys[variable]`` its
-    variables (the index frames).
+    ``m.row_keys[constraint]`` = (keys, right-hand sides) of its rows,
+    ``m.column_keys[variable]`` keys its variables (the index frames).
     """
     inst = instantiate(index)
     with PauseGC():
@@ -38,7 +38,7 @@ def build_model(index: LPIndex, name: str = "reroute") -> pyo.ConcreteModel:
         for block in inst.blocks:
             _add_constraint(m, block, every)
         _add_objective(m, inst, every)
-    m.row_keys = {b.name: b.keys for b in inst.blocks}
+    m.row_keys = {b.name: (b.keys, b.rhs) for b in inst.blocks}
     m.column_keys = inst.column_keys
     return m
 

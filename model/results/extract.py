@@ -91,7 +91,7 @@ def stock(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
 
 def prices(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     """Balance duals divided by df_y: marginal cost in that year's money."""
-    frame = sol.row_keys["balance"].copy()
+    frame = sol.rows["balance"].keys.copy()
     df = frame["year"].map(ix.discount).to_numpy(dtype=float)
     frame["marginal_cost_usd_per_t"] = sol.row_duals["balance"] / df
     return _first(frame, scenario)

@@ -160,7 +160,7 @@ def read_solution(h: highspy.Highs, program: LinearProgram) -> Solution:
         values={f: _take(col_value, c) for f, c in program.column_of.items()},
         row_duals={name: row_dual[block.rows] for name, block in program.rows.items()},
         col_duals={f: _take(col_dual, c) for f, c in program.column_of.items()},
-        row_keys={name: block.keys for name, block in program.rows.items()},
+        rows=dict(program.rows),
     )
 
 

@@ -36,10 +36,11 @@ class SolveOptions:
 @dataclass
 class RowBlock:
     """The rows of one constraint family: rows ``first .. first + count - 1``,
-    row ``first + k`` with key ``keys.iloc[k]``."""
+    row ``first + k`` with key ``keys.iloc[k]`` and right-hand side ``rhs[k]``."""
 
     first: int
     keys: pd.DataFrame
+    rhs: np.ndarray
 
     @property
     def count(self) -> int:
@@ -109,13 +110,13 @@ def column_wise_lp(cost: np.ndarray, upper: np.ndarray, offset: float,
 @dataclass
 class Solution:
     """Optimal values by variable family (row positions of the index frames) and
-    duals by constraint family (row ``k`` keyed by ``row_keys[family].iloc[k]``)."""
+    duals by constraint family (row ``k`` of a family is ``rows[family]``'s row k)."""
 
     objective: float
     values: dict[str, np.ndarray]
     row_duals: dict[str, np.ndarray]
     col_duals: dict[str, np.ndarray]
-    row_keys: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rows: dict[str, RowBlock] = field(default_factory=dict)
     status: str = "optimal"
     seconds: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)

@@ -47,10 +47,12 @@ def to_lp(info: object) -> highspy.HighsLp:
     return lp
 
 
-def compile_model(m: pyo.ConcreteModel, row_keys: Mapping[str, pd.DataFrame],
+def compile_model(m: pyo.ConcreteModel,
+                  row_keys: Mapping[str, tuple[pd.DataFrame, np.ndarray]],
                   column_keys: Mapping[str, pd.DataFrame]) -> LinearProgram:
     """``m`` as a ``LinearProgram``; ``row_keys[name]`` keys the rows of the
-    constraint ``name`` (every constraint of ``m``, in declaration order) and
+    constraint ``name`` with their right-hand sides (every constraint of ``m``, in
+    declaration order) and
     ``column_keys[family]`` the variables of ``family``."""
     info = standard_form(m)
     lp = to_lp(info)
@@ -59,7 +61,7 @@ def compile_model(m: pyo.ConcreteModel, row_keys: Mapping[str, pd.DataFrame],
     column_of = {v.local_name: p for v, p in zip(families, positions, strict=True)}
     rows, first = {}, 0
     for con in m.component_objects(pyo.Constraint, descend_into=False):
-        rows[con.local_name] = RowBlock(first, row_keys[con.local_name])
+        rows[con.local_name] = RowBlock(first, *row_keys[con.local_name])
         first += len(con)
     if first != lp.num_row_:
         raise RuntimeError(f"{m.name}: {lp.num_row_} rows compiled for {first} "

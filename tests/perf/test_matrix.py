@@ -41,7 +41,7 @@ def assert_same_lp(index) -> None:  # noqa: ANN001
     np.testing.assert_array_equal(pyomo_lp.rows_of("balance"),
                                   numpy_lp.rows_of("balance"))
     for name, block in numpy_lp.rows.items():
-        assert model.row_keys[name].equals(block.keys)
+        assert model.row_keys[name][0].equals(block.keys)
         assert pyomo_lp.rows[name].first == block.first
     # rows of each constraint, as the standard-form compiler lays them out
     info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
