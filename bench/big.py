@@ -26,12 +26,12 @@ from model.data.indices import build_index  # noqa: E402
 from model.data.scenarios import scenario_data  # noqa: E402
 from model.formulation import build_model  # noqa: E402
 from model.formulation.matrix import assemble  # noqa: E402
-from model.results.extract import extract_all  # noqa: E402
 from model.formulation.pyomo_model import compile_program  # noqa: E402
+from model.results.extract import extract_all  # noqa: E402
 from model.solver.highs import make_highs, read_solution  # noqa: E402
 from model.solver.records import SolveOptions  # noqa: E402
-from model.timing import PhaseTimer  # noqa: E402
 from model.synth import SynthSpec, write_synthetic  # noqa: E402
+from model.timing import PhaseTimer  # noqa: E402
 
 
 def run(case_dir: Path, scenario: str, options: SolveOptions,

@@ -1,4 +1,4 @@
-"""One run: load → (per scenario) index → build → solve → extract → KPIs → write.
+"""`reroute solve`: load → every scenario (``model.scenario_run``) → KPIs → write.
 
 Every phase is timed into the run record; outputs are written atomically.
 """
@@ -14,21 +14,17 @@ import pandas as pd
 
 from model.data.case import Case, load_case
 from model.data.coerce import ROW
-from model.data.indices import LPIndex, build_index
-from model.data.scenarios import baseline_name, scenario_data, scenario_names
-from model.diagnose import explain_failures, explain_infeasibility
+from model.data.scenarios import baseline_name, scenario_names
+from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
-from model.formulation.matrix import assemble
-from model.formulation.registry import variable_inputs
 from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
-from model.results import bottlenecks, kpis
-from model.results.checks import check_scenario
-from model.results.extract import ScenarioResult, extract_all
-from model.solver.highs import solve
-from model.solver.records import LinearProgram, SolveOptions
+from model.results import bottlenecks
+from model.results.extract import ScenarioResult
+from model.scenario_run import headline_tables, solve_scenario
+from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
@@ -65,62 +61,13 @@ def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
     return [s for s in known if s in wanted]
 
 
-def build_program(index: LPIndex, name: str, options: SolveOptions,
-                  timer: PhaseTimer, clock: PhaseTimer) -> LinearProgram:
-    """The scenario's LP record from the chosen builder (numpy by default; the
-    Pyomo model is built in ``build`` and compiled in ``translate``)."""
-    if options.builder != "pyomo":
-        with timer.phase("build"):
-            return assemble(index)
-    from model.formulation.pyomo_model import (  # noqa: PLC0415  (Pyomo on demand)
-        build_model,
-        compile_program,
-    )
-
-    with timer.phase("build"):
-        m = build_model(index, name)
-    with clock.phase("translate"):
-        return compile_program(m)
-
-
-def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer
-                   ) -> ScenarioResult:
-    """Build, solve and extract one scenario; checks the invariants."""
-    with timer.phase("build"):
-        data = scenario_data(case, name)
-        index = build_index(data)
-    clock = PhaseTimer()
-    program = build_program(index, name, options, timer, clock)
-    shortfall_first = (program.column_of["short"]
-                       if case.settings.objective == "lexicographic" else None)
-    try:
-        solution = solve(program, name, options, clock, shortfall_first)
-    except SolveError as exc:
-        found = getattr(exc, "infeasibility", None)
-        if found is not None:
-            exc.explanation = explain_infeasibility(program, found, case, name,
-                                                    variable_inputs())
-        raise
-    del program
-    timer.add(solution)
-    with timer.phase("extract"):
-        tables = extract_all(index, solution, name)
-        check_scenario(tables, case.table("process_io"), solution.objective)
-        tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
-        tables["build_options"] = bottlenecks.build_options(index, name)
-    return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
-                          {**solution.seconds}, solution.size)
-
-
 def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:
     """Stack per-scenario tables and add the KPI tables of MODEL-SPEC §4."""
     stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
                for name in results[0].tables}
-    kpi = kpis.kpi_by_commodity(stacked["shortfall"], case.scope_regions(),
-                                case.settings.shortfall_tolerance, list(case.years))
+    kpi, stacked["summary"] = headline_tables(
+        case, results, [(r.name, r.is_baseline, r.status) for r in results])
     stacked["kpi_by_commodity"] = kpi
-    stacked["summary"] = kpis.summary(
-        [(r.name, r.is_baseline, r.status) for r in results], stacked["costs"], kpi)
     if "build_options" in stacked:
         stacked["lead_times"] = bottlenecks.lead_time_stages(
             kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),

@@ -14,8 +14,8 @@ from model.data.container import LIMITS, REQUIRED_PARTS
 from model.data.read import FOREIGN_SEPARATORS, MAX_CSV_BYTES
 from model.data.schema import OBJECTIVES, TABLES, ColumnSpec, TableSpec
 from model.data.validate import SEMANTIC_RULES, references
-from model.solver.scaling import LARGEST, MAX_SPAN, SMALLEST
 from model.errors import MAX_PROBLEMS_SHOWN
+from model.solver.scaling import LARGEST, MAX_SPAN, SMALLEST
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "validation.md"
 

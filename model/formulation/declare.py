@@ -143,8 +143,8 @@ def flatten(family: ConstraintFamily, rows: Rows, first: dict[str, int]) -> Bloc
     if len(rhs) != len(rows.keys):
         raise ValueError(f"{family.name}: {len(rhs)} right-hand sides for "
                          f"{len(rows.keys)} keys")
-    return Block(family.name, family.sense, family.doc, rows.keys, rhs, row[order], column[order],
-                 coef[order])
+    return Block(family.name, family.sense, family.doc, rows.keys, rhs, row[order],
+                 column[order], coef[order])
 
 
 def _columns(terms: Terms, first: dict[str, int]) -> np.ndarray:

@@ -14,8 +14,13 @@ import highspy
 import numpy as np
 
 from model.errors import SolveError
-from model.solver.records import (INF, Infeasibility, LinearProgram, Solution,
-                                  SolveOptions)
+from model.solver.records import (
+    INF,
+    Infeasibility,
+    LinearProgram,
+    Solution,
+    SolveOptions,
+)
 from model.solver.scaling import warn_scaling
 from model.timing import PhaseTimer
 

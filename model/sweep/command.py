@@ -9,7 +9,6 @@ solves exactly the samples whose record is missing.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path

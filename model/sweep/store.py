@@ -58,7 +58,8 @@ class SweepStore:
             self._check(found)
         else:
             self.records_dir.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(meta, json.dumps(self.identity.as_dict(), indent=2).encode())
+            text = json.dumps(self.identity.as_dict(), indent=2)
+            atomic_write_bytes(meta, text.encode())
         self.records_dir.mkdir(parents=True, exist_ok=True)
         return self
 

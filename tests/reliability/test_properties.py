@@ -27,8 +27,8 @@ from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.formulation import build_model
-from model.pipeline import run_case
 from model.formulation.pyomo_model import compile_program
+from model.pipeline import run_case
 from model.solver.highs import make_highs
 from model.solver.records import SolveOptions
 from tests.helpers import write_case
