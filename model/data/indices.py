@@ -13,20 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model.data.scenarios import ScenarioData
+from model.data.scenarios import Quota, ScenarioData
 
 RCY = ["region", "commodity", "year"]
 RPY = ["region", "process", "year"]
-
-
-@dataclass
-class QuotaRow:
-    """One export-quota constraint: flows (positions in ``flow``) ≤ value in a year."""
-
-    label: str
-    year: int
-    flow_positions: list[int]
-    value: float
 
 
 @dataclass
@@ -45,7 +35,7 @@ class LPIndex:
     build_window: pd.DataFrame  # columns act, build: builds in service per act row
     expansion_limits: pd.DataFrame
     reserves: pd.DataFrame
-    quotas: list[QuotaRow] = field(default_factory=list)
+    quotas: list[Quota] = field(default_factory=list)  # the scenario's quota rules
     fixed_om_existing: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -86,7 +76,7 @@ def build_index(data: ScenarioData) -> LPIndex:
         build_window=_build_window(act, build),
         expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
         reserves=_reserves(data, act),
-        quotas=_quota_rows(data, flow),
+        quotas=list(data.quotas),
         fixed_om_existing=_fixed_om_existing(data, discount),
     )
 
@@ -338,23 +328,6 @@ def _reserves(data: ScenarioData, act: pd.DataFrame) -> pd.DataFrame:
     keys = act[["region", "process"]].drop_duplicates()
     return data.reserves.merge(keys, on=["region", "process"])[
         ["region", "process", "reserve_t"]]
-
-
-def _quota_rows(data: ScenarioData, flow: pd.DataFrame) -> list[QuotaRow]:
-    rows = []
-    for quota in data.quotas:
-        scope = quota.scope
-        inside = scope.region_mask(flow["origin"])
-        out = inside & ~scope.region_mask(flow["destination"])
-        if scope.commodity is not None:
-            out &= (flow["commodity"] == scope.commodity).to_numpy()
-        for y in data.years:
-            if y < scope.from_year:
-                continue
-            positions = np.flatnonzero(out & (flow["year"] == y).to_numpy()).tolist()
-            if positions:
-                rows.append(QuotaRow(quota.label, y, positions, quota.value))
-    return rows
 
 
 def _fixed_om_existing(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame:

@@ -20,17 +20,33 @@ def quota_rows(ix: LPIndex) -> Rows:
     (blank = all commodities together); V_q = ``scenario_rules.value``.
     Embargoes remove the flow variables between inside and outside of their target
     from ``from_year`` on (no constraint needed).
-    Keys: (rule, year). Spec: MODEL-SPEC §2 "Scenario rules".
-    Tests: tests/formulation/test_trade.py.
+    Keys: (rule, year, commodity: the rule's flows' one commodity, else "all"), a
+    row per rule and year with at least one such flow.
+    Spec: MODEL-SPEC §2 "Scenario rules". Tests: tests/formulation/test_trade.py.
     """
-    quotas = ix.quotas
-    sizes = [len(q.flow_positions) for q in quotas]
-    keys = pd.DataFrame({"rule": [q.label for q in quotas],
-                         "year": [q.year for q in quotas]})
-    positions = (np.concatenate([q.flow_positions for q in quotas]) if quotas
-                 else np.zeros(0, dtype=np.int64))
-    return Rows(keys, np.array([float(q.value) for q in quotas]), (
-        Terms("flow", np.repeat(np.arange(len(sizes)), sizes), positions, 1.0),))
+    flow = ix.flow
+    year = flow["year"].to_numpy()
+    keys, rhs, rows, positions = [], [], [], []
+    for quota in ix.quotas:
+        scope = quota.scope
+        out = scope.region_mask(flow["origin"]) & ~scope.region_mask(
+            flow["destination"])
+        if scope.commodity is not None:
+            out &= (flow["commodity"] == scope.commodity).to_numpy()
+        for y in ix.years:
+            found = np.flatnonzero(out & (year == y)) if y >= scope.from_year else []
+            if len(found):
+                names = flow["commodity"].iloc[found].unique()
+                keys.append((quota.label, y, str(names[0]) if len(names) == 1
+                             else "all"))
+                rhs.append(float(quota.value))
+                rows.append(np.full(len(found), len(keys) - 1))
+                positions.append(found)
+    frame = pd.DataFrame(keys, columns=["rule", "year", "commodity"])
+    if not keys:
+        rows = positions = [np.zeros(0, dtype=np.int64)]
+    return Rows(frame, np.array(rhs, dtype=float), (
+        Terms("flow", np.concatenate(rows), np.concatenate(positions), 1.0),))
 
 
 EXPORT_QUOTA = ConstraintFamily("export_quota", "<=", quota_rows,

@@ -87,18 +87,13 @@ def quota_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     dual = sol.row_duals["export_quota"]
     frame = pd.DataFrame({"region": block.keys["rule"].to_numpy(),
                           "year": block.keys["year"].to_numpy(),
+                          "commodity": block.keys["commodity"].to_numpy(),
                           "limit_t": block.rhs})
-    frame["commodity"] = [_quota_commodity(ix, q.flow_positions) for q in ix.quotas]
     frame["limit"] = "export quota"
     frame["value_usd_per_t"] = -dual / _undiscount(ix, frame["year"]) if len(
         frame) else np.zeros(0)
     frame["money"] = "that year"
     return frame[np.abs(dual) > BINDING]
-
-
-def _quota_commodity(ix: LPIndex, positions: list[int]) -> str:
-    names = ix.flow["commodity"].iloc[positions].unique()
-    return str(names[0]) if len(names) == 1 else "all"
 
 
 def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
