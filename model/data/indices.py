@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model.data.scenarios import Quota, ScenarioData
+from model.data.rules import Quota, embargoed
+from model.data.scenarios import ScenarioData
 
 RCY = ["region", "commodity", "year"]
 RPY = ["region", "process", "year"]
@@ -76,7 +77,7 @@ def build_index(data: ScenarioData) -> LPIndex:
         build_window=_build_window(act, build),
         expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
         reserves=_reserves(data, act),
-        quotas=list(data.quotas),
+        quotas=list(data.rules.quotas),
         fixed_om_existing=_fixed_om_existing(data, discount),
     )
 
@@ -252,7 +253,7 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     ], dtype=bool)  # a boolean mask even when empty (an empty list selects columns)
     routes = routes[ok]
     frame = routes.merge(pd.DataFrame({"year": data.years}), how="cross")
-    frame = frame[~_embargoed(data, frame)].reset_index(drop=True)
+    frame = frame[~embargoed(data.rules.embargoes, frame)].reset_index(drop=True)
     price = _lookup(frame["commodity"], data.commodities.set_index("commodity")[
         "reference_price_usd_per_t"])
     transport = frame["cost_usd_per_t"].to_numpy()
@@ -263,18 +264,6 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     keep = ["origin", "destination", "commodity", "year", "transport_usd_per_t",
             "tariff_usd_per_t"]
     return frame[keep].sort_values(keep[:4]).reset_index(drop=True)
-
-
-def _embargoed(data: ScenarioData, flows: pd.DataFrame) -> np.ndarray:
-    blocked = np.zeros(len(flows), dtype=bool)
-    for scope in data.embargoes:
-        inside_o = scope.region_mask(flows["origin"])
-        inside_d = scope.region_mask(flows["destination"])
-        mask = (inside_o != inside_d) & (flows["year"] >= scope.from_year).to_numpy()
-        if scope.commodity is not None:
-            mask &= (flows["commodity"] == scope.commodity).to_numpy()
-        blocked |= mask
-    return blocked
 
 
 def _terms(frame: pd.DataFrame, family: str, coef: float | np.ndarray,
