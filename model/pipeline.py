@@ -18,11 +18,12 @@ from model.data.scenarios import baseline_name, scenario_names
 from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
 from model.outputs import refuse_input_overlap, staged_output
-from model.report.csv_tables import TABLE_ORDER, write_tables
+from model.report.csv_tables import write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
 from model.results import bottlenecks
 from model.results.extract import ScenarioResult
+from model.results.tables import checked
 from model.scenario_run import headline_tables, solve_scenario
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
@@ -72,8 +73,7 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
         stacked["lead_times"] = bottlenecks.lead_time_stages(
             kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),
             case.table("processes"), case.table("commodities"), case.settings.end_year)
-    return {name: stacked[name] for name in (*TABLE_ORDER, *bottlenecks.EXTRA_TABLES)
-            if name in stacked}
+    return checked(stacked)
 
 
 def run_case(case_path: str | Path, out_dir: str | Path | None = None,

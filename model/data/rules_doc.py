@@ -126,8 +126,8 @@ def render() -> str:
     parts.append("\n## Layer 3: semantics and network\n")
     parts.append("\n".join(f"* **{r.id}** ({r.severity}): {r.doc}."
                            for r in SEMANTIC_RULES) + "\n")
-    parts.append("\n## Scenario rules\n\nEach kind of `scenario_rules.rule`, as registered "
-                 "in `model/data/rules.py` (rules change data, never the "
+    parts.append("\n## Scenario rules\n\nEach kind of `scenario_rules.rule`, as "
+                 "registered in `model/data/rules.py` (rules change data, never the "
                  "formulation):\n")
     parts.append("\n".join(f"* **{k.name}**: {k.doc}." for k in RULE_KINDS) + "\n")
     parts.append(SOLVER)

@@ -19,15 +19,12 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
+from model.results.tables import columns_of
 from model.solver.records import Solution
 
 BINDING = 1e-6  # |dual| in USD below this counts as not binding
-COLUMNS = ["scenario", "rank", "limit", "region", "process", "commodity", "year",
-           "limit_t", "value_usd_per_t", "money"]
-LEAD_COLUMNS = ["scenario", "commodity", "element", "self_sufficient_year", "stage",
-                "process", "region", "first_online_year", "earliest_online_year",
-                "lead_time_binding"]
-EXTRA_TABLES = ("bottlenecks", "lead_times")
+COLUMNS = columns_of("bottlenecks")
+LEAD_COLUMNS = columns_of("lead_times")
 
 
 def _undiscount(ix: LPIndex, years: pd.Series) -> np.ndarray:

@@ -17,7 +17,6 @@ import pandas as pd
 from openpyxl import Workbook
 
 from model.files import atomic_path
-from model.report.csv_tables import TABLE_ORDER
 from model.report.excel.analysis import write_bottlenecks, write_compare
 from model.report.excel.cells import Sheets
 from model.report.excel.charts import write_charts
@@ -29,7 +28,7 @@ from model.report.excel.tables import (
     write_run_info,
     write_tidy,
 )
-from model.results.bottlenecks import EXTRA_TABLES
+from model.results.tables import TABLE_ORDER
 
 __all__ = ["build_workbook", "write_report"]
 
@@ -52,7 +51,7 @@ def _fill(wb: Workbook, data: ReportData) -> None:
     write_bottlenecks(sheets, data)
     write_compare(sheets, data)
     write_human(sheets, data)
-    write_tidy(sheets, data, [*TABLE_ORDER, *EXTRA_TABLES])
+    write_tidy(sheets, data, list(TABLE_ORDER))
     write_inputs(sheets, data)
     write_run_info(sheets, data)
     wb.move_sheet("Chart data", len(wb.sheetnames) - 1
