@@ -55,7 +55,8 @@ def main() -> None:
             rows = sum(len(t) for t in tables.values())
             cells = sum(t.size for t in tables.values())
             start = time.perf_counter()
-            write_report(tables, inputs, {"case": "bench"}, Path(tmp) / "r.xlsx")
+            write_report(tables, inputs, {"case": "bench"}, Path(tmp) / "r.xlsx",
+                         run.case)
             seconds = time.perf_counter() - start
             base = base or seconds / rows
             print(f"{factor:>6} {rows:>9,} {cells:>10,} {seconds:>8.2f} "

@@ -134,7 +134,8 @@ def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
         write_tables(run.tables, staging / "tables")
         inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
         info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))
-        write_report(run.tables, inputs, _flat(info), staging / "report.xlsx")
+        write_report(run.tables, inputs, _flat(info), staging / "report.xlsx",
+                     run.case)
         info["seconds"]["report"] = round(  # type: ignore[index]
             time.perf_counter() - start, 4)
         write_run_record(info, staging / "run.json")

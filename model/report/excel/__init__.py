@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
+from model.data.case import Case
 from model.files import atomic_path
 from model.report.excel.analysis import write_bottlenecks, write_compare
 from model.report.excel.cells import Sheets
@@ -71,9 +72,10 @@ def discard(wb: Workbook) -> None:
 
 
 def write_report(tables: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame],
-                 run_info: dict[str, object], path: Path) -> None:
-    """Write the report to ``path`` atomically (temporary sibling, then replace)."""
+                 run_info: dict[str, object], path: Path, case: Case) -> None:
+    """Write the report of ``case``'s run to ``path`` atomically (temporary
+    sibling, then replace)."""
     path = Path(path)
-    wb = build_workbook(ReportData(tables, inputs, run_info))
+    wb = build_workbook(ReportData(tables, inputs, run_info, case))
     with atomic_path(path, suffix=".xlsx") as temp:
         wb.save(temp)
