@@ -7,9 +7,8 @@ Public API:
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from model.data.case import Case, load_case
 from model.pipeline import RunResult, run_case
+from model.version import __version__
 
 __all__ = ["Case", "RunResult", "__version__", "load_case", "run_case"]

@@ -16,10 +16,10 @@ import traceback
 from importlib import resources
 from pathlib import Path
 
-from model import __version__
 from model.errors import InputError, ModelError
 from model.solver.records import SolveOptions
 from model.sweep.cli import add_sweep_parser, sweep_command
+from model.version import __version__
 
 METHODS = ("ipx", "simplex", "pdlp", "hipo", "choose")
 
