@@ -74,13 +74,14 @@ class ConstraintFamily:
 @dataclass(frozen=True)
 class VariableFamily:
     """A variable family: one non-negative variable per row of ``frame(ix)``, at
-    most ``upper(ix)`` (NaN or inf: no limit), with objective cost ``cost(ix)``
-    (None: no cost)."""
+    most ``upper(ix)`` (NaN or inf: no limit; ``bound`` names the input column it
+    comes from), with objective cost ``cost(ix)`` (None: no cost)."""
 
     name: str
     frame: Callable[[LPIndex], pd.DataFrame]
     doc: str
     upper: Callable[[LPIndex], np.ndarray] | None = None
+    bound: str = ""
     cost: Callable[[LPIndex], np.ndarray] | None = None
     inputs: tuple[str, ...] = ()
 
