@@ -42,5 +42,4 @@ def balance_rows(ix: LPIndex) -> Rows:
 
 
 BALANCE = ConstraintFamily("balance", "==", balance_rows,
-                           "commodity balance (dual = marginal cost)",
-                           inputs=("demand", "process_io"))
+                           "commodity balance (dual = marginal cost)")

@@ -35,5 +35,4 @@ def capacity_rows(ix: LPIndex) -> Rows:
 
 
 CAPACITY = ConstraintFamily("capacity_limit", "<=", capacity_rows,
-                            "activity <= availability x capacity",
-                            inputs=("capacity", "processes"))
+                            "activity <= availability x capacity")

@@ -49,17 +49,12 @@ class Rows:
 
 @dataclass(frozen=True)
 class ConstraintFamily:
-    """A constraint family: ``Σ terms (sense) rhs`` for every row of ``rows(ix)``.
-
-    ``inputs``: the input tables whose rows define the family's rows (named by an
-    infeasibility explanation).
-    """
+    """A constraint family: ``Σ terms (sense) rhs`` for every row of ``rows(ix)``."""
 
     name: str
     sense: str
     rows: Callable[[LPIndex], Rows]
     doc: str
-    inputs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.sense not in SENSES:
@@ -75,7 +70,8 @@ class ConstraintFamily:
 class VariableFamily:
     """A variable family: one non-negative variable per row of ``frame(ix)``, at
     most ``upper(ix)`` (NaN or inf: no limit; ``bound`` names the input column it
-    comes from), with objective cost ``cost(ix)`` (None: no cost)."""
+    comes from), with objective cost ``cost(ix)`` (None: no cost). ``inputs``: the
+    input tables that define or limit it (named by an infeasibility explanation)."""
 
     name: str
     frame: Callable[[LPIndex], pd.DataFrame]

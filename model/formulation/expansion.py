@@ -42,5 +42,4 @@ def expansion_rows(ix: LPIndex) -> Rows:
 
 
 EXPANSION = ConstraintFamily("expansion_total", "<=", expansion_rows,
-                             "total new capacity <= max_new_tpa",
-                             inputs=("expansion",))
+                             "total new capacity <= max_new_tpa")

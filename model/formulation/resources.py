@@ -48,7 +48,6 @@ def stock_rows(ix: LPIndex) -> Rows:
 
 
 RESERVES = ConstraintFamily("reserve_limit", "<=", reserve_rows,
-                            "cumulative activity <= reserve", inputs=("reserves",))
+                            "cumulative activity <= reserve")
 STOCKPILES = ConstraintFamily("stock_evolution", "==", stock_rows,
-                              "stock level carried year to year",
-                              inputs=("stockpiles",))
+                              "stock level carried year to year")

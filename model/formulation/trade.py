@@ -50,5 +50,4 @@ def quota_rows(ix: LPIndex) -> Rows:
 
 
 EXPORT_QUOTA = ConstraintFamily("export_quota", "<=", quota_rows,
-                                "exports out of the target <= quota",
-                                inputs=("scenario_rules",))
+                                "exports out of the target <= quota")
