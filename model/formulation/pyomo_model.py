@@ -57,10 +57,13 @@ def _add_variables(m: pyo.ConcreteModel, inst: Instance) -> list[object]:
     every: list[object] = []
     for family in inst.variables:
         first, size = inst.first[family.name], inst.size[family.name]
-        upper = [None if np.isinf(u) else u
-                 for u in inst.upper[first:first + size].tolist()]
-        var = pyo.Var(range(size), domain=pyo.NonNegativeReals,
-                      bounds=lambda _m, i, u=upper: (0, u[i]), doc=family.doc)
+        if family.upper is None:
+            var = pyo.Var(range(size), domain=pyo.NonNegativeReals, doc=family.doc)
+        else:
+            upper = [None if np.isinf(u) else u
+                     for u in inst.upper[first:first + size].tolist()]
+            var = pyo.Var(range(size), domain=pyo.NonNegativeReals,
+                          bounds=lambda _m, i, u=upper: (0, u[i]), doc=family.doc)
         setattr(m, family.name, var)
         every.extend(var.values())
     return every

@@ -1,7 +1,7 @@
 """A Pyomo model in standard form, as the ``LinearProgram`` HiGHS receives.
 
 ``LinearStandardFormCompiler`` lays out the columns in the order the model declares
-its variables (``column_order=True``: family by family, each in index order, unused
+its variables (``column_order``: family by family, each in index order, unused
 columns dropped) and the rows in the order it declares its constraints, which is
 how the numpy builder numbers them too: the two agree by construction.
 """
@@ -20,9 +20,11 @@ from model.solver.records import INF, LinearProgram, RowBlock
 
 
 def standard_form(m: pyo.ConcreteModel) -> object:
-    """The compiler's output (``info.rows``, ``info.columns``, ``A``, ``c`` ...)."""
+    """The compiler's output (``info.rows``, ``info.columns``, ``A``, ``c`` ...),
+    columns in the order ``m`` declares its variable components."""
+    families = list(m.component_objects(pyo.Var, descend_into=False))
     return LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None,
-                                              column_order=True)
+                                              column_order=families)
 
 
 def to_lp(info: object) -> highspy.HighsLp:
