@@ -162,7 +162,7 @@ def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
                   timer: PhaseTimer) -> None:
     """report.xlsx, tables/*.csv and run.json, swapped into place together."""
     start = time.perf_counter()
-    with staged_output(out_dir) as staging:
+    with staged_output(out_dir, "solve") as staging:
         write_tables(run.tables, staging / "tables")
         inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
         info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))
