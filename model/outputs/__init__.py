@@ -32,8 +32,8 @@
   entries get the group they would get inside it.
 """
 
-from model.outputs.commit import (claim_folder, recover_stale, stale_folders,
-                                  staged_output)
+from model.outputs.commit import (claim_folder, recover_stale, refuse_unwritable,
+                                  stale_folders, staged_output)
 from model.outputs.folder import (MANIFESTS, MARKER, SWEEP_SUBFOLDER, case_name,
                                   default_out_dir)
 from model.outputs.lock import LOCK_TIMEOUT_S, lock_path
@@ -41,4 +41,5 @@ from model.outputs.overlap import refuse_input_overlap
 
 __all__ = ["LOCK_TIMEOUT_S", "MANIFESTS", "MARKER", "SWEEP_SUBFOLDER", "case_name",
            "claim_folder", "default_out_dir", "lock_path", "recover_stale",
-           "refuse_input_overlap", "stale_folders", "staged_output"]
+           "refuse_input_overlap", "refuse_unwritable", "stale_folders",
+           "staged_output"]

@@ -19,6 +19,7 @@ from model.outputs.folder import (MANIFESTS, MARKER, Marker, check_writable,
                                   write_marker)
 from model.outputs.lock import (LOCK_TIMEOUT_S, locked, signals_deferred,
                                 terminations_as_interrupt)
+from model.outputs.overlap import refuse_input_overlap
 
 log = logging.getLogger(__name__)
 STAGING = "tmp"
@@ -63,6 +64,16 @@ def claim_folder(out_dir: Path, command: str,
             out_dir.mkdir(exist_ok=True)
             write_marker(out_dir, marker.with_entries(command, wanted))
     return out_dir
+
+
+def refuse_unwritable(case: Path, out_dir: Path, command: str) -> None:
+    """Fail fast, before any solve, if ``command`` may not write ``out_dir`` (the
+    folder is checked again, under the lock, when the outputs are written)."""
+    refuse_input_overlap(case, out_dir)
+    out_dir = Path(out_dir).resolve()
+    if out_dir.is_dir() and os.path.ismount(out_dir):
+        raise _mount_point(out_dir)
+    check_writable(out_dir, command)
 
 
 def stale_folders(out_dir: Path) -> list[Path]:

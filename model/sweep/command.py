@@ -18,7 +18,7 @@ import pandas as pd
 
 from model.data.case import Case, load_case
 from model.errors import InputError, Problem
-from model.outputs import claim_folder, refuse_input_overlap
+from model.outputs import claim_folder, refuse_unwritable
 from model.pipeline import select_scenarios
 from model.report.run_record import versions
 from model.solve import SolveOptions
@@ -68,7 +68,7 @@ def run_sweep(request: SweepRequest, executor: Executor | None = None) -> SweepR
     """Run the sweep described by ``request``."""
     start = time.perf_counter()
     _check_request(request)
-    refuse_input_overlap(request.case_path, request.out_dir)
+    refuse_unwritable(request.case_path, request.out_dir, "sweep")
     case = load_case(request.case_path)
     inputs = uncertain_inputs(case)
     if not inputs:

@@ -45,7 +45,8 @@ def user_folder(folder: Path) -> Path:
     return folder
 
 
-def test_outputs_over_a_user_folder_are_refused(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_outputs_over_a_user_folder_are_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Today's main replaces the whole folder and deletes the user's files."""
     out = user_folder(tmp_path / "mine")
     before = snapshot(out)
@@ -57,7 +58,8 @@ def test_outputs_over_a_user_folder_are_refused(tmp_path: Path, capsys) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "mine"]
 
 
-def test_outputs_over_another_case_are_refused(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_outputs_over_another_case_are_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``solve cases/a --out cases/b`` used to delete case b, inputs and all."""
     a = csv_case(tmp_path / "cases" / "a")
     b = csv_case(tmp_path / "cases" / "b")
@@ -68,7 +70,7 @@ def test_outputs_over_another_case_are_refused(tmp_path: Path, capsys) -> None: 
 
 
 def test_out_dot_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                            capsys) -> None:  # noqa: ANN001
+                            capsys: pytest.CaptureFixture[str]) -> None:
     case = csv_case(tmp_path / "case")
     work = user_folder(tmp_path / "work")
     before = snapshot(work)
@@ -104,7 +106,8 @@ def test_user_files_in_an_output_folder_survive_reruns(tmp_path: Path) -> None:
         "solve": sorted(SOLVE_ENTRIES)}
 
 
-def test_a_users_file_with_a_manifest_name_is_refused(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_a_users_file_with_a_manifest_name_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A sweep folder is Reroute's, but a report.xlsx the user put there is not: a
     solve would replace it, so it is refused (the first name of its manifest that
     is not its own is named)."""
@@ -117,7 +120,8 @@ def test_a_users_file_with_a_manifest_name_is_refused(tmp_path: Path, capsys) ->
     assert snapshot(out) == before
 
 
-def test_solve_and_sweep_keep_each_others_results(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_solve_and_sweep_keep_each_others_results(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Default layout: the sweep in <out>/sweep, the solve in <out>. Each command
     replaces only its own entries, in either order; in one folder they would share
     run.json, so the second command is refused and the first one's files stay."""
@@ -144,7 +148,8 @@ def test_solve_and_sweep_keep_each_others_results(tmp_path: Path, capsys) -> Non
         assert snapshot(shared) == before
 
 
-def test_sweep_into_its_case_is_refused(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_sweep_into_its_case_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``sweep CASE --out CASE`` used to write the store into the input folder."""
     case = chain_case(tmp_path / "chain")
     before = snapshot(case)
