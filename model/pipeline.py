@@ -160,7 +160,8 @@ def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float],
 
 def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
                   timer: PhaseTimer) -> None:
-    """report.xlsx, tables/*.csv and run.json, swapped into place together."""
+    """report.xlsx, tables/*.csv and run.json, staged and moved into place together
+    (only these: everything else in the folder stays)."""
     start = time.perf_counter()
     with staged_output(out_dir, "solve") as staging:
         write_tables(run.tables, staging / "tables")

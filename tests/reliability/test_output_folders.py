@@ -87,6 +87,35 @@ def test_an_empty_folder_is_taken(tmp_path: Path) -> None:
     assert {p.name for p in out.iterdir()} == SOLVE_ENTRIES | {MARKER}
 
 
+def test_an_output_folder_from_before_the_marker_is_recognised(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Reroute's entries and a run.json with Reroute's keys: taken (and marked);
+    the same names with a run.json of someone else's: refused, untouched."""
+    case = csv_case(tmp_path / "case")
+    old = tmp_path / "old"
+    assert solve(case, old) == 0
+    (old / MARKER).unlink()
+    assert solve(case, old) == 0 and (old / MARKER).is_file()
+    other = tmp_path / "other"
+    (other / "tables").mkdir(parents=True)
+    (other / "run.json").write_text('{"case": "mine"}')
+    before = snapshot(other)
+    assert solve(case, other) == 2
+    assert "holds run.json, tables/" in capsys.readouterr().err
+    assert snapshot(other) == before
+
+
+def test_an_unreadable_marker_is_bad_input(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER).write_text("{not json")
+    assert solve(csv_case(tmp_path / "case"), out) == 2
+    assert f"{out / MARKER}: the output marker is unreadable" in capsys.readouterr(
+        ).err
+    assert [p.name for p in out.iterdir()] == [MARKER]
+
+
 def test_user_files_in_an_output_folder_survive_reruns(tmp_path: Path) -> None:
     """Notes and a sub-folder put into a Reroute output folder stay byte for byte
     while Reroute's own entries are replaced (today's main deletes them)."""
