@@ -39,15 +39,18 @@ def staged_output(out_dir: Path, command: str = "solve",
     with locked(out_dir, lock_timeout), terminations_as_interrupt():
         recover_stale(out_dir)
         marker = check_writable(out_dir, command)
-        staging = _new_staging(out_dir)
+        staging: Path | None = None
         try:
+            with signals_deferred():  # no interrupt between mkdir and assignment
+                staging = _new_staging(out_dir)
             yield staging
             _fsync_tree(staging)
             with signals_deferred():
                 _commit(staging, out_dir, command, marker)
         finally:
             with signals_deferred():
-                shutil.rmtree(staging, ignore_errors=True)
+                if staging is not None:
+                    shutil.rmtree(staging, ignore_errors=True)
 
 
 def claim_folder(out_dir: Path, command: str,
