@@ -16,6 +16,7 @@ from model.data.read import read_case
 from model.data.schema import OBJECTIVES, SCOPE_BLOCS, TABLE_BY_NAME, TABLES
 from model.data.validate import validate_tables
 from model.errors import InputError, Problem
+from model.outputs.folder import case_name
 
 Tables = dict[str, pd.DataFrame]
 
@@ -74,8 +75,7 @@ def load_case(path: str | Path) -> Case:
                                     settings.years)
     if problems:
         raise InputError(problems)
-    name = path.stem if path.is_file() else path.name
-    return Case(name, str(path), tables, settings, table_hash(tables))
+    return Case(case_name(path), str(path), tables, settings, table_hash(tables))
 
 
 def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]:
