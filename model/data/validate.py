@@ -17,8 +17,11 @@ import pandas as pd
 
 from model.data.checks import check_values
 from model.data.coerce import ROW
+from model.data.gain import GAIN_TOLERANCE, describe, gain_cycles, product
 from model.data.network import unreachable_demand
-from model.data.schema import BLOCS, SCALE_FIELDS, TABLE_BY_NAME, TABLES
+from model.data.raw import shown
+from model.data.schema import SCALE_FIELDS, TABLE_BY_NAME, TABLES
+from model.data.targets import target_problem
 from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
 
@@ -78,7 +81,7 @@ def check_references(tables: Tables) -> list[Problem]:
                 continue  # a blank required cell is already reported
             problems.append(problem_at(
                 tables, table, pos, column,
-                f"unknown {ref_column} '{value}'{did_you_mean(value, known)}"))
+                f"unknown {ref_column} {shown(value)}{did_you_mean(value, known)}"))
     return problems
 
 
@@ -132,6 +135,20 @@ def _process_outputs(tables: Tables, _years: range | None) -> list[Problem]:
             if p and p not in with_output]
 
 
+def _gain_cycles(tables: Tables, _years: range | None) -> list[Problem]:
+    problems = []
+    for cycle in gain_cycles(tables["process_io"]):
+        first = cycle[0]
+        problems.append(problem_at(
+            tables, "process_io", first.out_pos, "coefficient",
+            f"gain cycle {describe(cycle)}: following '{first.source}' round it "
+            f"returns {product(cycle):.4g} t for every 1 t put in (processes "
+            f"{', '.join(repr(p) for p in dict.fromkeys(e.process for e in cycle))}),"
+            " so running it creates material from nothing; check the coefficients "
+            "(a process may give back less than it takes, e.g. in 1 -> out 0.95)"))
+    return problems
+
+
 def _reachable(tables: Tables, _years: range | None) -> list[Problem]:
     return [problem_at(tables, "demand", pos, "commodity", text)
             for pos, text in unreachable_demand(tables)]
@@ -174,23 +191,21 @@ def _years_in_horizon(tables: Tables, years: range | None) -> list[Problem]:
 
 def _rules(tables: Tables, _years: range | None) -> list[Problem]:
     rules = tables["scenario_rules"]
-    targets = set(tables["regions"]["region"]) | set(BLOCS)
     stages = set(tables["processes"]["stage"])
     problems = []
     for pos, row in enumerate(rules.itertuples(index=False)):
-        for column, text in _rule_row_problems(row, targets, stages):
+        for column, text in _rule_row_problems(row, tables["regions"], stages):
             problems.append(problem_at(tables, "scenario_rules", pos, column, text))
     return problems
 
 
-def _rule_row_problems(row: object, targets: set[str], stages: set[str]
+def _rule_row_problems(row: object, regions: pd.DataFrame, stages: set[str]
                        ) -> list[tuple[str, str]]:
     rule, target, field = row.rule, row.target, row.field  # type: ignore[attr-defined]
     value = row.value  # type: ignore[attr-defined]
     out: list[tuple[str, str]] = []
-    if target and target not in targets:
-        out.append(("target", f"unknown region or bloc '{target}'"
-                    f"{did_you_mean(target, targets)}"))
+    if target_problem(regions, target):
+        out.append(("target", target_problem(regions, target)))
     if rule in ("embargo", "export_quota") and not target:
         out.append(("target", f"rule '{rule}' needs a target region or bloc"))
     if rule in ("export_quota", "scale", "lead_time_add") and pd.isna(value):
@@ -216,6 +231,16 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  _one_baseline),
     SemanticRule("process-output", "every process has at least one 'out' row in "
                  "process_io", _process_outputs),
+    SemanticRule("gain-cycle", "no cycle of processes creates material: for each "
+                 "process, an input c and an output c' give the ratio out(c') / in(c) "
+                 "(tonnes of c' per tonne of c followed through the process); round "
+                 "any cycle c1 -> c2 -> ... -> c1 these ratios must multiply to at "
+                 f"most 1 (tolerance {GAIN_TOLERANCE:g} per step). A process giving back "
+                 "part of its input (ox in 1 -> ox out 0.95) is fine; 1 t in and 1.5 t "
+                 "out of the same commodity, or two processes ox -> metal -> ox whose "
+                 "ratios multiply above 1, are errors naming the cycle. Routes carry "
+                 "material without loss, so the check covers every process wherever "
+                 "it is placed", _gain_cycles),
     SemanticRule("reachable", "every commodity with positive demand in a region can "
                  "reach that region from some source: a process with capacity or "
                  "expansion there whose inputs are themselves reachable, or a "
@@ -230,5 +255,8 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  "after end_year", _years_in_horizon),
     SemanticRule("scenario-rules", "scenario rules name a known target region or bloc, "
                  "a scale field or stage, and a value where the rule needs one "
-                 "(lead_time_add: whole years)", _rules),
+                 "(lead_time_add: whole years). A target is a region code, a bloc "
+                 "name, `region:<code>` or `bloc:<name>`; a bare name that is both a "
+                 "region code and a bloc name is an error (write it with a prefix) "
+                 "unless that bloc holds exactly that one region", _rules),
 )
