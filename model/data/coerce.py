@@ -32,7 +32,7 @@ Tables = dict[str, pd.DataFrame]
 def coerce_case(raw: RawCase, path: Path) -> tuple[Tables, list[Problem]]:
     """Typed frames of every table (empty frames for absent optional tables)."""
     tables: Tables = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(raw.misnamed)
     for spec in TABLES:
         if spec.name in raw:
             tables[spec.name], found = coerce_table(raw[spec.name], spec)

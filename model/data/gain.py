@@ -16,6 +16,17 @@ A cycle is found by Bellman-Ford on the weights ``-log(ratio / (1 + GAIN_TOLERAN
 (a negative cycle is a product above ``(1 + GAIN_TOLERANCE)`` per step, so rounded
 coefficients such as 1/3 = 0.333333 are not reported); each cycle found is
 reported and its edges removed, until none is left.
+
+Co-products add up where one path does not: 1 t of ``ox`` giving 0.5 t of ``ox``
+and 0.2 t of scrap, and a recycler giving 4 t of ``ox`` per tonne of scrap, have
+cycles of product 0.5 and 0.8, yet together return 1.3 t. So a second test asks
+the exact question as a small LP over the processes with inputs (activities
+x >= 0, ``A`` the net output per unit of activity): is there x with ``A x >= 0``
+(nothing consumed on net) and ``sum(A x) > 0`` (something made)? By Stiemke's
+lemma there is none exactly when every commodity can be given a positive weight
+under which no process puts out more weight than it takes in. The activities are
+scaled so that their inputs total 1 t; a net output above ``GAIN_TOLERANCE`` t is
+a *free lunch*, reported with its processes and what it makes.
 """
 
 from __future__ import annotations
@@ -23,6 +34,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import highspy
+import numpy as np
 import pandas as pd
 
 GAIN_TOLERANCE = 1e-6
@@ -41,11 +54,20 @@ class Edge:
     out_pos: int
 
 
+IoRow = tuple[int, str, str, str, float]
+
+
+def _io_rows(io: pd.DataFrame) -> list[IoRow]:
+    """(position, process, commodity, direction, coefficient) of the usable rows."""
+    return [(pos, r.process, r.commodity, r.direction, float(r.coefficient))
+            for pos, r in enumerate(io.itertuples(index=False))
+            if not pd.isna(r.coefficient) and float(r.coefficient) > 0
+            and r.direction in ("in", "out")]
+
+
 def commodity_edges(io: pd.DataFrame) -> list[Edge]:
     """Every edge of the commodity graph of ``process_io`` (unparsable rows skipped)."""
-    rows = [(pos, r.process, r.commodity, r.direction, float(r.coefficient))
-            for pos, r in enumerate(io.itertuples(index=False))
-            if not pd.isna(r.coefficient) and float(r.coefficient) > 0]
+    rows = _io_rows(io)
     ins = [r for r in rows if r[3] == "in"]
     outs = [r for r in rows if r[3] == "out"]
     return [Edge(i[2], o[2], i[1], o[4] / i[4], i[0], o[0])
@@ -102,3 +124,71 @@ def describe(cycle: list[Edge]) -> str:
     """'ox → [refine ×1.5] → ox' for a cycle."""
     steps = "".join(f" → [{e.process} ×{e.ratio:.4g}] → '{e.target}'" for e in cycle)
     return f"'{cycle[0].source}'{steps}"
+
+
+@dataclass(frozen=True)
+class FreeLunch:
+    """Processes that, run together at ``activity``, consume nothing on net and
+    make ``made`` (tonnes per tonne of input); ``out_pos`` locates the problem."""
+
+    activity: dict[str, float]
+    made: dict[str, float]
+    out_pos: int
+
+
+def free_lunch(io: pd.DataFrame) -> FreeLunch | None:
+    """A way to run processes with inputs that makes material from nothing."""
+    rows = _io_rows(io)
+    processes = sorted({r[1] for r in rows if r[3] == "in"})
+    commodities = sorted({r[2] for r in rows if r[1] in processes})
+    if not processes:
+        return None
+    col = {p: j for j, p in enumerate(processes)}
+    row = {c: i for i, c in enumerate(commodities)}
+    net = np.zeros((len(commodities), len(processes)))
+    input_mass = np.zeros(len(processes))
+    for _pos, p, c, direction, coef in rows:
+        if p in col:
+            net[row[c], col[p]] += coef if direction == "out" else -coef
+            input_mass[col[p]] += coef if direction == "in" else 0.0
+    x = _max_net_output(net, input_mass)
+    if x is None:
+        return None
+    made = net @ x
+    if made.sum() <= GAIN_TOLERANCE:
+        return None
+    return _describe_lunch(rows, processes, commodities, x, made)
+
+
+def _max_net_output(net: np.ndarray, input_mass: np.ndarray) -> np.ndarray | None:
+    """argmax sum(net x) s.t. net x >= 0, input_mass . x <= 1, x >= 0 (HiGHS)."""
+    n_row, n_col = net.shape
+    matrix = np.vstack([net, input_mass])
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_col, n_row + 1
+    lp.col_cost_ = -net.sum(axis=0)
+    lp.col_lower_ = np.zeros(n_col)
+    lp.col_upper_ = np.full(n_col, highspy.kHighsInf)
+    lp.row_lower_ = np.append(np.zeros(n_row), -highspy.kHighsInf)
+    lp.row_upper_ = np.append(np.full(n_row, highspy.kHighsInf), 1.0)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.arange(n_col + 1, dtype=np.int32) * (n_row + 1)
+    lp.a_matrix_.index_ = np.tile(np.arange(n_row + 1, dtype=np.int32), n_col)
+    lp.a_matrix_.value_ = matrix.T.ravel()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if h.passModel(lp) != highspy.HighsStatus.kOk or h.run() == highspy.HighsStatus.kError:
+        return None
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.clip(np.asarray(h.getSolution().col_value), 0, None)
+
+
+def _describe_lunch(rows: list[IoRow], processes: list[str], commodities: list[str],
+                    x: np.ndarray, made: np.ndarray) -> FreeLunch:
+    activity = {p: float(v) for p, v in zip(processes, x, strict=True) if v > 1e-9}
+    gained = {c: float(v) for c, v in zip(commodities, made, strict=True)
+              if v > GAIN_TOLERANCE / len(commodities)}
+    out_pos = next((pos for pos, p, c, d, _coef in rows
+                    if d == "out" and p in activity and c in gained), rows[0][0])
+    return FreeLunch(activity, gained, out_pos)

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from model.data.schema import TABLE_BY_NAME
+from model.errors import Problem
 
 CellValue = str | int | float | bool | None
 
@@ -23,13 +24,15 @@ class RawTable:
 
 class RawCase(dict[str, RawTable]):
     """The tables of a case by name, plus the sheets or files that are no table
-    (``unknown``) and the files not read whose name starts with a table name
-    (``ignored``: demand.txt)."""
+    (``unknown``), the files not read whose name starts with a table name
+    (``ignored``: demand.txt), and the problems of misnamed tables (``misnamed``,
+    reported with the problems of the tables themselves)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.unknown: dict[str, str] = {}
         self.ignored: dict[str, str] = {}
+        self.misnamed: list[Problem] = []
 
 
 MAX_SHOWN = 60

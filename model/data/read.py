@@ -77,7 +77,7 @@ def _read_csv_folder(folder: Path) -> RawCase:
         name = table_name(file.stem)
         if name is None:
             raw.unknown[file.stem] = str(file)
-            problems.append(_unknown_file(file))
+            raw.misnamed.append(_unknown_file(file))
             continue
         if name in raw:
             problems.append(Problem(f"two files name table '{name}'", str(file), name))
@@ -87,7 +87,7 @@ def _read_csv_folder(folder: Path) -> RawCase:
         except InputError as exc:
             problems += exc.problems
     if problems:
-        raise InputError(problems)
+        raise InputError(raw.misnamed + problems)
     return raw
 
 

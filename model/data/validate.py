@@ -17,7 +17,13 @@ import pandas as pd
 
 from model.data.checks import check_values
 from model.data.coerce import ROW
-from model.data.gain import GAIN_TOLERANCE, describe, gain_cycles, product
+from model.data.gain import (
+    GAIN_TOLERANCE,
+    describe,
+    free_lunch,
+    gain_cycles,
+    product,
+)
 from model.data.network import unreachable_demand
 from model.data.raw import shown
 from model.data.schema import SCALE_FIELDS, TABLE_BY_NAME, TABLES
@@ -146,6 +152,15 @@ def _gain_cycles(tables: Tables, _years: range | None) -> list[Problem]:
             f"{', '.join(repr(p) for p in dict.fromkeys(e.process for e in cycle))}),"
             " so running it creates material from nothing; check the coefficients "
             "(a process may give back less than it takes, e.g. in 1 -> out 0.95)"))
+    lunch = None if problems else free_lunch(tables["process_io"])
+    if lunch is not None:
+        run = ", ".join(f"'{p}' ×{a:.4g}" for p, a in lunch.activity.items())
+        made = ", ".join(f"{t:.4g} t of '{c}'" for c, t in lunch.made.items())
+        problems.append(problem_at(
+            tables, "process_io", lunch.out_pos, "coefficient",
+            f"gain cycle through co-products: processes {run} (activities per 1 t "
+            f"of input) together consume no commodity on net and make {made} from "
+            "nothing; check the coefficients of these processes"))
     return problems
 
 
@@ -238,9 +253,14 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  f"most 1 (tolerance {GAIN_TOLERANCE:g} per step). A process giving back "
                  "part of its input (ox in 1 -> ox out 0.95) is fine; 1 t in and 1.5 t "
                  "out of the same commodity, or two processes ox -> metal -> ox whose "
-                 "ratios multiply above 1, are errors naming the cycle. Routes carry "
-                 "material without loss, so the check covers every process wherever "
-                 "it is placed", _gain_cycles),
+                 "ratios multiply above 1, are errors naming the cycle. As co-products "
+                 "add up where one path does not, a second, exact test (an LP) asks "
+                 "whether some activities of the processes with inputs consume no "
+                 "commodity on net and make some (more than "
+                 f"{GAIN_TOLERANCE:g} t per t of input): such a set is an error "
+                 "naming its processes and what they make. Routes carry material "
+                 "without loss, so both tests cover every process wherever it is "
+                 "placed", _gain_cycles),
     SemanticRule("reachable", "every commodity with positive demand in a region can "
                  "reach that region from some source: a process with capacity or "
                  "expansion there whose inputs are themselves reachable, or a "

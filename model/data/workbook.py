@@ -78,7 +78,7 @@ def _read_sheets(wb: openpyxl.Workbook, path: Path) -> RawCase:
         if name is None:
             raw.unknown[ws.title] = str(path)
             if ws.sheet_state == "visible":
-                problems += _unknown_sheet(ws, path)
+                raw.misnamed += _unknown_sheet(ws, path)
             continue
         if ws.sheet_state != "visible":
             problems.append(Problem(f"sheet '{ws.title}' is {ws.sheet_state}; hidden "
@@ -97,7 +97,7 @@ def _read_sheets(wb: openpyxl.Workbook, path: Path) -> RawCase:
                 raise InputError(explain_failure(exc, path, part)) from None
             problems += found
     if problems:
-        raise InputError(problems)
+        raise InputError(raw.misnamed + problems)
     return raw
 
 
