@@ -82,16 +82,19 @@ def coerce_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Pro
 
 def headless_values(raw: RawTable, header: list[str]) -> list[Problem]:
     """A value in a column whose header cell is blank, or right of the header: it
-    would be dropped without a word."""
+    would be dropped without a word (one problem per row)."""
+    blank = [i for i, name in enumerate(header) if not name]
     problems = []
     for cells, row_no in zip(raw.rows, raw.row_numbers, strict=True):
-        for index, cell in enumerate(cells):
-            if (index >= len(header) or not header[index]) and not _is_blank(cell):
-                problems.append(Problem(
-                    f"value {shown(cell)} in a column without a header; name the "
-                    "column in row 1, or clear the cell", raw.file, raw.name, row_no,
-                    f"{_column_label(raw.file, index)} (no header)"))
-                break  # one problem per row
+        if len(cells) <= len(header) and not blank:
+            continue
+        index = next((i for i in (*blank, *range(len(header), len(cells)))
+                      if i < len(cells) and not _is_blank(cells[i])), None)
+        if index is not None:
+            problems.append(Problem(
+                f"value {shown(cells[index])} in a column without a header; name the "
+                "column in row 1, or clear the cell", raw.file, raw.name, row_no,
+                f"{_column_label(raw.file, index)} (no header)"))
     return problems
 
 
