@@ -103,8 +103,8 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
             number = math.nan
         if not math.isfinite(number) or (integer and not number.is_integer()):
             kind = "a whole number" if integer else "a number"
-            problems.append(Problem(f"{shown(text)} is not {kind} (setting '{key}')", file,
-                                    "settings", int(row), "value"))
+            problems.append(Problem(f"{shown(text)} is not {kind} (setting '{key}')",
+                                    file, "settings", int(row), "value"))
             return math.nan
         return number
 
@@ -114,7 +114,7 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
     tolerance = number("shortfall_tolerance", 0.001)
     objective = values.get("objective", ("penalty", None))[0] or "penalty"
     if objective not in OBJECTIVES:
-        problems.append(Problem(f"objective '{objective}' is not one of "
+        problems.append(Problem(f"objective {shown(objective)} is not one of "
                                 f"{', '.join(OBJECTIVES)}", file, "settings",
                                 int(values["objective"][1]), "value"))
     rows = {key: int(row) for key, (_value, row) in values.items()}

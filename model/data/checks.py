@@ -77,8 +77,9 @@ def _text_rules(col: ColumnSpec) -> list[Rule]:
     if col.allowed is not None:
         allowed = col.allowed
         rules.append(Rule("allowed", lambda v, a=allowed: v == "" or v in a,
-                          lambda v, a=allowed: f"{shown(v)} is not allowed (expected one "
-                          f"of: {', '.join(a)}){did_you_mean(str(v), a)}",
+                          lambda v, a=allowed: f"{shown(v)} is not allowed "
+                          f"(expected one of: {', '.join(a)})"
+                          f"{did_you_mean(str(v), a)}",
                           f"one of: {', '.join(allowed)}"))
     return rules
 

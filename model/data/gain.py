@@ -40,6 +40,19 @@ import pandas as pd
 
 GAIN_TOLERANCE = 1e-6
 MAX_CYCLES = 20
+GAIN_RULE = (
+    "no cycle of processes creates material: for each process, an input c and an "
+    "output c' give the ratio out(c') / in(c) (tonnes of c' per tonne of c followed "
+    "through the process); round any cycle c1 -> c2 -> ... -> c1 these ratios must "
+    f"multiply to at most 1 (tolerance {GAIN_TOLERANCE:g} per step). A process "
+    "giving back part of its input (ox in 1 -> ox out 0.95) is fine; 1 t in and "
+    "1.5 t out of the same commodity, or ox -> metal -> ox through two processes "
+    "whose ratios multiply above 1, is an error naming the cycle. As co-products "
+    "add up where one path does not, an exact second test (a small LP) asks "
+    "whether the processes with inputs can run so that they consume no commodity "
+    f"on net and make more than {GAIN_TOLERANCE:g} t per t of input: if so, the "
+    "error names the processes and what they make. Routes carry material without "
+    "loss, so both tests cover every process wherever it is placed")
 
 
 @dataclass(frozen=True)
@@ -126,6 +139,16 @@ def describe(cycle: list[Edge]) -> str:
     return f"'{cycle[0].source}'{steps}"
 
 
+def cycle_message(cycle: list[Edge]) -> str:
+    """The error text of a gain cycle."""
+    names = ", ".join(f"'{p}'" for p in dict.fromkeys(e.process for e in cycle))
+    return (f"gain cycle {describe(cycle)}: following '{cycle[0].source}' round it "
+            f"returns {product(cycle):.4g} t for every 1 t put in (processes "
+            f"{names}), so running it creates material from nothing; check the "
+            "coefficients (a process may give back less than it takes, e.g. in 1 "
+            "-> out 0.95)")
+
+
 @dataclass(frozen=True)
 class FreeLunch:
     """Processes that, run together at ``activity``, consume nothing on net and
@@ -177,7 +200,9 @@ def _max_net_output(net: np.ndarray, input_mass: np.ndarray) -> np.ndarray | Non
     lp.a_matrix_.value_ = matrix.T.ravel()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    if h.passModel(lp) != highspy.HighsStatus.kOk or h.run() == highspy.HighsStatus.kError:
+    if h.passModel(lp) != highspy.HighsStatus.kOk:
+        return None
+    if h.run() == highspy.HighsStatus.kError:
         return None
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -192,3 +217,12 @@ def _describe_lunch(rows: list[IoRow], processes: list[str], commodities: list[s
     out_pos = next((pos for pos, p, c, d, _coef in rows
                     if d == "out" and p in activity and c in gained), rows[0][0])
     return FreeLunch(activity, gained, out_pos)
+
+
+def lunch_message(lunch: FreeLunch) -> str:
+    """The error text of a free lunch."""
+    run = ", ".join(f"'{p}' ×{a:.4g}" for p, a in lunch.activity.items())
+    made = ", ".join(f"{t:.4g} t of '{c}'" for c, t in lunch.made.items())
+    return (f"gain cycle through co-products: processes {run} (activities per 1 t "
+            f"of input) together consume no commodity on net and make {made} from "
+            "nothing; check the coefficients of these processes")

@@ -18,11 +18,11 @@ import pandas as pd
 from model.data.checks import check_values
 from model.data.coerce import ROW
 from model.data.gain import (
-    GAIN_TOLERANCE,
-    describe,
+    GAIN_RULE,
+    cycle_message,
     free_lunch,
     gain_cycles,
-    product,
+    lunch_message,
 )
 from model.data.network import unreachable_demand
 from model.data.raw import shown
@@ -142,26 +142,13 @@ def _process_outputs(tables: Tables, _years: range | None) -> list[Problem]:
 
 
 def _gain_cycles(tables: Tables, _years: range | None) -> list[Problem]:
-    problems = []
-    for cycle in gain_cycles(tables["process_io"]):
-        first = cycle[0]
-        problems.append(problem_at(
-            tables, "process_io", first.out_pos, "coefficient",
-            f"gain cycle {describe(cycle)}: following '{first.source}' round it "
-            f"returns {product(cycle):.4g} t for every 1 t put in (processes "
-            f"{', '.join(repr(p) for p in dict.fromkeys(e.process for e in cycle))}),"
-            " so running it creates material from nothing; check the coefficients "
-            "(a process may give back less than it takes, e.g. in 1 -> out 0.95)"))
-    lunch = None if problems else free_lunch(tables["process_io"])
+    io = tables["process_io"]
+    found = [(c[0].out_pos, cycle_message(c)) for c in gain_cycles(io)]
+    lunch = None if found else free_lunch(io)
     if lunch is not None:
-        run = ", ".join(f"'{p}' ×{a:.4g}" for p, a in lunch.activity.items())
-        made = ", ".join(f"{t:.4g} t of '{c}'" for c, t in lunch.made.items())
-        problems.append(problem_at(
-            tables, "process_io", lunch.out_pos, "coefficient",
-            f"gain cycle through co-products: processes {run} (activities per 1 t "
-            f"of input) together consume no commodity on net and make {made} from "
-            "nothing; check the coefficients of these processes"))
-    return problems
+        found.append((lunch.out_pos, lunch_message(lunch)))
+    return [problem_at(tables, "process_io", pos, "coefficient", text)
+            for pos, text in found]
 
 
 def _reachable(tables: Tables, _years: range | None) -> list[Problem]:
@@ -246,21 +233,7 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  _one_baseline),
     SemanticRule("process-output", "every process has at least one 'out' row in "
                  "process_io", _process_outputs),
-    SemanticRule("gain-cycle", "no cycle of processes creates material: for each "
-                 "process, an input c and an output c' give the ratio out(c') / in(c) "
-                 "(tonnes of c' per tonne of c followed through the process); round "
-                 "any cycle c1 -> c2 -> ... -> c1 these ratios must multiply to at "
-                 f"most 1 (tolerance {GAIN_TOLERANCE:g} per step). A process giving back "
-                 "part of its input (ox in 1 -> ox out 0.95) is fine; 1 t in and 1.5 t "
-                 "out of the same commodity, or two processes ox -> metal -> ox whose "
-                 "ratios multiply above 1, are errors naming the cycle. As co-products "
-                 "add up where one path does not, a second, exact test (an LP) asks "
-                 "whether some activities of the processes with inputs consume no "
-                 "commodity on net and make some (more than "
-                 f"{GAIN_TOLERANCE:g} t per t of input): such a set is an error "
-                 "naming its processes and what they make. Routes carry material "
-                 "without loss, so both tests cover every process wherever it is "
-                 "placed", _gain_cycles),
+    SemanticRule("gain-cycle", GAIN_RULE, _gain_cycles),
     SemanticRule("reachable", "every commodity with positive demand in a region can "
                  "reach that region from some source: a process with capacity or "
                  "expansion there whose inputs are themselves reachable, or a "

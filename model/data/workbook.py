@@ -125,7 +125,8 @@ def _header_text(ws: object) -> list[str]:
     """The cells of row 1 as text ([] when row 1 itself cannot be read)."""
     try:
         ws.reset_dimensions()  # type: ignore[attr-defined]
-        row = next(ws.iter_rows(max_row=1, values_only=True), ())  # type: ignore[attr-defined]
+        rows = ws.iter_rows(max_row=1, values_only=True)  # type: ignore[attr-defined]
+        row = next(rows, ())
     except Exception:  # noqa: BLE001  # a broken row 1: name columns by letter
         return []
     return [_cell_text(v) for v in row]

@@ -268,7 +268,8 @@ def _co_product(recycled: float) -> tuple[Edit, ...]:
                   "coefficient": recycled}))
 
 
-def test_co_products_that_add_up_to_a_gain(run_cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_co_products_that_add_up_to_a_gain(run_cli,  # noqa: ANN001
+                                           tmp_path: Path) -> None:
     """Recycling 4 t ox per t scrap: the single paths multiply to 0.5 (ox -> ox)
     and 0.2 x 4 = 0.8 (ox -> scrap -> ox), yet 1 t ox gives 0.5 + 0.8 = 1.3 t.
     Scaled to 1 t of input (mine x, recycle 0.2x, inputs x + 0.2x = 1): x = 1/1.2
