@@ -162,7 +162,7 @@ class FreeLunch:
 def free_lunch(io: pd.DataFrame) -> FreeLunch | None:
     """A way to run processes with inputs that makes material from nothing."""
     rows = _io_rows(io)
-    processes = sorted({r[1] for r in rows if r[3] == "in"})
+    processes = sorted(_closed_processes(rows))
     commodities = sorted({r[2] for r in rows if r[1] in processes})
     if not processes:
         return None
@@ -183,6 +183,23 @@ def free_lunch(io: pd.DataFrame) -> FreeLunch | None:
     return _describe_lunch(rows, processes, commodities, x, made)
 
 
+def _closed_processes(rows: list[IoRow]) -> set[str]:
+    """Processes with inputs that could run without anything from outside: those
+    left after repeatedly dropping a process with an input no remaining process
+    makes. A free lunch can only use these; usually none is left, and no LP runs."""
+    inputs: dict[str, set[str]] = {}
+    outputs: dict[str, set[str]] = {}
+    for _pos, p, c, direction, _coef in rows:
+        (inputs if direction == "in" else outputs).setdefault(p, set()).add(c)
+    kept = set(inputs)
+    while True:
+        made = set().union(*(outputs.get(p, set()) for p in kept))
+        left = {p for p in kept if inputs[p] <= made}
+        if left == kept:
+            return kept
+        kept = left
+
+
 def _max_net_output(net: np.ndarray, input_mass: np.ndarray) -> np.ndarray | None:
     """argmax sum(net x) s.t. net x >= 0, input_mass . x <= 1, x >= 0 (HiGHS)."""
     n_row, n_col = net.shape
@@ -198,15 +215,21 @@ def _max_net_output(net: np.ndarray, input_mass: np.ndarray) -> np.ndarray | Non
     lp.a_matrix_.start_ = np.arange(n_col + 1, dtype=np.int32) * (n_row + 1)
     lp.a_matrix_.index_ = np.tile(np.arange(n_row + 1, dtype=np.int32), n_col)
     lp.a_matrix_.value_ = matrix.T.ravel()
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    if h.passModel(lp) != highspy.HighsStatus.kOk:
-        return None
-    if h.run() == highspy.HighsStatus.kError:
-        return None
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    return np.clip(np.asarray(h.getSolution().col_value), 0, None)
+    from model.solve import new_highs  # noqa: PLC0415  # only when an LP is needed
+
+    h = new_highs()
+    h.setOptionValue("threads", 0)  # use the scheduler as it is, whatever its size
+    try:
+        if (h.passModel(lp) != highspy.HighsStatus.kOk
+                or h.run() == highspy.HighsStatus.kError
+                or h.getModelStatus() != highspy.HighsModelStatus.kOptimal):
+            return None
+        return np.clip(np.asarray(h.getSolution().col_value), 0, None)
+    finally:
+        # HiGHS sizes one scheduler per process at its first run, and a later solve
+        # asking for another thread count fails: leave none behind (validation
+        # runs before any solve of the run).
+        highspy.Highs.resetGlobalScheduler(True)
 
 
 def _describe_lunch(rows: list[IoRow], processes: list[str], commodities: list[str],

@@ -327,3 +327,26 @@ def test_ambiguous_target_in_uncertainty_table(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\[uncertainty\] row 2, column target: "
                        "'china' is both a region code and a bloc name"):
         uncertain_inputs(case)
+
+
+def test_free_lunch_lp_leaves_no_scheduler_behind(tmp_path: Path) -> None:
+    """HiGHS sizes one thread scheduler per process at its first run and refuses a
+    later run asking for another count. The validation LP must leave none behind,
+    so a solve with --threads 3 afterwards still runs (a one-column LP: min x,
+    0 <= x <= 1, optimal)."""
+    import highspy  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
+    from model.solve import new_highs  # noqa: PLC0415
+
+    assert free_lunch(_tables(_co_product(2.0), tmp_path)["process_io"]) is None
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = 1, 0
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = (np.array([v]) for v in (1.0, 0.0,
+                                                                         1.0))
+    h = new_highs()
+    h.setOptionValue("threads", 3)
+    h.passModel(lp)
+    assert h.run() == highspy.HighsStatus.kOk
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    highspy.Highs.resetGlobalScheduler(True)
