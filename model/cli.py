@@ -94,11 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _solve(args: argparse.Namespace) -> int:
+    from model.outputs import default_out_dir
     from model.pipeline import run_case
 
     case = Path(args.case) if args.case else bundled_case()
-    name = case.stem if case.suffix else case.name
-    out = Path(args.out) if args.out else Path("outputs") / name
+    out = Path(args.out) if args.out else default_out_dir(case)
     options = SolveOptions(method=args.method, time_limit=args.time_limit,
                            threads=args.threads, builder=args.builder)
     run = run_case(case, out, args.scenario, options)

@@ -17,7 +17,7 @@ from model.data.coerce import ROW
 from model.data.scenarios import baseline_name, scenario_names
 from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
-from model.outputs import refuse_input_overlap, staged_output
+from model.outputs import refuse_unwritable, staged_output
 from model.report.csv_tables import write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
@@ -82,7 +82,7 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
     """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically."""
     options = options or SolveOptions()
     if out_dir is not None:
-        refuse_input_overlap(Path(case_path), Path(out_dir))
+        refuse_unwritable(Path(case_path), Path(out_dir), "solve")
     timer = PhaseTimer()
     with timer.phase("load"):
         case = load_case(case_path)
@@ -128,9 +128,10 @@ def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float],
 
 def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
                   timer: PhaseTimer) -> None:
-    """report.xlsx, tables/*.csv and run.json, swapped into place together."""
+    """report.xlsx, tables/*.csv and run.json, staged and moved into place together
+    (only these: everything else in the folder stays)."""
     start = time.perf_counter()
-    with staged_output(out_dir) as staging:
+    with staged_output(out_dir, "solve") as staging:
         write_tables(run.tables, staging / "tables")
         inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
         info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))

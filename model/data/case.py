@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 
 from model.data.coerce import ROW, coerce_case
+from model.data.raw import shown
 from model.data.read import read_case
 from model.data.schema import OBJECTIVES, SCOPE_BLOCS, TABLE_BY_NAME, TABLES
 from model.data.validate import validate_tables
 from model.errors import InputError, Problem
+from model.outputs.folder import case_name
 
 Tables = dict[str, pd.DataFrame]
 
@@ -74,8 +76,7 @@ def load_case(path: str | Path) -> Case:
                                     settings.years)
     if problems:
         raise InputError(problems)
-    name = path.stem if path.is_file() else path.name
-    return Case(name, str(path), tables, settings, table_hash(tables))
+    return Case(case_name(path), str(path), tables, settings, table_hash(tables))
 
 
 def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]:
@@ -102,8 +103,8 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
             number = math.nan
         if not math.isfinite(number) or (integer and not number.is_integer()):
             kind = "a whole number" if integer else "a number"
-            problems.append(Problem(f"'{text}' is not {kind} (setting '{key}')", file,
-                                    "settings", int(row), "value"))
+            problems.append(Problem(f"{shown(text)} is not {kind} (setting '{key}')",
+                                    file, "settings", int(row), "value"))
             return math.nan
         return number
 
@@ -113,17 +114,21 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
     tolerance = number("shortfall_tolerance", 0.001)
     objective = values.get("objective", ("penalty", None))[0] or "penalty"
     if objective not in OBJECTIVES:
-        problems.append(Problem(f"objective '{objective}' is not one of "
+        problems.append(Problem(f"objective {shown(objective)} is not one of "
                                 f"{', '.join(OBJECTIVES)}", file, "settings",
                                 int(values["objective"][1]), "value"))
-    problems += _settings_ranges(base, end, rate, tolerance, file)
+    rows = {key: int(row) for key, (_value, row) in values.items()}
+    problems += _settings_ranges(base, end, rate, tolerance, file, rows)
     if problems:
         return fallback, problems
     return Settings(int(base), int(end), rate, tolerance, objective), []
 
 
 def _settings_ranges(base: float, end: float, rate: float, tolerance: float,
-                     file: str) -> list[Problem]:
+                     file: str, rows: dict[str, int]) -> list[Problem]:
+    """Range problems, each at the row of its setting with the value found."""
+    found = {"base_year": base, "end_year": end, "discount_rate": rate,
+             "shortfall_tolerance": tolerance}
     checks = [
         (not math.isnan(base) and not 1900 <= base <= 2200, "base_year",
          "base_year must be between 1900 and 2200"),
@@ -136,7 +141,8 @@ def _settings_ranges(base: float, end: float, rate: float, tolerance: float,
         (not math.isnan(tolerance) and not 0 <= tolerance < 1, "shortfall_tolerance",
          "shortfall_tolerance must be a fraction in [0, 1)"),
     ]
-    return [Problem(text, file, "settings", None, key)
+    return [Problem(f"{key} {found[key]:g} is out of range: {text}", file,
+                    "settings", rows.get(key), "value")
             for bad, key, text in checks if bad]
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from model.data.coerce import ROW
+from model.data.raw import shown
 from model.data.schema import TABLE_BY_NAME, ColumnSpec, TableSpec
 from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
@@ -76,8 +77,9 @@ def _text_rules(col: ColumnSpec) -> list[Rule]:
     if col.allowed is not None:
         allowed = col.allowed
         rules.append(Rule("allowed", lambda v, a=allowed: v == "" or v in a,
-                          lambda v, a=allowed: f"'{v}' is not allowed (expected one "
-                          f"of: {', '.join(a)}){did_you_mean(str(v), a)}",
+                          lambda v, a=allowed: f"{shown(v)} is not allowed "
+                          f"(expected one of: {', '.join(a)})"
+                          f"{did_you_mean(str(v), a)}",
                           f"one of: {', '.join(allowed)}"))
     return rules
 

@@ -15,8 +15,9 @@ import math
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
-from model.data.raw import CellValue, RawCase, RawTable, normal_name
+from model.data.raw import CellValue, RawCase, RawTable, normal_name, shown
 from model.data.schema import REQUIRED_TABLES, TABLES, ColumnSpec, TableSpec
 from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
@@ -31,7 +32,7 @@ Tables = dict[str, pd.DataFrame]
 def coerce_case(raw: RawCase, path: Path) -> tuple[Tables, list[Problem]]:
     """Typed frames of every table (empty frames for absent optional tables)."""
     tables: Tables = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(raw.misnamed)
     for spec in TABLES:
         if spec.name in raw:
             tables[spec.name], found = coerce_table(raw[spec.name], spec)
@@ -47,8 +48,10 @@ def _missing_table(name: str, raw: RawCase, path: Path) -> Problem:
     where = "sheet" if path.is_file() else "file"
     found = ", ".join(f"'{n}'" for n in sorted({*raw, *raw.unknown})) or "none"
     hint = did_you_mean(name, raw.unknown, normal_name)
+    other = [n for n in raw.ignored if normal_name(n.split(".")[0]) == name]
+    note = "".join(f"; '{n}' is not read (only .csv files are)" for n in other)
     return Problem(f"required table is missing (no {where} '{name}'; found: "
-                   f"{found}){hint}", str(path), name)
+                   f"{found}){hint}{note}", str(path), name)
 
 
 def coerce_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
@@ -60,6 +63,7 @@ def coerce_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Pro
     extras = [h for h in dict.fromkeys(header) if h and h not in data]
     for name in extras:
         data[name] = []
+    problems += headless_values(raw, header)
     for cells, row_no in zip(raw.rows, raw.row_numbers, strict=True):
         for col in spec.columns:
             value, message = coerce_cell(_cell(cells, position.get(col.name)), col)
@@ -74,6 +78,31 @@ def coerce_table(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Pro
     frame[ROW] = pd.Series(raw.row_numbers, dtype="int64")
     frame.attrs["file"] = raw.file
     return frame, problems
+
+
+def headless_values(raw: RawTable, header: list[str]) -> list[Problem]:
+    """A value in a column whose header cell is blank, or right of the header: it
+    would be dropped without a word (one problem per row)."""
+    blank = [i for i, name in enumerate(header) if not name]
+    problems = []
+    for cells, row_no in zip(raw.rows, raw.row_numbers, strict=True):
+        if len(cells) <= len(header) and not blank:
+            continue
+        index = next((i for i in (*blank, *range(len(header), len(cells)))
+                      if i < len(cells) and not _is_blank(cells[i])), None)
+        if index is not None:
+            problems.append(Problem(
+                f"value {shown(cells[index])} in a column without a header; name the "
+                "column in row 1, or clear the cell", raw.file, raw.name, row_no,
+                f"{_column_label(raw.file, index)} (no header)"))
+    return problems
+
+
+def _column_label(file: str, index: int) -> str:
+    """The spreadsheet letter of a workbook column, else the CSV field number."""
+    if file.lower().endswith((".xlsx", ".xlsm")):
+        return get_column_letter(index + 1)
+    return str(index + 1)
 
 
 def _cell(cells: list[CellValue], position: int | None) -> CellValue:
@@ -165,26 +194,28 @@ def _as_bool(cell: CellValue) -> tuple[object, str]:
         return True, ""
     if word in FALSE_WORDS:
         return False, ""
-    return pd.NA, f"'{cell}' is not true or false"
+    return pd.NA, f"{shown(cell)} is not true or false"
 
 
 def _as_number(cell: CellValue, col: ColumnSpec) -> tuple[object, str]:
     expected = f"expected {col.range_text()}"
     if isinstance(cell, bool) or not isinstance(cell, int | float | str):
-        return _missing(col), f"'{cell}' is not a number ({expected})"
+        return _missing(col), f"{shown(cell)} is not a number ({expected})"
     if isinstance(cell, str):
         try:
             number = float(cell.strip())
         except ValueError:
-            return _missing(col), f"'{cell}' is not a number ({expected}){_hint(cell)}"
+            return _missing(col), (f"{shown(cell)} is not a number ({expected})"
+                                   f"{_hint(cell)}")
     else:
         number = float(cell)
     if not math.isfinite(number):
-        return _missing(col), (f"'{cell}' is not a finite number ({expected}; leave "
-                               "the cell blank where a column allows 'no limit')")
+        return _missing(col), (f"{shown(cell)} is not a finite number ({expected}; "
+                               "leave the cell blank where a column allows 'no "
+                               "limit')")
     if col.kind == "integer":
         if not number.is_integer():
-            return _missing(col), f"'{cell}' is not a whole number ({expected})"
+            return _missing(col), f"{shown(cell)} is not a whole number ({expected})"
         return int(number), ""
     return number, ""
 

@@ -1,7 +1,8 @@
 """Checks on a workbook file before any parser sees its bytes.
 
 An .xlsx is a zip archive of XML parts. Before openpyxl opens it, the container is
-checked with the standard library alone: the file is not empty and not too large,
+checked with the standard library alone: the file is a regular file (not a FIFO
+or a device), not empty and not too large (from its ``stat``, before any read),
 it is not a legacy or encrypted OLE file (.xls, password-protected .xlsx), not an
 .xlsb or .ods, its zip directory is readable, it has few enough entries, its
 declared uncompressed size and compression ratios are bounded (zip bombs), no entry
@@ -20,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import openpyxl
 
+from model.data.files import check_regular
 from model.errors import InputError, Problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -58,12 +60,10 @@ def require_safe_xml() -> None:
 def precheck_workbook(path: Path, limits: Limits = LIMITS) -> None:
     """Raise InputError if ``path`` is not a plain, bounded .xlsx container."""
     file = str(path)
-    size = path.stat().st_size
-    if size == 0:
+    info = path.stat()
+    check_regular(path, info.st_size, info.st_mode, limits.max_file_bytes)
+    if info.st_size == 0:
         raise InputError(Problem("empty file (0 bytes)", file=file))
-    if size > limits.max_file_bytes:
-        raise InputError(Problem(f"file is {size:,} bytes, above the limit of "
-                                 f"{limits.max_file_bytes:,}", file=file))
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(OLE_MAGIC):

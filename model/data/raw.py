@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from model.data.schema import TABLE_BY_NAME
+from model.errors import Problem
 
 CellValue = str | int | float | bool | None
 
@@ -22,11 +23,30 @@ class RawTable:
 
 
 class RawCase(dict[str, RawTable]):
-    """The tables of a case by name, plus the sheets or files that are no table."""
+    """The tables of a case by name, plus the sheets or files that are no table
+    (``unknown``), the files not read whose name starts with a table name
+    (``ignored``: demand.txt), and the problems of misnamed tables (``misnamed``,
+    reported with the problems of the tables themselves)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.unknown: dict[str, str] = {}
+        self.ignored: dict[str, str] = {}
+        self.misnamed: list[Problem] = []
+
+
+MAX_SHOWN = 60
+
+
+def shown(value: object) -> str:
+    """A cell value quoted for a message: control characters escaped (a NUL byte
+    shows as \\x00), and a long value cut to its first characters and its length."""
+    text = str(value)
+    cut = text[:MAX_SHOWN]
+    escaped = "".join(ch if ch.isprintable() or ch == " " else
+                      repr(ch)[1:-1] for ch in cut)
+    more = f"... ({len(text):,} characters)" if len(text) > MAX_SHOWN else ""
+    return f"'{escaped}{more}'"
 
 
 def normal_name(text: str) -> str:

@@ -23,7 +23,7 @@ from model.data.rules import (
     earliest_online,
     scale_factor,
 )
-from model.data.schema import BLOCS
+from model.data.targets import target_problem, target_regions
 from model.errors import InputError, Problem
 
 
@@ -62,17 +62,12 @@ class ScenarioData:
 
 
 def resolve_target(case: Case, target: str) -> frozenset[str] | None:
-    """Regions named by a rule target: a region, a bloc, or blank (= all)."""
-    if not target:
-        return None
+    """Regions named by a rule target (``model.data.targets``; blank = all)."""
     regions = case.table("regions")
-    if target in set(regions["region"]):
-        return frozenset([target])
-    if target in BLOCS:
-        return frozenset(regions.loc[regions["bloc"] == target, "region"])
-    raise InputError(Problem(f"unknown region or bloc '{target}'",
-                             table="scenario_rules",
-                             column="target"))
+    problem = target_problem(regions, target)
+    if problem:
+        raise InputError(Problem(problem, table="scenario_rules", column="target"))
+    return target_regions(regions, target)
 
 
 def scenario_names(case: Case) -> list[str]:

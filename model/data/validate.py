@@ -17,9 +17,18 @@ import pandas as pd
 
 from model.data.checks import check_values
 from model.data.coerce import ROW
+from model.data.gain import (
+    GAIN_RULE,
+    cycle_message,
+    free_lunch,
+    gain_cycles,
+    lunch_message,
+)
 from model.data.network import unreachable_demand
+from model.data.raw import shown
 from model.data.rules import rule_problems
-from model.data.schema import BLOCS, TABLE_BY_NAME, TABLES
+from model.data.schema import TABLE_BY_NAME, TABLES
+from model.data.targets import target_problem
 from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
 
@@ -79,7 +88,7 @@ def check_references(tables: Tables) -> list[Problem]:
                 continue  # a blank required cell is already reported
             problems.append(problem_at(
                 tables, table, pos, column,
-                f"unknown {ref_column} '{value}'{did_you_mean(value, known)}"))
+                f"unknown {ref_column} {shown(value)}{did_you_mean(value, known)}"))
     return problems
 
 
@@ -133,6 +142,16 @@ def _process_outputs(tables: Tables, _years: range | None) -> list[Problem]:
             if p and p not in with_output]
 
 
+def _gain_cycles(tables: Tables, _years: range | None) -> list[Problem]:
+    io = tables["process_io"]
+    found = [(c[0].out_pos, cycle_message(c)) for c in gain_cycles(io)]
+    lunch = None if found else free_lunch(io)
+    if lunch is not None:
+        found.append((lunch.out_pos, lunch_message(lunch)))
+    return [problem_at(tables, "process_io", pos, "coefficient", text)
+            for pos, text in found]
+
+
 def _reachable(tables: Tables, _years: range | None) -> list[Problem]:
     return [problem_at(tables, "demand", pos, "commodity", text)
             for pos, text in unreachable_demand(tables)]
@@ -175,22 +194,20 @@ def _years_in_horizon(tables: Tables, years: range | None) -> list[Problem]:
 
 def _rules(tables: Tables, _years: range | None) -> list[Problem]:
     rules = tables["scenario_rules"]
-    targets = set(tables["regions"]["region"]) | set(BLOCS)
     stages = set(tables["processes"]["stage"])
     problems = []
     for pos, row in enumerate(rules.itertuples(index=False)):
-        for column, text in _rule_row_problems(row, targets, stages):
+        for column, text in _rule_row_problems(row, tables["regions"], stages):
             problems.append(problem_at(tables, "scenario_rules", pos, column, text))
     return problems
 
 
-def _rule_row_problems(row: object, targets: set[str], stages: set[str]
+def _rule_row_problems(row: object, regions: pd.DataFrame, stages: set[str]
                        ) -> list[tuple[str, str]]:
     target = row.target  # type: ignore[attr-defined]
     out: list[tuple[str, str]] = []
-    if target and target not in targets:
-        out.append(("target", f"unknown region or bloc '{target}'"
-                    f"{did_you_mean(target, targets)}"))
+    if target_problem(regions, target):
+        out.append(("target", target_problem(regions, target)))
     return out + rule_problems(row, stages)
 
 
@@ -201,6 +218,7 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  _one_baseline),
     SemanticRule("process-output", "every process has at least one 'out' row in "
                  "process_io", _process_outputs),
+    SemanticRule("gain-cycle", GAIN_RULE, _gain_cycles),
     SemanticRule("reachable", "every commodity with positive demand in a region can "
                  "reach that region from some source: a process with capacity or "
                  "expansion there whose inputs are themselves reachable, or a "
@@ -215,5 +233,8 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  "after end_year", _years_in_horizon),
     SemanticRule("scenario-rules", "scenario rules name a known target region or bloc, "
                  "a scale field or stage, and a value where the rule needs one "
-                 "(lead_time_add: whole years)", _rules),
+                 "(lead_time_add: whole years). A target is a region code, a bloc "
+                 "name, `region:<code>` or `bloc:<name>`; a bare name that is both a "
+                 "region code and a bloc name is an error (write it with a prefix) "
+                 "unless that bloc holds exactly that one region", _rules),
 )

@@ -4,13 +4,19 @@ The container is checked first (``container.py``); openpyxl then reads it in
 read-only, values-only mode with external links and macros dropped, and XML parsed
 through defusedxml. Cells that cannot be trusted are reported with their sheet, row
 and column: Excel error values (``#DIV/0!``), formulas saved without a cached value,
-and merged ranges inside a table. Hidden sheets are never used as input.
+and merged ranges inside a table, numeric cells holding ``NaN`` or ``INF``. Hidden
+sheets are never used as input. A visible sheet that names no table is an error
+when it looks like a table (its name is close to a table name, or its first row
+holds two or more columns of one table: ``Expansions``); any other (free notes) is
+ignored with a warning naming it.
 """
 
 from __future__ import annotations
 
+import difflib
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,11 +28,13 @@ from defusedxml import DefusedXmlException
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
 from model.data.container import precheck_workbook, require_safe_xml
-from model.data.raw import CellValue, RawCase, RawTable, table_name
+from model.data.raw import CellValue, RawCase, RawTable, normal_name, shown, table_name
+from model.data.schema import TABLE_BY_NAME, TABLES
 from model.errors import InputError, Problem
 
 log = logging.getLogger(__name__)
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+SHEET_NAME_CUTOFF = 0.8  # difflib ratio: Expansions ~ expansion, notes !~ routes
 
 
 def read_workbook(path: Path) -> RawCase:
@@ -69,6 +77,8 @@ def _read_sheets(wb: openpyxl.Workbook, path: Path) -> RawCase:
         name = table_name(ws.title)
         if name is None:
             raw.unknown[ws.title] = str(path)
+            if ws.sheet_state == "visible":
+                raw.misnamed += _unknown_sheet(ws, path)
             continue
         if ws.sheet_state != "visible":
             problems.append(Problem(f"sheet '{ws.title}' is {ws.sheet_state}; hidden "
@@ -87,8 +97,45 @@ def _read_sheets(wb: openpyxl.Workbook, path: Path) -> RawCase:
                 raise InputError(explain_failure(exc, path, part)) from None
             problems += found
     if problems:
-        raise InputError(problems)
+        raise InputError(raw.misnamed + problems)
     return raw
+
+
+def _unknown_sheet(ws: object, path: Path) -> list[Problem]:
+    """An error for a visible sheet that looks like a misnamed table, else a
+    warning (notes)."""
+    title = ws.title  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(normal_name(title), list(TABLE_BY_NAME), n=1,
+                                      cutoff=SHEET_NAME_CUTOFF)
+    guess = close[0] if close else _table_of_header(_first_row(ws))
+    if not guess:
+        log.warning("%s: sheet '%s' names no table and is not read (free notes?)",
+                    path, title)
+        return []
+    return [Problem(f"sheet '{title}' names no table, so it would be ignored; did "
+                    f"you mean '{guess}'? Rename it, or hide or delete it (hidden "
+                    "sheets are never read)", str(path))]
+
+
+def _first_row(ws: object) -> list[str]:
+    return [normal_name(h) for h in _header_text(ws)]
+
+
+def _header_text(ws: object) -> list[str]:
+    """The cells of row 1 as text ([] when row 1 itself cannot be read)."""
+    try:
+        ws.reset_dimensions()  # type: ignore[attr-defined]
+        rows = ws.iter_rows(max_row=1, values_only=True)  # type: ignore[attr-defined]
+        row = next(rows, ())
+    except Exception:  # noqa: BLE001  # a broken row 1: name columns by letter
+        return []
+    return [_cell_text(v) for v in row]
+
+
+def _table_of_header(header: list[str]) -> str:
+    """The table with at least two of its columns in ``header``, or ''."""
+    best = max(TABLES, key=lambda t: len(set(t.column_names) & set(header)))
+    return best.name if len(set(best.column_names) & set(header)) >= 2 else ""
 
 
 def _warn_macros(path: Path) -> None:
@@ -100,6 +147,17 @@ def _warn_macros(path: Path) -> None:
 
 def _read_sheet(ws: object, path: Path, name: str, part: str
                 ) -> tuple[RawTable, list[Problem]]:
+    try:
+        return _read_rows(ws, path, name, part)
+    except ValueError:  # openpyxl casts a numeric cell holding NaN or INF with int()
+        bad = _bad_numbers(path, part, name, _header_text(ws))
+        if not bad:
+            raise
+        raise InputError(bad) from None
+
+
+def _read_rows(ws: object, path: Path, name: str, part: str
+               ) -> tuple[RawTable, list[Problem]]:
     ws.reset_dimensions()  # type: ignore[attr-defined]  # stored dimensions may lie
     rows_iter: Iterator = ws.iter_rows(values_only=True)  # type: ignore[attr-defined]
     header = [_cell_text(v) for v in next(rows_iter, ())]
@@ -110,12 +168,44 @@ def _read_sheet(ws: object, path: Path, name: str, part: str
     for row_no, cells in enumerate(rows_iter, start=2):
         values: list[CellValue] = [
             None if (row_no, col) in scan.errors else v
-            for col, v in enumerate(cells[: len(header)], start=1)]
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            for col, v in enumerate(cells, start=1)]
+        while values and _blank(values[-1]):
+            values.pop()  # cells past the header are kept when they hold a value
+        if not values:
             continue
         table.rows.append(values)
         table.row_numbers.append(row_no)
     return table, scan.problems
+
+
+def _blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _bad_numbers(path: Path, part: str, name: str, header: list[str]
+                 ) -> list[Problem]:
+    """Numeric cells whose stored value is no finite number (NaN, INF, ...)."""
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read(part)
+    problems = []
+    for _event, elem in SafeET.iterparse(io.BytesIO(data)):
+        if elem.tag != f"{NS}row":
+            continue
+        for cell in elem.findall(f"{NS}c"):
+            value = cell.find(f"{NS}v")
+            text = value.text if value is not None else None
+            if cell.get("t", "n") == "n" and text and not NUMBER.match(text.strip()):
+                problems.append(_cell_problem(
+                    path, name, header, cell.get("r", ""),
+                    f"{shown(text)} is not a finite number (a numeric cell holding "
+                    "NaN or INF; leave the cell blank where a column allows 'no "
+                    "limit')"))
+        elem.clear()
+    return problems
+
 
 
 def _cell_text(value: object) -> str:

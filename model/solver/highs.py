@@ -205,6 +205,24 @@ def infeasible_subset(lp: highspy.HighsLp, options: SolveOptions | None = None
     return Infeasibility(rows, columns, row_columns)
 
 
+def solve_apart(lp: highspy.HighsLp) -> np.ndarray | None:
+    """Column values of an optimum of a small LP solved apart from any scenario
+    (input validation), or None if HiGHS finds none.
+
+    HiGHS sizes one thread scheduler per process at its first run and a later
+    solve asking for another thread count fails: this leaves none behind."""
+    h = new_highs()
+    h.setOptionValue("threads", 0)  # use the scheduler as it is, whatever its size
+    try:
+        if (h.passModel(lp) != highspy.HighsStatus.kOk
+                or h.run() == highspy.HighsStatus.kError
+                or h.getModelStatus() != highspy.HighsModelStatus.kOptimal):
+            return None
+        return np.asarray(h.getSolution().col_value, dtype=float)
+    finally:
+        highspy.Highs.resetGlobalScheduler(True)
+
+
 def highs_version() -> str:
     """The HiGHS library's version and git hash."""
     h = new_highs()

@@ -67,12 +67,12 @@ def make_executor(args: argparse.Namespace) -> object:
 
 def sweep_command(args: argparse.Namespace, default_case: Path) -> int:
     """Run ``reroute sweep``; return the exit code."""
+    from model.outputs import SWEEP_SUBFOLDER, default_out_dir
     from model.solver.records import SolveOptions
     from model.sweep.command import SweepRequest, run_sweep
 
     case = Path(args.case) if args.case else default_case
-    name = case.stem if case.suffix else case.name
-    out = Path(args.out) if args.out else Path("outputs") / name / "sweep"
+    out = Path(args.out) if args.out else default_out_dir(case) / SWEEP_SUBFOLDER
     request = SweepRequest(
         case, out, args.samples, args.seed, args.sampler, args.resume, args.scenario,
         SolveOptions(method=args.method, time_limit=args.time_limit),

@@ -18,6 +18,7 @@ import pandas as pd
 from model.data.case import Case, load_case
 from model.errors import InputError, Problem
 from model.files import atomic_path
+from model.outputs import claim_folder, refuse_unwritable
 from model.pipeline import select_scenarios
 from model.report.run_record import versions
 from model.solver.records import SolveOptions
@@ -67,11 +68,13 @@ def run_sweep(request: SweepRequest, executor: Executor | None = None) -> SweepR
     """Run the sweep described by ``request``."""
     start = time.perf_counter()
     _check_request(request)
+    refuse_unwritable(request.case_path, request.out_dir, "sweep")
     case = load_case(request.case_path)
     inputs = uncertain_inputs(case)
     if not inputs:
         raise InputError(Problem("the case has no uncertainty rows, so there is "
                                  "nothing to sweep", case.path, "uncertainty"))
+    claim_folder(request.out_dir, "sweep")
     store = _open_store(request, case)
     done = store.complete(request.seed) if request.resume else set()
     tasks = [SampleTask(i, tuple(draw(inputs, request.seed, i, request.sampler,

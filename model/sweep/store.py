@@ -54,8 +54,7 @@ class SweepStore:
         """Create the store or check that an existing one has the same identity."""
         meta = self.root / "meta.json"
         if meta.exists():
-            found = json.loads(meta.read_text(encoding="utf-8"))
-            self._check(found)
+            self._check(_read_meta(meta))
         else:
             self.records_dir.mkdir(parents=True, exist_ok=True)
             text = json.dumps(self.identity.as_dict(), indent=2)
@@ -106,6 +105,26 @@ class SweepStore:
         if not frames:
             return pd.DataFrame()
         return pd.concat(frames, ignore_index=True)
+
+
+def _read_meta(meta: Path) -> dict[str, object]:
+    """The identity a store was made with; InputError naming the file if it is
+    empty, not JSON or not an object (a store is never repaired by guessing)."""
+    try:
+        found = json.loads(meta.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        found, reason = None, f"not valid JSON ({exc})"
+    except OSError as exc:
+        raise InputError(Problem(f"cannot read the sweep store's identity: "
+                                 f"{exc.strerror}", file=str(meta))) from None
+    else:
+        reason = "not a JSON object"
+    if isinstance(found, dict):
+        return found
+    raise InputError(Problem(
+        f"the sweep store's identity file is empty or corrupt: {reason}; the "
+        "records cannot be trusted. Remove the store folder, or write the sweep "
+        "elsewhere with --out", file=str(meta)))
 
 
 def _readable(path: Path) -> bool:

@@ -17,7 +17,8 @@ import pandas as pd
 
 from model.data.case import Case
 from model.data.coerce import ROW
-from model.data.schema import BLOCS, SCALE_FIELDS
+from model.data.schema import SCALE_FIELDS
+from model.data.targets import target_problem
 from model.data.validate import did_you_mean, problem_at
 from model.errors import InputError, Problem
 
@@ -84,13 +85,13 @@ def _reference_problems(case: Case, row: object) -> list[tuple[str, str]]:
     r = row  # an itertuples row of the uncertainty table
     known = {
         "scenario": set(case.table("scenarios")["scenario"]),
-        "target": set(case.table("regions")["region"]) | set(BLOCS),
         "commodity": set(case.table("commodities")["commodity"]),
         "stage": set(case.table("processes")["stage"]),
     }
-    nouns = {"scenario": "scenario", "target": "region or bloc",
-             "commodity": "commodity", "stage": "stage"}
+    nouns = {"scenario": "scenario", "commodity": "commodity", "stage": "stage"}
     out = []
+    if target_problem(case.table("regions"), r.target):
+        out.append(("target", target_problem(case.table("regions"), r.target)))
     for column, names in known.items():
         value = getattr(r, column)
         if value and value not in names:

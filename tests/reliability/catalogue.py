@@ -1,7 +1,16 @@
 """Entries of RELIABILITY.md catalogue (b): how to build the input, and what a run
 on it must give. ``check_entry`` asserts I1 (exit code) and I2 (message content:
 file, table, row and column where they apply); the ``run_cli`` fixture asserts
-I3-I6."""
+I3-I6.
+
+Where the entries are: container and format faults (B-F) in
+``test_catalogue_container.py``; sheet structure, values and references (B-S,
+B-V, B-R) in ``test_catalogue_tables.py``; look-alike rule targets (B-L), gain
+cycles (B-G), unknown or misspelled tables (B-U) and located messages (B-M) in
+``test_catalogue_input_faults.py``; files that are not plain or are huge, and a
+corrupt sweep store (B-K), in ``test_catalogue_files.py`` (child processes with a
+timeout and a memory bound); solver and output faults in
+``test_catalogue_solver_output.py``."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ RELIABILITY.md on every run of the command line."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import tracemalloc
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 import model.pipeline  # noqa: F401  (imported once, outside the measured runs)
 from model.cli import main
+from model.outputs import MARKER
 
 # Every example runs the whole production path (about 0.7 s per solve), so the CI
 # profile draws few, fixed examples and skips shrinking to keep time bounded.
@@ -56,11 +58,13 @@ class Outcome:
 
 
 def previous_output(root: Path) -> Path:
-    """An output folder holding an earlier run's files."""
+    """An output folder holding an earlier run's files, and its marker."""
     out = root / "outputs" / "case"
     (out / "tables").mkdir(parents=True)
     (out / "report.xlsx").write_bytes(OLD_REPORT)
     (out / "tables" / "summary.csv").write_text("scenario\nold\n")
+    (out / MARKER).write_text(json.dumps(
+        {"reroute_output": 1, "commands": {"solve": ["report.xlsx", "tables"]}}))
     return out
 
 

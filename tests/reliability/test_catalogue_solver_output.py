@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import model.data.case as case_module
-import model.outputs as outputs
+import model.outputs.commit as commit
 import model.pipeline as pipeline
 from model.results.checks import InvariantError
 from tests.reliability.builders import Tables, csv_case
@@ -49,9 +49,10 @@ def _raise_in(target: str, exc: BaseException):  # noqa: ANN202
 
 
 def _swap_denied(mp: pytest.MonkeyPatch) -> None:
-    def fail(_staging: Path, _out: Path) -> None:
+    """Moving the first staged entry into the output folder is refused."""
+    def fail(_src: Path, _dst: Path, _retired: Path) -> None:
         raise PermissionError(errno.EACCES, "Permission denied (report open?)")
-    mp.setattr(outputs, "_swap", fail)
+    mp.setattr(commit, "_move_into", fail)
 
 
 def _full_disk_midway(mp: pytest.MonkeyPatch) -> None:

@@ -16,13 +16,14 @@ PACKAGE = ROOT / "model"
 
 # Stages in order; a module may import from its own stage or an earlier one.
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("model.errors", "model.memory", "model.timing", "model.files", "model.version"),
+    ("model.errors", "model.memory", "model.timing", "model.files", "model.version",
+     "model.outputs"),                       # errors, timing, files, output folders
     ("model.solver",),                       # the one door to HiGHS
     ("model.data",),                         # read, validate, scenarios, indices
     ("model.formulation",),                  # the LP declarations and builders
     ("model.results", "model.diagnose"),     # what a solution and an IIS say
     ("model.report",),                       # tables, workbook, run record
-    ("model.outputs", "model.scenario_run", "model.pipeline"),
+    ("model.scenario_run", "model.pipeline"),
     ("model.sweep",),
     ("model.synth", "model.cli", "model.__main__", "model"),
 )
