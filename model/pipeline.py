@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 
 from model.data.case import Case, load_case
-from model.data.coerce import ROW
 from model.data.scenarios import baseline_name, scenario_names
 from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
@@ -133,10 +132,8 @@ def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
     start = time.perf_counter()
     with staged_output(out_dir, "solve") as staging:
         write_tables(run.tables, staging / "tables")
-        inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
         info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))
-        write_report(run.tables, inputs, _flat(info), staging / "report.xlsx",
-                     run.case)
+        write_report(run.tables, run.case, _flat(info), staging / "report.xlsx")
         info["seconds"]["report"] = round(  # type: ignore[index]
             time.perf_counter() - start, 4)
         write_run_record(info, staging / "run.json")

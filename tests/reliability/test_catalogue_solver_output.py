@@ -58,8 +58,7 @@ def _swap_denied(mp: pytest.MonkeyPatch) -> None:
 
 def _full_disk_midway(mp: pytest.MonkeyPatch) -> None:
     """The CSV tables are written, then the disk fills while writing the report."""
-    def fail(_tables: object, _inputs: object, _info: object, path: Path,
-             _case: object) -> None:
+    def fail(_tables: object, _inputs: object, _info: object, path: Path) -> None:
         path.write_bytes(b"PK partial")
         raise OSError(errno.ENOSPC, "No space left on device")
     mp.setattr(pipeline, "write_report", fail)

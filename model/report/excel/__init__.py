@@ -17,6 +17,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from model.data.case import Case
+from model.data.coerce import ROW
 from model.files import atomic_path
 from model.report.excel.analysis import write_bottlenecks, write_compare
 from model.report.excel.cells import Sheets
@@ -71,11 +72,12 @@ def discard(wb: Workbook) -> None:
             writer.cleanup()
 
 
-def write_report(tables: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame],
-                 run_info: dict[str, object], path: Path, case: Case) -> None:
+def write_report(tables: dict[str, pd.DataFrame], case: Case,
+                 run_info: dict[str, object], path: Path) -> None:
     """Write the report of ``case``'s run to ``path`` atomically (temporary
-    sibling, then replace)."""
+    sibling, then replace); the input sheets echo the case's tables."""
     path = Path(path)
+    inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
     wb = build_workbook(ReportData(tables, inputs, run_info, case))
     with atomic_path(path, suffix=".xlsx") as temp:
         wb.save(temp)
