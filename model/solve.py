@@ -130,7 +130,8 @@ def _component_positions(items: list[object], components: list[object]
 
 def new_highs() -> highspy.Highs:
     """A silent HiGHS instance; the library's one-time banner is kept off stdout."""
-    sys.stdout.flush()
+    if sys.stdout is not None:  # None when Python started with stdout closed
+        sys.stdout.flush()
     saved = os.dup(1)
     try:
         with open(os.devnull, "w") as devnull:
