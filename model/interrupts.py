@@ -34,10 +34,7 @@ class Interrupted(KeyboardInterrupt):
         super().__init__(signal.Signals(signum).name)
 
 
-def interrupted_message(exc: KeyboardInterrupt) -> str:
-    """The one line printed for an interrupt."""
-    cause = f" by {exc.args[0]}" if isinstance(exc, Interrupted) else ""
-    return f"error: interrupted{cause}; earlier outputs are untouched"
+INTERRUPTED_MESSAGE = "error: interrupted; earlier outputs are untouched"
 
 
 class SignalGuard:
@@ -74,6 +71,15 @@ class SignalGuard:
         if self.fired is not None:
             raise Interrupted(self.fired)
 
+    def hold(self) -> None:
+        """Ignore the signals for the rest of the process. The interpreter's
+        shutdown puts the default action back on a signal that has a Python
+        handler (not on an ignored one), and a signal arriving then would kill a
+        run that has finished (exit -2 instead of its own status)."""
+        self.armed = False
+        for signum in self._previous:
+            signal.signal(signum, signal.SIG_IGN)
+
     def restore(self) -> None:
         """Put back the handlers found by ``install``."""
         self.armed = False
@@ -88,8 +94,8 @@ def exit_code(guard: SignalGuard, command: Callable[[], int]) -> int:
     try:
         code = command()
         guard.armed = False  # an assignment: no signal is handled before it
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt:
         guard.armed = False
-        say(interrupted_message(exc), err=True)
+        say(INTERRUPTED_MESSAGE, err=True)
         code = INTERRUPTED
     return code

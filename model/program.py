@@ -23,13 +23,15 @@ def run() -> NoReturn:
     """Run the command line for the whole process and exit with its code.
 
     Missing standard streams are opened on /dev/null first (so no file the run
-    opens can take their descriptors); the guard stays in place until the process
-    ends, so a late signal cannot turn a finished run into a traceback; a closed
-    stdout costs only the messages, never the exit status.
+    opens can take their descriptors); once the exit code is known the signals
+    are held until the process ends, so a late one cannot turn a finished run
+    into a traceback or a death by signal; a closed stdout costs only the
+    messages, never the exit status.
     """
     open_standard_streams()
     code = exit_code(GUARD, _command_line)
     flush_standard_streams()
+    GUARD.hold()
     sys.exit(code)
 
 

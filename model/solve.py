@@ -41,6 +41,7 @@ _STATUS_TEXT = {
     highspy.HighsModelStatus.kIterationLimit: "iteration limit",
     highspy.HighsModelStatus.kInterrupt: "interrupted",
     highspy.HighsModelStatus.kMemoryLimit: "memory limit",
+    highspy.HighsModelStatus.kNotset: "not solved (HiGHS stopped before solving)",
 }
 
 
@@ -239,8 +240,7 @@ def solve_compiled(compiled: CompiledLP | MatrixLP, scenario: str,
         if lexicographic:
             run_lexicographic(h, compiled.column_of["short"], scenario)
         else:
-            require_ok(h.run(), "run", scenario)
-    check_status(h, scenario)
+            run_highs(h, scenario)
     with clock.phase("extract"):
         solution = _read_solution(h, compiled, scenario)
     solution.seconds, solution.peak_mb, solution.size = (dict(clock.seconds),
@@ -270,15 +270,23 @@ def run_lexicographic(h: highspy.Highs, short_columns: np.ndarray, scenario: str
     everything = np.arange(len(cost), dtype=np.int32)
     require_ok(h.changeColsCost(len(cost), everything, stage_one), "changeColsCost",
                scenario)
-    require_ok(h.run(), "run", scenario)
-    check_status(h, scenario)
+    run_highs(h, scenario)
     least = float(weights @ np.asarray(h.getSolution().col_value)[columns])
     bound = least * (1 + LEXICOGRAPHIC_SLACK) + LEXICOGRAPHIC_SLACK
     require_ok(h.addRow(-INF, bound, len(columns), columns, weights), "addRow",
                scenario)
     require_ok(h.changeColsCost(len(cost), everything, cost), "changeColsCost",
                scenario)
-    require_ok(h.run(), "run", scenario)
+    run_highs(h, scenario)
+
+
+def run_highs(h: highspy.Highs, scenario: str) -> None:
+    """``h.run()``; SolveError unless HiGHS reached the optimum. The model status
+    says why first (infeasible, time limit, solver error ...), then an error of the
+    call that HiGHS did not express as a model status."""
+    status = h.run()
+    check_status(h, scenario)
+    require_ok(status, "run", scenario)
 
 
 def check_status(h: highspy.Highs, scenario: str) -> None:
