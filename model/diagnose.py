@@ -34,6 +34,7 @@ from model.data.case import Case
 from model.data.coerce import ROW
 from model.data.indices import LPIndex
 from model.errors import SolveError
+from model.formulation.matrix import store_matrix
 from model.solve import SolveOptions, make_highs
 
 log = logging.getLogger(__name__)
@@ -153,8 +154,9 @@ def highs_iis(lp: highspy.HighsLp, options: SolveOptions | None = None
     The instance gets the run's options (threads above all: HiGHS's scheduler is
     set once per process, and a different thread count makes a solve fail)."""
     h = make_highs(options or SolveOptions())
-    h.setOptionValue("iis_strategy", IIS_STRATEGY)
-    h.passModel(lp)
+    if highspy.HighsStatus.kError in (h.setOptionValue("iis_strategy", IIS_STRATEGY),
+                                      h.passModel(lp)):
+        return None
     status, iis = h.getIis()
     if status == highspy.HighsStatus.kError or not iis.valid_:
         return None
@@ -175,10 +177,7 @@ def to_lp(info: object) -> highspy.HighsLp:
     rhs = np.asarray(info.rhs, dtype=float)  # type: ignore[attr-defined]
     lp.row_lower_ = np.where(sense == 1, -inf, rhs)
     lp.row_upper_ = np.where(sense == -1, inf, rhs)
-    a = info.A.tocsc()  # type: ignore[attr-defined]
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
-        a.indptr, a.indices, a.data)
+    store_matrix(lp, info.A.tocsc())  # type: ignore[attr-defined]
     return lp
 
 

@@ -4,10 +4,16 @@ The LP comes either from ``model.formulation.matrix.assemble`` (numpy, the defau
 or from the Pyomo model compiled with ``LinearStandardFormCompiler``; both give the
 same arrays in the same order and are passed to HiGHS in one ``passModel`` call
 (see docs/performance.md). Non-optimal outcomes become ``SolveError`` (exit 3).
+
+The LP is checked where it enters HiGHS: its matrix has one entry per (row, column)
+(``model.formulation.matrix.store_matrix`` sums repeats), the status of every HiGHS
+call is checked (``require_ok``), and a model HiGHS does not hold in full is never
+taken as solved (``check_held``).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -19,12 +25,13 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from model.errors import SolveError
-from model.formulation.matrix import MatrixLP
+from model.formulation.matrix import MatrixLP, store_matrix
 from model.timing import PhaseTimer
 
 FAMILIES = ("act", "build", "flow", "short", "surplus", "release", "stock")
 LIMIT_ROWS = ("capacity_limit", "expansion_total", "reserve_limit", "export_quota")
 INF = highspy.kHighsInf
+log = logging.getLogger(__name__)
 
 _STATUS_TEXT = {
     highspy.HighsModelStatus.kInfeasible: "infeasible",
@@ -34,6 +41,7 @@ _STATUS_TEXT = {
     highspy.HighsModelStatus.kIterationLimit: "iteration limit",
     highspy.HighsModelStatus.kInterrupt: "interrupted",
     highspy.HighsModelStatus.kMemoryLimit: "memory limit",
+    highspy.HighsModelStatus.kNotset: "not solved (HiGHS stopped before solving)",
 }
 
 
@@ -97,11 +105,7 @@ def compile_model(m: pyo.ConcreteModel) -> CompiledLP:
     rhs = np.asarray(info.rhs, dtype=float)
     lp.row_lower_ = np.where(sense == 1, -INF, rhs)
     lp.row_upper_ = np.where(sense == -1, INF, rhs)
-    a = info.A.tocsc()
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr
-    lp.a_matrix_.index_ = a.indices
-    lp.a_matrix_.value_ = a.data
+    store_matrix(lp, info.A.tocsc())
     column_of = _component_positions(columns, [getattr(m, f) for f in FAMILIES])
     limits = [c for c in LIMIT_ROWS if hasattr(m, c)]
     balance_rows, *limit_rows = _component_positions(
@@ -127,7 +131,8 @@ def _component_positions(items: list[object], components: list[object]
 
 def new_highs() -> highspy.Highs:
     """A silent HiGHS instance; the library's one-time banner is kept off stdout."""
-    sys.stdout.flush()
+    if sys.stdout is not None:  # None when Python started with stdout closed
+        sys.stdout.flush()
     saved = os.dup(1)
     try:
         with open(os.devnull, "w") as devnull:
@@ -136,20 +141,55 @@ def new_highs() -> highspy.Highs:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
-    h.setOptionValue("output_flag", False)
+    set_option(h, "output_flag", False)
     return h
 
 
-def make_highs(options: SolveOptions) -> highspy.Highs:
-    """A quiet HiGHS instance with the chosen algorithm and limits."""
+def make_highs(options: SolveOptions, scenario: str = "") -> highspy.Highs:
+    """A quiet HiGHS instance with the chosen algorithm and limits; SolveError
+    naming the option if HiGHS rejects one."""
     h = new_highs()
-    h.setOptionValue("solver", options.method)
-    h.setOptionValue("threads", options.threads)
-    h.setOptionValue("presolve", options.presolve)
-    h.setOptionValue("random_seed", 0)
+    set_option(h, "solver", options.method, scenario)
+    set_option(h, "threads", options.threads, scenario)
+    set_option(h, "presolve", options.presolve, scenario)
+    set_option(h, "random_seed", 0, scenario)
     if options.time_limit is not None:
-        h.setOptionValue("time_limit", float(options.time_limit))
+        set_option(h, "time_limit", float(options.time_limit), scenario)
     return h
+
+
+def set_option(h: highspy.Highs, name: str, value: object, scenario: str = "") -> None:
+    """``h.setOptionValue(name, value)``, checked."""
+    require_ok(h.setOptionValue(name, value), f"setOptionValue({name!r}, {value!r})",
+               scenario, "HiGHS does not accept that value")
+
+
+def require_ok(status: highspy.HighsStatus, call: str, scenario: str,
+               detail: str = "an internal error; please report it") -> None:
+    """Raise SolveError naming ``call`` if HiGHS returned an error.
+
+    ``kWarning`` means HiGHS did what was asked and said something about it (for
+    ``passModel``: matrix values below 1e-9 dropped, bounds beyond 1e20 taken as
+    infinite); it is logged. After ``run`` a warning means the optimum was not
+    reached, which ``check_status`` explains from the model status.
+    """
+    if status == highspy.HighsStatus.kOk:
+        return
+    if status == highspy.HighsStatus.kWarning:
+        log.debug("scenario '%s': HiGHS %s returned a warning", scenario, call)
+        return
+    raise SolveError(scenario, f"HiGHS rejected {call}", detail)
+
+
+def check_held(h: highspy.Highs, size: dict[str, int], scenario: str) -> None:
+    """Raise SolveError unless HiGHS holds every column and row that was passed:
+    a rejected or truncated model is never solved as if it were the LP."""
+    held = {"variables": h.getNumCol(), "constraints": h.getNumRow()}
+    if any(held[k] != size[k] for k in held):
+        raise SolveError(scenario, "HiGHS does not hold the model passed to it",
+                         f"passed {size['variables']} columns and {size['constraints']}"
+                         f" rows, it holds {held['variables']} and "
+                         f"{held['constraints']}")
 
 
 def solve_lp(lp: pyo.ConcreteModel | MatrixLP, scenario: str, options: SolveOptions,
@@ -190,19 +230,19 @@ def solve_compiled(compiled: CompiledLP | MatrixLP, scenario: str,
         from model.diagnose import warn_scaling  # noqa: PLC0415  (diagnose imports solve)
 
         warn_scaling(compiled.lp, scenario)
-        h = make_highs(options)
-        h.passModel(compiled.lp)
+        h = make_highs(options, scenario)
+        require_ok(h.passModel(compiled.lp), "passModel", scenario)
         size = {"variables": compiled.lp.num_col_, "constraints": compiled.lp.num_row_,
                 "nonzeros": len(compiled.lp.a_matrix_.value_)}
+        check_held(h, size, scenario)
         compiled.lp = None  # HiGHS holds its own copy
     with clock.phase("solve"):
         if lexicographic:
             run_lexicographic(h, compiled.column_of["short"], scenario)
         else:
-            h.run()
-    check_status(h, scenario)
+            run_highs(h, scenario)
     with clock.phase("extract"):
-        solution = _read_solution(h, compiled)
+        solution = _read_solution(h, compiled, scenario)
     solution.seconds, solution.peak_mb, solution.size = (dict(clock.seconds),
                                                          dict(clock.peak_mb), size)
     solution.cpu_seconds = dict(clock.cpu_seconds)
@@ -228,14 +268,25 @@ def run_lexicographic(h: highspy.Highs, short_columns: np.ndarray, scenario: str
     stage_one = np.zeros_like(cost)
     stage_one[columns] = weights
     everything = np.arange(len(cost), dtype=np.int32)
-    h.changeColsCost(len(cost), everything, stage_one)
-    h.run()
-    check_status(h, scenario)
+    require_ok(h.changeColsCost(len(cost), everything, stage_one), "changeColsCost",
+               scenario)
+    run_highs(h, scenario)
     least = float(weights @ np.asarray(h.getSolution().col_value)[columns])
     bound = least * (1 + LEXICOGRAPHIC_SLACK) + LEXICOGRAPHIC_SLACK
-    h.addRow(-INF, bound, len(columns), columns, weights)
-    h.changeColsCost(len(cost), everything, cost)
-    h.run()
+    require_ok(h.addRow(-INF, bound, len(columns), columns, weights), "addRow",
+               scenario)
+    require_ok(h.changeColsCost(len(cost), everything, cost), "changeColsCost",
+               scenario)
+    run_highs(h, scenario)
+
+
+def run_highs(h: highspy.Highs, scenario: str) -> None:
+    """``h.run()``; SolveError unless HiGHS reached the optimum. The model status
+    says why first (infeasible, time limit, solver error ...), then an error of the
+    call that HiGHS did not express as a model status."""
+    status = h.run()
+    check_status(h, scenario)
+    require_ok(status, "run", scenario)
 
 
 def check_status(h: highspy.Highs, scenario: str) -> None:
@@ -265,8 +316,11 @@ def _status_detail(status: object) -> str:
     return ""
 
 
-def _read_solution(h: highspy.Highs, compiled: CompiledLP | MatrixLP) -> Solution:
+def _read_solution(h: highspy.Highs, compiled: CompiledLP | MatrixLP,
+                   scenario: str) -> Solution:
     sol = h.getSolution()
+    if h.getNumCol() and not (sol.value_valid and sol.dual_valid):
+        raise SolveError(scenario, "HiGHS reported the optimum but no solution values")
     col_value = np.asarray(sol.col_value, dtype=float)
     row_dual = np.asarray(sol.row_dual, dtype=float)
     values = {f: _take(col_value, pos) for f, pos in compiled.column_of.items()}

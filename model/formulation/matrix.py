@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from model.data.indices import RCY, LPIndex
 from model.formulation.objective import constant_cost, objective_coefficients
@@ -204,6 +205,23 @@ def _column_numbers(obj_cols: np.ndarray, row_cols: np.ndarray,
     return renumber
 
 
+def store_matrix(lp: highspy.HighsLp, a: sp.csc_matrix) -> None:
+    """Put ``a`` into ``lp`` column-wise with one entry per (row, column).
+
+    Repeated (row, column) entries are summed into one (column j holding (row i,
+    -1.0) and (row i, 0.95) becomes (row i, -0.05)): HiGHS's ``passModel`` rejects
+    repeats. The model families emit one entry per pair already (a process that
+    takes in and gives out the same commodity has its net coefficient,
+    ``model.data.indices.net_process_io``); a matrix in canonical form is stored
+    as it is.
+    """
+    a.sum_duplicates()  # also sorts each column's rows; a no-op when canonical
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32, copy=False)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32, copy=False)
+    lp.a_matrix_.value_ = a.data
+
+
 def assemble(ix: LPIndex) -> MatrixLP:
     """The scenario's LP in column-wise form, ready for ``Highs.passModel``."""
     start = family_starts(ix)
@@ -227,11 +245,9 @@ def assemble(ix: LPIndex) -> MatrixLP:
     lp.offset_ = constant_cost(ix)
     lp.row_lower_ = np.concatenate(rows.lower)
     lp.row_upper_ = np.concatenate(rows.upper)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     starts = np.searchsorted(c[order], np.arange(n_col + 1))
-    lp.a_matrix_.start_ = starts.astype(np.int32)
-    lp.a_matrix_.index_ = r[order].astype(np.int32)
-    lp.a_matrix_.value_ = v[order]
+    store_matrix(lp, sp.csc_matrix((v[order], r[order], starts),
+                                   shape=(rows.count, n_col)))
     column_of = {f: renumber[start[f]:start[g]]
                  for f, g in zip(FAMILIES, FAMILIES[1:] + ("end",), strict=True)}
     return MatrixLP(lp, column_of, np.arange(len(keys)), keys, ranges)
