@@ -1,7 +1,5 @@
-"""``python -m model`` runs the command line."""
+"""``python -m model`` runs the command line (as the ``reroute`` program)."""
 
-import sys
+from model.program import run
 
-from model.cli import main
-
-sys.exit(main())
+run()

@@ -2,22 +2,30 @@
 ``reroute synth OUT --regions N --years Y`` (a synthetic case of any size).
 
 Exit codes (MODEL-SPEC §6): 0 solved; 2 bad input; 3 the solver could not solve;
-1 anything else; 130 interrupted. Errors are one line per problem, no traceback
-unless ``--debug``.
+1 anything else; 130 interrupted (Ctrl-C, SIGTERM or SIGHUP, at any moment). Errors
+are one line per problem, no traceback unless ``--debug``.
+
+This module imports only the standard library and Reroute's light modules, so
+``reroute --help`` is quick and the signal handlers (``model.interrupts``) are in
+place before the commands import pandas, Pyomo, HiGHS or openpyxl. The program
+(console script, ``python -m model``) is ``model.program.run``; ``main`` is the
+same command line for callers in-process.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
-import math
-import sys
-import traceback
-from importlib import resources
 from pathlib import Path
 
+from model.arguments import (
+    integer_at_least,
+    non_negative_integer,
+    positive_integer,
+    seconds,
+)
 from model.errors import InputError, ModelError
-from model.solver.records import SolveOptions
+from model.interrupts import SignalGuard, exit_code
+from model.streams import say
 from model.sweep.cli import add_sweep_parser, sweep_command
 from model.version import __version__
 
@@ -26,6 +34,8 @@ METHODS = ("ipx", "simplex", "pdlp", "hipo", "choose")
 
 def bundled_case() -> Path:
     """The default case: packaged in the wheel, or inputs/default in a checkout."""
+    from importlib import resources
+
     packaged = Path(str(resources.files("model"))) / "_bundled" / "default"
     if packaged.is_dir():
         return packaged
@@ -43,11 +53,12 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
                    "outputs/<case name>)")
     p.add_argument("--scenario", metavar="NAME", nargs="+", action="extend",
                    help="solve only these scenarios (the baseline is always solved)")
-    p.add_argument("--time-limit", metavar="SECONDS", type=_seconds,
+    p.add_argument("--time-limit", metavar="SECONDS", type=seconds,
                    help="stop each scenario's solve after this many seconds (exit 3)")
     p.add_argument("--method", choices=METHODS, default="ipx",
                    help="HiGHS algorithm (default: ipx, interior point with crossover)")
-    p.add_argument("--threads", type=int, default=1, help="HiGHS threads (default 1)")
+    p.add_argument("--threads", type=positive_integer, default=1, metavar="N",
+                   help="HiGHS threads, >= 1 (default 1)")
     p.add_argument("--builder", choices=("numpy", "pyomo"), default="numpy",
                    help="how the LP is built: numpy arrays (default, fast) or the "
                    "Pyomo model (same LP, slower; for checking)")
@@ -59,22 +70,14 @@ def _add_synth_parser(sub: argparse._SubParsersAction) -> None:
         description="Write a synthetic case (CSV folder) with the default case's "
         "structure; about 120 LP columns per region and year in the baseline.")
     p.add_argument("out", metavar="OUT", help="folder to write the case into")
-    p.add_argument("--regions", type=int, default=20, help="regions (>= 3, default 20)")
-    p.add_argument("--years", type=int, default=16, help="horizon years (default 16)")
-    p.add_argument("--degree", type=int, default=4,
-                   help="trade links per region (default 4)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-
-
-def _seconds(text: str) -> float:
-    """A finite, non-negative number of seconds (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds >= 0")
-    return value
+    p.add_argument("--regions", type=integer_at_least(3), default=20,
+                   help="regions, >= 3 (default 20)")
+    p.add_argument("--years", type=integer_at_least(2), default=16,
+                   help="horizon years, >= 2 (default 16)")
+    p.add_argument("--degree", type=integer_at_least(2), default=4,
+                   help="trade links per region, >= 2 (default 4)")
+    p.add_argument("--seed", type=non_negative_integer, default=0,
+                   help="random seed, >= 0 (default 0)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,56 +99,71 @@ def build_parser() -> argparse.ArgumentParser:
 def _solve(args: argparse.Namespace) -> int:
     from model.outputs import default_out_dir
     from model.pipeline import run_case
+    from model.solver.records import SolveOptions
 
     case = Path(args.case) if args.case else bundled_case()
     out = Path(args.out) if args.out else default_out_dir(case)
     options = SolveOptions(method=args.method, time_limit=args.time_limit,
                            threads=args.threads, builder=args.builder)
     run = run_case(case, out, args.scenario, options)
-    print(run.summary.to_string(index=False))
-    print(f"\nwrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
+    say(run.summary.to_string(index=False))
+    say(f"\nwrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
     return 0
 
 
 def _synth(args: argparse.Namespace) -> int:
     from model.synth import SynthSpec, write_synthetic
 
-    if args.regions < 3 or args.years < 2 or args.degree < 2:
-        print("error: --regions must be >= 3, --years >= 2 and --degree >= 2",
-              file=sys.stderr)
-        return 2
     spec = SynthSpec(regions=args.regions, years=args.years, degree=args.degree,
                      seed=args.seed)
     out = write_synthetic(args.out, spec)
-    print(f"wrote synthetic case {out} ({args.regions} regions, {args.years} years)")
+    say(f"wrote synthetic case {out} ({args.regions} regions, {args.years} years)")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line in this process; return the exit code.
+
+    The signal handlers are ``SignalGuard``'s while it runs, then put back."""
+    guard = SignalGuard().install()
+    try:
+        return exit_code(guard, lambda: command_line(argv, guard))
+    finally:
+        guard.restore()
+
+
+def command_line(argv: list[str] | None, guard: SignalGuard) -> int:
+    """Parse ``argv`` and run the command; errors become one line and a code."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
-    logging.getLogger("pyomo").setLevel(logging.WARNING)
+    _configure_logging(args.debug)
     try:
         if args.command == "sweep":
             return sweep_command(args, bundled_case())
         return _synth(args) if args.command == "synth" else _solve(args)
     except ModelError as exc:
-        print(str(exc), file=sys.stderr)
+        guard.check()
+        say(str(exc), err=True)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("error: interrupted; earlier outputs are untouched", file=sys.stderr)
-        return 130
     except Exception as exc:  # anything unexpected: exit 1, traceback on --debug
+        guard.check()
         if args.debug:
+            import traceback
+
             traceback.print_exc()
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        say(f"error: {type(exc).__name__}: {exc}", err=True)
         return 1
 
 
-__all__ = ["InputError", "main"]
+def _configure_logging(debug: bool) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    logging.getLogger("pyomo").setLevel(logging.WARNING)
+
+
+__all__ = ["InputError", "command_line", "main"]

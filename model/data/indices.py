@@ -275,17 +275,30 @@ def _terms(frame: pd.DataFrame, family: str, coef: float | np.ndarray,
     })
 
 
+def net_process_io(process_io: pd.DataFrame) -> pd.DataFrame:
+    """One net coefficient per (process, commodity): Σ out − Σ in.
+
+    A process that takes a commodity in and gives some of it back (ox in 1, ox
+    out 0.95) has one entry in that commodity's balance row, −0.05, not two;
+    pairs that cancel (in 1, out 1) have none. Columns: process, commodity, net;
+    pairs in the order first met in ``process_io``.
+    """
+    sign = np.where(process_io["direction"] == "out", 1.0, -1.0)
+    signed = process_io[["process", "commodity"]].assign(
+        net=process_io["coefficient"].to_numpy(dtype=float) * sign)
+    net = signed.groupby(["process", "commodity"], sort=False, as_index=False)["net"]
+    net = net.sum()
+    return net[net["net"] != 0.0].reset_index(drop=True)
+
+
 def _balance_terms(data: ScenarioData, act: pd.DataFrame, flow: pd.DataFrame,
                    short: pd.DataFrame, stock: pd.DataFrame) -> pd.DataFrame:
     """Every variable's coefficient in every balance row (r, c, y)."""
-    io = data.process_io
-    signed = io.assign(sign=np.where(io["direction"] == "out", 1.0, -1.0))
     a = act[RPY].reset_index(names="position").merge(
-        signed[["process", "commodity", "coefficient", "sign"]], on="process")
+        net_process_io(data.process_io), on="process")
     act_terms = pd.DataFrame({
         "region": a["region"], "commodity": a["commodity"], "year": a["year"],
-        "family": "act", "position": a["position"],
-        "coef": a["coefficient"] * a["sign"],
+        "family": "act", "position": a["position"], "coef": a["net"],
     })
     return pd.concat([
         act_terms,

@@ -3,10 +3,16 @@
 One ``passModel`` per scenario (see docs/performance.md); a non-optimal outcome
 becomes ``SolveError`` (exit 3), and an infeasible one carries an irreducible
 infeasible subset (IIS) of the LP for the explanation (``model.diagnose``).
+
+The LP is checked where it enters HiGHS: its matrix has one entry per (row, column)
+(``records.store_matrix`` sums repeats), the status of every HiGHS call is checked
+(``require_ok``), and a model HiGHS does not hold in full is never taken as solved
+(``check_held``).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -24,6 +30,7 @@ from model.solver.records import (
 from model.solver.scaling import warn_scaling
 from model.timing import PhaseTimer
 
+log = logging.getLogger(__name__)
 IIS_STRATEGY = 2  # HiGHS: IIS from the whole LP
 LEXICOGRAPHIC_SLACK = 1e-7  # stage 2 may exceed the least shortfall by this fraction
 
@@ -35,12 +42,14 @@ _STATUS_TEXT = {
     highspy.HighsModelStatus.kIterationLimit: "iteration limit",
     highspy.HighsModelStatus.kInterrupt: "interrupted",
     highspy.HighsModelStatus.kMemoryLimit: "memory limit",
+    highspy.HighsModelStatus.kNotset: "not solved (HiGHS stopped before solving)",
 }
 
 
 def new_highs() -> highspy.Highs:
     """A silent HiGHS instance; the library's one-time banner is kept off stdout."""
-    sys.stdout.flush()
+    if sys.stdout is not None:  # None when Python started with stdout closed
+        sys.stdout.flush()
     saved = os.dup(1)
     try:
         with open(os.devnull, "w") as devnull:
@@ -49,20 +58,55 @@ def new_highs() -> highspy.Highs:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
-    h.setOptionValue("output_flag", False)
+    set_option(h, "output_flag", False)
     return h
 
 
-def make_highs(options: SolveOptions) -> highspy.Highs:
-    """A quiet HiGHS instance with the chosen algorithm and limits."""
+def make_highs(options: SolveOptions, scenario: str = "") -> highspy.Highs:
+    """A quiet HiGHS instance with the chosen algorithm and limits; SolveError
+    naming the option if HiGHS rejects one."""
     h = new_highs()
-    h.setOptionValue("solver", options.method)
-    h.setOptionValue("threads", options.threads)
-    h.setOptionValue("presolve", options.presolve)
-    h.setOptionValue("random_seed", 0)
+    set_option(h, "solver", options.method, scenario)
+    set_option(h, "threads", options.threads, scenario)
+    set_option(h, "presolve", options.presolve, scenario)
+    set_option(h, "random_seed", 0, scenario)
     if options.time_limit is not None:
-        h.setOptionValue("time_limit", float(options.time_limit))
+        set_option(h, "time_limit", float(options.time_limit), scenario)
     return h
+
+
+def set_option(h: highspy.Highs, name: str, value: object, scenario: str = "") -> None:
+    """``h.setOptionValue(name, value)``, checked."""
+    require_ok(h.setOptionValue(name, value), f"setOptionValue({name!r}, {value!r})",
+               scenario, "HiGHS does not accept that value")
+
+
+def require_ok(status: highspy.HighsStatus, call: str, scenario: str,
+               detail: str = "an internal error; please report it") -> None:
+    """Raise SolveError naming ``call`` if HiGHS returned an error.
+
+    ``kWarning`` means HiGHS did what was asked and said something about it (for
+    ``passModel``: matrix values below 1e-9 dropped, bounds beyond 1e20 taken as
+    infinite); it is logged. After ``run`` a warning means the optimum was not
+    reached, which ``check_status`` explains from the model status.
+    """
+    if status == highspy.HighsStatus.kOk:
+        return
+    if status == highspy.HighsStatus.kWarning:
+        log.debug("scenario '%s': HiGHS %s returned a warning", scenario, call)
+        return
+    raise SolveError(scenario, f"HiGHS rejected {call}", detail)
+
+
+def check_held(h: highspy.Highs, size: dict[str, int], scenario: str) -> None:
+    """Raise SolveError unless HiGHS holds every column and row that was passed:
+    a rejected or truncated model is never solved as if it were the LP."""
+    held = {"variables": h.getNumCol(), "constraints": h.getNumRow()}
+    if any(held[k] != size[k] for k in held):
+        raise SolveError(scenario, "HiGHS does not hold the model passed to it",
+                         f"passed {size['variables']} columns and {size['constraints']}"
+                         f" rows, it holds {held['variables']} and "
+                         f"{held['constraints']}")
 
 
 def solve(program: LinearProgram, scenario: str, options: SolveOptions,
@@ -78,19 +122,19 @@ def solve(program: LinearProgram, scenario: str, options: SolveOptions,
     clock = clock or PhaseTimer()
     with clock.phase("translate"):
         warn_scaling(program.lp, scenario)
-        h = make_highs(options)
-        h.passModel(program.lp)
+        h = make_highs(options, scenario)
+        require_ok(h.passModel(program.lp), "passModel", scenario)
         size = {"variables": program.lp.num_col_, "constraints": program.lp.num_row_,
                 "nonzeros": len(program.lp.a_matrix_.value_)}
+        check_held(h, size, scenario)
         program.lp = None  # HiGHS holds its own copy
     with clock.phase("solve"):
         if lexicographic is not None:
             run_lexicographic(h, lexicographic, scenario, options)
         else:
-            h.run()
-    check_status(h, scenario, options)
+            run_highs(h, scenario, options)
     with clock.phase("extract"):
-        solution = read_solution(h, program)
+        solution = read_solution(h, program, scenario)
     solution.seconds, solution.peak_mb, solution.size = (dict(clock.seconds),
                                                          dict(clock.peak_mb), size)
     solution.cpu_seconds = dict(clock.cpu_seconds)
@@ -113,14 +157,26 @@ def run_lexicographic(h: highspy.Highs, columns: np.ndarray, scenario: str,
     stage_one = np.zeros_like(cost)
     stage_one[columns] = weights
     everything = np.arange(len(cost), dtype=np.int32)
-    h.changeColsCost(len(cost), everything, stage_one)
-    h.run()
-    check_status(h, scenario, options)
+    require_ok(h.changeColsCost(len(cost), everything, stage_one), "changeColsCost",
+               scenario)
+    run_highs(h, scenario, options)
     least = float(weights @ np.asarray(h.getSolution().col_value)[columns])
     bound = least * (1 + LEXICOGRAPHIC_SLACK) + LEXICOGRAPHIC_SLACK
-    h.addRow(-INF, bound, len(columns), columns, weights)
-    h.changeColsCost(len(cost), everything, cost)
-    h.run()
+    require_ok(h.addRow(-INF, bound, len(columns), columns, weights), "addRow",
+               scenario)
+    require_ok(h.changeColsCost(len(cost), everything, cost), "changeColsCost",
+               scenario)
+    run_highs(h, scenario, options)
+
+
+def run_highs(h: highspy.Highs, scenario: str,
+              options: SolveOptions | None = None) -> None:
+    """``h.run()``; SolveError unless HiGHS reached the optimum. The model status
+    says why first (infeasible, time limit, solver error ...), then an error of the
+    call that HiGHS did not express as a model status."""
+    status = h.run()
+    check_status(h, scenario, options)
+    require_ok(status, "run", scenario)
 
 
 def check_status(h: highspy.Highs, scenario: str,
@@ -154,9 +210,12 @@ def _status_detail(status: object) -> str:
     return ""
 
 
-def read_solution(h: highspy.Highs, program: LinearProgram) -> Solution:
+def read_solution(h: highspy.Highs, program: LinearProgram, scenario: str = ""
+                  ) -> Solution:
     """Values and reduced costs per variable family, duals per constraint family."""
     sol = h.getSolution()
+    if h.getNumCol() and not (sol.value_valid and sol.dual_valid):
+        raise SolveError(scenario, "HiGHS reported the optimum but no solution values")
     col_value = np.asarray(sol.col_value, dtype=float)
     col_dual = np.asarray(sol.col_dual, dtype=float)
     row_dual = np.asarray(sol.row_dual, dtype=float)
@@ -183,8 +242,9 @@ def highs_iis(lp: highspy.HighsLp, options: SolveOptions | None = None
     The instance gets the run's options (threads above all: HiGHS's scheduler is
     set once per process, and a different thread count makes a solve fail)."""
     h = make_highs(options or SolveOptions())
-    h.setOptionValue("iis_strategy", IIS_STRATEGY)
-    h.passModel(lp)
+    if highspy.HighsStatus.kError in (h.setOptionValue("iis_strategy", IIS_STRATEGY),
+                                      h.passModel(lp)):
+        return None
     status, iis = h.getIis()
     if status == highspy.HighsStatus.kError or not iis.valid_:
         return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 INF = highspy.kHighsInf
 
@@ -91,7 +92,7 @@ def column_wise_lp(cost: np.ndarray, upper: np.ndarray, offset: float,
                    row_lower: np.ndarray, row_upper: np.ndarray, start: np.ndarray,
                    index: np.ndarray, value: np.ndarray) -> highspy.HighsLp:
     """A HiGHS LP of non-negative columns from column-wise (CSC) arrays; ±inf
-    bounds become HiGHS's infinity."""
+    bounds become HiGHS's infinity, repeated (row, column) entries are summed."""
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cost), len(row_lower)
     lp.col_cost_ = cost
@@ -100,11 +101,26 @@ def column_wise_lp(cost: np.ndarray, upper: np.ndarray, offset: float,
     lp.offset_ = offset
     lp.row_lower_ = np.clip(row_lower, -INF, INF)
     lp.row_upper_ = np.clip(row_upper, -INF, INF)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = start.astype(np.int32)
-    lp.a_matrix_.index_ = index.astype(np.int32)
-    lp.a_matrix_.value_ = value
+    store_matrix(lp, sp.csc_matrix((value, index, start),
+                                   shape=(len(row_lower), len(cost))))
     return lp
+
+
+def store_matrix(lp: highspy.HighsLp, a: sp.csc_matrix) -> None:
+    """Put ``a`` into ``lp`` column-wise with one entry per (row, column).
+
+    Repeated (row, column) entries are summed into one (column j holding (row i,
+    -1.0) and (row i, 0.95) becomes (row i, -0.05)): HiGHS's ``passModel`` rejects
+    repeats. The constraint families emit one entry per pair already (a process
+    that takes in and gives out the same commodity has its net coefficient,
+    ``model.data.indices.net_process_io``); a matrix in canonical form is stored
+    as it is.
+    """
+    a.sum_duplicates()  # also sorts each column's rows; a no-op when canonical
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32, copy=False)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32, copy=False)
+    lp.a_matrix_.value_ = a.data
 
 
 @dataclass

@@ -16,7 +16,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from model.solver.records import INF, LinearProgram, RowBlock
+from model.solver.records import INF, LinearProgram, RowBlock, store_matrix
 
 
 def standard_form(m: pyo.ConcreteModel) -> object:
@@ -42,10 +42,7 @@ def to_lp(info: object) -> highspy.HighsLp:
     rhs = np.asarray(info.rhs, dtype=float)  # type: ignore[attr-defined]
     lp.row_lower_ = np.where(sense == 1, -INF, rhs)
     lp.row_upper_ = np.where(sense == -1, INF, rhs)
-    a = info.A.tocsc()  # type: ignore[attr-defined]
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
-        a.indptr, a.indices, a.data)
+    store_matrix(lp, info.A.tocsc())  # type: ignore[attr-defined]
     return lp
 
 

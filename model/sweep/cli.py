@@ -1,7 +1,8 @@
 """``reroute sweep CASE --samples N [--seed S] [--sampler random|lhs]
 [--workers K | --scheduler ADDRESS] [--resume]`` (MODEL-SPEC §7).
 
-Kept free of heavy imports so that ``reroute --help`` stays fast.
+Kept free of heavy imports so that ``reroute --help`` stays fast. Option values
+are checked by the same types as ``reroute solve``'s (``model.arguments``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
+
+from model.arguments import non_negative_integer, positive_integer, seconds
+from model.streams import say
 
 
 def add_sweep_parser(sub: argparse._SubParsersAction, methods: tuple[str, ...]) -> None:
@@ -22,15 +26,16 @@ def add_sweep_parser(sub: argparse._SubParsersAction, methods: tuple[str, ...]) 
         "failed (the others are kept), 2 on bad input.")
     p.add_argument("case", nargs="?", help="the case; default: the bundled default "
                    "case")
-    p.add_argument("--samples", type=int, required=True, metavar="N",
-                   help="number of samples to draw (each solves every scenario)")
-    p.add_argument("--seed", type=int, default=0, metavar="S",
-                   help="random seed of the draws (default 0)")
+    p.add_argument("--samples", type=positive_integer, required=True, metavar="N",
+                   help="number of samples to draw, >= 1 (each solves every "
+                   "scenario)")
+    p.add_argument("--seed", type=non_negative_integer, default=0, metavar="S",
+                   help="random seed of the draws, >= 0 (default 0)")
     p.add_argument("--sampler", choices=("random", "lhs"), default="random",
                    help="independent random draws (default) or Latin hypercube")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="K",
-                       help="local worker processes (default: one per CPU)")
+    where.add_argument("--workers", type=positive_integer, metavar="K",
+                       help="local worker processes, >= 1 (default: one per CPU)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing "
                        "dask.distributed cluster, e.g. tcp://host:8786")
     p.add_argument("--executor", choices=("dask", "pool", "serial"), default="dask",
@@ -43,8 +48,8 @@ def add_sweep_parser(sub: argparse._SubParsersAction, methods: tuple[str, ...]) 
     p.add_argument("--scenario", metavar="NAME", nargs="+", action="extend",
                    help="solve only these scenarios (the baseline is always solved)")
     p.add_argument("--method", choices=methods, default="ipx", help="HiGHS algorithm")
-    p.add_argument("--time-limit", metavar="SECONDS", type=float,
-                   help="stop each scenario's solve after this many seconds")
+    p.add_argument("--time-limit", metavar="SECONDS", type=seconds,
+                   help="stop each scenario's solve after this many seconds (>= 0)")
 
 
 def make_executor(args: argparse.Namespace) -> object:
@@ -53,11 +58,7 @@ def make_executor(args: argparse.Namespace) -> object:
 
     if args.scheduler:
         return DaskExecutor(address=args.scheduler)
-    workers = args.workers or os.cpu_count() or 1
-    if args.workers is not None and args.workers < 1:
-        from model.errors import InputError
-
-        raise InputError(f"--workers must be at least 1 (got {args.workers})")
+    workers = args.workers or os.cpu_count() or 1  # --workers is >= 1 (its type)
     if args.executor == "serial":
         return SerialExecutor()
     if args.executor == "pool":
@@ -78,9 +79,9 @@ def sweep_command(args: argparse.Namespace, default_case: Path) -> int:
         SolveOptions(method=args.method, time_limit=args.time_limit),
         progress=sys.stderr.isatty())
     result = run_sweep(request, make_executor(args))  # type: ignore[arg-type]
-    print(f"{len(result.solved)} samples solved, {result.reused} reused from the "
-          f"store; wrote {out}/sweep.xlsx, {out}/run.json, {out}/store/")
+    say(f"{len(result.solved)} samples solved, {result.reused} reused from the "
+        f"store; wrote {out}/sweep.xlsx, {out}/run.json, {out}/store/")
     for row in result.failures.itertuples(index=False):
-        print(f"error: sample {row.sample}, scenario '{row.scenario}': {row.status}"
-              f" ({row.reason})", file=sys.stderr)
+        say(f"error: sample {row.sample}, scenario '{row.scenario}': {row.status}"
+            f" ({row.reason})", err=True)
     return result.exit_code

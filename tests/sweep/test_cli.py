@@ -87,9 +87,9 @@ def test_changed_input_refuses_to_resume_into_old_store(case_dir: Path, tmp_path
 
 
 @pytest.mark.parametrize("extra,text", [
-    (["--samples", "0"], "--samples must be at least 1"),
+    (["--samples", "0"], "argument --samples: '0' is not an integer >= 1"),
     (["--samples", "2", "--workers", "0", "--executor", "pool"],
-     "--workers must be at least 1"),
+     "argument --workers: '0' is not an integer >= 1"),
 ])
 def test_bad_options_exit_2(case_dir: Path, tmp_path: Path, extra: list[str], text: str,
                             capsys: pytest.CaptureFixture) -> None:

@@ -17,7 +17,8 @@ PACKAGE = ROOT / "model"
 # Stages in order; a module may import from its own stage or an earlier one.
 STAGES: tuple[tuple[str, ...], ...] = (
     ("model.errors", "model.memory", "model.timing", "model.files", "model.version",
-     "model.outputs"),                       # errors, timing, files, output folders
+     "model.outputs", "model.streams", "model.interrupts",
+     "model.arguments"),                     # errors, timing, files, output folders
     ("model.solver",),                       # the one door to HiGHS
     ("model.data",),                         # read, validate, scenarios, indices
     ("model.formulation",),                  # the LP declarations and builders
@@ -25,7 +26,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("model.report",),                       # tables, workbook, run record
     ("model.scenario_run", "model.pipeline"),
     ("model.sweep",),
-    ("model.synth", "model.cli", "model.__main__", "model"),
+    ("model.synth", "model.cli", "model.program", "model.__main__", "model"),
 )
 
 

@@ -61,7 +61,14 @@ def _fill(wb: Workbook, data: ReportData) -> None:
 
 
 def discard(wb: Workbook) -> None:
-    """Close and delete the temporary files of a workbook that will not be saved."""
+    """Close and delete the temporary files of a workbook that will not be saved.
+
+    Each sheet not yet saved holds two suspended generators: its rows, writing into
+    its writer's stream, which holds the open temporary file. Left to the garbage
+    collector, they are finalised in any order, and rows closed after their file
+    print "Exception ignored ... ValueError: I/O operation on closed file";
+    ``close`` ends them in order (rows, then stream) before the files go.
+    """
     for ws in wb.worksheets:
         writer = getattr(ws, "_writer", None)
         if writer is None:
@@ -79,5 +86,9 @@ def write_report(tables: dict[str, pd.DataFrame], case: Case,
     path = Path(path)
     inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
     wb = build_workbook(ReportData(tables, inputs, run_info, case))
-    with atomic_path(path, suffix=".xlsx") as temp:
-        wb.save(temp)
+    try:
+        with atomic_path(path, suffix=".xlsx") as temp:
+            wb.save(temp)
+    except BaseException:  # an interrupt half-way through the save included
+        discard(wb)
+        raise
