@@ -26,22 +26,12 @@ from model.data.indices import build_index  # noqa: E402
 from model.data.scenarios import scenario_data  # noqa: E402
 from model.formulation import build_model  # noqa: E402
 from model.formulation.matrix import assemble  # noqa: E402
+from model.formulation.pyomo_model import compile_program  # noqa: E402
 from model.results.extract import extract_all  # noqa: E402
-from model.solve import (  # noqa: E402
-    PhaseTimer,
-    SolveOptions,
-    _read_solution,
-    compile_model,
-    make_highs,
-)
+from model.solver.highs import make_highs, read_solution  # noqa: E402
+from model.solver.records import SolveOptions  # noqa: E402
 from model.synth import SynthSpec, write_synthetic  # noqa: E402
-
-
-def compiled_keys(index: object) -> object:
-    """Balance row keys as ``add_balance`` numbers them."""
-    terms = index.balance_terms  # type: ignore[attr-defined]
-    return terms[["region", "commodity", "year"]].drop_duplicates().reset_index(
-        drop=True)
+from model.timing import PhaseTimer  # noqa: E402
 
 
 def run(case_dir: Path, scenario: str, options: SolveOptions,
@@ -57,7 +47,7 @@ def run(case_dir: Path, scenario: str, options: SolveOptions,
             compiled = assemble(index)
     with clock.phase("translate"):
         if options.builder == "pyomo":
-            compiled = compile_model(model)
+            compiled = compile_program(model)
             del model
         h = make_highs(options)
         h.passModel(compiled.lp)
@@ -70,9 +60,7 @@ def run(case_dir: Path, scenario: str, options: SolveOptions,
     optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     if optimal or extract_anyway:
         with clock.phase("extract"):
-            keys = (compiled.balance_keys if options.builder == "numpy"
-                    else compiled_keys(index))
-            extract_all(index, keys, _read_solution(h, compiled), scenario)
+            extract_all(index, read_solution(h, compiled), scenario)
     return {"scenario": scenario, "status": status, "size": size,
             "seconds": clock.seconds, "cpu_seconds": clock.cpu_seconds,
             "peak_mb": clock.peak_mb}

@@ -20,9 +20,11 @@ from model.data.indices import build_index  # noqa: E402
 from model.data.scenarios import scenario_data  # noqa: E402
 from model.formulation import build_model  # noqa: E402
 from model.formulation.matrix import assemble  # noqa: E402
+from model.formulation.pyomo_model import compile_program  # noqa: E402
 from model.memory import peak_mb, reset_peak  # noqa: E402
 from model.pipeline import run_case  # noqa: E402
-from model.solve import SolveOptions, compile_model, make_highs  # noqa: E402
+from model.solver.highs import make_highs  # noqa: E402
+from model.solver.records import SolveOptions  # noqa: E402
 
 
 def other_builder(run: object, options: SolveOptions, builder: str
@@ -35,7 +37,9 @@ def other_builder(run: object, options: SolveOptions, builder: str
         data = scenario_data(run.case, result.name)  # type: ignore[attr-defined]
         ix = build_index(data)
         t1 = time.process_time()
-        lp = (compile_model(build_model(ix)) if builder == "pyomo" else assemble(ix)).lp
+        program = (compile_program(build_model(ix)) if builder == "pyomo"
+                   else assemble(ix))
+        lp = program.lp
         h = make_highs(options)
         h.passModel(lp)
         del lp, h

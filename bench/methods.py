@@ -13,7 +13,9 @@ from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data, scenario_names
 from model.formulation import build_model
-from model.solve import SolveOptions, compile_model, make_highs
+from model.formulation.pyomo_model import compile_program
+from model.solver.highs import make_highs
+from model.solver.records import SolveOptions
 
 
 def solve_with(lp: object, method: str, time_limit: float) -> dict[str, object]:
@@ -39,7 +41,7 @@ def main() -> None:
     case = load_case(args.case)
     totals = {m: [0.0, 0.0] for m in args.methods}
     for name in args.scenario or scenario_names(case):
-        lp = compile_model(build_model(build_index(scenario_data(case, name)))).lp
+        lp = compile_program(build_model(build_index(scenario_data(case, name)))).lp
         for method in args.methods:
             r = solve_with(lp, method, args.time_limit)
             totals[method][0] += r["wall"]

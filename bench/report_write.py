@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.data.coerce import ROW
 from model.pipeline import run_case
 from model.report.excel import write_report
 from tests.helpers import write_case
@@ -45,7 +44,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         case = write_case(Path(tmp) / "demo", report_case_tables())
         run = run_case(case)
-        inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
         base = None
         factor = 1
         print(f"{'factor':>6} {'rows':>9} {'cells':>10} {'seconds':>8} "
@@ -55,7 +53,7 @@ def main() -> None:
             rows = sum(len(t) for t in tables.values())
             cells = sum(t.size for t in tables.values())
             start = time.perf_counter()
-            write_report(tables, inputs, {"case": "bench"}, Path(tmp) / "r.xlsx")
+            write_report(tables, run.case, {"case": "bench"}, Path(tmp) / "r.xlsx")
             seconds = time.perf_counter() - start
             base = base or seconds / rows
             print(f"{factor:>6} {rows:>9,} {cells:>10,} {seconds:>8.2f} "

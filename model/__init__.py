@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from model.version import __version__
+
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
-
-__version__ = "0.1.0"
-
 _PUBLIC = {"Case": "model.data.case", "load_case": "model.data.case",
            "RunResult": "model.pipeline", "run_case": "model.pipeline"}
 

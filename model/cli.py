@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from model import __version__
 from model.arguments import (
     integer_at_least,
     non_negative_integer,
@@ -28,6 +27,7 @@ from model.errors import InputError, ModelError
 from model.interrupts import SignalGuard, exit_code
 from model.streams import say
 from model.sweep.cli import add_sweep_parser, sweep_command
+from model.version import __version__
 
 METHODS = ("ipx", "simplex", "pdlp", "hipo", "choose")
 
@@ -97,10 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    from model.pipeline import run_case
-    from model.solve import SolveOptions
-
     from model.outputs import default_out_dir
+    from model.pipeline import run_case
+    from model.solver.records import SolveOptions
 
     case = Path(args.case) if args.case else bundled_case()
     out = Path(args.out) if args.out else default_out_dir(case)

@@ -1,4 +1,4 @@
-"""One run: load → (per scenario) index → build → solve → extract → KPIs → write.
+"""`reroute solve`: load → every scenario (``model.scenario_run``) → KPIs → write.
 
 Every phase is timed into the run record; outputs are written atomically.
 """
@@ -13,21 +13,18 @@ from pathlib import Path
 import pandas as pd
 
 from model.data.case import Case, load_case
-from model.data.coerce import ROW
-from model.data.indices import build_index
-from model.data.scenarios import baseline_name, scenario_data, scenario_names
-from model.diagnose import explain_failures, explain_infeasibility
+from model.data.scenarios import baseline_name, scenario_names
+from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
-from model.formulation import build_model
-from model.formulation.matrix import assemble
 from model.outputs import refuse_unwritable, staged_output
-from model.report.csv_tables import TABLE_ORDER, write_tables
+from model.report.csv_tables import write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
-from model.results import bottlenecks, kpis
-from model.results.checks import check_scenario
-from model.results.extract import ScenarioResult, extract_all
-from model.solve import SolveOptions, solve_lp
+from model.results import bottlenecks
+from model.results.extract import ScenarioResult
+from model.results.tables import checked
+from model.scenario_run import headline_tables, solve_scenario
+from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
@@ -64,48 +61,18 @@ def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
     return [s for s in known if s in wanted]
 
 
-def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer
-                   ) -> ScenarioResult:
-    """Build, solve and extract one scenario; checks the invariants."""
-    with timer.phase("build"):
-        data = scenario_data(case, name)
-        index = build_index(data)
-        lp = build_model(index, name) if options.builder == "pyomo" else assemble(index)
-    keys = lp.balance_keys
-    lexicographic = case.settings.objective == "lexicographic"
-    try:
-        solution = solve_lp(lp, name, options, lexicographic)
-    except SolveError as exc:
-        if exc.condition == "infeasible":  # explained from the Pyomo model's names
-            exc.explanation = explain_infeasibility(build_model(index, name), index,
-                                                    case, name, options)
-        raise
-    del lp
-    timer.add(solution)
-    with timer.phase("extract"):
-        tables = extract_all(index, keys, solution, name)
-        check_scenario(tables, case.table("process_io"), solution.objective)
-        tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
-        tables["build_options"] = bottlenecks.build_options(index, name)
-    return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
-                          {**solution.seconds}, solution.size)
-
-
 def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:
     """Stack per-scenario tables and add the KPI tables of MODEL-SPEC §4."""
     stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
                for name in results[0].tables}
-    kpi = kpis.kpi_by_commodity(stacked["shortfall"], case.scope_regions(),
-                                case.settings.shortfall_tolerance, list(case.years))
+    kpi, stacked["summary"] = headline_tables(
+        case, results, [(r.name, r.is_baseline, r.status) for r in results])
     stacked["kpi_by_commodity"] = kpi
-    stacked["summary"] = kpis.summary(
-        [(r.name, r.is_baseline, r.status) for r in results], stacked["costs"], kpi)
     if "build_options" in stacked:
         stacked["lead_times"] = bottlenecks.lead_time_stages(
             kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),
             case.table("processes"), case.table("commodities"), case.settings.end_year)
-    return {name: stacked[name] for name in (*TABLE_ORDER, *bottlenecks.EXTRA_TABLES)
-            if name in stacked}
+    return checked(stacked)
 
 
 def run_case(case_path: str | Path, out_dir: str | Path | None = None,
@@ -165,9 +132,8 @@ def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
     start = time.perf_counter()
     with staged_output(out_dir, "solve") as staging:
         write_tables(run.tables, staging / "tables")
-        inputs = {n: f.drop(columns=[ROW]) for n, f in run.case.tables.items()}
         info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))
-        write_report(run.tables, inputs, _flat(info), staging / "report.xlsx")
+        write_report(run.tables, run.case, _flat(info), staging / "report.xlsx")
         info["seconds"]["report"] = round(  # type: ignore[index]
             time.perf_counter() - start, 4)
         write_run_record(info, staging / "run.json")

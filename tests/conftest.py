@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from model.pipeline import run_case
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from tests.helpers import write_case
 
 Solver = Callable[..., dict[str, pd.DataFrame]]

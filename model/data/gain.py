@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import pandas as pd
 
@@ -202,34 +201,18 @@ def _closed_processes(rows: list[IoRow]) -> set[str]:
 
 def _max_net_output(net: np.ndarray, input_mass: np.ndarray) -> np.ndarray | None:
     """argmax sum(net x) s.t. net x >= 0, input_mass . x <= 1, x >= 0 (HiGHS)."""
+    from model.solver.highs import solve_apart  # noqa: PLC0415  # only when needed
+    from model.solver.records import column_wise_lp  # noqa: PLC0415
+
     n_row, n_col = net.shape
     matrix = np.vstack([net, input_mass])
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_col, n_row + 1
-    lp.col_cost_ = -net.sum(axis=0)
-    lp.col_lower_ = np.zeros(n_col)
-    lp.col_upper_ = np.full(n_col, highspy.kHighsInf)
-    lp.row_lower_ = np.append(np.zeros(n_row), -highspy.kHighsInf)
-    lp.row_upper_ = np.append(np.full(n_row, highspy.kHighsInf), 1.0)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.arange(n_col + 1, dtype=np.int32) * (n_row + 1)
-    lp.a_matrix_.index_ = np.tile(np.arange(n_row + 1, dtype=np.int32), n_col)
-    lp.a_matrix_.value_ = matrix.T.ravel()
-    from model.solve import new_highs  # noqa: PLC0415  # only when an LP is needed
-
-    h = new_highs()
-    h.setOptionValue("threads", 0)  # use the scheduler as it is, whatever its size
-    try:
-        if (h.passModel(lp) != highspy.HighsStatus.kOk
-                or h.run() == highspy.HighsStatus.kError
-                or h.getModelStatus() != highspy.HighsModelStatus.kOptimal):
-            return None
-        return np.clip(np.asarray(h.getSolution().col_value), 0, None)
-    finally:
-        # HiGHS sizes one scheduler per process at its first run, and a later solve
-        # asking for another thread count fails: leave none behind (validation
-        # runs before any solve of the run).
-        highspy.Highs.resetGlobalScheduler(True)
+    lp = column_wise_lp(
+        -net.sum(axis=0), np.full(n_col, np.inf), 0.0,
+        np.append(np.zeros(n_row), -np.inf), np.append(np.full(n_row, np.inf), 1.0),
+        np.arange(n_col + 1) * (n_row + 1), np.tile(np.arange(n_row + 1), n_col),
+        matrix.T.ravel())
+    x = solve_apart(lp)
+    return None if x is None else np.clip(x, 0, None)
 
 
 def _describe_lunch(rows: list[IoRow], processes: list[str], commodities: list[str],

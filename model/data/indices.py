@@ -13,20 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.data.rules import Quota, embargoed
 from model.data.scenarios import ScenarioData
 
 RCY = ["region", "commodity", "year"]
 RPY = ["region", "process", "year"]
-
-
-@dataclass
-class QuotaRow:
-    """One export-quota constraint: flows (positions in ``flow``) ≤ value in a year."""
-
-    label: str
-    year: int
-    flow_positions: list[int]
-    value: float
 
 
 @dataclass
@@ -45,7 +36,7 @@ class LPIndex:
     build_window: pd.DataFrame  # columns act, build: builds in service per act row
     expansion_limits: pd.DataFrame
     reserves: pd.DataFrame
-    quotas: list[QuotaRow] = field(default_factory=list)
+    quotas: list[Quota] = field(default_factory=list)  # the scenario's quota rules
     fixed_om_existing: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -86,7 +77,7 @@ def build_index(data: ScenarioData) -> LPIndex:
         build_window=_build_window(act, build),
         expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
         reserves=_reserves(data, act),
-        quotas=_quota_rows(data, flow),
+        quotas=list(data.rules.quotas),
         fixed_om_existing=_fixed_om_existing(data, discount),
     )
 
@@ -262,7 +253,7 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     ], dtype=bool)  # a boolean mask even when empty (an empty list selects columns)
     routes = routes[ok]
     frame = routes.merge(pd.DataFrame({"year": data.years}), how="cross")
-    frame = frame[~_embargoed(data, frame)].reset_index(drop=True)
+    frame = frame[~embargoed(data.rules.embargoes, frame)].reset_index(drop=True)
     price = _lookup(frame["commodity"], data.commodities.set_index("commodity")[
         "reference_price_usd_per_t"])
     transport = frame["cost_usd_per_t"].to_numpy()
@@ -273,18 +264,6 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     keep = ["origin", "destination", "commodity", "year", "transport_usd_per_t",
             "tariff_usd_per_t"]
     return frame[keep].sort_values(keep[:4]).reset_index(drop=True)
-
-
-def _embargoed(data: ScenarioData, flows: pd.DataFrame) -> np.ndarray:
-    blocked = np.zeros(len(flows), dtype=bool)
-    for scope in data.embargoes:
-        inside_o = scope.region_mask(flows["origin"])
-        inside_d = scope.region_mask(flows["destination"])
-        mask = (inside_o != inside_d) & (flows["year"] >= scope.from_year).to_numpy()
-        if scope.commodity is not None:
-            mask &= (flows["commodity"] == scope.commodity).to_numpy()
-        blocked |= mask
-    return blocked
 
 
 def _terms(frame: pd.DataFrame, family: str, coef: float | np.ndarray,
@@ -351,23 +330,6 @@ def _reserves(data: ScenarioData, act: pd.DataFrame) -> pd.DataFrame:
     keys = act[["region", "process"]].drop_duplicates()
     return data.reserves.merge(keys, on=["region", "process"])[
         ["region", "process", "reserve_t"]]
-
-
-def _quota_rows(data: ScenarioData, flow: pd.DataFrame) -> list[QuotaRow]:
-    rows = []
-    for quota in data.quotas:
-        scope = quota.scope
-        inside = scope.region_mask(flow["origin"])
-        out = inside & ~scope.region_mask(flow["destination"])
-        if scope.commodity is not None:
-            out &= (flow["commodity"] == scope.commodity).to_numpy()
-        for y in data.years:
-            if y < scope.from_year:
-                continue
-            positions = np.flatnonzero(out & (flow["year"] == y).to_numpy()).tolist()
-            if positions:
-                rows.append(QuotaRow(quota.label, y, positions, quota.value))
-    return rows
 
 
 def _fixed_om_existing(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame:

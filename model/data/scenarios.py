@@ -2,47 +2,29 @@
 
 ``scenario_data(case, name)`` returns the plain data one scenario is built from:
 demand, existing capacity and expansion after ``scale`` and ``lead_time_add``, and
-the ``embargo`` and ``export_quota`` rules in a form the index builder applies.
+the effects of every rule (``model/data/rules.py``, the one place rules are
+defined) for the index builder and the formulation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from model.data.case import Case, interpolate_demand
+from model.data.rules import (
+    RULES,
+    LeadAdd,
+    RuleEffects,
+    Scope,
+    earliest_online,
+    scale_factor,
+)
 from model.data.targets import target_problem, target_regions
 from model.errors import InputError, Problem
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Regions a rule targets (None = every region), its commodity and first year."""
-
-    regions: frozenset[str] | None
-    commodity: str | None
-    from_year: int
-
-    def region_mask(self, regions: pd.Series) -> np.ndarray:
-        if self.regions is None:
-            return np.ones(len(regions), dtype=bool)
-        return np.array(regions.isin(self.regions), dtype=bool)  # writable copy
-
-
-@dataclass(frozen=True)
-class ScaleRule:
-    field: str
-    scope: Scope
-    value: float
-
-
-@dataclass(frozen=True)
-class Quota:
-    label: str
-    scope: Scope
-    value: float
 
 
 @dataclass
@@ -63,31 +45,15 @@ class ScenarioData:
     demand: pd.DataFrame
     routes: pd.DataFrame
     stockpiles: pd.DataFrame
-    scales: list[ScaleRule] = field(default_factory=list)
-    embargoes: list[Scope] = field(default_factory=list)
-    quotas: list[Quota] = field(default_factory=list)
+    rules: RuleEffects = field(default_factory=RuleEffects)
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
-                     year: str, commodity_match: pd.Series | None = None,
-                     ) -> np.ndarray:
-        """Product of the ``scale`` rules of ``field_name`` over ``frame``'s rows.
-
-        ``commodity_match(c)`` maps a rule's commodity to a boolean row mask; by
-        default rows match on their ``commodity`` column.
-        """
-        factor = np.ones(len(frame))
-        for rule in self.scales:
-            if rule.field != field_name:
-                continue
-            mask = rule.scope.region_mask(frame[region])
-            mask &= (frame[year] >= rule.scope.from_year).to_numpy()
-            if rule.scope.commodity is not None:
-                if commodity_match is None:
-                    mask &= (frame["commodity"] == rule.scope.commodity).to_numpy()
-                else:
-                    mask &= commodity_match(rule.scope.commodity)
-            factor[mask] *= rule.value
-        return factor
+                     year: str, commodity_match: Callable[[str], np.ndarray] | None
+                     = None) -> np.ndarray:
+        """Product of the scenario's ``scale`` rules of ``field_name`` over
+        ``frame``'s rows (see ``rules.scale_factor``)."""
+        return scale_factor(self.rules.scales, field_name, frame, region, year,
+                            commodity_match)
 
     def processes_with_output(self, commodity: str) -> set[str]:
         io = self.process_io
@@ -119,20 +85,12 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
     rules = case.table("scenario_rules")
     rules = rules[rules["scenario"] == name]
     base = case.settings.base_year
-    scales, embargoes, quotas, lead_adds = [], [], [], []
+    effects = RuleEffects()
     for row in rules.itertuples(index=False):
         from_year = base if pd.isna(row.from_year) else int(row.from_year)
-        regions = resolve_target(case, row.target)
-        scope = Scope(regions, row.commodity or None, from_year)
-        if row.rule == "scale":
-            scales.append(ScaleRule(row.field, scope, float(row.value)))
-        elif row.rule == "embargo":
-            embargoes.append(scope)
-        elif row.rule == "export_quota":
-            quotas.append(Quota(f"{row.target}:{row.commodity or 'all'}:{from_year}",
-                                scope, float(row.value)))
-        else:
-            lead_adds.append((scope.regions, row.field or None, int(row.value)))
+        scope = Scope(resolve_target(case, row.target), row.commodity or None,
+                      from_year)
+        RULES[row.rule].apply(effects, row, scope)
     data = ScenarioData(
         name=name,
         is_baseline=name == baseline_name(case),
@@ -148,13 +106,11 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         demand=pd.DataFrame(),
         routes=case.table("routes"),
         stockpiles=_stockpiles(case),
-        scales=scales,
-        embargoes=embargoes,
-        quotas=quotas,
+        rules=effects,
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)
-    data.expansion = _expansion(case, lead_adds)
+    data.expansion = _expansion(case, effects.lead_adds)
     return data
 
 
@@ -191,11 +147,7 @@ def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
     return frame
 
 
-LeadAdd = tuple[frozenset[str] | None, str | None, int]
-
-
-def _expansion(case: Case, lead_adds: list[LeadAdd]
-               ) -> pd.DataFrame:
+def _expansion(case: Case, lead_adds: list[LeadAdd]) -> pd.DataFrame:
     """Expansion options with their effective earliest online year.
 
     earliest = given earliest_online_year, else base_year + lead time; plus every
@@ -207,12 +159,7 @@ def _expansion(case: Case, lead_adds: list[LeadAdd]
     lead = exp["process"].map(procs["lead_time_years"]).astype(int)
     earliest = exp["earliest_online_year"].astype("Float64").fillna(
         case.settings.base_year + lead).astype(int)
-    for regions, stage_name, add in lead_adds:
-        mask = np.ones(len(exp), dtype=bool) if regions is None else np.array(
-            exp["region"].isin(regions), dtype=bool)
-        if stage_name is not None:
-            mask = mask & (stage == stage_name).to_numpy()
-        earliest = earliest + np.where(mask, add, 0)
+    earliest = earliest_online(exp["region"], stage, earliest, lead_adds)
     exp["earliest_online_year"] = earliest.astype(int)
     return exp
 

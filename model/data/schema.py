@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from model.data.rules import RULES, SCALE_FIELDS
+
 ColumnKind = Literal["text", "number", "integer", "boolean"]
 
 BLOCS = ("china", "alliance", "partner", "other")
 SCOPE_BLOCS = ("alliance", "partner")
 COMMODITY_KINDS = ("ore", "concentrate", "oxide", "metal", "alloy", "magnet", "scrap")
 DIRECTIONS = ("in", "out")
-RULES = ("embargo", "export_quota", "scale", "lead_time_add")
-SCALE_FIELDS = ("demand", "capex", "variable_cost", "capacity", "route_cost", "penalty")
+RULE_NAMES = tuple(RULES)
 SETTING_KEYS = (
     "base_year",
     "end_year",
@@ -249,7 +250,7 @@ TABLES: tuple[TableSpec, ...] = (
         "scenario_rules",
         (
             _text("scenario", True, ref="scenarios"),
-            _text("rule", True, allowed=RULES),
+            _text("rule", True, allowed=RULE_NAMES),
             _text("target"),
             _text("commodity", ref="commodities"),
             _text("field"),
@@ -257,7 +258,7 @@ TABLES: tuple[TableSpec, ...] = (
             _int("from_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
         ),
         required=False,
-        doc="Scenario rules: embargo, export_quota, scale, lead_time_add.",
+        doc=f"Scenario rules: {', '.join(RULE_NAMES)}.",
     ),
     TableSpec(
         "uncertainty",

@@ -26,7 +26,8 @@ from model.data.gain import (
 )
 from model.data.network import unreachable_demand
 from model.data.raw import shown
-from model.data.schema import SCALE_FIELDS, TABLE_BY_NAME, TABLES
+from model.data.rules import rule_problems
+from model.data.schema import TABLE_BY_NAME, TABLES
 from model.data.targets import target_problem
 from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
@@ -203,27 +204,11 @@ def _rules(tables: Tables, _years: range | None) -> list[Problem]:
 
 def _rule_row_problems(row: object, regions: pd.DataFrame, stages: set[str]
                        ) -> list[tuple[str, str]]:
-    rule, target, field = row.rule, row.target, row.field  # type: ignore[attr-defined]
-    value = row.value  # type: ignore[attr-defined]
+    target = row.target  # type: ignore[attr-defined]
     out: list[tuple[str, str]] = []
     if target_problem(regions, target):
         out.append(("target", target_problem(regions, target)))
-    if rule in ("embargo", "export_quota") and not target:
-        out.append(("target", f"rule '{rule}' needs a target region or bloc"))
-    if rule in ("export_quota", "scale", "lead_time_add") and pd.isna(value):
-        out.append(("value", f"rule '{rule}' needs a value"))
-    elif rule in ("export_quota", "scale") and value < 0:
-        out.append(("value", f"{value:g} is out of range (expected a number >= 0)"))
-    if rule == "scale" and field not in SCALE_FIELDS:
-        out.append(("field", f"'{field}' is not a scale field (expected one of: "
-                    f"{', '.join(SCALE_FIELDS)}){did_you_mean(field, SCALE_FIELDS)}"))
-    if rule == "lead_time_add":
-        if field and field not in stages:
-            out.append(("field",
-                        f"unknown stage '{field}'{did_you_mean(field, stages)}"))
-        if not pd.isna(value) and not float(value).is_integer():
-            out.append(("value", f"'{value:g}' is not a whole number of years"))
-    return out
+    return out + rule_problems(row, stages)
 
 
 SEMANTIC_RULES: tuple[SemanticRule, ...] = (

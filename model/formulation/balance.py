@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
 
 from model.data.indices import RCY, LPIndex
-from model.formulation.linear import linear
+from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 
-def add_balance(m: pyo.ConcreteModel, ix: LPIndex) -> None:
+def balance_rows(ix: LPIndex) -> Rows:
     r"""Supply minus use equals demand, with shortfall and free disposal.
 
     Math:
@@ -22,27 +21,25 @@ def add_balance(m: pyo.ConcreteModel, ix: LPIndex) -> None:
     Symbols: out/in = ``process_io.coefficient`` by direction; D = ``demand.demand_t``
     (interpolated, scaled). BAL = every (r, c, y) with at least one term.
     The dual of the row, divided by df_y, is ``marginal_cost_usd_per_t``.
-    Constraint: ``balance``; its keys are in ``m.balance_keys`` (a frame).
-    Spec: MODEL-SPEC §3 "Balance". Tests: tests/formulation/test_balance.py.
+    Keys: (region, commodity, year). Spec: MODEL-SPEC §3 "Balance".
+    Tests: tests/formulation/test_balance.py.
     """
-    terms = ix.balance_terms
-    keys = terms[RCY].drop_duplicates().reset_index(drop=True)
-    starts = np.flatnonzero(terms[RCY].ne(terms[RCY].shift()).any(axis=1).to_numpy())
-    bounds = np.append(starts, len(terms))
-    demand = dict(zip(zip(*(ix.short[c] for c in RCY), strict=True),
-                      ix.short["demand_t"], strict=True))
-    rhs = [demand.get(k, 0.0) for k in zip(*(keys[c] for c in RCY), strict=True)]
-    families = {f: getattr(m, f) for f in terms["family"].unique()}
-    fam = terms["family"].to_numpy()
-    pos = terms["position"].to_numpy()
-    coef = terms["coef"].to_numpy()
+    terms = ix.balance_terms  # sorted by (region, commodity, year)
+    new = np.ones(len(terms), dtype=bool)  # the first term of a row
+    for column in RCY:
+        values = terms[column].to_numpy()
+        new[1:] &= values[1:] == values[:-1]
+    new = ~new
+    new[:1] = True
+    row = np.cumsum(new) - 1
+    keys = terms[RCY].iloc[np.flatnonzero(new)].reset_index(drop=True)
+    family = terms["family"].to_numpy()
+    position = terms["position"].to_numpy()
+    short = family == "short"  # every unmet-demand variable is in its row
+    rhs = np.zeros(len(keys))
+    rhs[row[short]] = ix.short["demand_t"].to_numpy(dtype=float)[position[short]]
+    return Rows(keys, rhs, (Terms(family, row, position, terms["coef"].to_numpy()),))
 
-    def rule(_m: pyo.ConcreteModel, i: int) -> object:
-        lo, hi = bounds[i], bounds[i + 1]
-        variables = [families[f][int(p)] for f, p in zip(fam[lo:hi], pos[lo:hi],
-                                                          strict=True)]
-        return linear(coef[lo:hi].tolist(), variables) == rhs[i]
 
-    m.balance_keys = keys
-    m.balance = pyo.Constraint(range(len(keys)), rule=rule,
-                               doc="commodity balance (dual = marginal cost)")
+BALANCE = ConstraintFamily("balance", "==", balance_rows,
+                           "commodity balance (dual = marginal cost)")

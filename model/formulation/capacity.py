@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
 
-from model.data.indices import LPIndex
-from model.formulation.linear import linear
+from model.data.indices import RPY, LPIndex
+from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 
-def add_capacity(m: pyo.ConcreteModel, ix: LPIndex) -> None:
+def capacity_rows(ix: LPIndex) -> Rows:
     r"""Activity is limited by available capacity.
 
     Math:
@@ -21,21 +20,19 @@ def add_capacity(m: pyo.ConcreteModel, ix: LPIndex) -> None:
     in service in y (online_year <= y < retire_year, scaled); L_p =
     ``processes.lifetime_years``. ACT = every (r, p, y) with existing capacity or a
     possible build in service.
-    Constraint: ``capacity_limit``. Spec: MODEL-SPEC §3 "Capacity".
-    Tests: tests/formulation/test_capacity.py.
+    Keys: (region, process, year), one row per ``act``.
+    Spec: MODEL-SPEC §3 "Capacity". Tests: tests/formulation/test_capacity.py.
     """
-    alpha = ix.act["availability"].to_numpy()
-    existing = ix.act["existing_tpa"].to_numpy()
-    window = ix.build_window
-    built = window["build"].to_numpy()
-    bounds = np.searchsorted(window["act"].to_numpy(), np.arange(len(ix.act) + 1))
+    n = len(ix.act)
+    alpha = ix.act["availability"].to_numpy(dtype=float)
+    act = ix.build_window["act"].to_numpy()
+    build = ix.build_window["build"].to_numpy()
+    rhs = alpha * ix.act["existing_tpa"].to_numpy(dtype=float)
+    return Rows(ix.act[RPY].reset_index(drop=True), rhs, (
+        Terms("act", np.arange(n), np.arange(n), 1.0),
+        Terms("build", act, build, -alpha[act]),
+    ))
 
-    def rule(_m: pyo.ConcreteModel, i: int) -> object:
-        a = float(alpha[i])
-        builds = built[bounds[i]:bounds[i + 1]]
-        body = linear([1.0] + [-a] * len(builds),
-                      [m.act[i]] + [m.build[int(j)] for j in builds])
-        return body <= a * float(existing[i])
 
-    m.capacity_limit = pyo.Constraint(range(len(ix.act)), rule=rule,
-                                      doc="activity <= availability x capacity")
+CAPACITY = ConstraintFamily("capacity_limit", "<=", capacity_rows,
+                            "activity <= availability x capacity")

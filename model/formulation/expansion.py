@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import numpy as np
+import pandas as pd
 
 from model.data.indices import LPIndex
-from model.formulation.linear import linear
+from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 
-def add_expansion(m: pyo.ConcreteModel, ix: LPIndex) -> None:
+def group_limit(frame: pd.DataFrame, limits: pd.DataFrame, column: str, family: str
+                ) -> Rows:
+    """One ``Σ family[i] ≤ limit`` row per (region, process) of ``limits`` that has
+    at least one variable in ``frame``, in ``limits`` order."""
+    positions = frame[["region", "process"]].reset_index(names="i")
+    lim = limits.reset_index(drop=True).reset_index(names="k")
+    pairs = lim.merge(positions, on=["region", "process"]).sort_values(["k", "i"])
+    used = np.unique(pairs["k"].to_numpy())
+    renumber = np.full(len(lim), -1)
+    renumber[used] = np.arange(len(used))
+    keys = lim[["region", "process"]].iloc[used].reset_index(drop=True)
+    return Rows(keys, lim[column].to_numpy(dtype=float)[used], (
+        Terms(family, renumber[pairs["k"].to_numpy()], pairs["i"].to_numpy(), 1.0),))
+
+
+def expansion_rows(ix: LPIndex) -> Rows:
     r"""Total new capacity of a (region, process) stays within its limit.
 
     Math:
@@ -19,21 +35,11 @@ def add_expansion(m: pyo.ConcreteModel, ix: LPIndex) -> None:
     online year: ``expansion.earliest_online_year``, default base_year + lead time,
     plus ``lead_time_add``); the per-year limit is a bound on ``build``.
     Symbols: \bar{B} = ``expansion.max_new_tpa`` (rows with a limit only).
-    Constraint: ``expansion_total``. Spec: MODEL-SPEC §3 "Expansion".
+    Keys: (region, process). Spec: MODEL-SPEC §3 "Expansion".
     Tests: tests/formulation/test_expansion.py.
     """
-    groups = ix.build.groupby(["region", "process"]).indices
-    rows = [
-        (groups[(r, p)].tolist(), float(limit))
-        for r, p, limit in zip(ix.expansion_limits["region"],
-                               ix.expansion_limits["process"],
-                               ix.expansion_limits["max_new_tpa"], strict=True)
-        if (r, p) in groups
-    ]
+    return group_limit(ix.build, ix.expansion_limits, "max_new_tpa", "build")
 
-    def rule(_m: pyo.ConcreteModel, k: int) -> object:
-        positions, limit = rows[k]
-        return linear([1.0] * len(positions), [m.build[j] for j in positions]) <= limit
 
-    m.expansion_total = pyo.Constraint(range(len(rows)), rule=rule,
-                                       doc="total new capacity <= max_new_tpa")
+EXPANSION = ConstraintFamily("expansion_total", "<=", expansion_rows,
+                             "total new capacity <= max_new_tpa")

@@ -1,40 +1,21 @@
-"""Objective: total discounted cost plus the shortfall penalty."""
+"""Objective: total discounted cost plus the shortfall penalty.
+
+The cost of each variable family is declared with the family
+(``model/formulation/variables.py``) from the functions here.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import pyomo.environ as pyo
+import pandas as pd
 
 from model.data.indices import LPIndex
-from model.formulation.linear import linear
+
+NAME = "total_cost"
+DOC = "discounted cost + shortfall penalty [USD]"
 
 
-def objective_coefficients(ix: LPIndex) -> dict[str, np.ndarray]:
-    """Discounted cost per unit of every variable family (USD)."""
-    df = ix.discount
-
-    def disc(frame: object) -> np.ndarray:
-        return frame["year"].map(df).to_numpy(dtype=float)  # type: ignore[index]
-
-    return {
-        "act": ix.act["variable_cost_usd_per_t"].to_numpy() * disc(ix.act),
-        "build": (ix.build["capex_cost"] + ix.build["fixed_om_cost"]).to_numpy(),
-        "flow": (ix.flow["transport_usd_per_t"] + ix.flow["tariff_usd_per_t"]
-                 ).to_numpy() * disc(ix.flow),
-        "release": ix.stock["release_cost_usd_per_t"].to_numpy() * disc(ix.stock),
-        "short": ix.short["penalty_usd_per_t"].to_numpy() * disc(ix.short),
-    }
-
-
-def constant_cost(ix: LPIndex) -> float:
-    """Discounted fixed O&M of existing capacity (does not depend on decisions)."""
-    frame = ix.fixed_om_existing
-    if frame.empty:
-        return 0.0
-    return float((frame["fixed_om_usd"] * frame["discount"]).sum())
-
-
-def add_objective(m: pyo.ConcreteModel, ix: LPIndex) -> None:
+def total_cost() -> None:
     r"""Minimise discounted cost plus the shortfall penalty.
 
     Math:
@@ -52,17 +33,45 @@ def add_objective(m: pyo.ConcreteModel, ix: LPIndex) -> None:
     P = ``reference_price_usd_per_t``; c^{rel} = ``release_cost_usd_per_t``;
     \pi = ``shortfall_penalty_usd_per_t`` (scaled); F = ``fixed_om_usd_per_tpa``;
     I = ``capex_usd_per_tpa`` x ``capex_index`` (scaled); i = ``discount_rate``.
-    Objective: ``total_cost``. Spec: MODEL-SPEC §3 "Objective".
-    Tests: tests/formulation/test_objective.py.
+    Objective: ``total_cost`` (the variable costs below plus ``constant_cost``).
+    Spec: MODEL-SPEC §3 "Objective". Tests: tests/formulation/test_objective.py.
     """
-    coefs = objective_coefficients(ix)
-    all_coefs: list[float] = []
-    all_vars: list[object] = []
-    for family, values in coefs.items():
-        var = getattr(m, family)
-        nonzero = np.flatnonzero(values)
-        all_coefs.extend(values[nonzero].tolist())
-        all_vars.extend(var[int(i)] for i in nonzero)
-    m.total_cost = pyo.Objective(expr=linear(all_coefs, all_vars, constant_cost(ix)),
-                                 sense=pyo.minimize,
-                                 doc="discounted cost + shortfall penalty [USD]")
+
+
+def _discounted(ix: LPIndex, frame: pd.DataFrame, usd_per_t: np.ndarray
+                ) -> np.ndarray:
+    return usd_per_t * frame["year"].map(ix.discount).to_numpy(dtype=float)
+
+
+def act_cost(ix: LPIndex) -> np.ndarray:
+    """df_y c^{var}_{r,p,y}."""
+    return _discounted(ix, ix.act, ix.act["variable_cost_usd_per_t"].to_numpy())
+
+
+def build_cost(ix: LPIndex) -> np.ndarray:
+    """Annuities and fixed O&M over the discounted years in service."""
+    return (ix.build["capex_cost"] + ix.build["fixed_om_cost"]).to_numpy()
+
+
+def flow_cost(ix: LPIndex) -> np.ndarray:
+    """df_y (c^{tr} + tau P)."""
+    usd = (ix.flow["transport_usd_per_t"] + ix.flow["tariff_usd_per_t"]).to_numpy()
+    return _discounted(ix, ix.flow, usd)
+
+
+def release_cost(ix: LPIndex) -> np.ndarray:
+    """df_y c^{rel}."""
+    return _discounted(ix, ix.stock, ix.stock["release_cost_usd_per_t"].to_numpy())
+
+
+def short_cost(ix: LPIndex) -> np.ndarray:
+    """df_y pi (the shortfall penalty)."""
+    return _discounted(ix, ix.short, ix.short["penalty_usd_per_t"].to_numpy())
+
+
+def constant_cost(ix: LPIndex) -> float:
+    """Discounted fixed O&M of existing capacity (does not depend on decisions)."""
+    frame = ix.fixed_om_existing
+    if frame.empty:
+        return 0.0
+    return float((frame["fixed_om_usd"] * frame["discount"]).sum())

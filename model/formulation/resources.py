@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import numpy as np
 
-from model.data.indices import LPIndex
-from model.formulation.linear import linear
+from model.data.indices import RCY, LPIndex
+from model.formulation.declare import ConstraintFamily, Rows, Terms
+from model.formulation.expansion import group_limit
 
 
-def add_reserves(m: pyo.ConcreteModel, ix: LPIndex) -> None:
+def reserve_rows(ix: LPIndex) -> Rows:
     r"""A source cannot extract more than its reserve over the horizon.
 
     Math:
         \sum_y \mathbf{act}_{r,p,y} \le Q_{r,p} \qquad \forall (r,p) \in \mathrm{RES}
 
     Symbols: Q = ``reserves.reserve_t``.
-    Constraint: ``reserve_limit``. Spec: MODEL-SPEC §3 "Reserves".
+    Keys: (region, process). Spec: MODEL-SPEC §3 "Reserves".
     Tests: tests/formulation/test_resources.py.
     """
-    groups = ix.act.groupby(["region", "process"]).indices
-    rows = [(groups[(r, p)].tolist(), float(q)) for r, p, q in
-            zip(ix.reserves["region"], ix.reserves["process"], ix.reserves["reserve_t"],
-                strict=True)]
-
-    def rule(_m: pyo.ConcreteModel, k: int) -> object:
-        positions, reserve = rows[k]
-        return linear([1.0] * len(positions), [m.act[j] for j in positions]) <= reserve
-
-    m.reserve_limit = pyo.Constraint(range(len(rows)), rule=rule,
-                                     doc="cumulative activity <= reserve")
+    return group_limit(ix.act, ix.reserves, "reserve_t", "act")
 
 
-def add_stockpiles(m: pyo.ConcreteModel, ix: LPIndex) -> None:
+def stock_rows(ix: LPIndex) -> Rows:
     r"""Stocks fall by what is released; they are never refilled.
 
     Math:
@@ -41,18 +32,22 @@ def add_stockpiles(m: pyo.ConcreteModel, ix: LPIndex) -> None:
 
     Symbols: S^0 = ``stockpiles.initial_t``; the release limit is a bound on
     ``release`` (``stockpiles.max_release_tpa``).
-    Constraint: ``stock_evolution``. Spec: MODEL-SPEC §3 "Stockpiles".
+    Keys: (region, commodity, year). Spec: MODEL-SPEC §3 "Stockpiles".
     Tests: tests/formulation/test_resources.py.
     """
-    first = ix.years[0]
-    years = ix.stock["year"].to_numpy()
-    initial = ix.stock["initial_t"].to_numpy()
+    n = len(ix.stock)
+    rows = np.arange(n)
+    first = ix.stock["year"].to_numpy() == ix.years[0]
+    later = np.flatnonzero(~first)
+    rhs = np.where(first, ix.stock["initial_t"].to_numpy(dtype=float), 0.0)
+    return Rows(ix.stock[RCY].reset_index(drop=True), rhs, (
+        Terms("stock", rows, rows, 1.0),
+        Terms("stock", later, later - 1, -1.0),
+        Terms("release", rows, rows, 1.0),
+    ))
 
-    def rule(_m: pyo.ConcreteModel, i: int) -> object:
-        if years[i] == first:
-            return linear([1.0, 1.0], [m.stock[i], m.release[i]]) == float(initial[i])
-        return linear([1.0, -1.0, 1.0],
-                      [m.stock[i], m.stock[i - 1], m.release[i]]) == 0.0
 
-    m.stock_evolution = pyo.Constraint(range(len(ix.stock)), rule=rule,
-                                       doc="stock level carried year to year")
+RESERVES = ConstraintFamily("reserve_limit", "<=", reserve_rows,
+                            "cumulative activity <= reserve")
+STOCKPILES = ConstraintFamily("stock_evolution", "==", stock_rows,
+                              "stock level carried year to year")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import numpy as np
+import pandas as pd
 
 from model.data.indices import LPIndex
-from model.formulation.linear import linear
+from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 
-def add_export_quotas(m: pyo.ConcreteModel, ix: LPIndex) -> None:
+def quota_rows(ix: LPIndex) -> Rows:
     r"""Exports out of a quota's target stay within the quota each year.
 
     Math:
@@ -19,15 +20,34 @@ def add_export_quotas(m: pyo.ConcreteModel, ix: LPIndex) -> None:
     (blank = all commodities together); V_q = ``scenario_rules.value``.
     Embargoes remove the flow variables between inside and outside of their target
     from ``from_year`` on (no constraint needed).
-    Constraint: ``export_quota``. Spec: MODEL-SPEC §2 "Scenario rules".
-    Tests: tests/formulation/test_trade.py.
+    Keys: (rule, year, commodity: the rule's flows' one commodity, else "all"), a
+    row per rule and year with at least one such flow.
+    Spec: MODEL-SPEC §2 "Scenario rules". Tests: tests/formulation/test_trade.py.
     """
-    rows = ix.quotas
+    flow = ix.flow
+    year = flow["year"].to_numpy()
+    keys, rhs, rows, positions = [], [], [], []
+    for quota in ix.quotas:
+        scope = quota.scope
+        out = scope.region_mask(flow["origin"]) & ~scope.region_mask(
+            flow["destination"])
+        if scope.commodity is not None:
+            out &= (flow["commodity"] == scope.commodity).to_numpy()
+        for y in ix.years:
+            found = np.flatnonzero(out & (year == y)) if y >= scope.from_year else []
+            if len(found):
+                names = flow["commodity"].iloc[found].unique()
+                keys.append((quota.label, y, str(names[0]) if len(names) == 1
+                             else "all"))
+                rhs.append(float(quota.value))
+                rows.append(np.full(len(found), len(keys) - 1))
+                positions.append(found)
+    frame = pd.DataFrame(keys, columns=["rule", "year", "commodity"])
+    if not keys:
+        rows = positions = [np.zeros(0, dtype=np.int64)]
+    return Rows(frame, np.array(rhs, dtype=float), (
+        Terms("flow", np.concatenate(rows), np.concatenate(positions), 1.0),))
 
-    def rule(_m: pyo.ConcreteModel, k: int) -> object:
-        q = rows[k]
-        return linear([1.0] * len(q.flow_positions),
-                      [m.flow[j] for j in q.flow_positions]) <= q.value
 
-    m.export_quota = pyo.Constraint(range(len(rows)), rule=rule,
-                                    doc="exports out of the target <= quota")
+EXPORT_QUOTA = ConstraintFamily("export_quota", "<=", quota_rows,
+                                "exports out of the target <= quota")

@@ -7,15 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from model.report.safe_text import csv_safe_frame
-
-TABLE_ORDER = ("summary", "kpi_by_commodity", "shortfall", "production", "builds",
-               "flows", "surplus", "stock", "prices", "costs")
+from model.results.tables import checked
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> None:
-    """One CSV per table, text cells neutralised, full float precision."""
+    """One CSV per registered table (model/results/tables.py), in registry order,
+    text cells neutralised, full float precision."""
     folder.mkdir(parents=True, exist_ok=True)
-    extra = [n for n in tables if n not in TABLE_ORDER]
-    for name in [*TABLE_ORDER, *extra]:
-        csv_safe_frame(tables[name]).to_csv(folder / f"{name}.csv", index=False,
-                                            float_format="%.10g")
+    for name, frame in checked(tables).items():
+        csv_safe_frame(frame).to_csv(folder / f"{name}.csv", index=False,
+                                     float_format="%.10g")

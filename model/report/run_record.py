@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from model.solver.highs import highs_version
+
 PACKAGES = ("reroute", "pyomo", "highspy", "pandas", "numpy", "scipy", "openpyxl",
             "defusedxml")
 
@@ -23,10 +25,7 @@ def versions() -> dict[str, str]:
             found[name] = version(name)
         except PackageNotFoundError:
             found[name] = "not installed"
-    from model.solve import new_highs
-
-    h = new_highs()
-    found["highs"] = f"{h.version()} ({h.githash()})"
+    found["highs"] = highs_version()
     return found
 
 

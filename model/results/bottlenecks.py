@@ -19,15 +19,12 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
-from model.solve import Solution
+from model.results.tables import columns_of
+from model.solver.records import Solution
 
 BINDING = 1e-6  # |dual| in USD below this counts as not binding
-COLUMNS = ["scenario", "rank", "limit", "region", "process", "commodity", "year",
-           "limit_t", "value_usd_per_t", "money"]
-LEAD_COLUMNS = ["scenario", "commodity", "element", "self_sufficient_year", "stage",
-                "process", "region", "first_online_year", "earliest_online_year",
-                "lead_time_binding"]
-EXTRA_TABLES = ("bottlenecks", "lead_times")
+COLUMNS = columns_of("bottlenecks")
+LEAD_COLUMNS = columns_of("lead_times")
 
 
 def _undiscount(ix: LPIndex, years: pd.Series) -> np.ndarray:
@@ -59,27 +56,22 @@ def build_limit_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     return frame[at_limit & (np.abs(cost) > BINDING)]
 
 
-def expansion_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
-    """Binding ``expansion_total`` rows (same row order as the formulation)."""
-    groups = ix.build.groupby(["region", "process"]).indices
-    limits = ix.expansion_limits
-    keep = np.array([(r, p) in groups for r, p in zip(
-        limits["region"], limits["process"], strict=True)], dtype=bool)
-    frame = limits[keep][["region", "process"]].reset_index(drop=True)
-    frame["limit_t"] = limits[keep]["max_new_tpa"].to_numpy(dtype=float)
-    return _horizon(frame, sol.row_duals.get("expansion_total"), "expansion total")
+def expansion_rows(sol: Solution) -> pd.DataFrame:
+    """Binding ``expansion_total`` rows: value of one more tpa of total expansion."""
+    return _horizon(sol, "expansion_total", "expansion total")
 
 
-def reserve_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+def reserve_rows(sol: Solution) -> pd.DataFrame:
     """Binding ``reserve_limit`` rows: value of one more tonne of reserve."""
-    frame = ix.reserves[["region", "process"]].reset_index(drop=True)
-    frame["limit_t"] = ix.reserves["reserve_t"].to_numpy(dtype=float)
-    return _horizon(frame, sol.row_duals.get("reserve_limit"), "reserve")
+    return _horizon(sol, "reserve_limit", "reserve")
 
 
-def _horizon(frame: pd.DataFrame, dual: np.ndarray | None, limit: str
-             ) -> pd.DataFrame:
-    dual = np.zeros(len(frame)) if dual is None else dual
+def _horizon(sol: Solution, family: str, limit: str) -> pd.DataFrame:
+    """Binding rows of a limit over the whole horizon, keyed by (region, process)."""
+    block = sol.rows[family]
+    dual = sol.row_duals[family]
+    frame = block.keys[["region", "process"]].copy()
+    frame["limit_t"] = block.rhs
     frame["limit"] = limit
     frame["value_usd_per_t"] = -dual
     frame["money"] = "base year"
@@ -88,13 +80,12 @@ def _horizon(frame: pd.DataFrame, dual: np.ndarray | None, limit: str
 
 def quota_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     """Binding ``export_quota`` rows: value of one more tonne of quota that year."""
-    dual = sol.row_duals.get("export_quota", np.zeros(len(ix.quotas)))
-    frame = pd.DataFrame({
-        "region": [q.label for q in ix.quotas],
-        "year": [q.year for q in ix.quotas],
-        "limit_t": [q.value for q in ix.quotas],
-    })
-    frame["commodity"] = [_quota_commodity(ix, q.flow_positions) for q in ix.quotas]
+    block = sol.rows["export_quota"]
+    dual = sol.row_duals["export_quota"]
+    frame = pd.DataFrame({"region": block.keys["rule"].to_numpy(),
+                          "year": block.keys["year"].to_numpy(),
+                          "commodity": block.keys["commodity"].to_numpy(),
+                          "limit_t": block.rhs})
     frame["limit"] = "export quota"
     frame["value_usd_per_t"] = -dual / _undiscount(ix, frame["year"]) if len(
         frame) else np.zeros(0)
@@ -102,15 +93,10 @@ def quota_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     return frame[np.abs(dual) > BINDING]
 
 
-def _quota_commodity(ix: LPIndex, positions: list[int]) -> str:
-    names = ix.flow["commodity"].iloc[positions].unique()
-    return str(names[0]) if len(names) == 1 else "all"
-
-
 def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     """Every binding limit of one scenario, ranked by value (largest first)."""
     parts = [f for f in (capacity_rows(ix, sol), build_limit_rows(ix, sol),
-                         expansion_rows(ix, sol), reserve_rows(ix, sol),
+                         expansion_rows(sol), reserve_rows(sol),
                          quota_rows(ix, sol)) if len(f)]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=COLUMNS)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from model.data.indices import RCY, RPY, LPIndex
 from model.formulation.objective import constant_cost
-from model.solve import Solution
+from model.solver.records import Solution
 
 ZERO = 1e-6  # tonnes or USD below this are reported as zero
 
@@ -89,12 +89,11 @@ def stock(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     return _first(frame, scenario)
 
 
-def prices(ix: LPIndex, keys: pd.DataFrame, sol: Solution, scenario: str
-           ) -> pd.DataFrame:
+def prices(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     """Balance duals divided by df_y: marginal cost in that year's money."""
-    frame = keys.copy()
+    frame = sol.rows["balance"].keys.copy()
     df = frame["year"].map(ix.discount).to_numpy(dtype=float)
-    frame["marginal_cost_usd_per_t"] = sol.balance_duals / df
+    frame["marginal_cost_usd_per_t"] = sol.row_duals["balance"] / df
     return _first(frame, scenario)
 
 
@@ -145,8 +144,7 @@ def _build_costs(ix: LPIndex, sol: Solution) -> pd.DataFrame:
                      ignore_index=True)
 
 
-def extract_all(ix: LPIndex, keys: pd.DataFrame, sol: Solution, scenario: str
-                ) -> dict[str, pd.DataFrame]:
+def extract_all(ix: LPIndex, sol: Solution, scenario: str) -> dict[str, pd.DataFrame]:
     """Every per-scenario tidy table of MODEL-SPEC §5 (summary tables come later)."""
     return {
         "shortfall": shortfall(ix, sol, scenario),
@@ -155,7 +153,7 @@ def extract_all(ix: LPIndex, keys: pd.DataFrame, sol: Solution, scenario: str
         "flows": flows(ix, sol, scenario),
         "surplus": surplus(ix, sol, scenario),
         "stock": stock(ix, sol, scenario),
-        "prices": prices(ix, keys, sol, scenario),
+        "prices": prices(ix, sol, scenario),
         "costs": costs(ix, sol, scenario),
     }
 

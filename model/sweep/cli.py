@@ -69,7 +69,7 @@ def make_executor(args: argparse.Namespace) -> object:
 def sweep_command(args: argparse.Namespace, default_case: Path) -> int:
     """Run ``reroute sweep``; return the exit code."""
     from model.outputs import SWEEP_SUBFOLDER, default_out_dir
-    from model.solve import SolveOptions
+    from model.solver.records import SolveOptions
     from model.sweep.command import SweepRequest, run_sweep
 
     case = Path(args.case) if args.case else default_case

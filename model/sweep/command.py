@@ -9,7 +9,6 @@ solves exactly the samples whose record is missing.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +17,11 @@ import pandas as pd
 
 from model.data.case import Case, load_case
 from model.errors import InputError, Problem
+from model.files import atomic_path
 from model.outputs import claim_folder, refuse_unwritable
 from model.pipeline import select_scenarios
 from model.report.run_record import versions
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from model.sweep.progress import SweepProgress
 from model.sweep.runner import Executor, SerialExecutor, run_all
 from model.sweep.sampling import SAMPLERS, draw
@@ -187,10 +187,5 @@ def _mean(values: pd.Series) -> float | None:
 
 
 def _atomic(path: Path, write: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         write(tmp)  # type: ignore[operator]
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from model.errors import InputError, Problem
+from model.files import atomic_path, atomic_write_bytes
 
 NAME = re.compile(r"^(?P<hash>[0-9a-f]{16})-s(?P<seed>\d+)-(?P<sample>\d+)\.parquet$")
 
@@ -56,7 +57,8 @@ class SweepStore:
             self._check(_read_meta(meta))
         else:
             self.records_dir.mkdir(parents=True, exist_ok=True)
-            _atomic_write(meta, json.dumps(self.identity.as_dict(), indent=2).encode())
+            text = json.dumps(self.identity.as_dict(), indent=2)
+            atomic_write_bytes(meta, text.encode())
         self.records_dir.mkdir(parents=True, exist_ok=True)
         return self
 
@@ -92,13 +94,8 @@ class SweepStore:
         if not replace and target.exists() and _readable(target):
             return False
         table = pa.Table.from_pandas(records, preserve_index=False)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
+        with atomic_path(target) as tmp:
             pq.write_table(table, tmp)
-            _fsync(tmp)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
         return True
 
     def load(self, seed: int, samples: range) -> pd.DataFrame:
@@ -138,13 +135,3 @@ def _readable(path: Path) -> bool:
     return True
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    _fsync(tmp)
-    os.replace(tmp, path)

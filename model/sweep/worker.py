@@ -18,12 +18,12 @@ import pandas as pd
 
 from model.data.case import Case
 from model.errors import SolveError
-from model.pipeline import PhaseTimer, solve_scenario
-from model.results import kpis
 from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
-from model.solve import SolveOptions
+from model.scenario_run import headline_tables, solve_scenario
+from model.solver.records import SolveOptions
 from model.sweep.uncertainty import UncertainInput, apply_draws
+from model.timing import PhaseTimer
 
 HEADLINES = ("cost_premium_usd", "shortfall_t", "self_sufficient_year")
 KEY_COLUMNS = ("input_hash", "seed", "sample", "scenario", "commodity")
@@ -113,7 +113,7 @@ def _records(case: Case, results: list[ScenarioResult],
              statuses: list[tuple[str, bool, str]],
              failures: list[tuple[str, str, str]],
              timings: dict[str, dict[str, float]]) -> pd.DataFrame:
-    kpi, summary = _kpi_tables(case, results, statuses)
+    kpi, summary = headline_tables(case, results, statuses)
     totals = summary.assign(commodity=ALL)
     by_commodity = kpi.merge(summary[["scenario", "is_baseline", "status"]],
                              on="scenario")
@@ -128,28 +128,6 @@ def _records(case: Case, results: list[ScenarioResult],
     frame.loc[frame["commodity"] != ALL, [f"{p}_seconds" for p in (
         "build", "translate", "solve", "extract")]] = np.nan
     return frame
-
-
-def _kpi_tables(case: Case, results: list[ScenarioResult],
-                statuses: list[tuple[str, bool, str]]
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """kpi_by_commodity and summary, as in the pipeline, tolerating failed ones."""
-    if results:
-        shortfall = pd.concat([r.tables["shortfall"] for r in results],
-                              ignore_index=True)
-        costs = pd.concat([r.tables["costs"] for r in results], ignore_index=True)
-    else:
-        shortfall = pd.DataFrame(columns=["scenario", "region", "commodity", "year",
-                                          "demand_t", "shortfall_t"])
-        costs = pd.DataFrame(columns=["scenario", "year", "category", "usd",
-                                      "discounted_usd"])
-    kpi = kpis.kpi_by_commodity(shortfall, case.scope_regions(),
-                                case.settings.shortfall_tolerance, list(case.years))
-    summary = kpis.summary(statuses, costs, kpi)
-    failed = summary["status"] != "optimal"
-    summary.loc[failed, ["demand_t", "shortfall_t", "shortfall_pct",
-                         "cost_premium_usd", "cost_premium_pct"]] = np.nan
-    return kpi, summary
 
 
 def _stamp(records: pd.DataFrame, context: SweepContext, task: SampleTask,

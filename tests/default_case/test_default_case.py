@@ -232,7 +232,7 @@ def test_headline_numbers(run: RunResult, scenario: str) -> None:
 def test_readme_section_matches_a_fresh_solve(run: RunResult) -> None:
     # README's "What the default case says" must be what the model says today.
     # Regenerate: python -m tests.default_case.readme_section outputs/default
-    fresh = render(run.tables)
+    fresh = render(run.tables, run.case)
     current = readme_block(README.read_text(encoding="utf-8"))
     assert current is not None, (
         f"README.md has no {START} ... {END} section; paste the output of "
@@ -243,4 +243,4 @@ def test_readme_section_matches_a_fresh_solve(run: RunResult) -> None:
 def test_readme_section_renders_the_same_from_csv(run: RunResult) -> None:
     # the regeneration command reads tables/*.csv: it must give the same text
     from tests.default_case.readme_section import read_tables
-    assert render(read_tables(run.out_dir)) == render(run.tables)
+    assert render(read_tables(run.out_dir), run.case) == render(run.tables, run.case)

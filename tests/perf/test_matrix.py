@@ -14,7 +14,7 @@ from model.data.indices import build_index
 from model.data.scenarios import scenario_data, scenario_names
 from model.formulation import build_model
 from model.formulation.matrix import assemble
-from model.solve import compile_model
+from model.formulation.pyomo_model import compile_program
 from model.synth import SynthSpec, write_synthetic
 from tests.helpers import mine, one_commodity, settings, write_case
 
@@ -24,7 +24,7 @@ MATRIX = ("start_", "index_", "value_")
 
 def assert_same_lp(index) -> None:  # noqa: ANN001
     model = build_model(index)
-    pyomo_lp = compile_model(model)
+    pyomo_lp = compile_program(model)
     numpy_lp = assemble(index)
     a, b = pyomo_lp.lp, numpy_lp.lp
     assert (a.num_col_, a.num_row_) == (b.num_col_, b.num_row_)
@@ -38,12 +38,16 @@ def assert_same_lp(index) -> None:  # noqa: ANN001
     assert a.offset_ == b.offset_
     for family, columns in pyomo_lp.column_of.items():
         np.testing.assert_array_equal(columns, numpy_lp.column_of[family])
-    np.testing.assert_array_equal(pyomo_lp.balance_rows, numpy_lp.balance_rows)
-    assert model.balance_keys.equals(numpy_lp.balance_keys)
+    np.testing.assert_array_equal(pyomo_lp.rows_of("balance"),
+                                  numpy_lp.rows_of("balance"))
+    for name, block in numpy_lp.rows.items():
+        assert model.row_keys[name][0].equals(block.keys)
+        assert pyomo_lp.rows[name].first == block.first
     # rows of each constraint, as the standard-form compiler lays them out
     info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
     names = [row.constraint.parent_component().name for row in info.rows]
-    for name, (first, count) in numpy_lp.row_ranges.items():
+    for name, block in numpy_lp.rows.items():
+        first, count = block.first, block.count
         assert names[first:first + count] == [name] * count
         assert len(getattr(model, name)) == count
 

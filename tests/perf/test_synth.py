@@ -15,7 +15,7 @@ from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.pipeline import run_case
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from model.synth import ELEMENTS, SynthSpec, write_synthetic
 
 SMALL = SynthSpec(regions=6, years=5, seed=3)

@@ -337,7 +337,7 @@ def test_free_lunch_lp_leaves_no_scheduler_behind(tmp_path: Path) -> None:
     import highspy  # noqa: PLC0415
     import numpy as np  # noqa: PLC0415
 
-    from model.solve import new_highs  # noqa: PLC0415
+    from model.solver.highs import new_highs  # noqa: PLC0415
 
     assert free_lunch(_tables(_co_product(2.0), tmp_path)["process_io"]) is None
     lp = highspy.HighsLp()

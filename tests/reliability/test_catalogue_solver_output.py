@@ -11,6 +11,7 @@ import pytest
 import model.data.case as case_module
 import model.outputs.commit as commit
 import model.pipeline as pipeline
+import model.scenario_run as scenario_run
 from model.results.checks import InvariantError
 from tests.reliability.builders import Tables, csv_case
 from tests.reliability.catalogue import Entry, check_entry, params
@@ -40,11 +41,11 @@ def _explained(out: Path, err: str) -> None:
     assert "expansion.csv [expansion] row 2 (region=US, process=mine)" in text
 
 
-def _raise_in(target: str, exc: BaseException):  # noqa: ANN202
+def _raise_in(target: str, exc: BaseException, module: object = pipeline):  # noqa: ANN202
     def patch(mp: pytest.MonkeyPatch) -> None:
         def fail(*_a: object, **_k: object) -> None:
             raise exc
-        mp.setattr(pipeline, target, fail)
+        mp.setattr(module, target, fail)
     return patch
 
 
@@ -87,7 +88,8 @@ ENTRIES = [
     Entry("E04-interrupt-while-writing", _csv(), 130, ("interrupted",),
           patch=_raise_in("write_report", KeyboardInterrupt())),
     Entry("internal-invariant-fails", _csv(), 1, ("InvariantError: balance off",),
-          patch=_raise_in("check_scenario", InvariantError("balance off"))),
+          patch=_raise_in("check_scenario", InvariantError("balance off"),
+                         scenario_run)),
 ]
 
 

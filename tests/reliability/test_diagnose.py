@@ -14,9 +14,10 @@ import model.data.case as case_module
 from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
-from model.diagnose import highs_iis, to_lp
 from model.formulation import build_model
-from model.solve import SolveOptions, make_highs
+from model.solver.highs import highs_iis, make_highs
+from model.solver.records import SolveOptions
+from model.solver.standard_form import to_lp
 from tests.reliability.builders import Tables, csv_case
 
 

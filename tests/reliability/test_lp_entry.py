@@ -24,9 +24,10 @@ from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.errors import SolveError
-from model.formulation.matrix import FAMILIES, MatrixLP, store_matrix
+from model.formulation.registry import VARIABLES
 from model.pipeline import run_case
-from model.solve import SolveOptions, solve_compiled
+from model.solver.highs import solve
+from model.solver.records import LinearProgram, RowBlock, SolveOptions, store_matrix
 from tests.reliability.builders import Tables, csv_case
 
 LOSS = 0.95
@@ -126,11 +127,11 @@ def test_a_model_highs_rejects_is_never_taken_as_solved() -> None:
     lp.a_matrix_.index_ = np.array([0, 0], dtype=np.int32)
     lp.a_matrix_.value_ = np.array([1.0, 1.0])
     lp.row_lower_ = lp.row_upper_ = np.array([1.0])
-    column_of = {f: np.array([0] if f == "act" else [], dtype=np.int64)
-                 for f in FAMILIES}
-    compiled = MatrixLP(lp, column_of, np.array([0]), pd.DataFrame())
+    column_of = {v.name: np.array([0] if v.name == "act" else [], dtype=np.int64)
+                 for v in VARIABLES}
+    rows = {"balance": RowBlock(0, pd.DataFrame(index=[0]), np.array([1.0]))}
     with pytest.raises(SolveError, match="passModel"):
-        solve_compiled(compiled, "baseline", SolveOptions())
+        solve(LinearProgram(lp, column_of, rows), "baseline", SolveOptions())
 
 
 def test_an_option_highs_rejects_is_a_solve_error(tmp_path: Path) -> None:

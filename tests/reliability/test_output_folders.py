@@ -19,7 +19,7 @@ import model.pipeline as pipeline
 from model.cli import main
 from model.outputs import MARKER, case_name, lock_path, recover_stale, stale_folders
 from model.pipeline import PhaseTimer, run_case, write_outputs
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from tests.reliability.builders import csv_case, xlsx_case
 from tests.reliability.conftest import snapshot
 from tests.sweep.cases import chain_case

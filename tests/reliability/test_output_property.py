@@ -17,7 +17,7 @@ import model.pipeline as pipeline
 from model.errors import InputError
 from model.outputs import MANIFESTS, MARKER, stale_folders
 from model.pipeline import PhaseTimer, RunResult, run_case, write_outputs
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from model.sweep.command import SweepRequest, run_sweep
 from tests.reliability.builders import csv_case
 from tests.reliability.conftest import snapshot

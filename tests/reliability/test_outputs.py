@@ -20,9 +20,9 @@ import pytest
 from model.errors import OutputError
 from model.outputs import lock_path, staged_output, stale_folders
 from model.pipeline import PhaseTimer, run_case, write_outputs
-from model.report.csv_tables import TABLE_ORDER
 from model.report.safe_text import is_dangerous
-from model.solve import SolveOptions
+from model.results.tables import TABLE_ORDER
+from model.solver.records import SolveOptions
 from tests.reliability.builders import Tables, csv_case
 from tests.reliability.conftest import snapshot
 

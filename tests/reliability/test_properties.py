@@ -27,8 +27,10 @@ from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.formulation import build_model
+from model.formulation.pyomo_model import compile_program
 from model.pipeline import run_case
-from model.solve import SolveOptions, compile_model, make_highs
+from model.solver.highs import make_highs
+from model.solver.records import SolveOptions
 from tests.helpers import write_case
 from tests.reliability.builders import Tables, workbook
 
@@ -231,16 +233,16 @@ def _dual_objective(case_path: Path) -> tuple[float, float]:
     """(primal, dual) objective of the production LP solved by HiGHS directly."""
     case = load_case(case_path)
     index = build_index(scenario_data(case, "baseline"))
-    compiled = compile_model(build_model(index))
+    compiled = compile_program(build_model(index))
     h = make_highs(SolveOptions())
     h.passModel(compiled.lp)
     h.run()
     sol = h.getSolution()
     lp = compiled.lp
-    dual = compiled.offset + _bound_terms(sol.row_dual, lp.row_lower_, lp.row_upper_)
+    dual = lp.offset_ + _bound_terms(sol.row_dual, lp.row_lower_, lp.row_upper_)
     dual += _bound_terms(sol.col_dual, lp.col_lower_, lp.col_upper_)
     _check_slackness(sol.row_value, sol.row_dual, lp.row_lower_, lp.row_upper_)
-    balance = np.asarray(sol.row_dual)[compiled.balance_rows]
+    balance = np.asarray(sol.row_dual)[compiled.rows_of("balance")]
     assert (balance >= -1e-7).all()  # prices are never negative (free disposal)
     return h.getInfo().objective_function_value, dual
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 
-from model.diagnose import coefficient_ranges, scaling_warnings
+from model.solver.scaling import coefficient_ranges, scaling_warnings
 from tests.reliability.builders import Tables, csv_case
 
 

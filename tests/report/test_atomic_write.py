@@ -29,7 +29,7 @@ def test_failure_while_building_keeps_the_old_report(
 
     monkeypatch.setattr(excel, "write_compare", broken)
     with pytest.raises(RuntimeError, match="simulated"):
-        excel.write_report(solved.tables, _inputs(solved), {"case": "x"}, target)
+        excel.write_report(solved.tables, solved.case, {"case": "x"}, target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
 
@@ -50,7 +50,7 @@ def test_failure_half_way_through_saving_keeps_the_old_report(
 
     monkeypatch.setattr(Workbook, "save", save_then_fail)
     with pytest.raises(OSError, match="simulated"):
-        excel.write_report(solved.tables, _inputs(solved), {"case": "x"}, target)
+        excel.write_report(solved.tables, solved.case, {"case": "x"}, target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
 
@@ -58,7 +58,7 @@ def test_failure_half_way_through_saving_keeps_the_old_report(
 def test_success_replaces_the_report(tmp_path: Path, solved: RunResult) -> None:
     target = tmp_path / "report.xlsx"
     target.write_bytes(b"old")
-    excel.write_report(solved.tables, _inputs(solved), {"case": "x"}, target)
+    excel.write_report(solved.tables, solved.case, {"case": "x"}, target)
     assert target.read_bytes()[:2] == b"PK"  # a zip container: the new workbook
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
     assert ReportData(solved.tables, _inputs(solved), {}).scenarios == [

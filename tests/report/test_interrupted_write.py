@@ -35,11 +35,9 @@ def test_interrupt_while_saving_leaves_no_unraisable_errors(
         real(self, ws)
 
     monkeypatch.setattr(ExcelWriter, "write_worksheet", interrupted_at_the_third_sheet)
-    inputs = {n: f.drop(columns=["_row"], errors="ignore")
-              for n, f in solved.case.tables.items()}
     target = tmp_path / "report.xlsx"
     with pytest.raises(KeyboardInterrupt):
-        excel.write_report(solved.tables, inputs, {"case": "x"}, target)
+        excel.write_report(solved.tables, solved.case, {"case": "x"}, target)
     gc.collect()  # what interpreter shutdown does to what is left
     assert unraisable == []
     assert list(tmp_path.iterdir()) == []  # no report, no temporary file

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 import model.report.excel.tables as tables
+from model.data.case import Case, Settings
 from model.report.excel.cells import Sheets
 from model.report.excel.data import ReportData
 from model.report.excel.series import key_commodity, price_over_time
@@ -134,9 +135,7 @@ def test_price_without_demand_is_weighted_by_use() -> None:
         "scenario": ["b"] * 3, "region": ["A", "B", "C"], "commodity": ["dy_ox"] * 3,
         "year": [2025] * 3, "marginal_cost_usd_per_t": [100.0, 200.0, 999.0]})
     data.inputs["process_io"] = data.inputs["process_io"].assign(coefficient=3.0)
-    data.inputs["regions"] = pd.DataFrame({"region": ["A", "B", "C"],
-                                           "bloc": ["alliance"] * 3})
-    data.inputs["settings"] = pd.DataFrame({"key": ["base_year", "end_year"],
-                                            "value": ["2025", "2025"]})
+    regions = pd.DataFrame({"region": ["A", "B", "C"], "bloc": ["alliance"] * 3})
+    data.case = Case("t", "", {"regions": regions}, Settings(2025, 2025), "")
     frame = price_over_time(data, "dy_ox")
     assert frame["b"].tolist() == pytest.approx([125.0])

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from model.data.case import load_case
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from model.sweep.command import SweepRequest, SweepResult, run_sweep
 from model.sweep.runner import DaskExecutor, Executor, PoolExecutor, SerialExecutor
 from model.sweep.worker import TIMING_COLUMNS, SampleTask, SweepContext

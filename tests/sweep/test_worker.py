@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from model.data.case import load_case
-from model.solve import SolveOptions
+from model.solver.records import SolveOptions
 from model.sweep.uncertainty import uncertain_inputs
 from model.sweep.worker import SampleTask, SweepContext, run_sample
 from tests.helpers import write_case

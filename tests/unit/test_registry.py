@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyomo.environ as pyo
@@ -10,6 +11,7 @@ from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.formulation import build_model
+from model.formulation.registry import CONSTRAINTS, VARIABLES
 from tests.helpers import mine, one_commodity, write_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,3 +51,40 @@ COVERED_BY = {
     "export_quota": ("trade", "export_quota"),
     "total_cost": ("objective", "capex"),
 }
+
+
+SENSE_IN_DOC = {"==": "=", "<=": "≤", ">=": "≥"}
+SENSE_IN_MATH = {"==": "=", "<=": r"\le", ">=": r"\ge"}
+
+
+def _sections(doc: str) -> list[tuple[str, str]]:
+    """(heading, body) of every '## ' section of the doc, in order."""
+    parts = re.split(r"^## (.*)$", doc, flags=re.MULTILINE)
+    return list(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_the_formulation_doc_matches_the_declarations() -> None:
+    """docs/formulation.md has a section per constraint family, in row order, whose
+    equation has the declared sense (as has the family's docstring math), and
+    states every variable's upper bound with its input column."""
+    doc = (ROOT / "docs" / "formulation.md").read_text(encoding="utf-8")
+    sections = _sections(doc)
+    found = []
+    for family in CONSTRAINTS:
+        tag = f"`{family.rows.__name__}` (constraint `{family.name}`)"
+        (heading, body), = [(h, b) for h, b in sections if tag in h]
+        found.append(heading)
+        equation = next(line for line in body.splitlines() if line.strip())
+        assert SENSE_IN_DOC[family.sense] in equation, (family.name, equation)
+        assert "Math:" in family.math and SENSE_IN_MATH[family.sense] in family.math
+        assert family.doc, family.name
+    headings = [h for h, _ in sections]
+    assert found == sorted(found, key=headings.index), "sections not in row order"
+    (variables,) = [b for h, b in sections if h.startswith("1. Variables")]
+    flat = " ".join(variables.split())
+    for var in VARIABLES:
+        assert f"`m.{var.name}`" in variables, var.name
+        if var.upper is not None:
+            assert var.bound, f"{var.name} has an upper bound without its column"
+            stated = rf"\*\*{var.name}\*\*\S* ≤ [^()]*\(`{re.escape(var.bound)}`"
+            assert re.search(stated, flat), f"the bound of {var.name} is not documented"

@@ -11,14 +11,14 @@ earlier report untouched.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 
-from model.report.csv_tables import TABLE_ORDER
+from model.data.case import Case
+from model.data.coerce import ROW
+from model.files import atomic_path
 from model.report.excel.analysis import write_bottlenecks, write_compare
 from model.report.excel.cells import Sheets
 from model.report.excel.charts import write_charts
@@ -30,7 +30,7 @@ from model.report.excel.tables import (
     write_run_info,
     write_tidy,
 )
-from model.results.bottlenecks import EXTRA_TABLES
+from model.results.tables import TABLE_ORDER
 
 __all__ = ["build_workbook", "write_report"]
 
@@ -53,7 +53,7 @@ def _fill(wb: Workbook, data: ReportData) -> None:
     write_bottlenecks(sheets, data)
     write_compare(sheets, data)
     write_human(sheets, data)
-    write_tidy(sheets, data, [*TABLE_ORDER, *EXTRA_TABLES])
+    write_tidy(sheets, data, list(TABLE_ORDER))
     write_inputs(sheets, data)
     write_run_info(sheets, data)
     wb.move_sheet("Chart data", len(wb.sheetnames) - 1
@@ -79,28 +79,16 @@ def discard(wb: Workbook) -> None:
             writer.cleanup()
 
 
-def write_report(tables: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame],
+def write_report(tables: dict[str, pd.DataFrame], case: Case,
                  run_info: dict[str, object], path: Path) -> None:
-    """Write the report to ``path`` atomically (temporary sibling, then replace)."""
+    """Write the report of ``case``'s run to ``path`` atomically (temporary
+    sibling, then replace); the input sheets echo the case's tables."""
     path = Path(path)
-    wb = build_workbook(ReportData(tables, inputs, run_info))
-    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx",
-                                    dir=path.parent)
-    os.close(handle)
+    inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
+    wb = build_workbook(ReportData(tables, inputs, run_info, case))
     try:
-        os.chmod(temp, 0o666 & ~_umask())
-        wb.save(temp)
-        with open(temp, "rb") as saved:
-            os.fsync(saved.fileno())
-        os.replace(temp, path)
+        with atomic_path(path, suffix=".xlsx") as temp:
+            wb.save(temp)
     except BaseException:  # an interrupt half-way through the save included
         discard(wb)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

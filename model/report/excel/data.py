@@ -7,6 +7,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from model.data.case import Case
 from model.results.bottlenecks import supply_chain
 
 MAX_KEY_ELEMENTS = 8
@@ -32,11 +33,15 @@ def element_year(years: pd.Series) -> int | None:
 
 @dataclass
 class ReportData:
-    """Tidy tables, input tables and the run record of one run."""
+    """Tidy tables, input tables and the run record of one run, and the case it
+    solved: its settings (horizon, discount rate, tolerance), name and scope come
+    from ``case``, never re-parsed from the input frames. Without a case (a report
+    of tables alone) the horizon is the years of the tables and the scope empty."""
 
     tables: dict[str, pd.DataFrame]
     inputs: dict[str, pd.DataFrame]
     run_info: dict[str, object]
+    case: Case | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables.get(name, pd.DataFrame())
@@ -61,22 +66,19 @@ class ReportData:
 
     @cached_property
     def years(self) -> list[int]:
-        settings = self.inputs.get("settings")
-        if settings is not None and len(settings):
-            values = dict(zip(settings["key"], settings["value"], strict=True))
-            if "base_year" in values and "end_year" in values:
-                return list(range(int(float(values["base_year"])),
-                                  int(float(values["end_year"])) + 1))
+        """The case's horizon."""
+        if self.case is not None:
+            return list(self.case.years)
         return sorted(int(y) for y in self.table("shortfall")["year"].unique())
 
     @cached_property
     def scope(self) -> set[str]:
         """Regions of bloc alliance or partner (MODEL-SPEC §4)."""
-        regions = self.inputs.get("regions", pd.DataFrame())
-        if regions.empty:
-            return set()
-        return set(regions.loc[regions["bloc"].isin(["alliance", "partner"]),
-                               "region"])
+        return self.case.scope_regions() if self.case is not None else set()
+
+    @cached_property
+    def discount_rate(self) -> float | None:
+        return self.case.settings.discount_rate if self.case is not None else None
 
     @cached_property
     def stage_of(self) -> dict[str, str]:

@@ -93,7 +93,8 @@ def price_weights(data: ReportData, commodity: str) -> pd.DataFrame:
     coefficient = uses.groupby("process")["coefficient"].sum()
     act = data.table("production")
     act = act[act["process"].isin(coefficient.index) & act["region"].isin(data.scope)]
-    act = act.assign(weight=act["activity_t"] * act["process"].map(coefficient))
+    act = act.assign(weight=act["activity_t"]
+                     * act["process"].map(coefficient).astype(float))
     return act.groupby(["scenario", "region", "year"], as_index=False)["weight"].sum()
 
 

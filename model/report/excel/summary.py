@@ -174,10 +174,11 @@ def write_summary(sheets: Sheets, data: ReportData) -> None:
 def notes(data: ReportData) -> list[str]:
     """Footnotes under the headline table: units and definitions."""
     base = data.years[0] if data.years else ""
+    rate = "" if data.discount_rate is None else f" at {data.discount_rate:.1%}"
     elements = ", ".join(e.name for e in data.key_elements)
     return [
-        f"Costs: supply cost without the shortfall penalty, discounted to {base};"
-        " premium against the baseline.",
+        f"Costs: supply cost without the shortfall penalty, discounted{rate} to "
+        f"{base}; premium against the baseline.",
         "Self-sufficient year: first year from which, in every later year, the "
         "alliance's shortfall is within the tolerance; blank = never in the horizon.",
         f"Key elements (largest demand first): {elements}. Per commodity: sheet "

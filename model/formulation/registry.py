@@ -1,0 +1,31 @@
+"""The LP's table of contents: its variable families (in column order) and its
+constraint families (in row order). Both builders and the documentation test
+read these; a new family is declared in its module and listed here."""
+
+from __future__ import annotations
+
+from model.formulation.balance import BALANCE
+from model.formulation.capacity import CAPACITY
+from model.formulation.declare import ConstraintFamily, VariableFamily
+from model.formulation.expansion import EXPANSION
+from model.formulation.resources import RESERVES, STOCKPILES
+from model.formulation.trade import EXPORT_QUOTA
+from model.formulation.variables import VARIABLES
+
+CONSTRAINTS: tuple[ConstraintFamily, ...] = (
+    BALANCE,       # commodity balance; its dual is the price
+    CAPACITY,      # activity ≤ availability × capacity in service
+    EXPANSION,     # total new capacity per (region, process)
+    RESERVES,      # cumulative extraction ≤ reserve
+    STOCKPILES,    # stock evolution (release limits are bounds)
+    EXPORT_QUOTA,  # export quotas of scenario rules
+)
+
+
+
+def variable_inputs() -> dict[str, tuple[str, ...]]:
+    """Input tables that define or limit each variable family."""
+    return {v.name: v.inputs for v in VARIABLES}
+
+
+__all__ = ["CONSTRAINTS", "VARIABLES", "VariableFamily", "variable_inputs"]

@@ -1,0 +1,94 @@
+"""One scenario run, shared by ``solve`` (model/pipeline.py) and the sweep worker:
+scenario data → index → LP → HiGHS → tidy tables → post-solve checks, and the
+headline tables (KPIs per commodity, summary) of a set of scenario results.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.data.case import Case
+from model.data.indices import LPIndex, build_index
+from model.data.scenarios import scenario_data
+from model.diagnose import explain_infeasibility
+from model.errors import SolveError
+from model.formulation.matrix import assemble
+from model.formulation.registry import variable_inputs
+from model.results import bottlenecks, kpis
+from model.results.checks import check_scenario
+from model.results.extract import ScenarioResult, extract_all
+from model.solver.highs import solve
+from model.solver.records import LinearProgram, SolveOptions
+from model.timing import PhaseTimer
+
+SHORTFALL_COLUMNS = ["scenario", "region", "commodity", "year", "demand_t",
+                     "shortfall_t"]
+COST_COLUMNS = ["scenario", "year", "category", "usd", "discounted_usd"]
+SCENARIO_TOTALS = ["demand_t", "shortfall_t", "shortfall_pct", "cost_premium_usd",
+                   "cost_premium_pct"]
+
+
+def build_program(index: LPIndex, name: str, options: SolveOptions,
+                  timer: PhaseTimer, clock: PhaseTimer) -> LinearProgram:
+    """The scenario's LP record from the chosen builder (numpy by default; the
+    Pyomo model is built in ``build`` and compiled in ``translate``)."""
+    if options.builder != "pyomo":
+        with timer.phase("build"):
+            return assemble(index)
+    from model.formulation.pyomo_model import (  # noqa: PLC0415  (Pyomo on demand)
+        build_model,
+        compile_program,
+    )
+
+    with timer.phase("build"):
+        m = build_model(index, name)
+    with clock.phase("translate"):
+        return compile_program(m)
+
+
+def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer
+                   ) -> ScenarioResult:
+    """Build, solve and extract one scenario; checks the invariants."""
+    with timer.phase("build"):
+        data = scenario_data(case, name)
+        index = build_index(data)
+    clock = PhaseTimer()
+    program = build_program(index, name, options, timer, clock)
+    shortfall_first = (program.column_of["short"]
+                       if case.settings.objective == "lexicographic" else None)
+    try:
+        solution = solve(program, name, options, clock, shortfall_first)
+    except SolveError as exc:
+        found = getattr(exc, "infeasibility", None)
+        if found is not None:
+            exc.explanation = explain_infeasibility(program, found, case, name,
+                                                    variable_inputs())
+        raise
+    del program
+    timer.add(solution)
+    with timer.phase("extract"):
+        tables = extract_all(index, solution, name)
+        check_scenario(tables, case.table("process_io"), solution.objective)
+        tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
+        tables["build_options"] = bottlenecks.build_options(index, name)
+    return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
+                          {**solution.seconds}, solution.size)
+
+
+def headline_tables(case: Case, results: list[ScenarioResult],
+                    statuses: list[tuple[str, bool, str]]
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """kpi_by_commodity and summary of ``results``; ``statuses`` lists every
+    scenario as (name, is_baseline, status), failed ones with blank totals."""
+    shortfall = (pd.concat([r.tables["shortfall"] for r in results], ignore_index=True)
+                 if results else pd.DataFrame(columns=SHORTFALL_COLUMNS))
+    costs = (pd.concat([r.tables["costs"] for r in results], ignore_index=True)
+             if results else pd.DataFrame(columns=COST_COLUMNS))
+    kpi = kpis.kpi_by_commodity(shortfall, case.scope_regions(),
+                                case.settings.shortfall_tolerance, list(case.years))
+    summary = kpis.summary(statuses, costs, kpi)
+    failed = (summary["status"] != "optimal").to_numpy()
+    if failed.any():
+        summary.loc[failed, SCENARIO_TOTALS] = np.nan
+    return kpi, summary
