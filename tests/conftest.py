@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from model.pipeline import run_case
 from model.solve import SolveOptions
 from tests.helpers import write_case
 
 Solver = Callable[..., dict[str, pd.DataFrame]]
+
+# Every example runs the whole production path (about 0.7 s per solve), so the CI
+# profile draws few, fixed examples and skips shrinking to keep time bounded.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          max_examples=8,
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate),
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.function_scoped_fixture],
+                          print_blob=False)
+settings.register_profile("nightly", deadline=None, max_examples=300,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(params=["numpy", "pyomo"])
