@@ -45,30 +45,28 @@ class Group:
     tests: tuple[str, ...]
 
 
-FORMULATION_TESTS = ("tests/formulation",)
+FORMULATION = "tests/formulation"
+HAND = "tests/formulation/test_mutation_classes.py"
+NUMPY = ("-k", "not pyomo")  # one builder is enough outside the formulation itself
 GROUPS = (
     Group("kpis", ("model/results/kpis.py",),
-          ("tests/unit/test_kpis.py", "tests/formulation/test_mutation_classes.py",
-           "tests/formulation/test_trade.py", "tests/formulation/test_capacity.py",
-           "tests/formulation/test_scenarios.py")),
+          ("tests/unit/test_kpis.py", HAND, "tests/formulation/test_trade.py",
+           "tests/formulation/test_capacity.py", *NUMPY)),
     Group("checks", ("model/results/checks.py",), ("tests/results",)),
     Group("scenarios", ("model/data/scenarios.py",),
           ("tests/formulation/test_scenarios.py", "tests/formulation/test_capacity.py",
-           "tests/formulation/test_trade.py", "tests/formulation/test_expansion.py",
-           "tests/formulation/test_mutation_classes.py")),
+           "tests/formulation/test_trade.py", HAND, *NUMPY)),
     Group("bottlenecks", ("model/results/bottlenecks.py",),
-          ("tests/report/test_bottlenecks.py",
-           "tests/formulation/test_mutation_classes.py")),
+          ("tests/report/test_bottlenecks.py", HAND, *NUMPY)),
     Group("summary", ("model/report/excel/summary.py",),
           ("tests/report/test_layout.py",
            "tests/report/test_summary_compare_readback.py")),
-    Group("extract", ("model/results/extract.py",),
-          (*FORMULATION_TESTS, "tests/results")),
+    Group("extract", ("model/results/extract.py",), (FORMULATION, "tests/results",
+                                                     *NUMPY)),
     Group("pyomo", tuple(f"model/formulation/{m}.py" for m in (
         "__init__", "balance", "capacity", "expansion", "linear", "objective",
-        "resources", "trade", "variables")), (*FORMULATION_TESTS, "-k", "pyomo")),
-    Group("matrix", ("model/formulation/matrix.py",),
-          (*FORMULATION_TESTS, "-k", "numpy")),
+        "resources", "trade", "variables")), (FORMULATION, "-k", "pyomo")),
+    Group("matrix", ("model/formulation/matrix.py",), (FORMULATION, *NUMPY)),
 )
 BY_NAME = {g.name: g for g in GROUPS}
 
@@ -109,10 +107,15 @@ def prepare(group: Group) -> Path:
     return folder
 
 
-def run(group: Group, children: int) -> int:
+def run(group: Group, children: int, survivors_only: bool = False) -> int:
+    """mutmut on the group; ``survivors_only``: re-run the mutants that survived
+    last time (after new tests were written to kill them)."""
     folder = prepare(group)
+    names = sorted(n for n, s in statuses(group).items() if s == SURVIVED)
+    if survivors_only and not names:
+        return 0
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children",
-               str(children)]
+               str(children), *(names if survivors_only else [])]
     print(f"== {group.name}: {', '.join(group.modules)}", flush=True)
     return subprocess.run(command, cwd=folder, check=False).returncode
 
@@ -162,13 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("groups", nargs="*", help=f"of: {', '.join(BY_NAME)}")
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--score", action="store_true", help="only print the scores")
+    parser.add_argument("--survivors", action="store_true",
+                        help="re-run only the mutants that survived last time")
     args = parser.parse_args(argv)
     unknown = [g for g in args.groups if g not in BY_NAME]
     if unknown:
         parser.error(f"unknown group(s) {', '.join(unknown)}")
     if not args.score:
         for name in args.groups or list(BY_NAME):
-            run(BY_NAME[name], args.children)
+            run(BY_NAME[name], args.children, args.survivors)
     print("\n".join(score()))
     return 0
 

@@ -133,3 +133,71 @@ def test_the_message_names_the_worst_row(run: RunResult) -> None:
     t["shortfall"].loc[t["shortfall"]["year"] == 2026, "shortfall_t"] -= 5
     with pytest.raises(InvariantError, match=r"balance of a/ox/2026 is off by -5 t"):
         _check(run, t)
+
+
+# Tolerances (checks.py): a balance may be off by 1e-3 t + 1e-6 x the largest
+# activity (here 40 t: 1.04e-3 t); the cost table by 1 USD + 1e-6 x |objective|
+# (here 5335 USD: 1.005335 USD). Just inside passes, just outside is refused.
+
+
+@pytest.mark.parametrize(("off_t", "refused"), [(1.02e-3, False), (1.06e-3, True)])
+def test_balance_tolerance_grows_with_the_largest_activity(run: RunResult,
+                                                           off_t: float,
+                                                           refused: bool) -> None:
+    t = _tables(run)
+    t["flows"].loc[t["flows"].index[0], "quantity_t"] += off_t
+    if refused:
+        with pytest.raises(InvariantError, match="balance of"):
+            _check(run, t)
+    else:
+        _check(run, t)
+
+
+@pytest.mark.parametrize(("off_usd", "refused"), [(1.003, False), (1.01, True)])
+def test_cost_tolerance_grows_with_the_objective(run: RunResult, off_usd: float,
+                                                 refused: bool) -> None:
+    t = _tables(run)
+    t["costs"].loc[t["costs"].index[0], "discounted_usd"] += off_usd
+    if refused:
+        with pytest.raises(InvariantError, match="cost table sums to"):
+            _check(run, t)
+    else:
+        _check(run, t)
+
+
+def _frames(release_t: float) -> Tables:
+    """Hand-built tables without production: region a needs 10 t of ox in 2025,
+    6 t come from a stockpile and 4 t are short (balanced when release_t = 6)."""
+    rcy = {"region": ["a"], "commodity": ["ox"], "year": [2025]}
+    return {
+        "production": pd.DataFrame({"region": [], "process": [], "year": [],
+                                    "activity_t": []}),
+        "flows": pd.DataFrame({"origin": [], "destination": [], "commodity": [],
+                               "year": [], "quantity_t": []}),
+        "stock": pd.DataFrame({**rcy, "release_t": [release_t]}),
+        "shortfall": pd.DataFrame({**rcy, "demand_t": [10.0], "shortfall_t": [4.0]}),
+        "surplus": pd.DataFrame({"region": [], "commodity": [], "year": [],
+                                 "surplus_t": []}),
+        "costs": pd.DataFrame({"discounted_usd": [100.0]}),
+    }
+
+
+IO = pd.DataFrame({"process": ["mine"], "commodity": ["ox"], "direction": ["out"],
+                   "coefficient": [1.0]})
+
+
+def test_without_production_the_tolerance_is_absolute() -> None:
+    # no activity: the tolerance is 1e-3 t + 1e-6 x 1 t = 1.001e-3 t
+    check_scenario(_frames(6.0), IO, 100.0)
+    check_scenario(_frames(6.0 + 1.0005e-3), IO, 100.0)
+    with pytest.raises(InvariantError, match=r"balance of a/ox/2025"):
+        check_scenario(_frames(6.0 + 1.0015e-3), IO, 100.0)
+
+
+def test_nothing_to_check_passes() -> None:
+    # a scenario without any balance row (every table empty) has nothing to refuse
+    frames = _frames(6.0)
+    for name in ("stock", "shortfall"):
+        frames[name] = frames[name].iloc[0:0]
+    frames["costs"] = pd.DataFrame({"discounted_usd": []})
+    check_scenario(frames, IO, 0.0)
