@@ -295,6 +295,26 @@ def test_case_tolerance_decides_the_self_sufficient_year(solve, tolerance, year
         assert (None if pd.isna(got) else int(got)) == year
 
 
+def test_a_year_without_demand_counts_as_met(solve) -> None:
+    # Demand 0 t in 2025 and 10 t from 2026 (nearest value after the last given
+    # year), a 100 tpa mine: never short, so self-sufficient from 2025. (This case
+    # once crashed: the KPI filled the missing 2025 row of a text column with 0.0.)
+    proc, out = mine(cost=10)
+    case = {
+        "settings": settings(2025, 2027),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [proc], "process_io": [out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 0},
+                   {"region": "a", "commodity": "ox", "year": 2026, "demand_t": 10}],
+    }
+    t = solve(case)
+    assert t["kpi_by_commodity"]["self_sufficient_year"].tolist() == [2025]
+    assert t["summary"]["demand_t"].tolist() == pytest.approx([20])
+    assert t["summary"]["total_cost_usd"].tolist() == pytest.approx([200])
+
+
 def test_premium_is_measured_against_the_flagged_baseline(solve) -> None:
     # Scenarios listed 'cut' first, 'base' (the flagged baseline) second.
     # a needs 100 t; China's b mines at 10 and ships at 5 (15 landed), partner c
@@ -319,8 +339,10 @@ def test_premium_is_measured_against_the_flagged_baseline(solve) -> None:
                       {"scenario": "base", "is_baseline": "true"}],
         "scenario_rules": [{"scenario": "cut", "rule": "embargo", "target": "china"}],
     }
-    summary = solve(case)["summary"]
+    t = solve(case)
+    summary = t["summary"]
     assert summary["scenario"].tolist() == ["cut", "base"]  # case order kept
+    assert t["kpi_by_commodity"]["scenario"].tolist() == ["cut", "base"]
     s = summary.set_index("scenario")
     assert s["is_baseline"].astype(bool).to_dict() == {"cut": False, "base": True}
     assert s["total_cost_usd"].to_dict() == pytest.approx({"cut": 6000, "base": 1500})
