@@ -50,8 +50,7 @@ HAND = "tests/formulation/test_mutation_classes.py"
 NUMPY = ("-k", "not pyomo")  # one builder is enough outside the formulation itself
 GROUPS = (
     Group("kpis", ("model/results/kpis.py",),
-          ("tests/unit/test_kpis.py", HAND, "tests/formulation/test_trade.py",
-           "tests/formulation/test_capacity.py", *NUMPY)),
+          ("tests/unit/test_kpis.py", "tests/unit/test_kpi_tables.py", HAND, *NUMPY)),
     Group("checks", ("model/results/checks.py",), ("tests/results",)),
     Group("scenarios", ("model/data/scenarios.py",),
           ("tests/formulation/test_scenarios.py", "tests/formulation/test_capacity.py",

@@ -107,3 +107,29 @@ def test_no_demand_is_zero_percent_and_no_nan() -> None:
     kpi = kpi_by_commodity(frame, SCOPE, 0.001, YEARS)
     assert kpi["shortfall_pct"].tolist() == [0.0]
     assert kpi["self_sufficient_year"].tolist() == [2025]
+
+
+def test_no_demand_rows_give_an_empty_table_with_its_columns() -> None:
+    empty = _shortfall().iloc[0:0]
+    kpi = kpi_by_commodity(empty, SCOPE, 0.001, YEARS)
+    assert kpi.empty
+    assert list(kpi.columns) == ["scenario", "commodity", "demand_t", "shortfall_t",
+                                 "shortfall_pct", "self_sufficient_year"]
+
+
+def test_summary_without_a_baseline_has_no_premium() -> None:
+    kpi = kpi_by_commodity(_shortfall(), SCOPE, 0.10, YEARS)
+    table = summary([("cut", False, "optimal"), ("base", False, "optimal")],
+                    _costs(), kpi)
+    assert table["total_cost_usd"].tolist() == [800, 600]
+    assert table["cost_premium_usd"].isna().all()
+
+
+def test_a_scenario_that_costs_nothing_has_cost_zero() -> None:
+    # 'free' solved but spent nothing (no cost rows at all): 0 USD, -600 USD premium
+    kpi = kpi_by_commodity(_shortfall(), SCOPE, 0.10, YEARS)
+    table = summary([("base", True, "optimal"), ("free", False, "optimal")],
+                    _costs(), kpi).set_index("scenario")
+    assert table.loc["free", "total_cost_usd"] == 0
+    assert table.loc["free", "cost_premium_usd"] == -600
+    assert table.loc["free", "cost_premium_pct"] == pytest.approx(-100)
