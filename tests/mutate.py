@@ -58,7 +58,7 @@ GROUPS = (
     Group("bottlenecks", ("model/results/bottlenecks.py",),
           ("tests/report/test_bottlenecks.py", HAND, *NUMPY)),
     Group("summary", ("model/report/excel/summary.py",),
-          ("tests/report/test_layout.py",
+          ("tests/report/test_layout.py", "tests/report/test_summary_sentences.py",
            "tests/report/test_summary_compare_readback.py")),
     Group("extract", ("model/results/extract.py",), (FORMULATION, "tests/results",
                                                      *NUMPY)),

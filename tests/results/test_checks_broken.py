@@ -19,7 +19,7 @@ import pytest
 
 from model.pipeline import RunResult, run_case
 from model.results.checks import InvariantError, check_scenario
-from tests.helpers import settings, write_case
+from tests.helpers import settings, shared_unless_mutating, write_case
 
 Tables = dict[str, pd.DataFrame]
 
@@ -54,7 +54,7 @@ def _case() -> dict[str, list[dict[str, object]]]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_unless_mutating("module"))
 def run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     return run_case(write_case(tmp_path_factory.mktemp("checks") / "case", _case()))
 
