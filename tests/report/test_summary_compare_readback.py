@@ -19,8 +19,12 @@ Horizon 2025-2027, rate 0, penalty 1000 USD/t.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from model.pipeline import run_case
 from tests.helpers import settings, shared_unless_mutating, write_case
@@ -63,15 +67,42 @@ def _case() -> dict[str, list[dict[str, object]]]:
 
 
 @pytest.fixture(scope=shared_unless_mutating("module"))
-def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Row]]:
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("summary_compare")
     run_case(write_case(root / "case", _case()), root / "out")
-    wb = openpyxl.load_workbook(root / "out" / "report.xlsx", read_only=True)
+    return root / "out" / "report.xlsx"
+
+
+@pytest.fixture
+def book(report: Path) -> dict[str, list[Row]]:
+    wb = openpyxl.load_workbook(report, read_only=True)
     try:
         return {name: [tuple(r) for r in wb[name].iter_rows(values_only=True)]
                 for name in ("Summary", "Compare")}
     finally:
         wb.close()
+
+
+def test_summary_head_lines(report: Path) -> None:
+    # title (bold, 16 pt), the run's identity, the solver status (bold)
+    ws = openpyxl.load_workbook(report)["Summary"]
+    title, identity, status = ws["A1"], ws["A2"].value, ws["A3"]
+    assert title.value == "Reroute report: case"
+    assert title.font.b and title.font.sz == 16
+    assert re.fullmatch(r"Case case · input hash [0-9a-f]{64} · run "
+                        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", identity)
+    assert status.value == "Solver status: base (optimal), cut (optimal)."
+    assert status.font.b and status.fill.fgColor.rgb in (None, "00000000")
+    # columns: the first 26 wide, each other one its title's length + 2, kept
+    # between 12 and 22; printed landscape, one page wide
+    widths = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, 12)]
+    titles = ["Status", "Total cost (USD m)", "Cost premium (USD m)",
+              "Cost premium (%)", "Demand (kt)", "Shortfall (t)", "Shortfall (%)",
+              "Self-sufficient (all)", "NdPr self-sufficient", "Dy self-sufficient"]
+    assert widths == [26] + [max(12, min(len(t) + 2, 22)) for t in titles]
+    assert ws.page_setup.orientation == "landscape"
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
 def _table_after(rows: list[Row], first_cell: str) -> list[Row]:
