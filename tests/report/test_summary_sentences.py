@@ -42,3 +42,43 @@ def test_a_scenario_that_did_not_solve_says_so() -> None:
     data = ReportData({"summary": summary}, {"settings": settings}, {})
     assert scenario_sentences(data, "cut") == [
         "Scenario 'cut': not solved to optimality (time limit); no results."]
+
+
+def test_a_run_with_a_failed_scenario_warns_on_the_summary(tmp_path) -> None:
+    # the status line turns into a red warning on a red fill; the headings keep
+    # their style (the pipeline stops on a failed solve, so this is built by hand)
+    from openpyxl import Workbook, load_workbook
+
+    from model.report.excel.cells import Sheets
+    from model.report.excel.summary import write_summary
+
+    summary = pd.DataFrame({
+        "scenario": ["base", "cut"], "is_baseline": [True, False],
+        "status": ["optimal", "time limit"], "total_cost_usd": [1815.0, None],
+        "cost_premium_usd": [0.0, None], "cost_premium_pct": [0.0, None],
+        "demand_t": [180.0, None], "shortfall_t": [0.0, None],
+        "shortfall_pct": [0.0, None], "self_sufficient_year": [2025, None]})
+    settings = pd.DataFrame({"key": ["base_year", "end_year"], "value": ["2025",
+                                                                       "2027"]})
+    wb = Workbook(write_only=True)
+    kpi = pd.DataFrame(columns=["scenario", "commodity", "demand_t", "shortfall_t",
+                                "shortfall_pct", "self_sufficient_year"])
+    tables = {"summary": summary, "kpi_by_commodity": kpi}
+    write_summary(Sheets(wb), ReportData(tables, {"settings": settings},
+                                         {"case": "c", "input_hash": "ab"}))
+    wb.save(tmp_path / "s.xlsx")
+    ws = load_workbook(tmp_path / "s.xlsx")["Summary"]
+    status = ws["A3"]
+    assert status.value == ("WARNING: not solved to optimality: cut (time limit). "
+                            "Numbers of these scenarios are not results.")
+    assert status.font.b and status.font.sz == 12
+    assert status.font.color.rgb.endswith("9C0006")
+    assert status.fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["A2"].value.startswith("Case c · input hash ab · run ")
+    headings = [c for c in ws["A"] if c.value in ("In brief",
+                                                  "Headline results per scenario")]
+    assert len(headings) == 2
+    assert all(h.font.b and h.font.sz == 12 for h in headings)
+    lines = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert "Scenario 'cut': not solved to optimality (time limit); no results." \
+        in lines
