@@ -149,6 +149,20 @@ def test_summary_headline_rows(book: dict[str, list[Row]]) -> None:
     ])
 
 
+def test_summary_notes_under_the_table(book: dict[str, list[Row]]) -> None:
+    rows = book["Summary"]
+    header = next(i for i, r in enumerate(rows) if r and r[0] == "Scenario")
+    notes = [r[0] for r in rows[header + 4:] if r and r[0]]  # header, 2 rows, blank
+    assert notes == [
+        "Costs: supply cost without the shortfall penalty, discounted to 2025; "
+        "premium against the baseline.",
+        "Self-sufficient year: first year from which, in every later year, the "
+        "alliance's shortfall is within the tolerance; blank = never in the horizon.",
+        "Key elements (largest demand first): NdPr, Dy. Per commodity: sheet "
+        "data_kpi_by_commodity; what limits the answer: sheet Bottlenecks.",
+    ]
+
+
 def test_summary_sentences_are_each_scenarios_own(book: dict[str, list[Row]]
                                                   ) -> None:
     # "In brief": two sentences per scenario, the second indented; from the
