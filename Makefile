@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: solve test bench clean
+.PHONY: solve test bench mutate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ test: $(STAMP)
 # Benchmark ladder (not part of `make test`): per-phase seconds, peak memory, ratios.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Mutation testing (not part of `make test`; docs/testing.md): mutmut, one module
+# group at a time, each with the tests that may kill its mutants. MUTATE_ARGS: group
+# names and/or --children N; `python -m tests.mutate --score` prints the scores.
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	nice $(BIN)/python -m tests.mutate $(MUTATE_ARGS)
 
 clean:
 	rm -rf outputs/default build dist *.egg-info

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from model.pipeline import run_case
 from model.solver.records import SolveOptions
 from tests.helpers import write_case
 
 Solver = Callable[..., dict[str, pd.DataFrame]]
+
+# Every example runs the whole production path (about 0.7 s per solve), so the CI
+# profile draws few, fixed examples and skips shrinking to keep time bounded.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          max_examples=8,
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate),
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.function_scoped_fixture],
+                          print_blob=False)
+settings.register_profile("nightly", deadline=None, max_examples=300,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# `make mutate` (tests/mutate.py) runs the tests that call a mutated function with
+# -x; cheapest folders first, so most mutants die in milliseconds, not after solves.
+CHEAP_FIRST = ("unit", "results", "report", "formulation")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        rank = {name: i for i, name in enumerate(CHEAP_FIRST)}
+        items.sort(key=lambda item: rank.get(item.path.parent.name, len(rank)))
 
 
 @pytest.fixture(params=["numpy", "pyomo"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 DEFAULT_TABLES: dict[str, list[dict[str, object]]] = {
@@ -84,3 +86,14 @@ def _cell(value: object) -> object:
         except ValueError:
             return value
     return value
+
+
+def shared_unless_mutating(scope: str) -> Callable[[str, object], str]:
+    """A fixture scope: ``scope`` normally, per test under `make mutate`, where
+    mutmut maps each test to the functions it calls and a shared fixture's work
+    would count for the first test only."""
+
+    def pick(fixture_name: str, config: object) -> str:
+        return "function" if os.environ.get("MUTANT_UNDER_TEST") else scope
+
+    return pick

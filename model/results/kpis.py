@@ -21,7 +21,8 @@ def self_sufficient_year(yearly: pd.DataFrame, tolerance: float,
     ``yearly`` has columns year, demand_t, shortfall_t (scope totals of one
     commodity). Years without demand count as met. None when the last year is short.
     """
-    by_year = yearly.set_index("year").reindex(years, fill_value=0.0)
+    by_year = yearly.set_index("year")[["demand_t", "shortfall_t"]].reindex(
+        years, fill_value=0.0)  # numbers only: a text column takes no 0.0 fill
     ok = (by_year["shortfall_t"] <= tolerance * by_year["demand_t"] + SLACK).to_numpy()
     if not ok[-1]:
         return None

@@ -80,7 +80,9 @@ def test_export_quota_caps_exports_from_its_year(solve) -> None:
     assert s["shortfall_t"].to_dict() == pytest.approx({2025: 0, 2026: 10, 2027: 10})
 
 
-def test_embargo_from_a_year_removes_flows_both_ways(solve) -> None:
+def test_embargo_from_a_year_cuts_exports_of_its_target(solve) -> None:
+    # (Flows into the target: test_mutation_classes.py::test_embargo_blocks_flows_
+    # into_and_out_of_its_target; this case only has routes out of China.)
     # Embargo on bloc china (region b) from 2026: b supplies 2025 only; from 2026
     # c's 30 t at 60/t and 70 t short. Self-sufficiency of 'cut' never comes.
     case = _two_region_case()

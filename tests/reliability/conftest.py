@@ -1,34 +1,19 @@
-"""Hypothesis profiles and the harness that checks invariants I1-I6 of
-RELIABILITY.md on every run of the command line."""
+"""The harness that checks invariants I1-I6 of RELIABILITY.md on every run of the
+command line (the Hypothesis profiles are in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import time
 import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 
 import model.pipeline  # noqa: F401  (imported once, outside the measured runs)
 from model.cli import main
 from model.outputs import MARKER
-
-# Every example runs the whole production path (about 0.7 s per solve), so the CI
-# profile draws few, fixed examples and skips shrinking to keep time bounded.
-settings.register_profile("ci", derandomize=True, database=None, deadline=None,
-                          max_examples=8,
-                          phases=(Phase.explicit, Phase.reuse, Phase.generate),
-                          suppress_health_check=[HealthCheck.too_slow,
-                                                 HealthCheck.function_scoped_fixture],
-                          print_blob=False)
-settings.register_profile("nightly", deadline=None, max_examples=300,
-                          suppress_health_check=[HealthCheck.too_slow,
-                                                 HealthCheck.function_scoped_fixture])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 MAX_SECONDS = 30.0
 MAX_PEAK_BYTES = 2**30

@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -80,19 +81,30 @@ def _tables_of(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((out / "tables").glob("*.csv"))}
 
 
+WRITTEN_AT = re.compile(r"run \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
 def _report_values(out: Path) -> dict[str, list[tuple]]:
+    """Every cell value but the run's clock time (the Summary's "run <minute>" and the
+    Run info sheet), which two runs a minute apart legitimately differ in."""
     wb = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
     try:
-        return {ws.title: list(ws.iter_rows(values_only=True))
+        return {ws.title: [tuple(WRITTEN_AT.sub("run <time>", v)
+                                 if isinstance(v, str) else v for v in row)
+                           for row in ws.iter_rows(values_only=True)]
                 for ws in wb.worksheets if ws.title != "Run info"}
     finally:
         wb.close()
 
 
 def _record(out: Path) -> dict[str, object]:
+    """run.json without what measures the machine rather than the run: when it was
+    written, seconds spent and peak memory (the process's resident set grows with
+    whatever ran before it, so two identical runs need not report the same peak)."""
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     record.pop("written_at")
     record.pop("seconds")
+    record.pop("peak_rss_mb")
     for scenario in record["scenarios"].values():
         scenario.pop("seconds")
     return record
@@ -100,7 +112,7 @@ def _record(out: Path) -> dict[str, object]:
 
 def test_P22_O10_same_inputs_same_outputs(tmp_path: Path) -> None:
     """Two runs on the same inputs and options: byte-identical tables, identical
-    report values and run record (timings and timestamps aside)."""
+    report values and run record (timings, peak memory and timestamps aside)."""
     case = csv_case(tmp_path / "case")
     run_case(case, tmp_path / "a")
     run_case(case, tmp_path / "b")

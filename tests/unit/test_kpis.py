@@ -29,3 +29,11 @@ def test_tolerance_is_a_fraction_of_demand() -> None:
 def test_overall_year_is_the_latest_and_blank_if_any_blank() -> None:
     assert overall_year(pd.Series([2027, 2031], dtype="Int64")) == 2031
     assert overall_year(pd.Series([2027, None], dtype="Int64")) is None
+
+
+def test_years_missing_from_the_table_count_as_met() -> None:
+    # no row for 2025 (no demand then) and 2028; 2026 is short, 2027 met → 2027
+    # (the missing years are met, and positions are those of the horizon)
+    yearly = pd.DataFrame({"year": [2026, 2027], "demand_t": [100.0, 100.0],
+                           "shortfall_t": [5.0, 0.0]})
+    assert self_sufficient_year(yearly, 0.001, YEARS) == 2027

@@ -1,0 +1,181 @@
+"""`make mutate`: mutation testing with mutmut, one module group at a time.
+
+    python -m tests.mutate [GROUP ...] [--children N]   # default: every group
+    python -m tests.mutate --score                      # scores of what has run
+
+Each group mutates a few modules and runs only the tests that can kill its
+mutants (mutmut then narrows further, per mutated function, to the tests that
+call it). A group runs in its own folder, build/mutate/<group>/, holding links to
+the project and a generated pyproject.toml with the group's [tool.mutmut]
+settings, so the groups' results never mix and a group can be re-run alone
+(mutmut keeps the verdict of a mutant whose function did not change).
+
+The regression ledger (tests/default_case), the sweep, fault-injection and
+LibreOffice tests are never in a group: a mutant counts as killed only by a test
+whose expected value was derived by hand or independently. Surviving mutants
+that cannot change any answer are listed, with the reason, in docs/testing.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "build" / "mutate"
+LINKED = ("model", "tests", "inputs", "docs", "README.md")
+KILLED, SURVIVED = "killed", "survived"
+STATUS = {1: KILLED, 3: KILLED, 0: SURVIVED, 5: "no tests", 33: "no tests",
+          36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout",
+          255: "timeout", 37: KILLED, None: "not run"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Modules mutated together and the tests allowed to kill their mutants."""
+
+    name: str
+    modules: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+FORMULATION = "tests/formulation"
+HAND = "tests/formulation/test_mutation_classes.py"
+NUMPY = ("-k", "not pyomo")  # one builder is enough outside the formulation itself
+GROUPS = (
+    Group("kpis", ("model/results/kpis.py",),
+          ("tests/unit/test_kpis.py", "tests/unit/test_kpi_tables.py", HAND, *NUMPY)),
+    Group("checks", ("model/results/checks.py",), ("tests/results",)),
+    Group("scenarios", ("model/data/scenarios.py",),
+          ("tests/formulation/test_scenarios.py", "tests/formulation/test_capacity.py",
+           "tests/formulation/test_trade.py", HAND, *NUMPY)),
+    Group("bottlenecks", ("model/results/bottlenecks.py",),
+          ("tests/report/test_bottlenecks.py", HAND, *NUMPY)),
+    Group("summary", ("model/report/excel/summary.py",),
+          ("tests/report/test_layout.py", "tests/report/test_summary_sentences.py",
+           "tests/report/test_summary_compare_readback.py")),
+    Group("extract", ("model/results/extract.py",), (FORMULATION, "tests/results",
+                                                     *NUMPY)),
+    Group("pyomo", tuple(f"model/formulation/{m}.py" for m in (
+        "__init__", "balance", "capacity", "expansion", "linear", "objective",
+        "resources", "trade", "variables")), (FORMULATION, "-k", "pyomo")),
+    Group("matrix", ("model/formulation/matrix.py",), (FORMULATION, *NUMPY)),
+)
+BY_NAME = {g.name: g for g in GROUPS}
+
+
+def _toml_list(values: tuple[str, ...] | list[str]) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+
+def group_config(group: Group) -> str:
+    """The group's pyproject.toml: the project's pytest settings + [tool.mutmut]."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_ini = project["tool"]["pytest"]["ini_options"]
+    lines = ["[tool.pytest.ini_options]"]
+    for key, value in pytest_ini.items():
+        text = _toml_list(value) if isinstance(value, list) else json.dumps(value)
+        lines.append(f"{key} = {text}")
+    lines += [
+        "", "[tool.mutmut]",
+        'source_paths = ["model"]',
+        f"only_mutate = {_toml_list(group.modules)}",
+        f"also_copy = {_toml_list(['inputs', 'docs', 'README.md'])}",
+        f"pytest_add_cli_args_test_selection = {_toml_list(group.tests)}",
+        'pytest_add_cli_args = ["-p", "no:cacheprovider"]',
+        # the estimate counts test calls only, not the fixtures that solve a case
+        "timeout_constant = 30.0",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def prepare(group: Group) -> Path:
+    folder = WORK / group.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link = folder / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
+    (folder / "pyproject.toml").write_text(group_config(group), encoding="utf-8")
+    return folder
+
+
+def run(group: Group, children: int, survivors_only: bool = False) -> int:
+    """mutmut on the group; ``survivors_only``: re-run the mutants that survived
+    last time (after new tests were written to kill them)."""
+    folder = prepare(group)
+    names = sorted(n for n, s in statuses(group).items() if s == SURVIVED)
+    if survivors_only and not names:
+        return 0
+    command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children",
+               str(children), *(names if survivors_only else [])]
+    print(f"== {group.name}: {', '.join(group.modules)}", flush=True)
+    return subprocess.run(command, cwd=folder, check=False).returncode
+
+
+def statuses(group: Group) -> dict[str, str]:
+    """Mutant name -> status, from mutmut's records of the group's last run."""
+    found: dict[str, str] = {}
+    for meta in sorted((WORK / group.name / "mutants").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        found.update({k: STATUS.get(v, "suspicious") for k, v in codes.items()})
+    return found
+
+
+def equivalent() -> set[str]:
+    """Mutants listed as equivalent in docs/testing.md (lines '- `name`: reason')."""
+    path = ROOT / "docs" / "testing.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return {line.split("`")[1] for line in text.splitlines()
+            if line.startswith("- `") and "__mutmut_" in line}
+
+
+def score() -> list[str]:
+    """One line per group: killed / (mutants run - equivalent)."""
+    same = equivalent()
+    lines = []
+    for group in GROUPS:
+        found = statuses(group)
+        if not found:
+            lines.append(f"{group.name}: not run")
+            continue
+        counts = Counter(found.values())
+        eq = sum(1 for name, s in found.items() if name in same and s != KILLED)
+        ran = len(found) - counts["not run"]
+        real = ran - eq
+        pct = 100.0 * counts[KILLED] / real if real else 100.0
+        survivors = sorted(n for n, s in found.items() if s != KILLED and s != "not run"
+                           and n not in same)
+        lines.append(f"{group.name}: {counts[KILLED]}/{real} killed ({pct:.1f} %), "
+                     f"{eq} equivalent, {counts['not run']} not run; "
+                     f"{dict(counts)}")
+        lines += [f"    {s}: {found[s]}" for s in survivors]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", help=f"of: {', '.join(BY_NAME)}")
+    parser.add_argument("--children", type=int, default=2)
+    parser.add_argument("--score", action="store_true", help="only print the scores")
+    parser.add_argument("--survivors", action="store_true",
+                        help="re-run only the mutants that survived last time")
+    args = parser.parse_args(argv)
+    unknown = [g for g in args.groups if g not in BY_NAME]
+    if unknown:
+        parser.error(f"unknown group(s) {', '.join(unknown)}")
+    if not args.score:
+        for name in args.groups or list(BY_NAME):
+            run(BY_NAME[name], args.children, args.survivors)
+    print("\n".join(score()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

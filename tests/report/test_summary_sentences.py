@@ -1,0 +1,84 @@
+"""The Summary's sentences, every branch, on hand-made numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from model.report.excel.data import ReportData
+from model.report.excel.summary import cost_sentence, scenario_sentences
+
+
+def _row(premium: float, pct: float, shortfall: float = 0.0,
+         cost: float = 2.5e9) -> pd.Series:
+    return pd.Series({"total_cost_usd": cost, "cost_premium_usd": premium,
+                      "cost_premium_pct": pct, "shortfall_t": shortfall})
+
+
+@pytest.mark.parametrize(("row", "text"), [
+    (_row(463.6e6, 0.8), "supply costs USD 2.50 bn, USD 463.6 m more than the "
+                         "baseline (+0.8 %)"),
+    (_row(-205.0, -11.3, shortfall=20), "supply costs USD 2.50 bn, USD 205 less "
+     "than the baseline (-11.3 %), cheaper only because demand goes unmet"),
+    (_row(-205.0, -11.3), "supply costs USD 2.50 bn, USD 205 less than the "
+                          "baseline (-11.3 %)"),       # cheaper and nothing short
+    (_row(100.0, float("nan")), "supply costs USD 2.50 bn, USD 100 more than the "
+                                "baseline"),           # no % against a zero cost
+    (_row(0.4, 0.0), "supply costs USD 2.50 bn, the same as the baseline"),
+    (_row(-0.4, 0.0, shortfall=5), "supply costs USD 2.50 bn, the same as the "
+                                   "baseline"),        # |premium| < 0.5 USD
+    (_row(float("nan"), float("nan")), "supply costs USD 2.50 bn, the same as "
+                                       "the baseline"),  # no baseline cost
+])
+def test_cost_sentence(row: pd.Series, text: str) -> None:
+    assert cost_sentence(row) == text
+
+
+def test_a_scenario_that_did_not_solve_says_so() -> None:
+    summary = pd.DataFrame({"scenario": ["base", "cut"], "is_baseline": [True, False],
+                            "status": ["optimal", "time limit"]})
+    settings = pd.DataFrame({"key": ["base_year", "end_year"], "value": ["2025",
+                                                                       "2030"]})
+    data = ReportData({"summary": summary}, {"settings": settings}, {})
+    assert scenario_sentences(data, "cut") == [
+        "Scenario 'cut': not solved to optimality (time limit); no results."]
+
+
+def test_a_run_with_a_failed_scenario_warns_on_the_summary(tmp_path) -> None:
+    # the status line turns into a red warning on a red fill; the headings keep
+    # their style (the pipeline stops on a failed solve, so this is built by hand)
+    from openpyxl import Workbook, load_workbook
+
+    from model.report.excel.cells import Sheets
+    from model.report.excel.summary import write_summary
+
+    summary = pd.DataFrame({
+        "scenario": ["base", "cut"], "is_baseline": [True, False],
+        "status": ["optimal", "time limit"], "total_cost_usd": [1815.0, None],
+        "cost_premium_usd": [0.0, None], "cost_premium_pct": [0.0, None],
+        "demand_t": [180.0, None], "shortfall_t": [0.0, None],
+        "shortfall_pct": [0.0, None], "self_sufficient_year": [2025, None]})
+    settings = pd.DataFrame({"key": ["base_year", "end_year"], "value": ["2025",
+                                                                       "2027"]})
+    wb = Workbook(write_only=True)
+    kpi = pd.DataFrame(columns=["scenario", "commodity", "demand_t", "shortfall_t",
+                                "shortfall_pct", "self_sufficient_year"])
+    tables = {"summary": summary, "kpi_by_commodity": kpi}
+    write_summary(Sheets(wb), ReportData(tables, {"settings": settings},
+                                         {"case": "c", "input_hash": "ab"}))
+    wb.save(tmp_path / "s.xlsx")
+    ws = load_workbook(tmp_path / "s.xlsx")["Summary"]
+    status = ws["A3"]
+    assert status.value == ("WARNING: not solved to optimality: cut (time limit). "
+                            "Numbers of these scenarios are not results.")
+    assert status.font.b and status.font.sz == 12
+    assert status.font.color.rgb.endswith("9C0006")
+    assert status.fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["A2"].value.startswith("Case c · input hash ab · run ")
+    headings = [c for c in ws["A"] if c.value in ("In brief",
+                                                  "Headline results per scenario")]
+    assert len(headings) == 2
+    assert all(h.font.b and h.font.sz == 12 for h in headings)
+    lines = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert "Scenario 'cut': not solved to optimality (time limit); no results." \
+        in lines
