@@ -52,7 +52,7 @@ GROUPS = (
     Group("kpis", ("model/results/kpis.py",),
           ("tests/unit/test_kpis.py", "tests/unit/test_kpi_tables.py", HAND, *NUMPY)),
     Group("checks", ("model/results/checks.py",), ("tests/results",)),
-    Group("scenarios", ("model/data/scenarios.py",),
+    Group("scenarios", ("model/data/scenarios.py", "model/data/rules.py"),
           ("tests/formulation/test_scenarios.py", "tests/formulation/test_capacity.py",
            "tests/formulation/test_trade.py", HAND, *NUMPY)),
     Group("bottlenecks", ("model/results/bottlenecks.py",),
@@ -62,10 +62,13 @@ GROUPS = (
            "tests/report/test_summary_compare_readback.py")),
     Group("extract", ("model/results/extract.py",), (FORMULATION, "tests/results",
                                                      *NUMPY)),
-    Group("pyomo", tuple(f"model/formulation/{m}.py" for m in (
-        "__init__", "balance", "capacity", "expansion", "linear", "objective",
-        "resources", "trade", "variables")), (FORMULATION, "-k", "pyomo")),
-    Group("matrix", ("model/formulation/matrix.py",), (FORMULATION, *NUMPY)),
+    # The constraint and variable families: declared once, so the numpy builder's
+    # tests kill what either builder would get wrong.
+    Group("families", tuple(f"model/formulation/{m}.py" for m in (
+        "balance", "capacity", "declare", "expansion", "objective", "registry",
+        "resources", "trade", "variables")), (FORMULATION, *NUMPY)),
+    Group("builders", ("model/formulation/matrix.py", "model/formulation/pyomo_model.py"),
+          (FORMULATION, "tests/perf/test_matrix.py")),
 )
 BY_NAME = {g.name: g for g in GROUPS}
 
