@@ -24,7 +24,9 @@ from model.outputs import refuse_input_overlap, staged_output
 from model.report.csv_tables import TABLE_ORDER, write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
-from model.results import bottlenecks, kpis
+from model.results import bottlenecks
+from model.results.headline import comparators, with_comparators
+from model.results.kpi_tables import EXTRA_KPI_TABLES, kpi_tables
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
 from model.solve import SolveOptions, solve_lp
@@ -51,7 +53,8 @@ class RunResult:
 
 
 def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
-    """The scenarios to solve, in case order; the baseline is always included."""
+    """The scenarios to solve, in case order; the baseline and the scenarios the
+    requested ones are compared with (``compare_to``) are always included."""
     known = scenario_names(case)
     if not requested:
         return known
@@ -60,7 +63,8 @@ def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
         raise InputError([Problem(f"unknown scenario '{s}' (known: {', '.join(known)})",
                                   table="scenarios", column="scenario")
                           for s in unknown])
-    wanted = set(requested) | {baseline_name(case)}
+    wanted = with_comparators([*requested, baseline_name(case)],
+                              comparators(case.table("scenarios")))
     return [s for s in known if s in wanted]
 
 
@@ -95,17 +99,15 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
     """Stack per-scenario tables and add the KPI tables of MODEL-SPEC §4."""
     stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
                for name in results[0].tables}
-    kpi = kpis.kpi_by_commodity(stacked["shortfall"], case.scope_regions(),
-                                case.settings.shortfall_tolerance, list(case.years))
-    stacked["kpi_by_commodity"] = kpi
-    stacked["summary"] = kpis.summary(
-        [(r.name, r.is_baseline, r.status) for r in results], stacked["costs"], kpi)
+    stacked.update(kpi_tables(case, stacked["shortfall"], stacked["costs"],
+                              [(r.name, r.is_baseline, r.status) for r in results]))
+    kpi = stacked["kpi_by_commodity"]
     if "build_options" in stacked:
         stacked["lead_times"] = bottlenecks.lead_time_stages(
             kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),
             case.table("processes"), case.table("commodities"), case.settings.end_year)
-    return {name: stacked[name] for name in (*TABLE_ORDER, *bottlenecks.EXTRA_TABLES)
-            if name in stacked}
+    order = (*TABLE_ORDER, *EXTRA_KPI_TABLES, *bottlenecks.EXTRA_TABLES)
+    return {name: stacked[name] for name in order if name in stacked}
 
 
 def run_case(case_path: str | Path, out_dir: str | Path | None = None,

@@ -29,6 +29,8 @@ class Settings:
     discount_rate: float = 0.08
     shortfall_tolerance: float = 0.001
     objective: str = "penalty"
+    steady_years: int = 5
+    mostly_met_tolerance: float = 0.01
 
     @property
     def years(self) -> range:
@@ -116,10 +118,27 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
         problems.append(Problem(f"objective '{objective}' is not one of "
                                 f"{', '.join(OBJECTIVES)}", file, "settings",
                                 int(values["objective"][1]), "value"))
+    steady = number("steady_years", 5, True)
+    mostly = number("mostly_met_tolerance", 0.01)
     problems += _settings_ranges(base, end, rate, tolerance, file)
+    problems += _headline_ranges(steady, mostly, values, file)
     if problems:
         return fallback, problems
-    return Settings(int(base), int(end), rate, tolerance, objective), []
+    return Settings(int(base), int(end), rate, tolerance, objective, int(steady),
+                    mostly), []
+
+
+def _headline_ranges(steady: float, mostly: float,
+                     values: dict[str, tuple[object, object]], file: str
+                     ) -> list[Problem]:
+    """steady_years >= 1 and mostly_met_tolerance in [0, 1) (MODEL-SPEC §8.1)."""
+    checks = [(not math.isnan(steady) and steady < 1, "steady_years",
+               "steady_years must be a whole number of years >= 1"),
+              (not math.isnan(mostly) and not 0 <= mostly < 1, "mostly_met_tolerance",
+               "mostly_met_tolerance must be a fraction in [0, 1) (e.g. 0.01)")]
+    return [Problem(f"{text} (found '{values[key][0]}')", file, "settings",
+                    int(values[key][1]), "value")  # type: ignore[arg-type]
+            for bad, key, text in checks if bad]
 
 
 def _settings_ranges(base: float, end: float, rate: float, tolerance: float,

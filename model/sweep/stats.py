@@ -4,8 +4,9 @@ Pure functions on the store's records (one row per scenario, commodity and sampl
 commodity ``""`` is the scenario total). Failed scenarios of a sample are left out
 of its statistics and counted apart.
 
-* P10/P50/P90 of cost premium and shortfall use linear interpolation between order
-  statistics (numpy's default); the self-sufficient year uses ``inverted_cdf`` so
+* P10/P50/P90 of the premiums, shortfall and unmet value use linear interpolation
+  between order statistics (numpy's default); the self-sufficient and mostly-met
+  years use ``inverted_cdf`` so
   that every percentile is a year that occurred. A sample that never becomes
   self-sufficient ranks after every year; a percentile that falls on such samples
   is blank and ``never_pct`` gives their share.
@@ -22,8 +23,14 @@ from scipy import stats
 from model.sweep.worker import ALL, HEADLINES
 
 PERCENTILES = (10, 50, 90)
-METRICS = ("cost_premium_usd", "cost_premium_pct", "shortfall_t", "shortfall_pct",
-           "self_sufficient_year")
+METRICS = ("cost_premium_usd", "cost_premium_pct", "full_cost_premium_usd",
+           "full_cost_premium_pct", "delivered_cost_premium_pct",
+           "steady_cost_premium_pct", "shortfall_t", "shortfall_pct",
+           "unmet_reference_usd", "unmet_share_pct", "unmet_value_usd",
+           "worst_year_unmet_share_pct", "mostly_met_year", "self_sufficient_year")
+COMMODITY_METRICS = ("shortfall_t", "shortfall_pct", "unmet_share_pct",
+                     "mostly_met_year", "self_sufficient_year")
+YEAR_METRICS = ("self_sufficient_year", "mostly_met_year")
 NEVER = np.inf
 
 
@@ -34,8 +41,7 @@ def percentiles(records: pd.DataFrame) -> pd.DataFrame:
     for (scenario, commodity), group in records.groupby(["scenario", "commodity"],
                                                         sort=False):
         good = ok[(ok["scenario"] == scenario) & (ok["commodity"] == commodity)]
-        metrics = METRICS if commodity == ALL else (
-            "shortfall_t", "shortfall_pct", "self_sufficient_year")
+        metrics = METRICS if commodity == ALL else COMMODITY_METRICS
         for metric in metrics:
             rows.append({"scenario": scenario, "commodity": commodity or "all",
                          "metric": metric, **_summary(good[metric], metric),
@@ -47,14 +53,14 @@ def percentiles(records: pd.DataFrame) -> pd.DataFrame:
 
 def _summary(values: pd.Series, metric: str) -> dict[str, float]:
     x = values.to_numpy(dtype=float)
-    if metric == "self_sufficient_year":
+    if metric in YEAR_METRICS:
         x = np.where(np.isnan(x), NEVER, x)
     else:  # a premium is blank in a sample whose baseline failed
         x = x[~np.isnan(x)]
     if len(x) == 0:
         return {f"p{p}": np.nan for p in PERCENTILES} | {"mean": np.nan,
                                                          "never_pct": np.nan}
-    if metric == "self_sufficient_year":
+    if metric in YEAR_METRICS:
         q = np.percentile(x, PERCENTILES, method="inverted_cdf")
         q = np.where(np.isinf(q), np.nan, q)
         finite = x[np.isfinite(x)]

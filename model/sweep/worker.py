@@ -19,7 +19,8 @@ import pandas as pd
 from model.data.case import Case
 from model.errors import SolveError
 from model.pipeline import PhaseTimer, solve_scenario
-from model.results import kpis
+from model.results.headline import SUMMARY_COLUMNS
+from model.results.kpi_tables import kpi_tables
 from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
 from model.solve import SolveOptions
@@ -31,7 +32,7 @@ TIMING_COLUMNS = ("build_seconds", "translate_seconds", "solve_seconds",
                   "extract_seconds", "sample_seconds", "worker")
 VALUE_COLUMNS = ("is_baseline", "status", "solver_status", "reason", "total_cost_usd",
                  "cost_premium_usd", "cost_premium_pct", "demand_t", "shortfall_t",
-                 "shortfall_pct", "self_sufficient_year")
+                 "shortfall_pct", "self_sufficient_year", *SUMMARY_COLUMNS)
 ALL = ""  # the commodity value of a scenario's total row
 
 
@@ -143,9 +144,8 @@ def _kpi_tables(case: Case, results: list[ScenarioResult],
                                           "demand_t", "shortfall_t"])
         costs = pd.DataFrame(columns=["scenario", "year", "category", "usd",
                                       "discounted_usd"])
-    kpi = kpis.kpi_by_commodity(shortfall, case.scope_regions(),
-                                case.settings.shortfall_tolerance, list(case.years))
-    summary = kpis.summary(statuses, costs, kpi)
+    tables = kpi_tables(case, shortfall, costs, statuses)
+    kpi, summary = tables["kpi_by_commodity"], tables["summary"]
     failed = summary["status"] != "optimal"
     summary.loc[failed, ["demand_t", "shortfall_t", "shortfall_pct",
                          "cost_premium_usd", "cost_premium_pct"]] = np.nan
@@ -178,10 +178,11 @@ def normalise(records: pd.DataFrame) -> pd.DataFrame:
     out["seed"] = out["seed"].astype("int64")
     out["sample"] = out["sample"].astype("int64")
     out["is_baseline"] = out["is_baseline"].astype(bool)
-    out["self_sufficient_year"] = pd.to_numeric(
-        out["self_sufficient_year"], errors="coerce").astype("Float64").astype(float)
+    for column in ("self_sufficient_year", "worst_year", "mostly_met_year"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(
+            "Float64").astype(float)
     for column in ("input_hash", "scenario", "commodity", "status", "solver_status",
-                   "reason", "worker"):
+                   "reason", "worker", "compare_to"):
         out[column] = out[column].astype(str)
     return out
 

@@ -31,6 +31,7 @@ from model.report.excel.tables import (
     write_tidy,
 )
 from model.results.bottlenecks import EXTRA_TABLES
+from model.results.kpi_tables import EXTRA_KPI_TABLES
 
 __all__ = ["build_workbook", "write_report"]
 
@@ -53,7 +54,7 @@ def _fill(wb: Workbook, data: ReportData) -> None:
     write_bottlenecks(sheets, data)
     write_compare(sheets, data)
     write_human(sheets, data)
-    write_tidy(sheets, data, [*TABLE_ORDER, *EXTRA_TABLES])
+    write_tidy(sheets, data, [*TABLE_ORDER, *EXTRA_KPI_TABLES, *EXTRA_TABLES])
     write_inputs(sheets, data)
     write_run_info(sheets, data)
     wb.move_sheet("Chart data", len(wb.sheetnames) - 1
