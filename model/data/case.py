@@ -31,6 +31,7 @@ class Settings:
     objective: str = "penalty"
     steady_years: int = 5
     mostly_met_tolerance: float = 0.01
+    weakest_numbers: str = ""
 
     @property
     def years(self) -> range:
@@ -124,8 +125,9 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
     problems += _headline_ranges(steady, mostly, values, file)
     if problems:
         return fallback, problems
+    weakest = str(values.get("weakest_numbers", ("", None))[0] or "").strip()
     return Settings(int(base), int(end), rate, tolerance, objective, int(steady),
-                    mostly), []
+                    mostly, weakest), []
 
 
 def _headline_ranges(steady: float, mostly: float,

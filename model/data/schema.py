@@ -26,6 +26,7 @@ SETTING_KEYS = (
     "objective",
     "steady_years",
     "mostly_met_tolerance",
+    "weakest_numbers",
 )
 OBJECTIVES = ("penalty", "lexicographic")
 UNCERTAIN_FIELDS = (*SCALE_FIELDS, "lead_time")
@@ -108,7 +109,8 @@ TABLES: tuple[TableSpec, ...] = (
         (_text("key", True, allowed=SETTING_KEYS), _text("value", True)),
         key=("key",),
         doc="Model settings: base_year, end_year, discount_rate, "
-        "shortfall_tolerance, objective, steady_years, mostly_met_tolerance.",
+        "shortfall_tolerance, objective, steady_years, mostly_met_tolerance, "
+        "weakest_numbers (free text shown under the report's Summary).",
     ),
     TableSpec(
         "regions",
