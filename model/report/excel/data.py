@@ -154,5 +154,21 @@ class ReportData:
                                              "self_sufficient_year"])
                 for e in self.key_elements}
 
+    def group_value(self, scenario: str, group: str, column: str) -> float:
+        """A product group's value (kpi_by_group) in a scenario; NaN if absent."""
+        table = self.table("kpi_by_group")
+        if table.empty:
+            return float("nan")
+        row = table[(table["scenario"] == scenario) & (table["group"] == group)]
+        return float(row[column].iloc[0]) if len(row) else float("nan")
+
+    def value_met(self) -> dict[tuple[str, int], float]:
+        """(scenario, year) → % of demand value met (value_met_by_year)."""
+        table = self.table("value_met_by_year")
+        if table.empty:
+            return {}
+        return {(str(s), int(y)): float(v) for s, y, v in
+                zip(table["scenario"], table["year"], table["met_pct"], strict=True)}
+
     def summary_row(self, scenario: str) -> pd.Series:
         return self.summary[self.summary["scenario"] == scenario].iloc[0]
