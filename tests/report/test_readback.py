@@ -22,7 +22,8 @@ from tests.report.conftest import EVIL
 
 HUMAN = ["Shortfall", "Capacity", "Builds", "Flows", "Prices"]
 TIDY = ["summary", "kpi_by_commodity", "shortfall", "production", "builds", "flows",
-        "surplus", "stock", "prices", "costs", "bottlenecks", "lead_times"]
+        "surplus", "stock", "prices", "costs", "kpi_by_group", "kpi_by_element",
+        "value_met_by_year", "bottlenecks", "lead_times"]
 
 
 @pytest.fixture(scope="module")
@@ -102,20 +103,56 @@ def test_tidy_sheets_are_filterable_tables(book: openpyxl.Workbook,
 
 def test_summary_numbers_and_formats(book: openpyxl.Workbook,
                                      solved: RunResult) -> None:
+    # first screen (model/report/excel/first_screen.py): scenario in A, comparator
+    # in B, then each metric in the right cell of a pair of grid columns
     ws = book["Summary"]
     header = next(r for r in range(1, 40) if ws.cell(r, 1).value == "Scenario")
-    expected = csv(solved, "summary")
-    for i, row in expected.iterrows():
-        r = header + 1 + int(i)  # type: ignore[arg-type]
-        assert ws.cell(r, 1).value == row["scenario"]
-        assert ws.cell(r, 3).value == pytest.approx(row["total_cost_usd"])
-        assert ws.cell(r, 3).number_format == "#,##0.0,,"  # shown in USD m
-        assert ws.cell(r, 4).value == pytest.approx(row["cost_premium_usd"])
-        assert ws.cell(r, 7).value == pytest.approx(row["shortfall_t"])
-        assert ws.cell(r, 9).value == row["self_sufficient_year"]
-    assert ws.cell(header, 10).value == "NdPr self-sufficient"
-    assert ws.cell(header + 2, 10).value == 2028  # NdPr in no_china, by hand
-    assert ws.cell(header + 2, 7).value == pytest.approx(5220.0)  # by hand
+    assert [ws.cell(header - 2 + i, 4).value for i in range(3)] == [
+        "Full-cost", "premium", "(%)"]
+    expected = csv(solved, "summary").set_index("scenario")
+    no_china = expected.loc["no_china"]
+    r = header + 2
+    assert ws.cell(r, 1).value == "no_china"
+    assert ws.cell(r, 2).value == "baseline"
+    for column, name in [(4, "full_cost_premium_pct"),
+                         (6, "delivered_cost_premium_pct"), (8, "cost_premium_pct")]:
+        assert ws.cell(r, column).value == pytest.approx(no_china[name])
+        assert ws.cell(r, column).number_format == "+0.0;-0.0;0.0"
+    assert ws.cell(r, 12).value == 2028  # mostly met: both oxides met from 2028
+    assert ws.cell(r, 14).value == 2028  # strict self-sufficient year, by hand
+    assert ws.cell(header + 1, 4).value == "—"  # the baseline has no premium
+    # worst year 2025: 2,000 t NdPr (60,000 USD/t) + 100 t Dy (300,000 USD/t) short
+    # of the same demand → 100 % of that year's demand value unmet
+    assert ws.cell(r, 10).value == "2025 (100 %)"
+    assert all(ws.cell(r, c).font.sz >= 9 for c in range(1, 15))
+
+
+def test_summary_time_path_row_per_scenario(book: openpyxl.Workbook) -> None:
+    ws = book["Summary"]
+    header = next(r for r in range(1, 60) if ws.cell(r, 1).value == "Scenario"
+                  and ws.cell(r, 3).value == 2025)
+    assert [ws.cell(header, c).value for c in range(3, 9)] == list(range(2025, 2031))
+    row = header + 2
+    assert ws.cell(row, 1).value == "no_china"
+    # by hand (module docstring): 2025-26 nothing (0 %); 2027 1,600 of 2,400 t NdPr
+    # and 80 of 100 t Dy: (1,600 x 60,000 + 80 x 300,000) / (2,400 x 60,000 +
+    # 100 x 300,000) = 120 m / 174 m = 69 %; 2028 on 100 %
+    assert ws.cell(row, 3).value == pytest.approx(0.0)
+    assert ws.cell(row, 5).value == pytest.approx(100 * 120 / 174)
+    assert ws.cell(row, 6).value == pytest.approx(100.0)
+    assert ws.cell(row, 3).fill.fgColor.rgb.endswith("E06666")  # < 50 %: deep
+    assert ws.cell(header + 1, 3).fill.fgColor.rgb in (None, "00000000")
+
+
+def test_summary_words_never_and_caveats(book: openpyxl.Workbook) -> None:
+    texts = [c.value for c in book["Summary"]["A"] if isinstance(c.value, str)]
+    caveat = next(t for t in texts if t.startswith("no_china:"))
+    assert "% of demand value unmet" in caveat
+    assert any(t.startswith("Money discounted at 5%") for t in texts)
+    assert any(t.startswith("Unmet demand valued at the shortfall penalty") for t in
+               texts)
+    assert any(t.startswith("Foresight: perfect") for t in texts)
+    assert any(t.startswith("Weakest numbers:") for t in texts)
 
 
 def test_summary_sentences_follow_the_numbers(book: openpyxl.Workbook) -> None:
@@ -123,8 +160,19 @@ def test_summary_sentences_follow_the_numbers(book: openpyxl.Workbook) -> None:
     assert any("Scenario 'no_china': NdPr and Dy demand is met from 2028" in t
                for t in texts)
     assert any("Shortfall 5,220 t (33.5 % of demand)" in t for t in texts)
-    assert any(t.startswith("Solver status: baseline (optimal), no_china (optimal)")
-               for t in texts)
+    assert any(t.startswith("Input hash ") and t.endswith(
+        "all 2 scenarios solved to optimality") for t in texts)
+
+
+def test_summary_prints_on_one_landscape_page(book: openpyxl.Workbook) -> None:
+    ws = book["Summary"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.scale == 100  # not shrunk: 9 pt stays 9 pt
+    assert not ws.sheet_properties.pageSetUpPr or not (
+        ws.sheet_properties.pageSetUpPr.fitToPage)
+    area = ws.print_area
+    assert area is not None and area.replace("$", "").endswith(
+        tuple(f"R{n}" for n in range(30, 60)))
 
 
 def _ref_values(book: openpyxl.Workbook, ref: str) -> list[object]:
