@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,8 +113,10 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
 
 def run_case(case_path: str | Path, out_dir: str | Path | None = None,
              scenarios: list[str] | None = None,
-             options: SolveOptions | None = None) -> RunResult:
-    """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically."""
+             options: SolveOptions | None = None,
+             on_solved: Callable[[str, str, float], None] | None = None) -> RunResult:
+    """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically.
+    ``on_solved(name, status, seconds)`` is told of each scenario as it ends."""
     options = options or SolveOptions()
     if out_dir is not None:
         refuse_input_overlap(Path(case_path), Path(out_dir))
@@ -123,10 +126,15 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
     names = select_scenarios(case, scenarios)
     results, failures = [], []
     for name in names:
+        start = time.perf_counter()
         try:
             results.append(solve_scenario(case, name, options, timer))
+            status = "optimal"
         except SolveError as exc:
             failures.append(exc)
+            status = exc.condition
+        if on_solved is not None:
+            on_solved(name, status, time.perf_counter() - start)
     if failures:
         failures = explain_failures(failures, out_dir)
         raise failures[0] if len(failures) == 1 else SolveError(
