@@ -188,11 +188,12 @@ def test_charts_point_at_their_data(book: openpyxl.Workbook,
                                     solved: RunResult) -> None:
     charts = book["Charts"]._charts
     titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
-    assert titles == ["Shortfall by element (t): no_china",
-                      "New capacity in service (tpa): no_china",
-                      "Discounted cost by category (USD m) against the baseline",
-                      "Marginal cost of ndpr_ox (USD/t)",
-                      "Marginal cost of dy_ox (USD/t)"]
+    assert titles == ["Shortfall by product (t): no_china",
+                      "Capacity in service, mining (tpa, alliance and partners)",
+                      "Capacity in service, separation (tpa, alliance and partners)",
+                      "Discounted cost by category (USD m), every scenario",
+                      "Shadow price of ndpr_ox (USD/kg)",
+                      "Shadow price of dy_ox (USD/kg)"]
     for chart in charts:
         for s in chart.series:
             assert s.val.numRef.f.startswith("'Chart data'!")
@@ -202,18 +203,43 @@ def test_charts_point_at_their_data(book: openpyxl.Workbook,
     by_year = short.pivot_table(index="year", columns="commodity",
                                 values="shortfall_t", aggfunc="sum")
     first = charts[0]
+    # both demanded commodities are oxides: one product series, their sum
     names = [_ref_values(book, s.tx.strRef.f)[0] for s in first.series]
-    assert names == ["NdPr", "Dy"]
+    assert names == ["Oxides"]
     assert _ref_values(book, first.series[0].val.numRef.f) == pytest.approx(
-        by_year["ndpr_ox"].tolist())
-    assert _ref_values(book, first.series[1].val.numRef.f) == pytest.approx(
-        by_year["dy_ox"].tolist())
+        (by_year["ndpr_ox"] + by_year["dy_ox"]).tolist())
     assert _ref_values(book, first.series[0].cat.numRef.f) == list(range(2025, 2031))
+
+
+def _colours(chart: object) -> list[str]:
+    out = []
+    for s in chart.series:  # type: ignore[attr-defined]
+        props = s.graphicalProperties
+        fill = props.solidFill if props.solidFill is not None else (
+            props.line.solidFill)
+        rgb = fill.srgbClr
+        out.append(str(getattr(rgb, "val", rgb)))
+    return out
+
+
+def test_every_scenario_keeps_one_colour_on_every_chart(book: openpyxl.Workbook
+                                                        ) -> None:
+    seen: dict[str, set[str]] = {}
+    charts = [*book["Charts"]._charts, *book["Summary"]._charts]
+    for chart in charts:
+        names = [_ref_values(book, s.tx.strRef.f)[0] if s.tx.strRef else None
+                 for s in chart.series]
+        for name, colour in zip(names, _colours(chart), strict=True):
+            if name in ("baseline", "no_china", "Oxides"):
+                seen.setdefault(name, set()).add(colour)
+    assert set(seen) == {"baseline", "no_china", "Oxides"}
+    assert all(len(colours) == 1 for colours in seen.values()), seen
+    assert seen["baseline"] != seen["no_china"]
 
 
 def test_cost_chart_against_the_baseline(book: openpyxl.Workbook,
                                          solved: RunResult) -> None:
-    chart = book["Charts"]._charts[2]
+    chart = book["Charts"]._charts[3]
     costs = csv(solved, "costs").pivot_table(index="category", columns="scenario",
                                              values="discounted_usd", aggfunc="sum",
                                              fill_value=0.0)
@@ -226,14 +252,21 @@ def test_cost_chart_against_the_baseline(book: openpyxl.Workbook,
 
 def test_price_chart_is_the_demand_weighted_price(book: openpyxl.Workbook,
                                                   solved: RunResult) -> None:
-    # one alliance region (US) has demand, so the weighted mean is the US price
-    chart = book["Charts"]._charts[3]
+    # one alliance region (US) has demand, so the weighted mean is the US price,
+    # shown in USD/kg (/1000); no_china is short of ndpr_ox in 2025-2027 (by hand,
+    # module docstring), and the 'short: no_china' dots sit on exactly those years
+    chart = book["Charts"]._charts[4]
     prices = csv(solved, "prices")
     us = prices[(prices["region"] == "US") & (prices["commodity"] == "ndpr_ox")]
-    for series, scenario in zip(chart.series, ["baseline", "no_china"], strict=True):
-        expected = us[us["scenario"] == scenario]["marginal_cost_usd_per_t"]
+    names = [_ref_values(book, s.tx.strRef.f)[0] for s in chart.series]
+    assert names == ["baseline", "no_china", "short: no_china"]
+    for series, scenario in zip(chart.series, ["baseline", "no_china"], strict=False):
+        expected = us[us["scenario"] == scenario]["marginal_cost_usd_per_t"] / 1000
         assert _ref_values(book, series.val.numRef.f) == pytest.approx(
             expected.tolist())
+    dots = _ref_values(book, chart.series[2].val.numRef.f)
+    assert [d is not None for d in dots] == [True, True, True, False, False, False]
+    assert chart.series[2].marker.symbol == "circle"
 
 
 def test_human_sheets_have_years_as_columns(book: openpyxl.Workbook,
@@ -271,17 +304,20 @@ def test_bottlenecks_sheet_ranks_the_binding_limits(book: openpyxl.Workbook,
 
 def test_buildout_chart_is_capacity_in_service(book: openpyxl.Workbook,
                                                solved: RunResult) -> None:
-    # builds online 2027..2030 (lifetime 25, all still in service by 2030): the
-    # cumulative sum by year, equal to the US separation capacity in production
-    chart = book["Charts"]._charts[1]
+    # one chart per stage, a line per scenario (never stages stacked). Separation in
+    # the scope is only the US plant: builds online 2027..2030 (lifetime 25, all
+    # still in service by 2030), their cumulative sum by year; the baseline builds
+    # none (China separates)
+    chart = book["Charts"]._charts[2]
     assert [_ref_values(book, s.tx.strRef.f)[0] for s in chart.series] == [
-        "separation · US"]
+        "baseline", "no_china"]
     builds = csv(solved, "builds")
     builds = builds[builds["scenario"] == "no_china"]
     expected = [builds.loc[builds["online_year"] <= y, "capacity_tpa"].sum()
                 for y in range(2025, 2031)]
-    assert _ref_values(book, chart.series[0].val.numRef.f) == pytest.approx(expected)
+    assert _ref_values(book, chart.series[1].val.numRef.f) == pytest.approx(expected)
     assert expected == pytest.approx([0, 0, 8000, 13000, 14000, 15000])
+    assert _ref_values(book, chart.series[0].val.numRef.f) == [0] * 6
 
 
 def test_bottlenecks_name_the_lead_time_stage_per_element(

@@ -123,6 +123,14 @@ class ReportData:
         return found
 
     @cached_property
+    def name_of(self) -> dict[str, str]:
+        """Commodity → its human name (the commodity code when blank)."""
+        commodities = self.inputs.get("commodities", pd.DataFrame())
+        names = commodities.get("name", pd.Series([None] * len(commodities)))
+        return {str(c): (str(n) if isinstance(n, str) and n.strip() else str(c))
+                for c, n in zip(commodities.get("commodity", []), names, strict=True)}
+
+    @cached_property
     def kind_of(self) -> dict[str, str]:
         commodities = self.inputs.get("commodities", pd.DataFrame())
         return {str(c): str(k) for c, k in zip(commodities.get("commodity", []),

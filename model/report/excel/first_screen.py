@@ -20,6 +20,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from model.report.excel.charts import paint
 from model.report.excel.cells import (
     FONT,
     HEADER_FILL,
@@ -236,6 +237,7 @@ def _chart(ws: object, data: ReportData, header: int, anchor_row: int) -> None:
     for line in chart.series:  # the 'whole horizon' column is not a year
         line.val.numRef.f = line.val.numRef.f.replace("$B$", "$C$", 1)
         line.smooth = False
+    paint(chart, data.scenarios, data.scenarios, line=True)
     chart.set_categories(Reference(ws, min_col=3, max_col=last_col, min_row=header,
                                    max_row=header))
     chart.legend.position = "r"
