@@ -10,8 +10,10 @@ of its statistics and counted apart.
   that every percentile is a year that occurred. A sample that never becomes
   self-sufficient ranks after every year; a percentile that falls on such samples
   is blank and ``never_pct`` gives their share.
-* The tornado is Spearman's rank correlation of each uncertain input's drawn value
-  with each headline over the optimal samples of a scenario (total rows).
+* The tornado is each uncertain input's swing of each headline, in the headline's
+  unit (median over the top third of the input's draws minus over the bottom
+  third), with Spearman's rank correlation beside it, over the optimal samples of a
+  scenario (total rows).
 """
 
 from __future__ import annotations
@@ -32,6 +34,30 @@ COMMODITY_METRICS = ("shortfall_t", "shortfall_pct", "unmet_share_pct",
                      "mostly_met_year", "self_sufficient_year")
 YEAR_METRICS = ("self_sufficient_year", "mostly_met_year")
 NEVER = np.inf
+# metric → (what a person reads, unit); the unit picks number format and bin text
+METRIC_LABELS = {
+    "cost_premium_usd": ("Supply-cost premium", "usd"),
+    "cost_premium_pct": ("Supply-cost premium", "pct"),
+    "full_cost_premium_usd": ("Full-cost premium", "usd"),
+    "full_cost_premium_pct": ("Full-cost premium", "pct"),
+    "delivered_cost_premium_pct": ("Delivered-cost premium", "pct"),
+    "steady_cost_premium_pct": ("Steady-state premium (last years)", "pct"),
+    "shortfall_t": ("Shortfall", "t"),
+    "shortfall_pct": ("Shortfall, % of tonnes", "pct"),
+    "unmet_reference_usd": ("Unmet demand at reference prices", "usd"),
+    "unmet_share_pct": ("Demand value unmet", "pct"),
+    "unmet_value_usd": ("Unmet demand at the penalty", "usd"),
+    "worst_year_unmet_share_pct": ("Worst year, % of value unmet", "pct"),
+    "mostly_met_year": ("Mostly met from", "year"),
+    "self_sufficient_year": ("All demand met (strict) from", "year"),
+}
+
+
+def metric_label(metric: str) -> str:
+    """'Full-cost premium (%)', 'Shortfall (t)', 'Supply-cost premium (USD bn)'."""
+    label, unit = METRIC_LABELS.get(metric, (metric, ""))
+    suffix = {"usd": " (USD bn)", "pct": " (%)", "t": " (t)"}.get(unit, "")
+    return label + ("" if label.endswith("%") or "% of" in label else suffix)
 
 
 def percentiles(records: pd.DataFrame) -> pd.DataFrame:
@@ -42,13 +68,14 @@ def percentiles(records: pd.DataFrame) -> pd.DataFrame:
                                                         sort=False):
         good = ok[(ok["scenario"] == scenario) & (ok["commodity"] == commodity)]
         metrics = METRICS if commodity == ALL else COMMODITY_METRICS
-        for metric in metrics:
+        for metric in (m for m in metrics if m in records.columns):
             rows.append({"scenario": scenario, "commodity": commodity or "all",
                          "metric": metric, **_summary(good[metric], metric),
-                         "samples": len(good), "failed": len(group) - len(good)})
+                         "samples": len(good), "failed": len(group) - len(good),
+                         "label": metric_label(metric)})
     return pd.DataFrame(rows, columns=["scenario", "commodity", "metric", "p10", "p50",
                                        "p90", "mean", "never_pct", "samples",
-                                       "failed"])
+                                       "failed", "label"])
 
 
 def _summary(values: pd.Series, metric: str) -> dict[str, float]:
@@ -74,22 +101,29 @@ def _summary(values: pd.Series, metric: str) -> dict[str, float]:
 
 
 def tornado(records: pd.DataFrame, draws: dict[str, str]) -> pd.DataFrame:
-    """Spearman correlation of every input (``draws``: column → label) with every
-    headline, per scenario, sorted by absolute strength."""
+    """Per scenario, headline and input (``draws``: column → label): the swing, in
+    the headline's own unit, and Spearman's rank correlation; sorted by the size of
+    the swing, then of the correlation.
+
+    swing = median of the headline over the samples whose draw of the input is in
+    its top third minus the median over those in its bottom third (years: over the
+    samples that reach a year)."""
     rows = []
     totals = records[(records["commodity"] == ALL) & (records["status"] == "optimal")]
     for scenario, group in totals.groupby("scenario", sort=False):
-        for headline in HEADLINES:
+        for headline in (h for h in HEADLINES if h in group.columns):
             y = group[headline].to_numpy(dtype=float)
-            if headline == "self_sufficient_year":
+            if headline in YEAR_METRICS:
                 y = np.where(np.isnan(y), NEVER, y)
             for column, label in draws.items():
-                rho = _spearman(group[column].to_numpy(dtype=float), y)
+                x = group[column].to_numpy(dtype=float)
                 rows.append({"scenario": scenario, "headline": headline,
-                             "input": label, "spearman_rho": rho})
+                             "input": label, "spearman_rho": _spearman(x, y),
+                             "swing": swing(x, y)})
     frame = pd.DataFrame(rows, columns=["scenario", "headline", "input",
-                                        "spearman_rho"])
-    frame["strength"] = frame["spearman_rho"].abs()
+                                        "spearman_rho", "swing"])
+    frame["strength"] = list(zip(frame["swing"].abs().fillna(0),
+                                 frame["spearman_rho"].abs(), strict=True))
     frame = frame.sort_values(["scenario", "headline", "strength"],
                               ascending=[True, True, False], kind="stable",
                               key=_scenario_key(records))
@@ -109,6 +143,20 @@ def _scenario_key(records: pd.DataFrame):  # noqa: ANN202
     return key
 
 
+def swing(x: np.ndarray, y: np.ndarray) -> float:
+    """Median y over the top third of x minus over its bottom third (finite y
+    only); 0 when x does not vary, NaN when a third has no finite y."""
+    known = ~np.isnan(x)
+    x, y = x[known], y[known]
+    if len(x) < 3 or np.ptp(x) == 0:
+        return 0.0
+    low, high = np.quantile(x, [1 / 3, 2 / 3])
+    bottom, top = y[(x <= low) & np.isfinite(y)], y[(x >= high) & np.isfinite(y)]
+    if len(bottom) == 0 or len(top) == 0:
+        return float("nan")
+    return float(np.median(top) - np.median(bottom))
+
+
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
     """Rank correlation over the samples where both are known; 0 when either
     side is constant (no information)."""
@@ -125,12 +173,13 @@ def histogram(records: pd.DataFrame, scenario: str, metric: str, bins: int = 12
     group = records[(records["scenario"] == scenario) & (records["commodity"] == ALL)
                     & (records["status"] == "optimal")]
     x = group[metric].to_numpy(dtype=float)
-    never = int(np.isnan(x).sum()) if metric == "self_sufficient_year" else 0
+    never = int(np.isnan(x).sum()) if metric in YEAR_METRICS else 0
     x = x[~np.isnan(x)]
-    if metric == "self_sufficient_year" and len(x):
+    if metric in YEAR_METRICS and len(x):
         edges = np.arange(x.min() - 0.5, x.max() + 1.5)
     elif len(x):
-        edges = np.histogram_bin_edges(x, bins=bins if np.ptp(x) > 0 else 1)
+        spread = np.ptp(x) > 1e-9 * max(1.0, float(np.abs(x).max()))
+        edges = np.histogram_bin_edges(x, bins=bins if spread else 1)
     else:
         edges = np.array([0.0, 1.0])
     counts, edges = np.histogram(x, bins=edges)
@@ -143,6 +192,15 @@ def histogram(records: pd.DataFrame, scenario: str, metric: str, bins: int = 12
 
 
 def _bin_label(lo: float, hi: float, metric: str) -> str:
-    if metric == "self_sufficient_year":
+    """A bin in the metric's unit: '2031', '+4.1 to +6.3 %', '-1.2 to -0.9 bn',
+    '12,000 to 14,000 t'."""
+    unit = METRIC_LABELS.get(metric, ("", ""))[1]
+    if unit == "year":
         return str(int(round((lo + hi) / 2)))
-    return f"{lo:.4g} to {hi:.4g}"
+    if unit == "pct":
+        return f"{lo:+.1f} to {hi:+.1f} %"
+    if unit == "usd":
+        return f"{lo / 1e9:+,.2f} to {hi / 1e9:+,.2f} bn"
+    if unit == "t":
+        return f"{lo:,.0f} to {hi:,.0f} t"
+    return f"{lo:,.3g} to {hi:,.3g}"

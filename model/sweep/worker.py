@@ -26,7 +26,8 @@ from model.results.extract import ScenarioResult
 from model.solve import SolveOptions
 from model.sweep.uncertainty import UncertainInput, apply_draws
 
-HEADLINES = ("cost_premium_usd", "shortfall_t", "self_sufficient_year")
+HEADLINES = ("full_cost_premium_pct", "delivered_cost_premium_pct", "cost_premium_usd",
+             "unmet_share_pct", "shortfall_t", "self_sufficient_year")
 KEY_COLUMNS = ("input_hash", "seed", "sample", "scenario", "commodity")
 TIMING_COLUMNS = ("build_seconds", "translate_seconds", "solve_seconds",
                   "extract_seconds", "sample_seconds", "worker")
