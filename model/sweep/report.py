@@ -16,15 +16,19 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.legend import Legend
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from model.report.excel.cells import FONT
 from model.report.safe_text import is_dangerous
 from model.sweep import stats
 from model.sweep.worker import ALL, HEADLINES
 
 BLOCK_GAP = 2
 CHART_ROWS = 16
+BOLD, PLAIN = Font(name=FONT, bold=True), Font(name=FONT)
+RIGHT = Alignment(horizontal="right")
 SUMMARY_METRICS = ("full_cost_premium_pct", "delivered_cost_premium_pct",
                    "cost_premium_pct", "unmet_share_pct", "mostly_met_year")
 FORMATS = {"usd": '#,##0.00,,,;-#,##0.00,,,', "pct": "+0.0;-0.0;0.0", "t": "#,##0",
@@ -56,19 +60,23 @@ def headline_title(metric: str) -> str:
 
 
 def metric_format(metric: str) -> str:
-    return FORMATS.get(stats.METRIC_LABELS.get(metric, ("", ""))[1], "0.00")
+    """Signed for premiums; otherwise by the metric's unit."""
+    unit = stats.METRIC_LABELS.get(metric, ("", ""))[1]
+    if unit == "pct" and "premium" not in metric:
+        return "0.0"
+    return FORMATS.get(unit, "0.00")
 
 
 def write_sweep_report(records: pd.DataFrame, inputs: pd.DataFrame,
                        failures: pd.DataFrame, info: dict[str, object],
-                       path: Path) -> None:
+                       path: Path, end_year: int | None = None) -> None:
     """Write the workbook to ``path`` (the caller makes the write atomic)."""
     wb = Workbook()
     wb.remove(wb.active)
     draws = dict(zip(inputs["column"], map(readable_input, inputs["label"]),
                      strict=True))
     percentiles = stats.percentiles(records)
-    _summary(wb.create_sheet("Summary"), percentiles)
+    _summary(wb.create_sheet("Summary"), percentiles, end_year)
     _percentiles(wb.create_sheet("Percentiles"), percentiles)
     _distributions(wb.create_sheet("Distributions"), records)
     _tornado(wb.create_sheet("Tornado"), stats.tornado(records, draws))
@@ -111,13 +119,14 @@ def _put(ws: Worksheet, row: int, col: int, value: object, bold: bool = False,
     elif fmt is not None and isinstance(value, int | float) and not isinstance(
             value, bool):
         cell.number_format = fmt
-    if bold:
-        cell.font = Font(bold=True)
+    cell.font = BOLD if bold else PLAIN
 
 
-def _summary(ws: Worksheet, percentiles: pd.DataFrame) -> None:
+def _summary(ws: Worksheet, percentiles: pd.DataFrame, end_year: int | None) -> None:
     """P10, P50 and P90 of the headline metrics per scenario: a table and a bar
-    chart (three bars per scenario) for each metric."""
+    chart (three bars per scenario) for each metric; landscape, one page wide."""
+    _landscape(ws)
+    never = f"never (by {end_year})" if end_year else "never"
     totals = percentiles[percentiles["commodity"] == "all"]
     _put(ws, 1, 1, "P10 / P50 / P90 over the samples, per scenario (premiums against "
          "each scenario's comparator in the same sample)", bold=True)
@@ -132,6 +141,13 @@ def _summary(ws: Worksheet, percentiles: pd.DataFrame) -> None:
         table = table.rename(columns={"p10": "P10", "p50": "P50", "p90": "P90"})
         title = headline_title(metric)
         end = write_table(ws, table, row, 1, title, fmt=metric_format(metric))
+        for c in range(2, 5):
+            ws.cell(row + 1, c).alignment = RIGHT
+            if metric in stats.YEAR_METRICS:
+                for r in range(row + 2, end):
+                    if ws.cell(r, c).value is None:
+                        ws.cell(r, c).value = never
+                        ws.cell(r, c).alignment = RIGHT
         chart = _bar_chart(ws, title, row + 1, end - 1, "col", title, last_col=4)
         chart.legend = Legend()
         chart.legend.position = "b"
@@ -143,8 +159,16 @@ def _summary(ws: Worksheet, percentiles: pd.DataFrame) -> None:
         row = max(end, row + CHART_ROWS) + BLOCK_GAP
 
 
+def _landscape(ws: Worksheet) -> None:
+    """Print landscape, one page wide: tables and their charts side by side."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
 def _percentiles(ws: Worksheet, frame: pd.DataFrame) -> None:
     """The percentile table, each row in its metric's number format."""
+    _landscape(ws)
     write_table(ws, frame)
     formats = [metric_format(m) for m in frame["metric"]]
     for i, fmt in enumerate(formats, start=2):
@@ -158,6 +182,7 @@ def _percentiles(ws: Worksheet, frame: pd.DataFrame) -> None:
 def _distributions(ws: Worksheet, records: pd.DataFrame) -> None:
     """One histogram table and column chart per scenario and headline."""
     row = 1
+    _landscape(ws)
     ws.column_dimensions["A"].width = 26
     for scenario in dict.fromkeys(records["scenario"]):
         for headline in (h for h in HEADLINES if h in records.columns):
@@ -173,6 +198,7 @@ def _tornado(ws: Worksheet, frame: pd.DataFrame) -> None:
     """One ranked table and horizontal bar chart per scenario and headline: the
     swing in the headline's unit (the Spearman correlation beside it)."""
     row = 1
+    _landscape(ws)
     ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["C"].width = 12
@@ -191,6 +217,7 @@ def _tornado(ws: Worksheet, frame: pd.DataFrame) -> None:
             chart = _bar_chart(ws, f"{scenario}: {unit}", row + 1, end - 1, "bar",
                                unit)
             chart.x_axis.scaling.orientation = "maxMin"
+            chart.x_axis.tickLblPos = "low"  # input names left of negative bars
             chart.y_axis.number_format = metric_format(headline)
             chart.width = 22
             ws.add_chart(chart, f"E{row}")

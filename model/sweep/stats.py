@@ -174,21 +174,27 @@ def histogram(records: pd.DataFrame, scenario: str, metric: str, bins: int = 12
                     & (records["status"] == "optimal")]
     x = group[metric].to_numpy(dtype=float)
     never = int(np.isnan(x).sum()) if metric in YEAR_METRICS else 0
-    x = x[~np.isnan(x)]
-    if metric in YEAR_METRICS and len(x):
-        edges = np.arange(x.min() - 0.5, x.max() + 1.5)
-    elif len(x):
-        spread = np.ptp(x) > 1e-9 * max(1.0, float(np.abs(x).max()))
-        edges = np.histogram_bin_edges(x, bins=bins if spread else 1)
-    else:
-        edges = np.array([0.0, 1.0])
-    counts, edges = np.histogram(x, bins=edges)
-    labels = [_bin_label(lo, hi, metric) for lo, hi in zip(edges[:-1], edges[1:],
-                                                           strict=True)]
+    labels, counts = _bins(x[~np.isnan(x)], metric, bins)
     if never:
         labels.append("never")
         counts = np.append(counts, never)
     return pd.DataFrame({"bin": labels, "samples": counts.astype(int)})
+
+
+def _bins(x: np.ndarray, metric: str, bins: int) -> tuple[list[str], np.ndarray]:
+    """Bin labels and counts: one bin per year for years; one bin for a value that
+    every sample shares; else ``bins`` equal-width bins."""
+    if len(x) == 0:
+        return [], np.array([], dtype=int)
+    if metric in YEAR_METRICS:
+        edges = np.arange(x.min() - 0.5, x.max() + 1.5)
+    elif np.ptp(x) <= 1e-9 * max(1.0, float(np.abs(x).max())):
+        return [_bin_label(x[0], x[0], metric)], np.array([len(x)])
+    else:
+        edges = np.histogram_bin_edges(x, bins=bins)
+    counts, edges = np.histogram(x, bins=edges)
+    return [_bin_label(lo, hi, metric) for lo, hi in zip(edges[:-1], edges[1:],
+                                                         strict=True)], counts
 
 
 def _bin_label(lo: float, hi: float, metric: str) -> str:
@@ -197,6 +203,9 @@ def _bin_label(lo: float, hi: float, metric: str) -> str:
     unit = METRIC_LABELS.get(metric, ("", ""))[1]
     if unit == "year":
         return str(int(round((lo + hi) / 2)))
+    if lo == hi:  # one value
+        return {"pct": f"{lo:+.1f} %", "usd": f"{lo / 1e9:+,.2f} bn",
+                "t": f"{lo:,.0f} t"}.get(unit, f"{lo:,.3g}")
     if unit == "pct":
         return f"{lo:+.1f} to {hi:+.1f} %"
     if unit == "usd":

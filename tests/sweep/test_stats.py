@@ -97,3 +97,13 @@ def test_readable_input_names() -> None:
     assert readable_input("r3 lead_time separation alliance [embargo]") == (
         "Lead time + years: separation, alliance (embargo; row 3)")
     assert readable_input("r2 demand") == "Demand x (all) (row 2)"
+
+
+def test_histogram_of_one_value_and_of_never_only() -> None:
+    # every sample 10 t short: one bin '10 t'; no sample ever self-sufficient: only
+    # the 'never' bin (no numeric bin such as '0')
+    frame = records([0.0] * 3, [np.nan] * 3, [0.0] * 3)
+    h = histogram(frame, "s", "shortfall_t")
+    assert h["bin"].tolist() == ["10 t"] and h["samples"].tolist() == [3]
+    h = histogram(frame, "s", "self_sufficient_year")
+    assert h["bin"].tolist() == ["never"] and h["samples"].tolist() == [3]

@@ -159,20 +159,45 @@ def _yes_no(value: object) -> str:
     return "" if value is None or pd.isna(value) else ("yes" if value else "no")
 
 
-HEADLINE_METRICS = [("Total cost (USD m)", "total_cost_usd", FMT_USD_M),
-                    ("Cost premium (USD m)", "cost_premium_usd", FMT_USD_M),
-                    ("Cost premium (%)", "cost_premium_pct", FMT_PCT),
+HEADLINE_METRICS = [("Compared with", "compare_to", None),
+                    ("Supply cost (USD m)", "total_cost_usd", FMT_USD_M),
+                    ("Supply-cost premium (USD m)", "cost_premium_usd", FMT_USD_M),
+                    ("Supply-cost premium (%)", "cost_premium_pct", FMT_PCT),
+                    ("Unmet demand at the penalty (USD m)", "unmet_value_usd",
+                     FMT_USD_M),
+                    ("Full cost (USD m)", "full_cost_usd", FMT_USD_M),
+                    ("Full-cost premium (USD m)", "full_cost_premium_usd", FMT_USD_M),
+                    ("Full-cost premium (%)", "full_cost_premium_pct", FMT_PCT),
+                    ("Delivered-cost premium (%)", "delivered_cost_premium_pct",
+                     FMT_PCT),
+                    ("Steady-state premium (%)", "steady_cost_premium_pct", FMT_PCT),
+                    ("Demand value (USD m)", "demand_value_usd", FMT_USD_M),
+                    ("Unmet at reference prices (USD m)", "unmet_reference_usd",
+                     FMT_USD_M),
+                    ("Demand value unmet (%)", "unmet_share_pct", FMT_PCT),
                     ("Shortfall (t)", "shortfall_t", FMT_T),
-                    ("Shortfall (%)", "shortfall_pct", FMT_PCT),
-                    ("Self-sufficient year", "self_sufficient_year", FMT_YEAR)]
+                    ("Shortfall (% of t)", "shortfall_pct", FMT_PCT),
+                    ("Worst year", "worst_year", FMT_YEAR),
+                    ("Worst year, value unmet (%)", "worst_year_unmet_share_pct",
+                     FMT_PCT),
+                    ("Mostly met from", "mostly_met_year", FMT_YEAR),
+                    ("Self-sufficient (strict) from", "self_sufficient_year",
+                     FMT_YEAR)]
+NEVER_YEARS = ("mostly_met_year", "self_sufficient_year")
 
 
 def compare_headline(data: ReportData) -> pd.DataFrame:
     """Metrics (rows) by scenario (columns)."""
     summary = data.summary.set_index("scenario")
-    return pd.DataFrame([[label] + [summary.at[s, col] for s in data.scenarios]
-                         for label, col, _ in HEADLINE_METRICS],
-                        columns=["metric", *data.scenarios])
+    never = f"never (by {data.years[-1]})" if data.years else "never"
+    rows = []
+    for label, col, _ in HEADLINE_METRICS:
+        values = [summary.at[s, col] if col in summary.columns else None
+                  for s in data.scenarios]
+        if col in NEVER_YEARS:
+            values = [never if v is None or pd.isna(v) else v for v in values]
+        rows.append([label, *values])
+    return pd.DataFrame(rows, columns=["metric", *data.scenarios])
 
 
 def write_headline(rows: Rows, data: ReportData) -> None:
@@ -184,7 +209,10 @@ def write_headline(rows: Rows, data: ReportData) -> None:
                                    frame.itertuples(index=False, name=None),
                                    strict=True):
         rows.append([text_cell(rows.ws, values[0])]
-                    + [number_cell(rows.ws, v, fmt) for v in values[1:]])
+                    + [text_cell(rows.ws, "" if v is None or (not isinstance(v, str)
+                                                          and pd.isna(v)) else str(v))
+                       if fmt is None or isinstance(v, str)
+                       else number_cell(rows.ws, v, fmt) for v in values[1:]])
 
 
 def with_deltas(frame: pd.DataFrame, data: ReportData) -> pd.DataFrame:
