@@ -40,7 +40,7 @@ RED = Font(name=FONT, size=SIZE, color="9C0006")
 FMT_SIGNED = '+0.0;-0.0;0.0'
 FMT_PCT = "0.0"
 FMT_MET = "0"
-NAME_WIDTH, SECOND_WIDTH, GRID_WIDTH = 14.5, 9.0, 5.6
+NAME_WIDTH, SECOND_WIDTH, GRID_WIDTH = 15.5, 9.0, 5.5
 ROW_HEIGHT = 11.5  # pt, for 9 pt text
 CAVEAT_WIDTH = 84  # characters of a caveat line (left of the chart)
 TEXT_WIDTH = 150  # characters of an assumption line (full width)
