@@ -36,10 +36,10 @@ def cell(value: object, kind: str, end_year: int, is_baseline: bool) -> str:
         value is pd.NA)
     if kind == "text":
         return "" if missing else str(value)
-    if kind == "year":
-        return f"never (by {end_year})" if missing else str(int(value))  # type: ignore[arg-type]
-    if kind == "year_or_none":
-        return "none" if missing else str(int(value))  # type: ignore[arg-type]
+    if kind in ("year", "year_or_none"):
+        if missing:
+            return f"never (by {end_year})" if kind == "year" else "none"
+        return str(int(value))  # type: ignore[call-overload]
     if missing:
         return ""
     number = float(value)  # type: ignore[arg-type]

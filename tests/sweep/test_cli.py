@@ -29,7 +29,8 @@ def test_sweep_writes_store_workbook_and_run_record(case_dir: Path, tmp_path: Pa
     assert run(case_dir, out, "--samples", "4", "--sampler", "lhs", "--seed", "3") == 0
     wb = load_workbook(out / "sweep.xlsx")
     assert wb.sheetnames == SHEETS
-    assert len(wb["Distributions"]._charts) == 2 * len(HEADLINES)  # scenarios x headlines
+    # scenarios x headlines
+    assert len(wb["Distributions"]._charts) == 2 * len(HEADLINES)
     assert len(wb["Tornado"]._charts) == 2 * len(HEADLINES)
     header = [c.value for c in wb["Percentiles"][1]]
     assert header[:6] == ["scenario", "commodity", "metric", "p10", "p50", "p90"]

@@ -1,4 +1,4 @@
-"""MODEL-SPEC §8.1 metric functions on hand-built frames (model/results/headline.py)."""
+"""MODEL-SPEC §8.1 metric functions on hand-built frames (results/headline.py)."""
 
 from __future__ import annotations
 

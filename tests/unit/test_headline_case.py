@@ -16,6 +16,9 @@ undiscounted), ``steady_years`` 2 (2026-2027).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import pytest
 
 from tests.helpers import settings
@@ -64,11 +67,11 @@ def _case() -> dict[str, list[dict[str, object]]]:
 
 
 @pytest.fixture
-def summary(solve):  # noqa: ANN001, ANN201
+def summary(solve: Callable[..., dict[str, pd.DataFrame]]) -> pd.DataFrame:
     return solve(_case())["summary"].set_index("scenario")
 
 
-def test_cut_by_hand(summary) -> None:  # noqa: ANN001
+def test_cut_by_hand(summary: pd.DataFrame) -> None:
     row = summary.loc["cut"]
     # demand value 3 x 10 t x 100 = 3000; unmet at reference prices 3 x 4 x 100 = 1200
     assert row["demand_value_usd"] == pytest.approx(3000)
@@ -90,22 +93,23 @@ def test_cut_by_hand(summary) -> None:  # noqa: ANN001
     # 40 % unmet in every year: the earliest is the worst; never mostly met
     assert row["worst_year"] == 2025
     assert row["worst_year_unmet_share_pct"] == pytest.approx(40.0)
-    assert row["mostly_met_year"] is pd_na()
+    assert row["mostly_met_year"] is pd.NA
     assert row["compare_to"] == "baseline"
 
 
-def test_baseline_is_its_own_comparator(summary) -> None:  # noqa: ANN001
+def test_baseline_is_its_own_comparator(summary: pd.DataFrame) -> None:
     row = summary.loc["baseline"]
     assert row["full_cost_usd"] == pytest.approx(3000)
     assert row["full_cost_premium_pct"] == pytest.approx(0.0)
     assert row["delivered_cost_premium_pct"] == pytest.approx(0.0)
     assert row["unmet_share_pct"] == 0.0
     assert row["mostly_met_year"] == 2025  # met from the first year
-    assert row["worst_year"] is pd_na()  # no year falls short
+    assert row["worst_year"] is pd.NA  # no year falls short
     assert row["compare_to"] == "baseline"
 
 
-def test_worse_in_every_year_has_the_larger_full_cost_premium(summary) -> None:  # noqa: ANN001
+def test_worse_in_every_year_has_the_larger_full_cost_premium(
+        summary: pd.DataFrame) -> None:
     cut, worse = summary.loc["cut"], summary.loc["worse"]
     # worse: 3 x 3 x 150 = 1350 supply cost → -55 %, "cheaper" than cut's -10 %...
     assert worse["total_cost_usd"] == pytest.approx(1350)
@@ -119,7 +123,8 @@ def test_worse_in_every_year_has_the_larger_full_cost_premium(summary) -> None: 
     assert worse["unmet_share_pct"] == pytest.approx(70.0)
 
 
-def test_compare_to_measures_against_the_named_scenario(summary) -> None:  # noqa: ANN001
+def test_compare_to_measures_against_the_named_scenario(summary: pd.DataFrame
+                                                        ) -> None:
     more, row = summary.loc["more"], summary.loc["more_cut"]
     # more: 3 x 20 x 100 = 6000, all met
     assert more["total_cost_usd"] == pytest.approx(6000)
@@ -158,7 +163,3 @@ def test_kpi_by_commodity_carries_the_value_columns(solve) -> None:
     # cost is not attributed to commodities
     assert kpi["full_cost_usd"].isna().all()
 
-
-def pd_na() -> object:
-    import pandas as pd
-    return pd.NA

@@ -21,7 +21,6 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from model.report.excel import series
 from model.report.excel.cells import (
     BOLD,
-    FMT_PRICE,
     FMT_T,
     FMT_USD_M,
     Rows,

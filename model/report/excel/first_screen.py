@@ -139,7 +139,8 @@ HEADLINE = [  # (header lines, summary column, number format, grid cells)
 def headline_columns(data: ReportData
                      ) -> list[tuple[tuple[str, ...], str, str, int]]:
     """The headline metrics, then one per product group (% of its tonnes unmet)."""
-    tol = f"{float(_setting(data, 'mostly_met_tolerance', 0.01)):.0%}".replace("%", " %")
+    tolerance = float(_setting(data, "mostly_met_tolerance", 0.01))
+    tol = f"{tolerance:.0%}".replace("%", " %")
     cols = [(tuple(h.format(tol=tol) for h in header), c, f, n)
             for header, c, f, n in HEADLINE]
     for group in groups(data):
