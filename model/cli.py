@@ -62,6 +62,16 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--builder", choices=("numpy", "pyomo"), default="numpy",
                    help="how the LP is built: numpy arrays (default, fast) or the "
                    "Pyomo model (same LP, slower; for checking)")
+    _add_verbosity(p)
+
+
+def _add_verbosity(p: argparse.ArgumentParser) -> None:
+    """--quiet, -v and --debug, also accepted after the subcommand."""
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="print only errors and where the outputs went")
+    p.add_argument("-v", "--verbose", action="store_true", help="log each phase")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="show tracebacks and debug logging")
 
 
 def _add_synth_parser(sub: argparse._SubParsersAction) -> None:
@@ -93,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_solve_parser(sub)
     add_sweep_parser(sub, METHODS)
     _add_synth_parser(sub)
+    for name in ("sweep", "synth"):
+        sub.choices[name].add_argument("--debug", action="store_true",
+                                       default=argparse.SUPPRESS,
+                                       help="show tracebacks and debug logging")
     return parser
 
 
@@ -105,9 +119,18 @@ def _solve(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out_dir(case)
     options = SolveOptions(method=args.method, time_limit=args.time_limit,
                            threads=args.threads, builder=args.builder)
-    run = run_case(case, out, args.scenario, options)
-    say(run.summary.to_string(index=False))
-    say(f"\nwrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
+    from model.report.terminal import headline_text, scenario_line
+
+    quiet = getattr(args, "quiet", False)
+
+    def solved(name: str, status: str, seconds: float) -> None:
+        if not quiet:
+            say(scenario_line(name, status, seconds), flush=True)
+
+    run = run_case(case, out, args.scenario, options, on_solved=solved)
+    if not quiet:
+        say(headline_text(run.summary, run.case.settings.end_year))
+    say(f"wrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
     return 0
 
 
@@ -139,7 +162,7 @@ def command_line(argv: list[str] | None, guard: SignalGuard) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
-    _configure_logging(args.debug)
+    _configure_logging(args.debug, getattr(args, "verbose", False))
     try:
         if args.command == "sweep":
             return sweep_command(args, bundled_case())
@@ -158,11 +181,12 @@ def command_line(argv: list[str] | None, guard: SignalGuard) -> int:
         return 1
 
 
-def _configure_logging(debug: bool) -> None:
+def _configure_logging(debug: bool, verbose: bool) -> None:
+    """DEBUG with --debug, INFO (each phase) with -v, else WARNING."""
     import logging
 
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     logging.getLogger("pyomo").setLevel(logging.WARNING)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
 from model.results import bottlenecks
 from model.results.extract import ScenarioResult
+from model.results.headline import comparators, with_comparators
 from model.results.tables import checked
 from model.scenario_run import headline_tables, solve_scenario
 from model.solver.records import SolveOptions
@@ -48,7 +50,8 @@ class RunResult:
 
 
 def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
-    """The scenarios to solve, in case order; the baseline is always included."""
+    """The scenarios to solve, in case order; the baseline and the scenarios the
+    requested ones are compared with (``compare_to``) are always included."""
     known = scenario_names(case)
     if not requested:
         return known
@@ -57,17 +60,19 @@ def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
         raise InputError([Problem(f"unknown scenario '{s}' (known: {', '.join(known)})",
                                   table="scenarios", column="scenario")
                           for s in unknown])
-    wanted = set(requested) | {baseline_name(case)}
+    wanted = with_comparators([*requested, baseline_name(case)],
+                              comparators(case.table("scenarios")))
     return [s for s in known if s in wanted]
 
 
 def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame]:
-    """Stack per-scenario tables and add the KPI tables of MODEL-SPEC §4."""
+    """Stack per-scenario tables and add the headline tables (MODEL-SPEC §4, §8.1)
+    and lead times, checked against the registry of output tables."""
     stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
                for name in results[0].tables}
-    kpi, stacked["summary"] = headline_tables(
-        case, results, [(r.name, r.is_baseline, r.status) for r in results])
-    stacked["kpi_by_commodity"] = kpi
+    stacked.update(headline_tables(
+        case, results, [(r.name, r.is_baseline, r.status) for r in results]))
+    kpi = stacked["kpi_by_commodity"]
     if "build_options" in stacked:
         stacked["lead_times"] = bottlenecks.lead_time_stages(
             kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),
@@ -77,8 +82,10 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
 
 def run_case(case_path: str | Path, out_dir: str | Path | None = None,
              scenarios: list[str] | None = None,
-             options: SolveOptions | None = None) -> RunResult:
-    """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically."""
+             options: SolveOptions | None = None,
+             on_solved: Callable[[str, str, float], None] | None = None) -> RunResult:
+    """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically.
+    ``on_solved(name, status, seconds)`` is told of each scenario as it ends."""
     options = options or SolveOptions()
     if out_dir is not None:
         refuse_unwritable(Path(case_path), Path(out_dir), "solve")
@@ -88,10 +95,15 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
     names = select_scenarios(case, scenarios)
     results, failures = [], []
     for name in names:
+        start = time.perf_counter()
         try:
             results.append(solve_scenario(case, name, options, timer))
+            status = "optimal"
         except SolveError as exc:
             failures.append(exc)
+            status = exc.condition
+        if on_solved is not None:
+            on_solved(name, status, time.perf_counter() - start)
     if failures:
         failures = explain_failures(failures, out_dir)
         raise failures[0] if len(failures) == 1 else SolveError(

@@ -28,7 +28,6 @@ def run() -> NoReturn:
     into a traceback or a death by signal; a closed stdout costs only the
     messages, never the exit status.
     """
-    open_standard_streams()
     code = exit_code(GUARD, _command_line)
     flush_standard_streams()
     GUARD.hold()
@@ -36,6 +35,7 @@ def run() -> NoReturn:
 
 
 def _command_line() -> int:
-    from model.cli import command_line  # under the guard
+    open_standard_streams()  # under the guard: a signal here is exit 130 too
+    from model.cli import command_line
 
     return command_line(None, GUARD)

@@ -1,6 +1,7 @@
 """One scenario run, shared by ``solve`` (model/pipeline.py) and the sweep worker:
 scenario data → index → LP → HiGHS → tidy tables → post-solve checks, and the
-headline tables (KPIs per commodity, summary) of a set of scenario results.
+headline tables of a set of scenario results (summary and kpi_by_commodity with the
+MODEL-SPEC §8.1 columns; the views by product group, by element and by year).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from model.diagnose import explain_infeasibility
 from model.errors import SolveError
 from model.formulation.matrix import assemble
 from model.formulation.registry import variable_inputs
-from model.results import bottlenecks, kpis
+from model.results import bottlenecks, headline, kpis
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
 from model.solver.highs import solve
@@ -76,19 +77,42 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
                           {**solution.seconds}, solution.size)
 
 
+HEADLINE_TABLES = ("summary", "kpi_by_commodity", "kpi_by_group", "kpi_by_element",
+                   "value_met_by_year")
+
+
 def headline_tables(case: Case, results: list[ScenarioResult],
                     statuses: list[tuple[str, bool, str]]
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """kpi_by_commodity and summary of ``results``; ``statuses`` lists every
-    scenario as (name, is_baseline, status), failed ones with blank totals."""
+                    ) -> dict[str, pd.DataFrame]:
+    """The HEADLINE_TABLES of ``results``; ``statuses`` lists every scenario as
+    (name, is_baseline, status) in case order, failed ones with blank totals."""
     shortfall = (pd.concat([r.tables["shortfall"] for r in results], ignore_index=True)
                  if results else pd.DataFrame(columns=SHORTFALL_COLUMNS))
     costs = (pd.concat([r.tables["costs"] for r in results], ignore_index=True)
              if results else pd.DataFrame(columns=COST_COLUMNS))
-    kpi = kpis.kpi_by_commodity(shortfall, case.scope_regions(),
-                                case.settings.shortfall_tolerance, list(case.years))
-    summary = kpis.summary(statuses, costs, kpi)
+    settings = headline_settings(case)
+    scope, commodities = case.scope_regions(), case.table("commodities")
+    compare = headline.comparators(case.table("scenarios"))
+    priced = headline.priced_shortfall(shortfall, commodities, scope, settings)
+    kpi = kpis.kpi_by_commodity(shortfall, scope, case.settings.shortfall_tolerance,
+                                list(case.years))
+    summary = kpis.summary(statuses, costs, kpi, compare)
     failed = (summary["status"] != "optimal").to_numpy()
     if failed.any():
         summary.loc[failed, SCENARIO_TOTALS] = np.nan
-    return kpi, summary
+    content = headline.element_content(case.table("process_io"),
+                                       case.table("processes"), commodities)
+    return {
+        "summary": headline.add_to_summary(summary, priced, costs, compare, settings),
+        "kpi_by_commodity": headline.add_to_kpis(kpi, priced, compare, settings),
+        "kpi_by_group": headline.kpi_by_group(priced, commodities),
+        "kpi_by_element": headline.kpi_by_element(shortfall, content, scope),
+        "value_met_by_year": headline.value_met_by_year(priced),
+    }
+
+
+def headline_settings(case: Case) -> headline.HeadlineSettings:
+    """What the §8.1 metrics take from the case's settings."""
+    s = case.settings
+    return headline.HeadlineSettings(s.base_year, s.end_year, s.discount_rate,
+                                     s.steady_years, s.mostly_met_tolerance)

@@ -15,13 +15,14 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 
-def say(text: str, err: bool = False) -> None:
-    """``print(text)`` to stdout (or stderr); a broken pipe silences the stream."""
+def say(text: str, err: bool = False, flush: bool = False) -> None:
+    """``print(text)`` to stdout (or stderr), flushed if ``flush``; a broken pipe
+    silences the stream."""
     stream = sys.stderr if err else sys.stdout
     if stream is None:  # Python started with that descriptor closed
         return
     try:
-        print(text, file=stream)
+        print(text, file=stream, flush=flush)
     except BrokenPipeError:
         _silence(stream)
 

@@ -31,6 +31,9 @@ class Settings:
     discount_rate: float = 0.08
     shortfall_tolerance: float = 0.001
     objective: str = "penalty"
+    steady_years: int = 5
+    mostly_met_tolerance: float = 0.01
+    weakest_numbers: str = ""
 
     @property
     def years(self) -> range:
@@ -117,18 +120,28 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
         problems.append(Problem(f"objective {shown(objective)} is not one of "
                                 f"{', '.join(OBJECTIVES)}", file, "settings",
                                 int(values["objective"][1]), "value"))
+    steady = number("steady_years", 5, True)
+    mostly = number("mostly_met_tolerance", 0.01)
     rows = {key: int(row) for key, (_value, row) in values.items()}
-    problems += _settings_ranges(base, end, rate, tolerance, file, rows)
+    problems += _settings_ranges({"base_year": base, "end_year": end,
+                                  "discount_rate": rate,
+                                  "shortfall_tolerance": tolerance,
+                                  "steady_years": steady,
+                                  "mostly_met_tolerance": mostly}, file, rows)
     if problems:
         return fallback, problems
-    return Settings(int(base), int(end), rate, tolerance, objective), []
+    weakest = str(values.get("weakest_numbers", ("", None))[0] or "").strip()
+    return Settings(int(base), int(end), rate, tolerance, objective, int(steady),
+                    mostly, weakest), []
 
 
-def _settings_ranges(base: float, end: float, rate: float, tolerance: float,
-                     file: str, rows: dict[str, int]) -> list[Problem]:
-    """Range problems, each at the row of its setting with the value found."""
-    found = {"base_year": base, "end_year": end, "discount_rate": rate,
-             "shortfall_tolerance": tolerance}
+def _settings_ranges(found: dict[str, float], file: str, rows: dict[str, int]
+                     ) -> list[Problem]:
+    """Range problems, each at the row of its setting with the value found
+    (steady_years and mostly_met_tolerance: MODEL-SPEC §8.1)."""
+    base, end = found["base_year"], found["end_year"]
+    rate, tolerance = found["discount_rate"], found["shortfall_tolerance"]
+    steady, mostly = found["steady_years"], found["mostly_met_tolerance"]
     checks = [
         (not math.isnan(base) and not 1900 <= base <= 2200, "base_year",
          "base_year must be between 1900 and 2200"),
@@ -140,6 +153,10 @@ def _settings_ranges(base: float, end: float, rate: float, tolerance: float,
          "discount_rate must be a fraction between -0.5 and 1 (e.g. 0.08)"),
         (not math.isnan(tolerance) and not 0 <= tolerance < 1, "shortfall_tolerance",
          "shortfall_tolerance must be a fraction in [0, 1)"),
+        (not math.isnan(steady) and steady < 1, "steady_years",
+         "steady_years must be a whole number of years >= 1"),
+        (not math.isnan(mostly) and not 0 <= mostly < 1, "mostly_met_tolerance",
+         "mostly_met_tolerance must be a fraction in [0, 1) (e.g. 0.01)"),
     ]
     return [Problem(f"{key} {found[key]:g} is out of range: {text}", file,
                     "settings", rows.get(key), "value")

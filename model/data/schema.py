@@ -25,6 +25,9 @@ SETTING_KEYS = (
     "discount_rate",
     "shortfall_tolerance",
     "objective",
+    "steady_years",
+    "mostly_met_tolerance",
+    "weakest_numbers",
 )
 OBJECTIVES = ("penalty", "lexicographic")
 UNCERTAIN_FIELDS = (*SCALE_FIELDS, "lead_time")
@@ -107,7 +110,8 @@ TABLES: tuple[TableSpec, ...] = (
         (_text("key", True, allowed=SETTING_KEYS), _text("value", True)),
         key=("key",),
         doc="Model settings: base_year, end_year, discount_rate, "
-        "shortfall_tolerance, objective.",
+        "shortfall_tolerance, objective, steady_years, mostly_met_tolerance, "
+        "weakest_numbers (free text shown under the report's Summary).",
     ),
     TableSpec(
         "regions",
@@ -242,6 +246,7 @@ TABLES: tuple[TableSpec, ...] = (
             _text("scenario", True),
             _text("description"),
             ColumnSpec("is_baseline", "boolean", True),
+            _text("compare_to", ref="scenarios"),
         ),
         key=("scenario",),
         doc="The scenarios solved by default, in order.",

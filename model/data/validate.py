@@ -133,6 +133,45 @@ def _one_baseline(tables: Tables, _years: range | None) -> list[Problem]:
                     file, "scenarios", None, "is_baseline")]
 
 
+def _comparators(tables: Tables, _years: range | None) -> list[Problem]:
+    """compare_to (MODEL-SPEC §8.1): not on the baseline, never the scenario
+    itself, and no chain of comparisons that comes back to where it started."""
+    frame = tables["scenarios"]
+    if "compare_to" not in frame.columns or frame.empty:
+        return []
+    target = {str(s): str(t).strip() for s, t in zip(frame["scenario"],
+                                                    frame["compare_to"], strict=True)
+              if isinstance(t, str) and t.strip()}
+    baseline = frame["is_baseline"].fillna(False).astype(bool).tolist()
+    problems = []
+    for position, (name, is_base) in enumerate(zip(frame["scenario"], baseline,
+                                                   strict=True)):
+        name = str(name)
+        if name not in target:
+            continue
+        text = _comparison_problem(name, is_base, target)
+        if text:
+            problems.append(problem_at(tables, "scenarios", position, "compare_to",
+                                       text))
+    return problems
+
+
+def _comparison_problem(name: str, is_base: bool, target: dict[str, str]
+                        ) -> str | None:
+    value = target[name]
+    if is_base:
+        return (f"'{value}': the baseline is compared with nobody; leave compare_to "
+                "blank")
+    chain, current = [name], value
+    while current in target and current not in chain:
+        chain.append(current)
+        current = target[current]
+    if current in chain:
+        loop = " -> ".join([*chain[chain.index(current):], current])
+        return f"'{value}': the comparisons go round in a circle ({loop})"
+    return None
+
+
 def _process_outputs(tables: Tables, _years: range | None) -> list[Problem]:
     io = tables["process_io"]
     with_output = set(io.loc[io["direction"] == "out", "process"])
@@ -216,6 +255,9 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  "one data row", _non_empty),
     SemanticRule("one-baseline", "exactly one scenario has is_baseline true",
                  _one_baseline),
+    SemanticRule("compare-to", "scenarios.compare_to is blank for the baseline, and "
+                 "following compare_to from any scenario never comes back to it",
+                 _comparators),
     SemanticRule("process-output", "every process has at least one 'out' row in "
                  "process_io", _process_outputs),
     SemanticRule("gain-cycle", GAIN_RULE, _gain_cycles),

@@ -62,19 +62,24 @@ def overall_year(years: pd.Series) -> int | None:
 
 
 def summary(scenarios: list[tuple[str, bool, str]], costs: pd.DataFrame,
-            kpis: pd.DataFrame) -> pd.DataFrame:
-    """One row per scenario: cost, premium against the baseline, shortfall, year.
+            kpis: pd.DataFrame, compare: dict[str, str] | None = None
+            ) -> pd.DataFrame:
+    """One row per scenario: cost, premium against its comparator (``compare``,
+    MODEL-SPEC §8.1; default the baseline), shortfall, year.
 
     ``scenarios`` lists (name, is_baseline, status) in order.
     """
     supply = costs[costs["category"].isin(COST_CATEGORIES_WITHOUT_PENALTY)]
     total = supply.groupby("scenario")["discounted_usd"].sum()
+    solved = {n: float(total.get(n, 0.0)) for n, _, status in scenarios
+              if status == "optimal"}
     baseline = next((n for n, is_base, _ in scenarios if is_base), None)
-    base_cost = total.get(baseline, np.nan) if baseline is not None else np.nan
+    compare = compare or {}
     rows = []
     for name, is_base, status in scenarios:
         k = kpis[kpis["scenario"] == name]
-        cost = float(total.get(name, 0.0)) if status == "optimal" else np.nan
+        cost = solved.get(name, np.nan)
+        base_cost = solved.get(compare.get(name, baseline or ""), np.nan)
         demand, short = k["demand_t"].sum(), k["shortfall_t"].sum()
         premium = cost - base_cost
         rows.append({

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from model.results.headline import SUMMARY_COLUMNS
+
 
 @dataclass(frozen=True)
 class OutputTable:
@@ -26,11 +28,11 @@ class OutputTable:
 OUTPUT_TABLES: tuple[OutputTable, ...] = (
     OutputTable("summary", ("scenario", "is_baseline", "status", "total_cost_usd",
                             "cost_premium_usd", "cost_premium_pct", "demand_t",
-                            "shortfall_t", "shortfall_pct", "self_sufficient_year"),
-                per_scenario=False),
+                            "shortfall_t", "shortfall_pct", "self_sufficient_year",
+                            *SUMMARY_COLUMNS), per_scenario=False),
     OutputTable("kpi_by_commodity", ("scenario", "commodity", "demand_t", "shortfall_t",
-                                     "shortfall_pct", "self_sufficient_year"),
-                per_scenario=False),
+                                     "shortfall_pct", "self_sufficient_year",
+                                     *SUMMARY_COLUMNS), per_scenario=False),
     OutputTable("shortfall", ("scenario", "region", "commodity", "year", "demand_t",
                               "supplied_t", "shortfall_t"), per_scenario=True),
     OutputTable("production", ("scenario", "region", "process", "year", "activity_t",
@@ -47,6 +49,16 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
                            "marginal_cost_usd_per_t"), per_scenario=True),
     OutputTable("costs", ("scenario", "year", "category", "usd", "discounted_usd"),
                 per_scenario=True),
+    OutputTable("kpi_by_group", ("scenario", "group", "demand_t", "shortfall_t",
+                                 "shortfall_pct", "demand_value_usd",
+                                 "unmet_reference_usd", "unmet_share_pct"),
+                per_scenario=False),
+    OutputTable("kpi_by_element", ("scenario", "element", "demand_oxide_t",
+                                   "shortfall_oxide_t", "shortfall_pct"),
+                per_scenario=False),
+    OutputTable("value_met_by_year", ("scenario", "year", "demand_value_usd",
+                                      "unmet_reference_usd", "met_pct"),
+                per_scenario=False),
     OutputTable("bottlenecks", ("scenario", "rank", "limit", "region", "process",
                                 "commodity", "year", "limit_t", "value_usd_per_t",
                                 "money"), per_scenario=True),

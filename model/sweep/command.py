@@ -156,7 +156,8 @@ def _write_outputs(request: SweepRequest, case: Case, inputs: list[UncertainInpu
     info = run_info(request, case, result, executor)
     flat = {k: v for k, v in info.items() if not isinstance(v, dict)}
     _atomic(request.out_dir / "sweep.xlsx", lambda p: write_sweep_report(
-        result.records, input_table(inputs), result.failures, flat, p))
+        result.records, input_table(inputs), result.failures, flat, p,
+        case.settings.end_year))
     _atomic(request.out_dir / "run.json", lambda p: p.write_text(
         json.dumps(info, indent=2, default=str) + "\n", encoding="utf-8"))
 

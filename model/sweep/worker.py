@@ -20,18 +20,20 @@ from model.data.case import Case
 from model.errors import SolveError
 from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
+from model.results.headline import SUMMARY_COLUMNS
 from model.scenario_run import headline_tables, solve_scenario
 from model.solver.records import SolveOptions
 from model.sweep.uncertainty import UncertainInput, apply_draws
 from model.timing import PhaseTimer
 
-HEADLINES = ("cost_premium_usd", "shortfall_t", "self_sufficient_year")
+HEADLINES = ("full_cost_premium_pct", "delivered_cost_premium_pct", "cost_premium_usd",
+             "unmet_share_pct", "shortfall_t", "self_sufficient_year")
 KEY_COLUMNS = ("input_hash", "seed", "sample", "scenario", "commodity")
 TIMING_COLUMNS = ("build_seconds", "translate_seconds", "solve_seconds",
                   "extract_seconds", "sample_seconds", "worker")
 VALUE_COLUMNS = ("is_baseline", "status", "solver_status", "reason", "total_cost_usd",
                  "cost_premium_usd", "cost_premium_pct", "demand_t", "shortfall_t",
-                 "shortfall_pct", "self_sufficient_year")
+                 "shortfall_pct", "self_sufficient_year", *SUMMARY_COLUMNS)
 ALL = ""  # the commodity value of a scenario's total row
 
 
@@ -113,7 +115,8 @@ def _records(case: Case, results: list[ScenarioResult],
              statuses: list[tuple[str, bool, str]],
              failures: list[tuple[str, str, str]],
              timings: dict[str, dict[str, float]]) -> pd.DataFrame:
-    kpi, summary = headline_tables(case, results, statuses)
+    tables = headline_tables(case, results, statuses)
+    kpi, summary = tables["kpi_by_commodity"], tables["summary"]
     totals = summary.assign(commodity=ALL)
     by_commodity = kpi.merge(summary[["scenario", "is_baseline", "status"]],
                              on="scenario")
@@ -156,10 +159,11 @@ def normalise(records: pd.DataFrame) -> pd.DataFrame:
     out["seed"] = out["seed"].astype("int64")
     out["sample"] = out["sample"].astype("int64")
     out["is_baseline"] = out["is_baseline"].astype(bool)
-    out["self_sufficient_year"] = pd.to_numeric(
-        out["self_sufficient_year"], errors="coerce").astype("Float64").astype(float)
+    for column in ("self_sufficient_year", "worst_year", "mostly_met_year"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(
+            "Float64").astype(float)
     for column in ("input_hash", "scenario", "commodity", "status", "solver_status",
-                   "reason", "worker"):
+                   "reason", "worker", "compare_to"):
         out[column] = out[column].astype(str)
     return out
 

@@ -37,6 +37,8 @@ LEAD = {
     "heavy_controls": "China's April-2025 licensing list (Sm, Gd, Tb, Dy, Lu, Sc, Y "
                       "and magnets containing them) cut to zero from 2026",
     "delays": "decoupling, with every new mine and separation plant two years late",
+    "high_demand_china": "the baseline with magnet demand 30% higher, China still "
+                         "supplying",
     "high_demand": "decoupling, with magnet demand 30% higher",
     "members_only": "decoupling, and partners (EU, Canada, India, Malaysia, Brazil, "
                     "...) export nothing either",
@@ -61,16 +63,16 @@ def _commodity_year(kpi: pd.DataFrame, scenario: str, commodity: str, end: int
     return _year(row["self_sufficient_year"].iloc[0], end)
 
 
-def _first_shortfall_year(short: pd.DataFrame, scenario: str
-                          ) -> tuple[int, float, float]:
-    """(year, shortfall, demand) of the year with the largest shortfall."""
-    rows = short[short["scenario"] == scenario]
-    by_year = rows.groupby("year")[["shortfall_t", "demand_t"]].sum()
-    if by_year.empty or by_year["shortfall_t"].max() <= 0:
-        return 0, 0.0, 0.0
-    year = int(by_year["shortfall_t"].idxmax())
-    worst = by_year.loc[year]
-    return year, float(worst["shortfall_t"]), float(worst["demand_t"])
+def _pct(value: float) -> str:
+    return f"{value:+.1f}%"
+
+
+def _group(groups: pd.DataFrame, scenario: str, group: str) -> tuple[float, float]:
+    """(shortfall t, shortfall % of tonnes) of a product group."""
+    row = groups[(groups["scenario"] == scenario) & (groups["group"] == group)]
+    if row.empty:
+        return 0.0, 0.0
+    return float(row["shortfall_t"].iloc[0]), float(row["shortfall_pct"].iloc[0])
 
 
 def _met(what: str, year: str, end: int) -> str:
@@ -83,62 +85,89 @@ def _horizon(case: Case) -> str:
     return f"{case.settings.base_year}–{case.settings.end_year}"
 
 
-def _sentence(name: str, srow: pd.Series, kpi: pd.DataFrame, short: pd.DataFrame,
+def _steady(case: Case) -> str:
+    """The last ``steady_years`` of the horizon, e.g. 2036–2040."""
+    end = case.settings.end_year
+    return f"{end - case.settings.steady_years + 1}–{end}"
+
+
+def _sentence(name: str, srow: pd.Series, kpi: pd.DataFrame, groups: pd.DataFrame,
               case: Case) -> str:
     lead, end = LEAD.get(name, name), case.settings.end_year
+    versus = "the baseline" if srow["compare_to"] == "baseline" else (
+        f"{srow['compare_to']} (the same demand, China supplying)")
     if bool(srow["is_baseline"]):
         return (f"**{name}** ({lead}): all demand is met at a supply cost of "
                 f"US${srow['total_cost_usd'] / 1e9:,.1f} bn (discounted, "
-                f"{_horizon(case)}); every other scenario is measured against it.")
-    year, worst, demand = _first_shortfall_year(short, name)
+                f"{_horizon(case)}); every other scenario is measured against it "
+                "unless it names another.")
+    if float(srow["shortfall_t"]) <= 0:
+        return (f"**{name}** ({lead}): all demand is met; supply cost "
+                f"{_pct(srow['cost_premium_pct'])} against {versus}.")
+    magnets_t, magnets_pct = _group(groups, name, "magnet")
+    oxides_t, oxides_pct = _group(groups, name, "oxide")
     std = _met("standard magnets", _commodity_year(kpi, name, STANDARD, end), end)
     heavy = _met("Dy/Tb-bearing magnets", _commodity_year(kpi, name, HEAVY, end),
                  end)
-    worst_text = (f"the worst year is {year}, with {_tonnes(worst)} "
-                  f"({worst / demand:.0%} of that year's demand) unmet"
-                  if worst > 0 else "no year falls short")
-    return (f"**{name}** ({lead}): {_tonnes(srow['shortfall_t'])} of demand "
-            f"({srow['shortfall_pct']:.1f}%) go unmet over {_horizon(case)} and "
-            f"{worst_text}; "
-            f"{std}, {heavy}; supply cost {srow['cost_premium_pct']:+.1f}% against "
-            "the baseline.")
+    return (f"**{name}** ({lead}): {srow['unmet_share_pct']:.1f}% of demand by "
+            f"value goes unmet over {_horizon(case)} — {_tonnes(magnets_t)} of "
+            f"magnets ({magnets_pct:.1f}% of magnet tonnes) and {_tonnes(oxides_t)} "
+            f"of oxides ({oxides_pct:.1f}%); the worst year is "
+            f"{int(srow['worst_year'])}, with "
+            f"{srow['worst_year_unmet_share_pct']:.0f}% of that year's demand value "
+            f"unmet; {std}, {heavy}. Against {versus}: full cost "
+            f"{_pct(srow['full_cost_premium_pct'])}, cost per unit delivered "
+            f"{_pct(srow['delivered_cost_premium_pct'])}, supply cost "
+            f"{_pct(srow['cost_premium_pct'])} (it leaves out what is not "
+            f"delivered), {_pct(srow['steady_cost_premium_pct'])} a year over "
+            f"{_steady(case)}.")
 
 
 def render(tables: dict[str, pd.DataFrame], case: Case) -> str:
-    """The README section (markers included) from summary, kpi and shortfall tables
+    """The README section (markers included) from summary, kpi and group tables
     of ``case``'s run."""
     summary, kpi = tables["summary"], tables["kpi_by_commodity"]
-    short = tables["shortfall"]
+    groups = tables["kpi_by_group"]
     settings, end = case.settings, case.settings.end_year
     lines = [
         START,
         "## What the default case says",
         "",
         "The bundled case (`inputs/default`, sources in `docs/data.md`) solved with "
-        "`make solve`. Cost premium: supply cost (capex, O&M, purchases, freight, "
-        f"tariffs, stock releases; discounted at {settings.discount_rate:.0%} to "
-        f"{settings.base_year}) against the baseline; it "
-        "leaves out the value of unmet demand, so a scenario that goes short can look "
-        "cheap. \"Met from\": the first year from which demand is met in every later "
-        f"year (shortfall ≤ {settings.shortfall_tolerance:.1%}).",
+        "`make solve`; every metric is defined in `docs/report.md`. Money is "
+        f"discounted at {settings.discount_rate:.0%} to {settings.base_year}. "
+        "**Full cost** = supply cost + unmet demand valued "
+        "at the shortfall penalty (10× the reference price): it never rewards "
+        "going short. **Delivered** = supply cost per dollar of demand delivered "
+        "(at reference prices). **Supply cost** counts only what is bought, so a "
+        "scenario that goes short can look cheap. **Unmet** = share of demand "
+        "value (at reference prices) never delivered. **Mostly met**: from this "
+        f"year on, at most {settings.mostly_met_tolerance:.0%} of each year's demand "
+        "value is unmet; **all met**: every commodity within "
+        f"{settings.shortfall_tolerance:.1%} of its tonnes (MODEL-SPEC §4).",
         "",
-        f"| scenario | cost premium | unmet demand {_horizon(case)} | standard NdFeB "
-        "met from | Dy/Tb NdFeB met from | all demand met from |",
-        "|---|---:|---:|---|---|---|",
+        "| scenario | compared with | full cost | delivered | supply cost | unmet "
+        "| worst year | mostly met from | all met from |",
+        "|---|---|---:|---:|---:|---:|---|---|---|",
     ]
     for srow in summary.itertuples(index=False):
         s = pd.Series(srow._asdict())
-        premium = "—" if bool(s["is_baseline"]) else f"{s['cost_premium_pct']:+.1f}%"
-        std = _commodity_year(kpi, s["scenario"], STANDARD, end)
-        heavy = _commodity_year(kpi, s["scenario"], HEAVY, end)
+        base = bool(s["is_baseline"])
+        premiums = ["—"] * 3 if base else [
+            _pct(s[c]) for c in ("full_cost_premium_pct", "delivered_cost_premium_pct",
+                                 "cost_premium_pct")]
+        worst = ("—" if pd.isna(s["worst_year"]) else
+                 f"{int(s['worst_year'])} ({s['worst_year_unmet_share_pct']:.0f}%)")
+        versus = "—" if base else str(s["compare_to"])
         lines.append(
-            f"| {s['scenario']} | {premium} | {_tonnes(s['shortfall_t'])} "
-            f"({s['shortfall_pct']:.1f}%) | {std} | {heavy} "
+            f"| {s['scenario']} | {versus} | {' | '.join(premiums)} "
+            f"| {s['unmet_share_pct']:.1f}% | {worst} "
+            f"| {_year(s['mostly_met_year'], end)} "
             f"| {_year(s['self_sufficient_year'], end)} |")
     lines.append("")
     for srow in summary.itertuples(index=False):
         s = pd.Series(srow._asdict())
-        lines.append(f"- {_sentence(str(s['scenario']), s, kpi, short, case)}")
+        lines.append(f"- {_sentence(str(s['scenario']), s, kpi, groups, case)}")
     lines.append(END)
     return "\n".join(lines) + "\n"
 
@@ -147,7 +176,7 @@ def read_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     """The tables the section needs, from ``<out_dir>/tables/*.csv``."""
     folder = Path(out_dir) / "tables"
     return {n: pd.read_csv(folder / f"{n}.csv")
-            for n in ("summary", "kpi_by_commodity", "shortfall")}
+            for n in ("summary", "kpi_by_commodity", "kpi_by_group")}
 
 
 def readme_block(text: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,11 @@ def test_exit_0_writes_report_tables_and_run_record(tmp_path: Path, capsys) -> N
     out = tmp_path / "out"
     assert main(["solve", str(_case(tmp_path)), "--out", str(out)]) == 0
     assert (out / "report.xlsx").is_file()
-    # MODEL-SPEC §5's ten tables, plus the report's bottleneck tables
+    # MODEL-SPEC §5's ten tables, the §8.1 views (by product group, element and
+    # year) and the report's bottleneck tables
     written = {p.stem for p in (out / "tables").glob("*.csv")}
-    assert written == TABLE_NAMES | {"bottlenecks", "lead_times"}
+    assert written == TABLE_NAMES | {"kpi_by_group", "kpi_by_element",
+                                     "value_met_by_year", "bottlenecks", "lead_times"}
     record = json.loads((out / "run.json").read_text())
     assert record["scenarios"]["baseline"]["status"] == "optimal"
     assert {"load", "build", "translate", "solve", "extract", "report"} <= set(
@@ -88,3 +91,34 @@ def test_missing_case_is_bad_input(tmp_path: Path) -> None:
 @pytest.mark.parametrize("argv", [["frobnicate"], ["solve", "--threads", "x"]])
 def test_bad_usage_exits_2(argv: list[str]) -> None:
     assert main(argv) == 2
+
+
+def test_terminal_lines_and_headline_table(tmp_path: Path, capsys) -> None:
+    # one line per scenario as it is solved, then the formatted table: no raw
+    # DataFrame (no 'e+', no '<NA>'); the baseline's own premium is a dash
+    out = tmp_path / "out"
+    assert main(["solve", str(_case(tmp_path)), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    lines = text.splitlines()
+    assert re.match(r"  solved baseline: optimal in \d+\.\d s$", lines[0])
+    assert "full cost" in text and "mostly met" in text
+    assert "e+" not in text and "<NA>" not in text and "NaN" not in text
+
+
+def test_quiet_and_flags_after_the_subcommand(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["solve", str(_case(tmp_path)), "--out", str(out), "--quiet",
+                 "--debug", "-v"]) == 0
+    text = capsys.readouterr().out
+    assert "solved baseline" not in text and "full cost" not in text
+    assert text.startswith("wrote ")
+
+
+def test_terminal_cells_in_words() -> None:
+    from model.report.terminal import cell
+    assert cell(None, "year", 2040, False) == "never (by 2040)"
+    assert cell(2031.0, "year", 2040, False) == "2031"
+    assert cell(5.702259e10, "bn", 2040, False) == "57.0"  # USD bn
+    assert cell(121903.46, "kt", 2040, False) == "121.9"
+    assert cell(0.813, "signed_pct", 2040, False) == "+0.8 %"
+    assert cell(0.0, "signed_pct", 2040, True) == "—"

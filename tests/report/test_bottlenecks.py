@@ -140,3 +140,30 @@ def test_lead_time_stage_is_the_last_stage_to_come_online() -> None:
     assert row["earliest_online_year"] == 2027
     assert not row["lead_time_binding"]
     assert row["element"] == "Nd"
+
+
+def test_consecutive_years_merge_into_one_row_with_human_names() -> None:
+    # capacity of the mine binds 2025-2027 (values 990, 990, 1020 → mean 1000) and
+    # again in 2030 (a new run); the per-year export quota binds in 2026 only
+    from model.report.excel.analysis import merged_limits
+    limits = pd.DataFrame({
+        "scenario": "s", "rank": range(1, 6),
+        "limit": ["capacity"] * 4 + ["export quota"],
+        "region": ["A"] * 4 + ["china"], "process": ["mine"] * 4 + [""],
+        "commodity": [""] * 4 + ["ox"], "year": pd.array([2025, 2026, 2027, 2030,
+                                                        2026], dtype="Int64"),
+        "limit_t": [10.0, 10.0, 13.0, 10.0, 5.0],
+        "value_usd_per_t": [990.0, 990.0, 1020.0, 400.0, 700.0],
+        "money": "that year"})
+    names = {"regions": {"A": "Alpha"}, "processes": {"mine": "Open-pit mine"},
+             "commodities": {"ox": "An oxide"}}
+    merged = merged_limits(limits, names)
+    assert merged[["limit", "region", "process", "first_year", "last_year"]
+                  ].values.tolist() == [
+        ["capacity", "Alpha", "Open-pit mine", 2025, 2027],
+        ["export quota", "china", "", 2026, 2026],
+        ["capacity", "Alpha", "Open-pit mine", 2030, 2030]]
+    assert merged["value_usd_per_t"].tolist() == pytest.approx([1000.0, 700.0, 400.0])
+    assert merged["limit_t"].iat[0] == pytest.approx(11.0)  # (10 + 10 + 13) / 3
+    assert merged["commodity"].iat[1] == "An oxide"
+    assert merged["rank"].tolist() == [1, 2, 3]

@@ -10,10 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 from model.cli import main
+from model.sweep.worker import HEADLINES
 from tests.helpers import write_case
 from tests.sweep.cases import DEFAULT_UNCERTAINTY, chain_tables
 
-SHEETS = ["Percentiles", "Distributions", "Tornado", "Failures", "Samples",
+SHEETS = ["Summary", "Percentiles", "Distributions", "Tornado", "Failures", "Samples",
           "Uncertainty", "Run info"]
 
 
@@ -28,8 +29,9 @@ def test_sweep_writes_store_workbook_and_run_record(case_dir: Path, tmp_path: Pa
     assert run(case_dir, out, "--samples", "4", "--sampler", "lhs", "--seed", "3") == 0
     wb = load_workbook(out / "sweep.xlsx")
     assert wb.sheetnames == SHEETS
-    assert len(wb["Distributions"]._charts) == 2 * 3  # scenarios x headlines
-    assert len(wb["Tornado"]._charts) == 2 * 3
+    # scenarios x headlines
+    assert len(wb["Distributions"]._charts) == 2 * len(HEADLINES)
+    assert len(wb["Tornado"]._charts) == 2 * len(HEADLINES)
     header = [c.value for c in wb["Percentiles"][1]]
     assert header[:6] == ["scenario", "commodity", "metric", "p10", "p50", "p90"]
     rows = {(r[0], r[1], r[2]) for r in wb["Percentiles"].iter_rows(min_row=2,
@@ -111,3 +113,27 @@ def test_a_later_solve_keeps_the_sweep_folder(case_dir: Path, tmp_path: Path) ->
     assert main(["solve", str(case_dir), "--out", str(out)]) == 0  # replaces out
     assert (out / "report.xlsx").exists() and (out / "sweep" / "sweep.xlsx").exists()
     assert len(list((out / "sweep" / "store" / "records").glob("*.parquet"))) == 1
+
+
+def test_sweep_summary_sheet_and_number_formats(case_dir: Path, tmp_path: Path
+                                                ) -> None:
+    out = tmp_path / "out"
+    assert run(case_dir, out, "--samples", "3", "--seed", "1") == 0
+    wb = load_workbook(out / "sweep.xlsx")
+    ws = wb["Summary"]
+    titles = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert "Full-cost premium (%)" in titles and "Mostly met from" in titles
+    first = titles.index("Full-cost premium (%)")
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "scenario")
+    assert [ws.cell(header, c).value for c in range(1, 5)] == [
+        "scenario", "P10", "P50", "P90"]
+    assert ws.cell(header + 1, 2).number_format == "+0.0;-0.0;0.0"
+    assert first >= 0 and len(ws._charts) >= 4
+    assert len(ws._charts[0].series) == 3  # P10, P50, P90 bars
+    p = wb["Percentiles"]
+    formats = {p.cell(r, 3).value: p.cell(r, 5).number_format
+               for r in range(2, p.max_row + 1)}
+    assert formats["cost_premium_usd"] == "#,##0.00,,,;-#,##0.00,,,"  # USD bn
+    assert formats["shortfall_t"] == "#,##0"
+    bins = [c.value for c in wb["Distributions"]["A"] if isinstance(c.value, str)]
+    assert not any("e+" in b for b in bins)

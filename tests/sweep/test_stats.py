@@ -73,3 +73,37 @@ def test_a_blank_premium_is_left_out_of_its_percentiles() -> None:
     frame = records([1.0, 3.0, np.nan], [2030.0] * 3, [0.0] * 3)
     p = percentiles(frame).set_index("metric").loc["cost_premium_usd"]
     assert p["p50"] == pytest.approx(2.0) and p["mean"] == pytest.approx(2.0)
+
+
+def test_swing_is_in_the_headline_unit() -> None:
+    # x = 0..8, y = 10 x: bottom third (x <= 2.67: 0, 1, 2) has median y 10; top
+    # third (x >= 5.33: 6, 7, 8) median 70 → swing +60 (units of y)
+    from model.sweep.stats import swing
+    x = np.arange(9.0)
+    assert swing(x, 10 * x) == pytest.approx(60.0)
+    assert swing(np.full(9, 2.0), 10 * x) == 0.0  # an input that never varies
+
+
+def test_bins_read_in_their_unit() -> None:
+    from model.sweep.stats import _bin_label
+    assert _bin_label(-11.7e9, -10.5e9, "cost_premium_usd") == "-11.70 to -10.50 bn"
+    assert _bin_label(4.12, 6.3, "full_cost_premium_pct") == "+4.1 to +6.3 %"
+    assert _bin_label(12000, 14000, "shortfall_t") == "12,000 to 14,000 t"
+    assert _bin_label(2030.5, 2031.5, "mostly_met_year") == "2031"
+
+
+def test_readable_input_names() -> None:
+    from model.sweep.report import readable_input
+    assert readable_input("r3 lead_time separation alliance [embargo]") == (
+        "Lead time + years: separation, alliance (embargo; row 3)")
+    assert readable_input("r2 demand") == "Demand x (all) (row 2)"
+
+
+def test_histogram_of_one_value_and_of_never_only() -> None:
+    # every sample 10 t short: one bin '10 t'; no sample ever self-sufficient: only
+    # the 'never' bin (no numeric bin such as '0')
+    frame = records([0.0] * 3, [np.nan] * 3, [0.0] * 3)
+    h = histogram(frame, "s", "shortfall_t")
+    assert h["bin"].tolist() == ["10 t"] and h["samples"].tolist() == [3]
+    h = histogram(frame, "s", "self_sufficient_year")
+    assert h["bin"].tolist() == ["never"] and h["samples"].tolist() == [3]

@@ -37,8 +37,56 @@ BOTTLENECK_NOTES = [
 
 LIMIT_TITLES = {"scenario": "Scenario", "rank": "Rank", "limit": "Limit",
                 "region": "Region / target", "process": "Process",
-                "commodity": "Commodity", "year": "Year", "limit_t": "Level (t or tpa)",
-                "value_usd_per_t": "Value of one more t (USD/t)", "money": "Money of"}
+                "commodity": "Commodity", "first_year": "From", "last_year": "To",
+                "limit_t": "Mean level (t or tpa)",
+                "value_usd_per_t": "Mean value of one more t (USD/t)",
+                "money": "Money of"}
+RUN_KEY = ["scenario", "limit", "region", "process", "commodity", "money"]
+
+
+def merged_limits(limits: pd.DataFrame, names: dict[str, dict[str, str]]
+                  ) -> pd.DataFrame:
+    """Binding limits with runs of consecutive years merged into one row (first and
+    last year, mean level and mean value over the run), ranked per scenario by
+    mean value; codes replaced by the human ``names`` (table → code → name)."""
+    if limits.empty:
+        return limits
+    frame = limits.copy()
+    frame[RUN_KEY] = frame[RUN_KEY].astype(object).where(frame[RUN_KEY].notna(), "")
+    frame["year"] = frame["year"].astype("Float64")
+    frame = frame.sort_values([*RUN_KEY, "year"], kind="stable")
+    same = (frame[RUN_KEY] == frame[RUN_KEY].shift()).all(axis=1)
+    step = (frame["year"] - frame["year"].shift()).fillna(0) == 1
+    frame["run"] = (~(same & step)).cumsum()
+    runs = frame.groupby("run", sort=False).agg(
+        **{c: (c, "first") for c in RUN_KEY}, first_year=("year", "min"),
+        last_year=("year", "max"), limit_t=("limit_t", "mean"),
+        value_usd_per_t=("value_usd_per_t", "mean"))
+    order = {s: i for i, s in enumerate(dict.fromkeys(limits["scenario"]))}
+    runs = runs.assign(_order=runs["scenario"].map(order)).sort_values(
+        ["_order", "value_usd_per_t"], ascending=[True, False], kind="stable")
+    runs["rank"] = runs.groupby("scenario", sort=False).cumcount() + 1
+    for column, table in (("region", "regions"), ("process", "processes"),
+                          ("commodity", "commodities")):
+        runs[column] = runs[column].map(lambda v, t=table: names.get(t, {}).get(v, v))
+    for column in ("first_year", "last_year"):
+        runs[column] = runs[column].astype("Int64")
+    return runs[["scenario", "rank", "limit", "region", "process", "commodity",
+                 "first_year", "last_year", "limit_t", "value_usd_per_t", "money"]
+                ].reset_index(drop=True)
+
+
+def human_names(data: ReportData) -> dict[str, dict[str, str]]:
+    """table → code → its ``name`` column (the code where blank)."""
+    out = {}
+    for table, key in (("regions", "region"), ("processes", "process"),
+                       ("commodities", "commodity")):
+        frame = data.inputs.get(table, pd.DataFrame())
+        if frame.empty or "name" not in frame:
+            continue
+        out[table] = {str(k): (str(n) if isinstance(n, str) and n.strip() else str(k))
+                      for k, n in zip(frame[key], frame["name"], strict=True)}
+    return out
 LEAD_TITLES = {"scenario": "Scenario", "commodity": "Commodity", "element": "Element",
                "self_sufficient_year": "Self-sufficient year", "stage": "Stage",
                "process": "Process", "region": "Region",
@@ -49,21 +97,23 @@ LEAD_TITLES = {"scenario": "Scenario", "commodity": "Commodity", "element": "Ele
 
 def write_bottlenecks(sheets: Sheets, data: ReportData) -> None:
     """Bottlenecks: definitions, binding limits ranked by value, lead-time stages."""
-    ws = sheets.new("Bottlenecks", [16, 12, 18, 16, 16, 14, 14, 18, 26, 12], fit=True)
+    ws = sheets.new("Bottlenecks", [16, 8, 18, 18, 40, 22, 8, 8, 14, 16, 12],
+                    fit=True)
     rows = Rows(ws)
     for note in BOTTLENECK_NOTES:
         rows.paragraph(note)
     rows.append()
-    limits = data.table("bottlenecks")
+    limits = merged_limits(data.table("bottlenecks"), human_names(data))
     if not limits.empty:
         shown = limits.groupby("scenario", sort=False).head(MAX_LIMITS_PER_SCENARIO)
-        title = "Binding limits"
+        title = ("Binding limits, consecutive years merged (per year in sheet "
+                 "data_bottlenecks)")
         if len(shown) < len(limits):
-            title += (f" (top {MAX_LIMITS_PER_SCENARIO} per scenario; all "
-                      f"{len(limits)} in sheet data_bottlenecks)")
+            title += f"; top {MAX_LIMITS_PER_SCENARIO} per scenario"
         rows.block(title, shown.rename(columns=LIMIT_TITLES), {
-            "Rank": "0", "Year": FMT_YEAR, "Level (t or tpa)": FMT_T,
-            "Value of one more t (USD/t)": FMT_PRICE})
+            "Rank": "0", "From": FMT_YEAR, "To": FMT_YEAR,
+            "Mean level (t or tpa)": FMT_T,
+            "Mean value of one more t (USD/t)": FMT_PRICE})
     else:
         rows.text("No binding capacity, expansion, reserve or quota limit.")
     rows.append()
@@ -109,20 +159,45 @@ def _yes_no(value: object) -> str:
     return "" if value is None or pd.isna(value) else ("yes" if value else "no")
 
 
-HEADLINE_METRICS = [("Total cost (USD m)", "total_cost_usd", FMT_USD_M),
-                    ("Cost premium (USD m)", "cost_premium_usd", FMT_USD_M),
-                    ("Cost premium (%)", "cost_premium_pct", FMT_PCT),
+HEADLINE_METRICS = [("Compared with", "compare_to", None),
+                    ("Supply cost (USD m)", "total_cost_usd", FMT_USD_M),
+                    ("Supply-cost premium (USD m)", "cost_premium_usd", FMT_USD_M),
+                    ("Supply-cost premium (%)", "cost_premium_pct", FMT_PCT),
+                    ("Unmet demand at the penalty (USD m)", "unmet_value_usd",
+                     FMT_USD_M),
+                    ("Full cost (USD m)", "full_cost_usd", FMT_USD_M),
+                    ("Full-cost premium (USD m)", "full_cost_premium_usd", FMT_USD_M),
+                    ("Full-cost premium (%)", "full_cost_premium_pct", FMT_PCT),
+                    ("Delivered-cost premium (%)", "delivered_cost_premium_pct",
+                     FMT_PCT),
+                    ("Steady-state premium (%)", "steady_cost_premium_pct", FMT_PCT),
+                    ("Demand value (USD m)", "demand_value_usd", FMT_USD_M),
+                    ("Unmet at reference prices (USD m)", "unmet_reference_usd",
+                     FMT_USD_M),
+                    ("Demand value unmet (%)", "unmet_share_pct", FMT_PCT),
                     ("Shortfall (t)", "shortfall_t", FMT_T),
-                    ("Shortfall (%)", "shortfall_pct", FMT_PCT),
-                    ("Self-sufficient year", "self_sufficient_year", FMT_YEAR)]
+                    ("Shortfall (% of t)", "shortfall_pct", FMT_PCT),
+                    ("Worst year", "worst_year", FMT_YEAR),
+                    ("Worst year, value unmet (%)", "worst_year_unmet_share_pct",
+                     FMT_PCT),
+                    ("Mostly met from", "mostly_met_year", FMT_YEAR),
+                    ("Self-sufficient (strict) from", "self_sufficient_year",
+                     FMT_YEAR)]
+NEVER_YEARS = ("mostly_met_year", "self_sufficient_year")
 
 
 def compare_headline(data: ReportData) -> pd.DataFrame:
     """Metrics (rows) by scenario (columns)."""
     summary = data.summary.set_index("scenario")
-    return pd.DataFrame([[label] + [summary.at[s, col] for s in data.scenarios]
-                         for label, col, _ in HEADLINE_METRICS],
-                        columns=["metric", *data.scenarios])
+    never = f"never (by {data.years[-1]})" if data.years else "never"
+    rows = []
+    for label, col, _ in HEADLINE_METRICS:
+        values = [summary.at[s, col] if col in summary.columns else None
+                  for s in data.scenarios]
+        if col in NEVER_YEARS:
+            values = [never if v is None or pd.isna(v) else v for v in values]
+        rows.append([label, *values])
+    return pd.DataFrame(rows, columns=["metric", *data.scenarios])
 
 
 def write_headline(rows: Rows, data: ReportData) -> None:
@@ -134,7 +209,10 @@ def write_headline(rows: Rows, data: ReportData) -> None:
                                    frame.itertuples(index=False, name=None),
                                    strict=True):
         rows.append([text_cell(rows.ws, values[0])]
-                    + [number_cell(rows.ws, v, fmt) for v in values[1:]])
+                    + [text_cell(rows.ws, "" if v is None or (not isinstance(v, str)
+                                                          and pd.isna(v)) else str(v))
+                       if fmt is None or isinstance(v, str)
+                       else number_cell(rows.ws, v, fmt) for v in values[1:]])
 
 
 def with_deltas(frame: pd.DataFrame, data: ReportData) -> pd.DataFrame:

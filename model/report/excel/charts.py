@@ -1,9 +1,11 @@
 """Native, editable Excel charts on the Charts sheet, fed by the Chart data sheet.
 
-Charts: shortfall by element over time (one per scenario with a shortfall),
-capacity build-out by stage and region (one per scenario with builds), cost by
-category against the baseline, and the marginal cost of each key element's main
-commodity over time.
+Charts: shortfall by product over time (one per scenario with a shortfall; each
+magnet grade by name, other commodities by kind), capacity in service per stage
+(one chart per stage, a line per scenario: tonnes of different stages are never
+added), cost by category of every scenario, and the shadow price (USD/kg) of each
+key element's main commodity, with the years in which a shortfall sets it marked.
+Every product and every scenario keeps one colour on every chart.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.data_source import AxDataSource, NumRef, StrRef
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from model.report.excel import series
 from model.report.excel.cells import (
     BOLD,
-    FMT_PRICE,
     FMT_T,
     FMT_USD_M,
     Rows,
@@ -26,7 +28,7 @@ from model.report.excel.cells import (
 )
 from model.report.excel.data import ReportData
 
-WIDTH_CM, HEIGHT_CM, ROWS_PER_CHART = 17.0, 8.5, 18
+WIDTH_CM, HEIGHT_CM, ROWS_PER_CHART = 17.0, 10.0, 21
 MAX_PRICE_CHARTS = 4
 
 
@@ -41,6 +43,8 @@ def _axes(chart: ChartBase, title: str, x_title: str, y_title: str, fmt: str
     chart.y_axis.delete = False
     chart.width, chart.height = WIDTH_CM, HEIGHT_CM
     chart.legend.position = "b"
+    chart.x_axis.tickLblSkip = chart.x_axis.tickMarkSkip = 5 if x_title == "year" \
+        else 1
 
 
 def _bind(chart: ChartBase, ws: WriteOnlyWorksheet, first: int, last: int,
@@ -76,7 +80,7 @@ class ChartBook:
         text = not pd.api.types.is_numeric_dtype(frame.iloc[:, 0])
         _bind(chart, self.rows.ws, first, last, frame.shape[1] - 1, text)
         column = "A" if self.count % 2 == 0 else get_column_letter(12)
-        row = 3 + ROWS_PER_CHART * (self.count // 2)
+        row = 4 + ROWS_PER_CHART * (self.count // 2)
         self.charts.add_chart(chart, f"{column}{row}")
         self.count += 1
 
@@ -88,39 +92,108 @@ def stacked_columns() -> BarChart:
     return chart
 
 
+# One colour per series, the same on every chart: products in product_order, and
+# scenarios in case order (Summary, capacity, cost and price charts alike).
+PALETTE = ("1F77B4", "D62728", "2CA02C", "FF7F0E", "9467BD", "8C564B", "E377C2",
+           "7F7F7F", "BCBD22", "17BECF")
+FMT_USD_KG = "#,##0.0"
+SKIP_STAGES = ("market",)  # purchases from China: not alliance capacity
+
+
+def colour(names: list[str], name: str) -> str:
+    """The fixed colour of series ``name`` among ``names``."""
+    return PALETTE[names.index(name) % len(PALETTE)] if name in names else "7F7F7F"
+
+
+def paint(chart: ChartBase, names: list[str], labels: list[str], line: bool) -> None:
+    """Colour each series (labels in series order) by its fixed colour."""
+    for series_, label in zip(chart.series, labels, strict=False):
+        hex_ = colour(names, label.removeprefix("short: "))
+        props = series_.graphicalProperties
+        if line:
+            props.line.solidFill = hex_
+            props.line.width = 22000
+        else:
+            props.solidFill = hex_
+            props.line.solidFill = hex_
+
+
 def write_charts(sheets: Sheets, data: ReportData) -> None:
     """The Charts sheet and its Chart data sheet (created in that order)."""
     charts = sheets.new("Charts", fit=True)
-    Rows(charts).text("Charts (data in sheet 'Chart data'; every chart is editable)",
-                      BOLD)
+    notes = Rows(charts)
+    notes.text("Charts (data in sheet 'Chart data'; every chart is editable). Each "
+               "product and each scenario keeps one colour on every chart.", BOLD)
+    notes.text("Shadow prices are the LP's marginal costs (balance duals, each year's "
+               "money), not market prices; dots ('short: ...') mark the years in which "
+               "a shortfall of the commodity or of a product made from it sets the "
+               "price: it is then the shortfall penalty seen through the supply chain.")
     book = ChartBook(charts, sheets.new("Chart data", [22] + [14] * 12))
+    products = series.product_order(data)
     for s in data.scenarios:
-        frame = series.shortfall_by_element(data, s)
+        frame = series.shortfall_by_product(data, s)
         if frame.iloc[:, 1:].to_numpy().sum() > 0:
             chart = stacked_columns()
-            _axes(chart, f"Shortfall by element (t): {s}", "year", "t", FMT_T)
-            book.add(chart, f"Shortfall by element (t): {s}", frame, FMT_T)
-    for s in data.scenarios:
-        frame = series.capacity_buildout(data, s)
-        chart = stacked_columns()
-        _axes(chart, f"New capacity in service (tpa): {s}", "year", "tpa", FMT_T)
-        book.add(chart, f"New capacity by stage and region (tpa): {s}", frame, FMT_T)
+            title = f"Shortfall by product (t): {s}"
+            _axes(chart, title, "year", "t", FMT_T)
+            book.add(chart, title, frame, FMT_T)
+            paint(chart, products, list(map(str, frame.columns[1:])), line=False)
+    for stage in stages(data):
+        frame = series.capacity_by_stage(data, stage)
+        chart = LineChart()
+        title = f"Capacity in service, {stage} (tpa, alliance and partners)"
+        _axes(chart, title, "year", "tpa", FMT_T)
+        book.add(chart, title, frame, FMT_T)
+        paint(chart, data.scenarios, list(map(str, frame.columns[1:])), line=True)
     cost_chart(book, data)
     for element in data.key_elements[:MAX_PRICE_CHARTS]:
         commodity = series.key_commodity(data, element.name)
-        if commodity is None:
-            continue
-        chart = LineChart()
-        title = f"Marginal cost of {commodity} (USD/t)"
-        _axes(chart, title, "year", "USD/t", FMT_PRICE)
-        book.add(chart, title, series.price_over_time(data, commodity), FMT_PRICE)
+        if commodity is not None:
+            price_chart(book, data, commodity)
+
+
+def stages(data: ReportData) -> list[str]:
+    """Stages with capacity in the scope in some scenario, in process-table order."""
+    prod = data.table("production")
+    if prod.empty:
+        return []
+    used = set(prod.loc[prod["region"].isin(data.scope)
+                        & (prod["capacity_tpa"] > 0), "process"].map(data.stage_of))
+    ordered = list(dict.fromkeys(data.stage_of.values()))
+    return [s for s in ordered if s in used and s not in SKIP_STAGES]
+
+
+def price_chart(book: ChartBook, data: ReportData, commodity: str) -> None:
+    """Shadow price in USD/kg per scenario; marker-only series ('short: ...') mark
+    the years in which a shortfall of the commodity sets it (price = penalty)."""
+    frame = series.price_over_time(data, commodity)
+    frame[frame.columns[1:]] = frame[frame.columns[1:]] / 1000.0
+    short = series.shortfall_years(data, commodity)
+    markers = [s for s in data.scenarios if short.get(s)]
+    for s in markers:
+        frame[f"short: {s}"] = frame[s].where(frame["year"].isin(short[s]))
+    chart = LineChart()
+    name = data.name_of.get(commodity, commodity)
+    title = f"Shadow price of {name} (USD/kg)"
+    _axes(chart, title, "year", "USD/kg", FMT_USD_KG)
+    book.add(chart, title, frame, FMT_USD_KG)
+    labels = list(map(str, frame.columns[1:]))
+    paint(chart, data.scenarios, labels, line=True)
+    for series_, label in zip(chart.series, labels, strict=False):
+        if label.startswith("short: "):
+            series_.graphicalProperties.line.noFill = True
+            series_.marker.symbol = "circle"
+            series_.marker.size = 7
+            hex_ = colour(data.scenarios, label.removeprefix("short: "))
+            series_.marker.graphicalProperties = GraphicalProperties(solidFill=hex_)
 
 
 def cost_chart(book: ChartBook, data: ReportData) -> None:
     """Discounted cost by category, one bar per scenario (baseline first)."""
     chart = BarChart()
     chart.type = "col"
-    _axes(chart, "Discounted cost by category (USD m) against the baseline",
+    _axes(chart, "Discounted cost by category (USD m), every scenario",
           "category", "USD m", FMT_USD_M)
-    book.add(chart, "Discounted cost by category (USD)", series.cost_by_category(data),
-             FMT_USD_M)
+    frame = series.cost_by_category(data)
+    book.add(chart, "Discounted cost by category (USD)", frame, FMT_USD_M)
+    paint(chart, data.scenarios, list(map(str, frame.columns[1:])), line=False)

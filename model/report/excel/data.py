@@ -7,7 +7,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from model.data.case import Case
+from model.data.case import Case, Settings
 from model.results.bottlenecks import supply_chain
 
 MAX_KEY_ELEMENTS = 8
@@ -77,6 +77,15 @@ class ReportData:
         return self.case.scope_regions() if self.case is not None else set()
 
     @cached_property
+    def settings(self) -> Settings:
+        """The case's settings; without a case, the defaults over the tables'
+        horizon."""
+        if self.case is not None:
+            return self.case.settings
+        return Settings(self.years[0], self.years[-1]) if self.years else Settings(
+            2025, 2025)
+
+    @cached_property
     def discount_rate(self) -> float | None:
         return self.case.settings.discount_rate if self.case is not None else None
 
@@ -125,6 +134,14 @@ class ReportData:
         return found
 
     @cached_property
+    def name_of(self) -> dict[str, str]:
+        """Commodity → its human name (the commodity code when blank)."""
+        commodities = self.inputs.get("commodities", pd.DataFrame())
+        names = commodities.get("name", pd.Series([None] * len(commodities)))
+        return {str(c): (str(n) if isinstance(n, str) and n.strip() else str(c))
+                for c, n in zip(commodities.get("commodity", []), names, strict=True)}
+
+    @cached_property
     def kind_of(self) -> dict[str, str]:
         commodities = self.inputs.get("commodities", pd.DataFrame())
         return {str(c): str(k) for c, k in zip(commodities.get("commodity", []),
@@ -155,6 +172,22 @@ class ReportData:
         return {e.name: element_year(kpi.loc[kpi["commodity"].isin(e.commodities),
                                              "self_sufficient_year"])
                 for e in self.key_elements}
+
+    def group_value(self, scenario: str, group: str, column: str) -> float:
+        """A product group's value (kpi_by_group) in a scenario; NaN if absent."""
+        table = self.table("kpi_by_group")
+        if table.empty:
+            return float("nan")
+        row = table[(table["scenario"] == scenario) & (table["group"] == group)]
+        return float(row[column].iloc[0]) if len(row) else float("nan")
+
+    def value_met(self) -> dict[tuple[str, int], float]:
+        """(scenario, year) → % of demand value met (value_met_by_year)."""
+        table = self.table("value_met_by_year")
+        if table.empty:
+            return {}
+        return {(str(s), int(y)): float(v) for s, y, v in
+                zip(table["scenario"], table["year"], table["met_pct"], strict=True)}
 
     def summary_row(self, scenario: str) -> pd.Series:
         return self.summary[self.summary["scenario"] == scenario].iloc[0]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from model.report.excel.data import ReportData
+from model.results.bottlenecks import supply_chain
 
 MAX_SERIES = 10
 
@@ -29,6 +30,84 @@ def shortfall_by_element(data: ReportData, scenario: str) -> pd.DataFrame:
         wide = wide[order[:MAX_SERIES]].assign(other=wide[order[MAX_SERIES:]].sum(
             axis=1))
     return wide.rename_axis(index="year", columns=None).reset_index()
+
+
+PLURAL = {"oxide": "Oxides", "metal": "Metals", "alloy": "Alloys",
+          "concentrate": "Concentrates", "scrap": "Scrap", "ore": "Ores"}
+
+
+def product_label(data: ReportData, commodity: str) -> str:
+    """A magnet by its own name; any other commodity by its kind (Oxides, ...)."""
+    kind = data.kind_of.get(commodity, "")
+    if kind == "magnet":
+        return data.name_of.get(commodity, commodity)
+    return PLURAL.get(kind, kind.capitalize() or commodity)
+
+
+def product_order(data: ReportData) -> list[str]:
+    """Every product label, largest scope demand first: one order (and so one
+    colour) per series across every chart."""
+    order: list[str] = []
+    for commodity in data.demand_by_commodity.index:
+        label = product_label(data, str(commodity))
+        if label not in order:
+            order.append(label)
+    return order
+
+
+def shortfall_by_product(data: ReportData, scenario: str) -> pd.DataFrame:
+    """Scope shortfall (t) per year and product (each magnet grade by name, every
+    other commodity under its kind), in ``product_order``."""
+    short = data.table("shortfall")
+    short = short[(short["scenario"] == scenario) & short["region"].isin(data.scope)]
+    short = short.assign(product=short["commodity"].map(
+        lambda c: product_label(data, str(c))))
+    wide = short.pivot_table(index="year", columns="product", values="shortfall_t",
+                             aggfunc="sum", fill_value=0.0)
+    order = [p for p in product_order(data) if p in wide.columns]
+    wide = wide.reindex(index=data.years, columns=order, fill_value=0.0)
+    return wide.rename_axis(index="year", columns=None).reset_index()
+
+
+def capacity_by_stage(data: ReportData, stage: str) -> pd.DataFrame:
+    """Capacity in service (tpa) of one stage in the scope, per year (rows) and
+    scenario (columns): existing and new, never added across stages."""
+    prod = data.table("production")
+    if prod.empty:
+        return pd.DataFrame({"year": data.years})
+    prod = prod[prod["region"].isin(data.scope)
+                & (prod["process"].map(data.stage_of) == stage)]
+    wide = prod.pivot_table(index="year", columns="scenario", values="capacity_tpa",
+                            aggfunc="sum", fill_value=0.0)
+    wide = wide.reindex(index=data.years, columns=data.scenarios, fill_value=0.0)
+    return wide.rename_axis(index="year", columns=None).reset_index()
+
+
+def dependants(data: ReportData, commodity: str) -> set[str]:
+    """``commodity`` and the demanded commodities whose supply chain takes it in."""
+    io = data.inputs.get("process_io", pd.DataFrame())
+    found = {commodity}
+    if io.empty:
+        return found
+    for demanded in data.demand_by_commodity.index:
+        chain = supply_chain(io, str(demanded))
+        used = io.loc[io["process"].isin(chain) & (io["direction"] == "in"),
+                      "commodity"]
+        if commodity in set(used):
+            found.add(str(demanded))
+    return found
+
+
+def shortfall_years(data: ReportData, commodity: str) -> dict[str, list[int]]:
+    """Scenario → years in which the scope is short of ``commodity`` or of a product
+    made from it (beyond round-off): there a penalty sets its shadow price."""
+    short = data.table("shortfall")
+    if short.empty:
+        return {}
+    rows = short[short["commodity"].isin(dependants(data, commodity))
+                 & short["region"].isin(data.scope) & (short["shortfall_t"] > 1e-6)]
+    return {str(s): sorted(int(y) for y in g["year"].unique())
+            for s, g in rows.groupby("scenario", sort=False)}
 
 
 def capacity_buildout(data: ReportData, scenario: str) -> pd.DataFrame:

@@ -1,40 +1,17 @@
-"""The Summary sheet: the answer on the first screen, in numbers and in words."""
+"""The Summary sheet: the first screen (``first_screen``), then the answer in words."""
 
 from __future__ import annotations
 
 import math
 import textwrap
-from datetime import UTC, datetime
 
 import pandas as pd
 
-from model.report.excel.cells import (
-    BOLD,
-    FMT_KT,
-    FMT_PCT,
-    FMT_T,
-    FMT_USD_M,
-    FMT_YEAR,
-    HEADING,
-    TITLE,
-    WARNING,
-    WARNING_FILL,
-    Rows,
-    Sheets,
-    number_cell,
-    text_cell,
-)
+from model.report.excel import first_screen
+from model.report.excel.cells import HEADING, Rows, Sheets
 from model.report.excel.data import ReportData
 
-HEADLINE = [("Scenario", None), ("Status", None), ("Total cost (USD m)", FMT_USD_M),
-            ("Cost premium (USD m)", FMT_USD_M), ("Cost premium (%)", FMT_PCT),
-            ("Demand (kt)", FMT_KT), ("Shortfall (t)", FMT_T),
-            ("Shortfall (%)", FMT_PCT),
-            ("Self-sufficient (all)", FMT_YEAR)]
 SENTENCE_WIDTH = 150
-FIELDS = ["scenario", "status", "total_cost_usd", "cost_premium_usd",
-          "cost_premium_pct", "demand_t", "shortfall_t", "shortfall_pct",
-          "self_sufficient_year"]
 
 
 def usd(value: float) -> str:
@@ -128,44 +105,20 @@ def status_line(data: ReportData) -> tuple[str, bool]:
     return f"Solver status: {listed}.", False
 
 
-def headline_frame(data: ReportData) -> pd.DataFrame:
-    """The headline table: one row per scenario plus each key element's year."""
-    frame = data.summary[FIELDS].copy()
-    for element in data.key_elements:
-        frame[f"{element.name} self-sufficient"] = [
-            data.element_years(s).get(element.name) for s in frame["scenario"]]
-    return frame
-
-
 def write_summary(sheets: Sheets, data: ReportData) -> None:
-    """Summary: title, run identity, status, sentences, then the headline table."""
-    frame = headline_frame(data)
-    titles = [t for t, _ in HEADLINE] + list(frame.columns[len(FIELDS):])
-    formats = [f for _, f in HEADLINE] + [FMT_YEAR] * (len(titles) - len(HEADLINE))
-    widths = [max(12.0, min(len(t) + 2.0, 22.0)) for t in titles]
-    ws = sheets.new("Summary", [26.0] + widths[1:], fit=True)
+    """Summary: the first screen (one landscape page, model.report.excel.first_screen),
+    then, below the print area, two plain-language sentences per scenario."""
+    ws = sheets.new("Summary", first_screen.widths(len(data.years)))
     rows = Rows(ws)
-    info = data.run_info
-    rows.text(f"Reroute report: {info.get('case', '')}", TITLE)
-    written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    rows.text(f"Case {info.get('case', '')} · input hash {info.get('input_hash', '')}"
-              f" · run {written}")
-    status, bad = status_line(data)
-    rows.text(status, WARNING if bad else BOLD, WARNING_FILL if bad else None)
+    first_screen.write(rows, data, status_line(data))
     rows.append()
-    rows.text("In brief", HEADING)
+    rows.text("In brief (every scenario, in words)", HEADING)
     for scenario in data.scenarios:
         for i, sentence in enumerate(scenario_sentences(data, scenario)):
             for line in textwrap.wrap(sentence, SENTENCE_WIDTH,
                                       initial_indent="    " * bool(i),
                                       subsequent_indent="    "):
                 rows.text(line)
-    rows.append()
-    rows.text("Headline results per scenario", HEADING)
-    rows.header(titles)
-    for values in frame.itertuples(index=False, name=None):
-        rows.append([text_cell(ws, str(v)) if f is None else number_cell(ws, v, f)
-                     for v, f in zip(values, formats, strict=True)])
     rows.append()
     for note in notes(data):
         rows.text(note)
