@@ -128,14 +128,35 @@ def terminations_as_interrupt() -> Iterator[None]:
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT, SIGTERM and SIGHUP back until the block is done (commit,
-    cleanup)."""
-    if not hasattr(signal, "pthread_sigmask") or (
-            threading.current_thread() is not threading.main_thread()):
+    cleanup); a signal that arrived meanwhile is acted on when the block ends.
+
+    Python runs signal handlers in the main thread whichever thread the kernel
+    delivered the signal to (a HiGHS or pool thread that does not block it), so the
+    main thread's signal mask alone does not hold a signal back: the handlers are
+    swapped for one that only records the signal, and the mask is set as well."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, *TERMINATIONS}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    held = (signal.SIGINT, *TERMINATIONS)
+    arrived: list[int] = []
+    previous = {sig: signal.signal(sig, lambda num, _frame: arrived.append(num))
+                for sig in held}
+    masked = hasattr(signal, "pthread_sigmask")
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, held) if masked else None
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # pending ones land now
+        for sig, action in previous.items():
+            signal.signal(sig, action)
+        if arrived:
+            _act_on(arrived[0], previous[arrived[0]])
+
+
+def _act_on(signum: int, action: object) -> None:
+    """Do what the handler in force before the block would have done."""
+    if callable(action):
+        action(signum, None)
+    elif action == signal.SIG_DFL:
+        signal.raise_signal(signum)
