@@ -57,7 +57,9 @@ def headline_table(summary: pd.DataFrame, end_year: int) -> Table:
     table = Table(title="Headline (premiums against the scenario under 'vs')",
                   title_justify="left")
     for header, _, kind in COLUMNS:
-        table.add_column(header, justify="left" if kind == "text" else "right")
+        # names and years are never cut or folded: a reader must see them whole
+        table.add_column(header, justify="left" if kind == "text" else "right",
+                         no_wrap=kind in ("text", "year", "year_or_none"))
     for row in summary.to_dict("records"):
         base = bool(row.get("is_baseline"))
         values = [cell(row.get(column), kind, end_year, base)
@@ -69,8 +71,9 @@ def headline_table(summary: pd.DataFrame, end_year: int) -> Table:
 
 
 def headline_text(summary: pd.DataFrame, end_year: int) -> str:
-    """The headline table as plain text, at most 160 characters wide."""
+    """The headline table as plain text, at most 200 characters wide (headers
+    wrap first; scenario names and years are never cut)."""
     buffer = io.StringIO()
-    Console(file=buffer, width=160, soft_wrap=False).print(
+    Console(file=buffer, width=200, soft_wrap=False).print(
         headline_table(summary, end_year))
-    return buffer.getvalue().rstrip("\n")
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())

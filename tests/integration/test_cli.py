@@ -122,3 +122,24 @@ def test_terminal_cells_in_words() -> None:
     assert cell(121903.46, "kt", 2040, False) == "121.9"
     assert cell(0.813, "signed_pct", 2040, False) == "+0.8 %"
     assert cell(0.0, "signed_pct", 2040, True) == "—"
+
+
+def test_headline_table_never_cuts_names_or_years() -> None:
+    # the default case's longest names (17 characters) and "never (by 2040)" must
+    # stand whole on one line of the terminal table (they were cut to
+    # 'heavy_contro…' and folded over two lines at a 160-character width)
+    import pandas as pd
+
+    from model.report.terminal import headline_text
+    names = ["baseline", "heavy_controls", "high_demand_china", "high_demand"]
+    summary = pd.DataFrame({
+        "scenario": names, "is_baseline": [True, False, False, False],
+        "compare_to": ["", "baseline", "baseline", "high_demand_china"],
+        "self_sufficient_year": [2025, 2030, 2025, None],
+        "mostly_met_year": [2025, 2030, 2025, None],
+        "worst_year": [None, 2026, None, 2026]})
+    text = headline_text(summary, 2040)
+    for name in names:
+        assert any(f" {name} " in line for line in text.splitlines()), name
+    assert any(line.count("never (by 2040)") == 2 for line in text.splitlines())
+    assert all(line == line.rstrip() for line in text.splitlines())
