@@ -120,9 +120,7 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
              * _lookup(frame["region"], _region_attr(data, "capex_index")))
     frame["capex_usd_per_tpa"] = capex * data.scale_factor(
         "capex", frame, "region", "year", _output_match(data, frame))
-    crf_of = {n: capital_recovery_factor(data.discount_rate, int(n))
-              for n in np.unique(lifetime)}
-    crf = lifetime.map(crf_of).to_numpy(dtype=float)
+    crf = _recovery_factors(data, frame["process"], lifetime)
     df_in_service = _discount_sums(frame["year"].to_numpy(), lifetime.to_numpy(),
                                    data.years, discount)
     frame["capex_cost"] = frame["capex_usd_per_tpa"].to_numpy() * crf * df_in_service
@@ -132,6 +130,24 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     frame["annuity_usd_per_tpa"] = frame["capex_usd_per_tpa"].to_numpy() * crf
     frame["lifetime"] = lifetime
     return frame
+
+
+def hurdle_rates(data: ScenarioData) -> pd.Series:
+    """Rate of each process's capital recovery factor: ``processes.hurdle_rate``,
+    blank = the discount rate (MODEL-SPEC §8.2)."""
+    return _process_attr(data, "hurdle_rate").astype(float).fillna(data.discount_rate)
+
+
+def _recovery_factors(data: ScenarioData, process: pd.Series, lifetime: pd.Series
+                      ) -> np.ndarray:
+    """CRF(hurdle rate of the process, its lifetime) of every build row."""
+    rate = _lookup(process, hurdle_rates(data)).to_numpy(dtype=float)
+    life = lifetime.to_numpy(dtype=np.int64)
+    pairs = {(float(r), int(n)) for r, n in zip(rate, life, strict=True)}
+    crf_of = {pair: capital_recovery_factor(*pair) for pair in pairs}
+    return np.array([crf_of[(float(r), int(n))] for r, n in zip(rate, life,
+                                                              strict=True)],
+                    dtype=float)
 
 
 def _year_runs(keys: pd.DataFrame, first: np.ndarray, end: int) -> pd.DataFrame:

@@ -150,6 +150,9 @@ TABLES: tuple[TableSpec, ...] = (
             _num("variable_cost_usd_per_t", default=0.0, minimum=0, window=MONEY),
             _num("availability", default=1.0, minimum=0, maximum=1,
                  exclusive_minimum=True),
+            _num("hurdle_rate", minimum=0, maximum=1,
+                 doc="rate of the capital recovery factor of a build's capex "
+                 "(blank = settings.discount_rate)"),
         ),
         key=("process",),
         doc="Technologies; one unit of activity is one tonne of the reference flow.",
