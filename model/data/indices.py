@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.data.ramp import ramp_fraction
 from model.data.rules import Quota, embargoed
 from model.data.scenarios import ScenarioData
 
@@ -33,7 +34,7 @@ class LPIndex:
     surplus: pd.DataFrame
     stock: pd.DataFrame
     balance_terms: pd.DataFrame
-    build_window: pd.DataFrame  # columns act, build: builds in service per act row
+    build_window: pd.DataFrame  # act, build, fraction: builds in service per act row
     expansion_limits: pd.DataFrame
     reserves: pd.DataFrame
     quotas: list[Quota] = field(default_factory=list)  # the scenario's quota rules
@@ -74,7 +75,7 @@ def build_index(data: ScenarioData) -> LPIndex:
         surplus=surplus,
         stock=stock,
         balance_terms=terms.sort_values(RCY, kind="stable").reset_index(drop=True),
-        build_window=_build_window(act, build),
+        build_window=_build_window(act, build, data.ramp),
         expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
         reserves=_reserves(data, act),
         quotas=list(data.rules.quotas),
@@ -183,8 +184,10 @@ def _act_frame(data: ScenarioData, build: pd.DataFrame) -> pd.DataFrame:
                            first_build["year"].to_numpy(dtype=np.int64), data.years[-1])
     keys = pd.concat([existing[RPY], buildable[RPY]],
                      ignore_index=True).drop_duplicates()
-    frame = keys.merge(existing, on=RPY, how="left").fillna({"capacity_tpa": 0.0})
-    frame = frame.rename(columns={"capacity_tpa": "existing_tpa"})
+    frame = keys.merge(existing, on=RPY, how="left").fillna(
+        {"capacity_tpa": 0.0, "usable_tpa": 0.0})
+    frame = frame.rename(columns={"capacity_tpa": "existing_tpa",
+                                  "usable_tpa": "existing_usable_tpa"})
     frame = frame.sort_values(RPY, kind="stable").reset_index(drop=True)
     vc = (_lookup(frame["process"], _process_attr(data, "variable_cost_usd_per_t"))
           * _lookup(frame["region"], _region_attr(data, "opex_index")))
@@ -331,15 +334,21 @@ def _surplus_frame(terms: pd.DataFrame) -> pd.DataFrame:
     return supply[RCY].drop_duplicates().sort_values(RCY).reset_index(drop=True)
 
 
-def _build_window(act: pd.DataFrame, build: pd.DataFrame) -> pd.DataFrame:
+def _build_window(act: pd.DataFrame, build: pd.DataFrame, ramp: pd.DataFrame
+                  ) -> pd.DataFrame:
     """Pairs (act row, build row) of the builds in service in the act row's year
-    (y - L < y' <= y), sorted by act row then build row."""
+    (y - L < y' <= y), sorted by act row then build row, with the usable fraction
+    of the build's nameplate in that year (its ramp-up, year y - y' + 1)."""
     a = act[["region", "process", "year"]].reset_index(names="act")
     b = build[["region", "process", "year", "lifetime"]].reset_index(names="build")
     pairs = a.merge(b, on=["region", "process"], suffixes=("", "_built"))
     y, y0 = pairs["year"].to_numpy(), pairs["year_built"].to_numpy()
     pairs = pairs[(y - pairs["lifetime"].to_numpy() < y0) & (y0 <= y)]
-    return pairs[["act", "build"]].sort_values(["act", "build"]).reset_index(drop=True)
+    pairs = pairs[["act", "build", "process", "year", "year_built"]].sort_values(
+        ["act", "build"]).reset_index(drop=True)
+    pairs["fraction"] = ramp_fraction(ramp, pairs["process"], pairs["year"]
+                                      - pairs["year_built"] + 1)
+    return pairs[["act", "build", "fraction"]]
 
 
 def _reserves(data: ScenarioData, act: pd.DataFrame) -> pd.DataFrame:

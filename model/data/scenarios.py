@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.case import Case, interpolate_demand
+from model.data.ramp import ramp_curves, ramp_fraction
 from model.data.rules import (
     RULES,
     LeadAdd,
@@ -46,6 +47,7 @@ class ScenarioData:
     routes: pd.DataFrame
     stockpiles: pd.DataFrame
     rules: RuleEffects = field(default_factory=RuleEffects)
+    ramp: pd.DataFrame = field(default_factory=pd.DataFrame)  # ramp.ramp_curves
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -107,6 +109,7 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         routes=case.table("routes"),
         stockpiles=_stockpiles(case),
         rules=effects,
+        ramp=ramp_curves(case.table("processes"), case.table("ramp_up")),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)
@@ -122,28 +125,40 @@ def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
 
 
 def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
-    """Existing capacity per (region, process, year), scaled by ``capacity`` rules."""
+    """Existing capacity per (region, process, year), scaled by ``capacity`` rules:
+    nameplate (``capacity_tpa``) and usable (``usable_tpa``: a row online after
+    base_year at its ramp-up fraction, MODEL-SPEC §8.2)."""
     cap = case.table("capacity")
     if cap.empty:
-        return pd.DataFrame(columns=["region", "process", "year", "capacity_tpa"])
+        return pd.DataFrame(columns=["region", "process", "year", "capacity_tpa",
+                                     "usable_tpa"])
     years = np.array(case.years)
-    online = cap["online_year"].astype("Float64").fillna(case.settings.base_year)
+    base = case.settings.base_year
+    online = cap["online_year"].astype("Float64").fillna(base)
     retire = cap["retire_year"].astype("Float64").fillna(years[-1] + 1)
     rows = np.repeat(np.arange(len(cap)), len(years))
     year = np.tile(years, len(cap))
     active = ((year >= online.to_numpy(dtype=float)[rows])
               & (year < retire.to_numpy(dtype=float)[rows]))
+    rows, year = rows[active], year[active]
+    nameplate = cap["capacity_tpa"].to_numpy(dtype=float)[rows]
+    first_year = online.to_numpy(dtype=float)[rows]
+    fraction = np.where(first_year > base, ramp_fraction(
+        data.ramp, cap["process"].to_numpy()[rows], year - first_year + 1), 1.0)
     frame = pd.DataFrame({
-        "region": cap["region"].to_numpy()[rows[active]],
-        "process": cap["process"].to_numpy()[rows[active]],
-        "year": year[active],
-        "capacity_tpa": cap["capacity_tpa"].to_numpy(dtype=float)[rows[active]],
+        "region": cap["region"].to_numpy()[rows],
+        "process": cap["process"].to_numpy()[rows],
+        "year": year,
+        "capacity_tpa": nameplate,
+        "usable_tpa": nameplate * fraction,
     })
     frame = frame.groupby(["region", "process", "year"], as_index=False)[
-        "capacity_tpa"].sum()
-    frame["capacity_tpa"] *= data.scale_factor(
+        ["capacity_tpa", "usable_tpa"]].sum()
+    scale = data.scale_factor(
         "capacity", frame, "region", "year",
         lambda c: frame["process"].isin(data.processes_with_output(c)).to_numpy())
+    frame["capacity_tpa"] *= scale
+    frame["usable_tpa"] *= scale
     return frame
 
 

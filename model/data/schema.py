@@ -194,6 +194,23 @@ TABLES: tuple[TableSpec, ...] = (
         doc="Where new capacity may be built.",
     ),
     TableSpec(
+        "ramp_up",
+        (
+            _text("stage", doc="the curve of every process of this stage"),
+            _text("process", ref="processes",
+                  doc="the curve of this process (wins over its stage's rows)"),
+            _int("year_in_service", True, minimum=1, maximum=200,
+                 doc="1 = the year the capacity comes online"),
+            _num("fraction", True, minimum=0, maximum=1, exclusive_minimum=True,
+                 doc="usable share of nameplate in that year"),
+        ),
+        required=False,
+        key=("stage", "process", "year_in_service"),
+        doc="Ramp-up of capacity coming online after base_year (built, or in "
+        "capacity with a later online_year): usable at fraction of nameplate in its "
+        "year_in_service-th year; later years at 1. Give stage or process.",
+    ),
+    TableSpec(
         "reserves",
         (_text("region", True, ref="regions"), _text("process", True, ref="processes"),
          _num("reserve_t", True, minimum=0, window=QTY)),

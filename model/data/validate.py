@@ -192,6 +192,24 @@ def _years_in_horizon(tables: Tables, years: range | None) -> list[Problem]:
     return problems
 
 
+def _ramp_rows(tables: Tables, _years: range | None) -> list[Problem]:
+    ramp = tables["ramp_up"]
+    stages = set(tables["processes"]["stage"])
+    problems = []
+    for pos, (stage, process) in enumerate(zip(ramp["stage"], ramp["process"],
+                                               strict=True)):
+        if (stage == "") == (process == ""):
+            problems.append(problem_at(
+                tables, "ramp_up", pos, "stage",
+                f"give a stage or a process, not {'both' if stage else 'neither'} "
+                f"(stage {shown(stage)}, process {shown(process)})"))
+        elif stage and stage not in stages:
+            problems.append(problem_at(
+                tables, "ramp_up", pos, "stage",
+                f"unknown stage {shown(stage)}{did_you_mean(stage, stages)}"))
+    return problems
+
+
 def _rules(tables: Tables, _years: range | None) -> list[Problem]:
     rules = tables["scenario_rules"]
     stages = set(tables["processes"]["stage"])
@@ -231,6 +249,8 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  _expansion_limits),
     SemanticRule("horizon", "earliest_online_year, from_year and online_year are not "
                  "after end_year", _years_in_horizon),
+    SemanticRule("ramp-up", "ramp_up: each row names a stage or a process (not "
+                 "both), and the stage is a stage of some process", _ramp_rows),
     SemanticRule("scenario-rules", "scenario rules name a known target region or bloc, "
                  "a scale field or stage, and a value where the rule needs one "
                  "(lead_time_add: whole years). A target is a region code, a bloc "

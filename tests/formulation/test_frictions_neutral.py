@@ -25,13 +25,17 @@ ARRAYS = ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_")
 
 def _neutral_frictions(folder: Path, out: Path) -> Path:
     """``folder`` copied to ``out`` with every friction at its neutral value:
-    each process's hurdle_rate = the discount rate."""
+    each process's hurdle_rate = the discount rate, a ramp-up curve at 1 for
+    every stage."""
     shutil.copytree(folder, out)
     settings = pd.read_csv(out / "settings.csv", dtype=str)
     rate = settings.set_index("key")["value"].get("discount_rate", "0.08")
     processes = pd.read_csv(out / "processes.csv", dtype=str, keep_default_na=False)
     processes["hurdle_rate"] = rate
     processes.to_csv(out / "processes.csv", index=False)
+    stages = processes["stage"].drop_duplicates()
+    pd.DataFrame({"stage": stages, "year_in_service": 1, "fraction": 1.0}).to_csv(
+        out / "ramp_up.csv", index=False)
     return out
 
 
