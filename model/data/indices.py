@@ -38,6 +38,7 @@ class LPIndex:
     expansion_limits: pd.DataFrame
     reserves: pd.DataFrame
     quotas: list[Quota] = field(default_factory=list)  # the scenario's quota rules
+    build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)  # the schedule
     fixed_om_existing: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -79,6 +80,7 @@ def build_index(data: ScenarioData) -> LPIndex:
         expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
         reserves=_reserves(data, act),
         quotas=list(data.rules.quotas),
+        build_limits=data.build_limits,
         fixed_om_existing=_fixed_om_existing(data, discount),
     )
 
@@ -130,6 +132,7 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     frame["fixed_om_cost"] = fom.to_numpy() * df_in_service
     frame["annuity_usd_per_tpa"] = frame["capex_usd_per_tpa"].to_numpy() * crf
     frame["lifetime"] = lifetime
+    frame["stage"] = frame["process"].map(_process_attr(data, "stage")).astype(str)
     return frame
 
 

@@ -48,6 +48,7 @@ class ScenarioData:
     stockpiles: pd.DataFrame
     rules: RuleEffects = field(default_factory=RuleEffects)
     ramp: pd.DataFrame = field(default_factory=pd.DataFrame)  # ramp.ramp_curves
+    build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -110,6 +111,7 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         stockpiles=_stockpiles(case),
         rules=effects,
         ramp=ramp_curves(case.table("processes"), case.table("ramp_up")),
+        build_limits=build_limit_schedule(case),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)
@@ -177,6 +179,29 @@ def _expansion(case: Case, lead_adds: list[LeadAdd]) -> pd.DataFrame:
     earliest = earliest_online(exp["region"], stage, earliest, lead_adds)
     exp["earliest_online_year"] = earliest.astype(int)
     return exp
+
+
+def build_limit_schedule(case: Case) -> pd.DataFrame:
+    """The rows of ``build_limits`` with their regions (None = all) and the years
+    they apply: from_year (blank = base_year) until the next from_year of the same
+    stage and target (exclusive; end_year + 1 for the last). Columns: limit (the
+    row's position in the table), stage, target, regions, max_new_tpa_per_year,
+    from_year, until_year."""
+    table = case.table("build_limits")
+    frame = pd.DataFrame({
+        "limit": np.arange(len(table)),
+        "stage": table["stage"].to_numpy(dtype=object),
+        "target": table["target"].to_numpy(dtype=object),
+        "regions": [resolve_target(case, t) for t in table["target"]],
+        "max_new_tpa_per_year": table["max_new_tpa_per_year"].to_numpy(dtype=float),
+        "from_year": table["from_year"].astype("Float64").fillna(
+            case.settings.base_year).to_numpy(dtype=np.int64),
+    })
+    order = frame.sort_values(["stage", "target", "from_year"], kind="stable")
+    following = order.groupby(["stage", "target"])["from_year"].shift(-1)
+    frame["until_year"] = following.fillna(case.settings.end_year + 1).astype(
+        "int64").reindex(frame.index)
+    return frame
 
 
 def _stockpiles(case: Case) -> pd.DataFrame:

@@ -211,6 +211,23 @@ TABLES: tuple[TableSpec, ...] = (
         "year_in_service-th year; later years at 1. Give stage or process.",
     ),
     TableSpec(
+        "build_limits",
+        (
+            _text("stage", True, doc="the processes of this stage"),
+            _text("target", doc="a region or a bloc (as in scenario_rules); "
+                  "blank = all regions"),
+            _num("max_new_tpa_per_year", True, minimum=0, window=QTY,
+                 doc="most new capacity coming online in one year, summed"),
+            _int("from_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="first year the limit applies (blank = base_year); until the "
+                 "next row of the same stage and target"),
+        ),
+        required=False,
+        key=("stage", "target", "from_year"),
+        doc="How fast a stage can be built: Σ of new capacity coming online in one "
+        "year over the stage's processes in the target's regions <= the limit.",
+    ),
+    TableSpec(
         "reserves",
         (_text("region", True, ref="regions"), _text("process", True, ref="processes"),
          _num("reserve_t", True, minimum=0, window=QTY)),

@@ -5,6 +5,7 @@ read these; a new family is declared in its module and listed here."""
 from __future__ import annotations
 
 from model.formulation.balance import BALANCE
+from model.formulation.build_rate import BUILD_RATE
 from model.formulation.capacity import CAPACITY
 from model.formulation.declare import ConstraintFamily, VariableFamily
 from model.formulation.expansion import EXPANSION
@@ -19,6 +20,7 @@ CONSTRAINTS: tuple[ConstraintFamily, ...] = (
     RESERVES,      # cumulative extraction ≤ reserve
     STOCKPILES,    # stock evolution (release limits are bounds)
     EXPORT_QUOTA,  # export quotas of scenario rules
+    BUILD_RATE,    # new capacity of a stage per year (build_limits)
 )
 
 

@@ -23,10 +23,11 @@ from model.synth import SynthSpec, write_synthetic
 ARRAYS = ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_")
 
 
-def _neutral_frictions(folder: Path, out: Path) -> Path:
+def _neutral_frictions(folder: Path, out: Path, rows: bool = False) -> Path:
     """``folder`` copied to ``out`` with every friction at its neutral value:
     each process's hurdle_rate = the discount rate, a ramp-up curve at 1 for
-    every stage."""
+    every stage, and (``rows``: they add rows to the LP) a build-rate limit of
+    1e9 t/yr per stage, far above anything the case can build."""
     shutil.copytree(folder, out)
     settings = pd.read_csv(out / "settings.csv", dtype=str)
     rate = settings.set_index("key")["value"].get("discount_rate", "0.08")
@@ -36,6 +37,9 @@ def _neutral_frictions(folder: Path, out: Path) -> Path:
     stages = processes["stage"].drop_duplicates()
     pd.DataFrame({"stage": stages, "year_in_service": 1, "fraction": 1.0}).to_csv(
         out / "ramp_up.csv", index=False)
+    if rows:
+        pd.DataFrame({"stage": stages, "max_new_tpa_per_year": 1e9}).to_csv(
+            out / "build_limits.csv", index=False)
     return out
 
 
@@ -71,7 +75,7 @@ def test_neutral_frictions_build_the_same_lp(tmp_path: Path, seed: int) -> None:
 def test_neutral_frictions_solve_to_the_same_objective(tmp_path: Path,
                                                        builder: str) -> None:
     plain = write_synthetic(tmp_path / "plain", SynthSpec(4, 4, seed=1))
-    neutral = _neutral_frictions(plain, tmp_path / "neutral")
+    neutral = _neutral_frictions(plain, tmp_path / "neutral", rows=True)
     a, b = _objectives(plain, builder), _objectives(neutral, builder)
     assert a.keys() == b.keys() and len(a) > 1
     for name, objective in a.items():
