@@ -23,7 +23,7 @@ from model.report.run_record import versions, write_run_record
 from model.results import bottlenecks
 from model.results.extract import ScenarioResult
 from model.results.tables import checked
-from model.scenario_run import headline_tables, solve_scenario
+from model.scenario_run import headline_tables, solve_scenario, solving_order
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 
@@ -86,12 +86,15 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
     with timer.phase("load"):
         case = load_case(case_path)
     names = select_scenarios(case, scenarios)
-    results, failures = [], []
-    for name in names:
+    solved, failures = {}, []
+    comparator = None
+    for name in solving_order(case, names):
         try:
-            results.append(solve_scenario(case, name, options, timer))
+            solved[name] = solve_scenario(case, name, options, timer, comparator)
         except SolveError as exc:
             failures.append(exc)
+        comparator = comparator or solved.get(baseline_name(case))
+    results = [solved[n] for n in names if n in solved]
     if failures:
         failures = explain_failures(failures, out_dir)
         raise failures[0] if len(failures) == 1 else SolveError(

@@ -14,7 +14,7 @@ import pandas as pd
 from model.data.coerce import ROW, coerce_case
 from model.data.raw import shown
 from model.data.read import read_case
-from model.data.schema import OBJECTIVES, SCOPE_BLOCS, TABLE_BY_NAME, TABLES
+from model.data.schema import FORESIGHTS, OBJECTIVES, SCOPE_BLOCS, TABLE_BY_NAME, TABLES
 from model.data.validate import validate_tables
 from model.errors import InputError, Problem
 from model.outputs.folder import case_name
@@ -31,6 +31,7 @@ class Settings:
     discount_rate: float = 0.08
     shortfall_tolerance: float = 0.001
     objective: str = "penalty"
+    foresight: str = "perfect"
 
     @property
     def years(self) -> range:
@@ -117,11 +118,16 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
         problems.append(Problem(f"objective {shown(objective)} is not one of "
                                 f"{', '.join(OBJECTIVES)}", file, "settings",
                                 int(values["objective"][1]), "value"))
+    foresight = values.get("foresight", ("perfect", None))[0] or "perfect"
+    if foresight not in FORESIGHTS:
+        problems.append(Problem(f"foresight {shown(foresight)} is not one of "
+                                f"{', '.join(FORESIGHTS)}", file, "settings",
+                                int(values["foresight"][1]), "value"))
     rows = {key: int(row) for key, (_value, row) in values.items()}
     problems += _settings_ranges(base, end, rate, tolerance, file, rows)
     if problems:
         return fallback, problems
-    return Settings(int(base), int(end), rate, tolerance, objective), []
+    return Settings(int(base), int(end), rate, tolerance, objective, foresight), []
 
 
 def _settings_ranges(base: float, end: float, rate: float, tolerance: float,

@@ -39,6 +39,9 @@ class LPIndex:
     reserves: pd.DataFrame
     quotas: list[Quota] = field(default_factory=list)  # the scenario's quota rules
     build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)  # the schedule
+    shock_year: int = 0  # ScenarioData.shock_year
+    pinned: pd.DataFrame = field(default_factory=pd.DataFrame)  # foresight: family,
+    # position, value of the variables fixed to the comparator's decisions
     fixed_om_existing: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -81,6 +84,7 @@ def build_index(data: ScenarioData) -> LPIndex:
         reserves=_reserves(data, act),
         quotas=list(data.rules.quotas),
         build_limits=data.build_limits,
+        shock_year=data.shock_year,
         fixed_om_existing=_fixed_om_existing(data, discount),
     )
 
@@ -118,6 +122,8 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     per_year = exp["max_new_tpa_per_year"].astype("Float64").to_numpy(
         dtype=float, na_value=np.nan)
     frame["max_per_year"] = np.repeat(per_year, np.maximum(end - first + 1, 0))
+    frame["lead_time"] = np.repeat(exp["lead_time"].to_numpy(dtype=np.int64),
+                                   np.maximum(end - first + 1, 0))
     lifetime = frame["process"].map(_process_attr(data, "lifetime_years")).astype(int)
     capex = (_lookup(frame["process"], _process_attr(data, "capex_usd_per_tpa"))
              * _lookup(frame["region"], _region_attr(data, "capex_index")))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from model.data.case import Case, interpolate_demand
 from model.data.ramp import ramp_curves, ramp_fraction
+from model.data.schema import SHOCK_RULES
 from model.data.rules import (
     RULES,
     LeadAdd,
@@ -49,6 +50,7 @@ class ScenarioData:
     rules: RuleEffects = field(default_factory=RuleEffects)
     ramp: pd.DataFrame = field(default_factory=pd.DataFrame)  # ramp.ramp_curves
     build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shock_year: int = 0  # first year of an embargo or export quota (base_year if none)
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -112,11 +114,22 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         rules=effects,
         ramp=ramp_curves(case.table("processes"), case.table("ramp_up")),
         build_limits=build_limit_schedule(case),
+        shock_year=shock_year(case, name),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)
     data.expansion = _expansion(case, effects.lead_adds)
     return data
+
+
+def shock_year(case: Case, name: str) -> int:
+    """The earliest from_year among the scenario's embargo and export_quota rules
+    (a blank from_year is base_year); base_year if it has none (MODEL-SPEC §8.2)."""
+    rules = case.table("scenario_rules")
+    rules = rules[(rules["scenario"] == name) & rules["rule"].isin(SHOCK_RULES)]
+    base = case.settings.base_year
+    years = rules["from_year"].astype("Float64").fillna(base)
+    return int(years.min()) if len(years) else base
 
 
 def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
@@ -178,6 +191,8 @@ def _expansion(case: Case, lead_adds: list[LeadAdd]) -> pd.DataFrame:
         case.settings.base_year + lead).astype(int)
     earliest = earliest_online(exp["region"], stage, earliest, lead_adds)
     exp["earliest_online_year"] = earliest.astype(int)
+    exp["lead_time"] = earliest_online(exp["region"], stage, lead, lead_adds).astype(
+        int)  # the scenario's lead time: decision year = online year - lead time
     return exp
 
 

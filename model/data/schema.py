@@ -25,8 +25,11 @@ SETTING_KEYS = (
     "discount_rate",
     "shortfall_tolerance",
     "objective",
+    "foresight",
 )
 OBJECTIVES = ("penalty", "lexicographic")
+FORESIGHTS = ("perfect", "none")
+SHOCK_RULES = ("embargo", "export_quota")  # their first year is a scenario's shock
 UNCERTAIN_FIELDS = (*SCALE_FIELDS, "lead_time")
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
 
@@ -107,7 +110,7 @@ TABLES: tuple[TableSpec, ...] = (
         (_text("key", True, allowed=SETTING_KEYS), _text("value", True)),
         key=("key",),
         doc="Model settings: base_year, end_year, discount_rate, "
-        "shortfall_tolerance, objective.",
+        "shortfall_tolerance, objective, foresight (perfect or none).",
     ),
     TableSpec(
         "regions",
