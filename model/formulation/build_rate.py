@@ -28,7 +28,8 @@ def build_rate_rows(ix: LPIndex) -> Rows:
     per-(region, process) limit ``expansion.max_new_tpa_per_year`` is a bound).
     Keys: (limit: the row's position in ``build_limits``, stage, target, year), a
     row per limit and year with at least one build.
-    Spec: MODEL-SPEC §8.2 "Build-rate limits". Tests: tests/formulation/test_build_rate.py.
+    Spec: MODEL-SPEC §8.2 "Build-rate limits".
+    Tests: tests/formulation/test_build_rate.py.
     """
     build = ix.build
     region, stage = build["region"].to_numpy(), build["stage"].to_numpy()

@@ -14,7 +14,8 @@ def capacity_rows(ix: LPIndex) -> Rows:
     Math:
         \mathbf{act}_{r,p,y}
         - \alpha_p \sum_{y - L_p < y' \le y} \rho_{p,y-y'+1}\mathbf{build}_{r,p,y'}
-        \le \alpha_p \sum_{k} \rho^{K}_{k,y} K_{k} \qquad \forall (r,p,y) \in \mathrm{ACT}
+        \le \alpha_p \sum_{k} \rho^{K}_{k,y} K_{k}
+        \qquad \forall (r,p,y) \in \mathrm{ACT}
 
     Symbols: \alpha_p = ``processes.availability``; K_k = ``capacity.capacity_tpa``
     of the capacity rows k of (r, p) in service in y (online_year <= y <

@@ -34,12 +34,13 @@ def foresight_rows(ix: LPIndex) -> Rows:
     decided in year d = \hat{y} - \hat{L} comes online in d + L here.
     Rows exist only for a non-baseline scenario under ``settings.foresight = none``
     (``ix.pinned``, from ``pin_to_comparator``); none otherwise.
-    Keys: (variable, position), a row per pinned variable.
+    Keys: (family, position) of the pinned variable, a row per pinned variable.
     Spec: MODEL-SPEC §8.2 "Foresight". Tests: tests/formulation/test_foresight.py.
     """
     pinned = ix.pinned if len(ix.pinned) else pd.DataFrame(columns=PINNED)
     n = len(pinned)
-    keys = pinned[["variable", "position"]].reset_index(drop=True)
+    keys = pinned[["variable", "position"]].rename(columns={"variable": "family"})
+    keys = keys.reset_index(drop=True)
     return Rows(keys, pinned["value"].to_numpy(dtype=float), (
         Terms(pinned["variable"].to_numpy(dtype=object), np.arange(n),
               pinned["position"].to_numpy(dtype=np.int64), 1.0),))

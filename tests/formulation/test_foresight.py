@@ -18,7 +18,8 @@ def _case(foresight: str) -> dict[str, list[dict[str, object]]]:
     embargo = {"rule": "embargo", "target": "china", "from_year": 2026}
     return {
         "settings": settings(2025, 2027, foresight=foresight),
-        "regions": [{"region": "a", "bloc": "alliance"}, {"region": "cn", "bloc": "china"}],
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "cn", "bloc": "china"}],
         "commodities": one_commodity(penalty=1000),
         "processes": [china, local], "process_io": [china_out, local_out],
         "capacity": [{"region": "cn", "process": "china_mine", "capacity_tpa": 60}],

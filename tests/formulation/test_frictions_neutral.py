@@ -26,8 +26,9 @@ ARRAYS = ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_")
 def _neutral_frictions(folder: Path, out: Path, rows: bool = False) -> Path:
     """``folder`` copied to ``out`` with every friction at its neutral value:
     each process's hurdle_rate = the discount rate, a ramp-up curve at 1 for
-    every stage, foresight perfect written out, and (``rows``: they add rows to the LP) a build-rate limit of
-    1e9 t/yr per stage, far above anything the case can build."""
+    every stage, foresight perfect written out, and (``rows``: they add rows to
+    the LP) a build-rate limit of 1e9 t/yr per stage, far above anything the case
+    can build."""
     shutil.copytree(folder, out)
     settings = pd.read_csv(out / "settings.csv", dtype=str)
     rate = settings.set_index("key")["value"].get("discount_rate", "0.08")
