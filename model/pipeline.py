@@ -25,7 +25,7 @@ from model.results import bottlenecks
 from model.results.extract import ScenarioResult
 from model.results.headline import comparators, with_comparators
 from model.results.tables import checked
-from model.scenario_run import headline_tables, solve_scenario
+from model.scenario_run import headline_tables, solve_scenario, solving_order
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 
@@ -93,17 +93,20 @@ def run_case(case_path: str | Path, out_dir: str | Path | None = None,
     with timer.phase("load"):
         case = load_case(case_path)
     names = select_scenarios(case, scenarios)
-    results, failures = [], []
-    for name in names:
+    solved, failures = {}, []
+    comparator = None  # foresight = none: the baseline's decisions, solved first
+    for name in solving_order(case, names):
         start = time.perf_counter()
         try:
-            results.append(solve_scenario(case, name, options, timer))
+            solved[name] = solve_scenario(case, name, options, timer, comparator)
             status = "optimal"
         except SolveError as exc:
             failures.append(exc)
             status = exc.condition
         if on_solved is not None:
             on_solved(name, status, time.perf_counter() - start)
+        comparator = comparator or solved.get(baseline_name(case))
+    results = [solved[n] for n in names if n in solved]
     if failures:
         failures = explain_failures(failures, out_dir)
         raise failures[0] if len(failures) == 1 else SolveError(

@@ -11,9 +11,10 @@ import pandas as pd
 
 from model.data.case import Case
 from model.data.indices import LPIndex, build_index
-from model.data.scenarios import scenario_data
+from model.data.scenarios import ScenarioData, baseline_name, scenario_data
 from model.diagnose import explain_infeasibility
 from model.errors import SolveError
+from model.formulation.foresight import pin_to_comparator
 from model.formulation.matrix import assemble
 from model.formulation.registry import variable_inputs
 from model.results import bottlenecks, headline, kpis
@@ -48,12 +49,42 @@ def build_program(index: LPIndex, name: str, options: SolveOptions,
         return compile_program(m)
 
 
-def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer
-                   ) -> ScenarioResult:
-    """Build, solve and extract one scenario; checks the invariants."""
+def solving_order(case: Case, names: list[str]) -> list[str]:
+    """``names`` in the order they are solved: with foresight ``none`` the
+    comparator (the baseline) first, since the others take its early decisions."""
+    if case.settings.foresight != "none":
+        return list(names)
+    base = baseline_name(case)
+    return [n for n in names if n == base] + [n for n in names if n != base]
+
+
+def pin_early_decisions(case: Case, data: ScenarioData, index: LPIndex,
+                        comparator: ScenarioResult | None) -> None:
+    """With foresight ``none``, fix a non-baseline scenario's decisions before its
+    shock year to the comparator's (MODEL-SPEC §8.2). The comparator is the
+    baseline (a ``compare_to`` column is not read yet)."""
+    if case.settings.foresight != "none" or data.is_baseline:
+        return
+    if comparator is None:
+        raise SolveError(data.name, "no comparator solution", "foresight none fixes "
+                         "the decisions before the shock year to the baseline's, "
+                         "which was not solved")
+    lead = scenario_data(case, comparator.name).expansion[
+        ["region", "process", "lead_time"]]
+    tables = comparator.tables
+    index.pinned = pin_to_comparator(
+        index, tables["builds"].merge(lead, on=["region", "process"]),
+        tables["production"], tables["flows"], tables["stock"])
+
+
+def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer,
+                   comparator: ScenarioResult | None = None) -> ScenarioResult:
+    """Build, solve and extract one scenario; checks the invariants.
+    ``comparator``: the solved baseline, needed with foresight ``none``."""
     with timer.phase("build"):
         data = scenario_data(case, name)
         index = build_index(data)
+        pin_early_decisions(case, data, index, comparator)
     clock = PhaseTimer()
     program = build_program(index, name, options, timer, clock)
     shortfall_first = (program.column_of["short"]

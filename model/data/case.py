@@ -14,7 +14,7 @@ import pandas as pd
 from model.data.coerce import ROW, coerce_case
 from model.data.raw import shown
 from model.data.read import read_case
-from model.data.schema import OBJECTIVES, SCOPE_BLOCS, TABLE_BY_NAME, TABLES
+from model.data.schema import FORESIGHTS, OBJECTIVES, SCOPE_BLOCS, TABLE_BY_NAME, TABLES
 from model.data.validate import validate_tables
 from model.errors import InputError, Problem
 from model.outputs.folder import case_name
@@ -34,6 +34,7 @@ class Settings:
     steady_years: int = 5
     mostly_met_tolerance: float = 0.01
     weakest_numbers: str = ""
+    foresight: str = "perfect"
 
     @property
     def years(self) -> range:
@@ -122,6 +123,11 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
                                 int(values["objective"][1]), "value"))
     steady = number("steady_years", 5, True)
     mostly = number("mostly_met_tolerance", 0.01)
+    foresight = values.get("foresight", ("perfect", None))[0] or "perfect"
+    if foresight not in FORESIGHTS:
+        problems.append(Problem(f"foresight {shown(foresight)} is not one of "
+                                f"{', '.join(FORESIGHTS)}", file, "settings",
+                                int(values["foresight"][1]), "value"))
     rows = {key: int(row) for key, (_value, row) in values.items()}
     problems += _settings_ranges({"base_year": base, "end_year": end,
                                   "discount_rate": rate,
@@ -132,7 +138,7 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
         return fallback, problems
     weakest = str(values.get("weakest_numbers", ("", None))[0] or "").strip()
     return Settings(int(base), int(end), rate, tolerance, objective, int(steady),
-                    mostly, weakest), []
+                    mostly, weakest, foresight), []
 
 
 def _settings_ranges(found: dict[str, float], file: str, rows: dict[str, int]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.data.ramp import ramp_fraction
 from model.data.rules import Quota, embargoed
 from model.data.scenarios import ScenarioData
 
@@ -33,10 +34,14 @@ class LPIndex:
     surplus: pd.DataFrame
     stock: pd.DataFrame
     balance_terms: pd.DataFrame
-    build_window: pd.DataFrame  # columns act, build: builds in service per act row
+    build_window: pd.DataFrame  # act, build, fraction: builds in service per act row
     expansion_limits: pd.DataFrame
     reserves: pd.DataFrame
     quotas: list[Quota] = field(default_factory=list)  # the scenario's quota rules
+    build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)  # the schedule
+    shock_year: int = 0  # ScenarioData.shock_year
+    pinned: pd.DataFrame = field(default_factory=pd.DataFrame)  # foresight: family,
+    # position, value of the variables fixed to the comparator's decisions
     fixed_om_existing: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -74,10 +79,12 @@ def build_index(data: ScenarioData) -> LPIndex:
         surplus=surplus,
         stock=stock,
         balance_terms=terms.sort_values(RCY, kind="stable").reset_index(drop=True),
-        build_window=_build_window(act, build),
+        build_window=_build_window(act, build, data.ramp),
         expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
         reserves=_reserves(data, act),
         quotas=list(data.rules.quotas),
+        build_limits=data.build_limits,
+        shock_year=data.shock_year,
         fixed_om_existing=_fixed_om_existing(data, discount),
     )
 
@@ -115,14 +122,14 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     per_year = exp["max_new_tpa_per_year"].astype("Float64").to_numpy(
         dtype=float, na_value=np.nan)
     frame["max_per_year"] = np.repeat(per_year, np.maximum(end - first + 1, 0))
+    frame["lead_time"] = np.repeat(exp["lead_time"].to_numpy(dtype=np.int64),
+                                   np.maximum(end - first + 1, 0))
     lifetime = frame["process"].map(_process_attr(data, "lifetime_years")).astype(int)
     capex = (_lookup(frame["process"], _process_attr(data, "capex_usd_per_tpa"))
              * _lookup(frame["region"], _region_attr(data, "capex_index")))
     frame["capex_usd_per_tpa"] = capex * data.scale_factor(
         "capex", frame, "region", "year", _output_match(data, frame))
-    crf_of = {n: capital_recovery_factor(data.discount_rate, int(n))
-              for n in np.unique(lifetime)}
-    crf = lifetime.map(crf_of).to_numpy(dtype=float)
+    crf = _recovery_factors(data, frame["process"], lifetime)
     df_in_service = _discount_sums(frame["year"].to_numpy(), lifetime.to_numpy(),
                                    data.years, discount)
     frame["capex_cost"] = frame["capex_usd_per_tpa"].to_numpy() * crf * df_in_service
@@ -131,7 +138,26 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     frame["fixed_om_cost"] = fom.to_numpy() * df_in_service
     frame["annuity_usd_per_tpa"] = frame["capex_usd_per_tpa"].to_numpy() * crf
     frame["lifetime"] = lifetime
+    frame["stage"] = frame["process"].map(_process_attr(data, "stage")).astype(str)
     return frame
+
+
+def hurdle_rates(data: ScenarioData) -> pd.Series:
+    """Rate of each process's capital recovery factor: ``processes.hurdle_rate``,
+    blank = the discount rate (MODEL-SPEC §8.2)."""
+    return _process_attr(data, "hurdle_rate").astype(float).fillna(data.discount_rate)
+
+
+def _recovery_factors(data: ScenarioData, process: pd.Series, lifetime: pd.Series
+                      ) -> np.ndarray:
+    """CRF(hurdle rate of the process, its lifetime) of every build row."""
+    rate = _lookup(process, hurdle_rates(data)).to_numpy(dtype=float)
+    life = lifetime.to_numpy(dtype=np.int64)
+    pairs = {(float(r), int(n)) for r, n in zip(rate, life, strict=True)}
+    crf_of = {pair: capital_recovery_factor(*pair) for pair in pairs}
+    return np.array([crf_of[(float(r), int(n))] for r, n in zip(rate, life,
+                                                              strict=True)],
+                    dtype=float)
 
 
 def _year_runs(keys: pd.DataFrame, first: np.ndarray, end: int) -> pd.DataFrame:
@@ -167,8 +193,10 @@ def _act_frame(data: ScenarioData, build: pd.DataFrame) -> pd.DataFrame:
                            first_build["year"].to_numpy(dtype=np.int64), data.years[-1])
     keys = pd.concat([existing[RPY], buildable[RPY]],
                      ignore_index=True).drop_duplicates()
-    frame = keys.merge(existing, on=RPY, how="left").fillna({"capacity_tpa": 0.0})
-    frame = frame.rename(columns={"capacity_tpa": "existing_tpa"})
+    frame = keys.merge(existing, on=RPY, how="left").fillna(
+        {"capacity_tpa": 0.0, "usable_tpa": 0.0})
+    frame = frame.rename(columns={"capacity_tpa": "existing_tpa",
+                                  "usable_tpa": "existing_usable_tpa"})
     frame = frame.sort_values(RPY, kind="stable").reset_index(drop=True)
     vc = (_lookup(frame["process"], _process_attr(data, "variable_cost_usd_per_t"))
           * _lookup(frame["region"], _region_attr(data, "opex_index")))
@@ -315,15 +343,21 @@ def _surplus_frame(terms: pd.DataFrame) -> pd.DataFrame:
     return supply[RCY].drop_duplicates().sort_values(RCY).reset_index(drop=True)
 
 
-def _build_window(act: pd.DataFrame, build: pd.DataFrame) -> pd.DataFrame:
+def _build_window(act: pd.DataFrame, build: pd.DataFrame, ramp: pd.DataFrame
+                  ) -> pd.DataFrame:
     """Pairs (act row, build row) of the builds in service in the act row's year
-    (y - L < y' <= y), sorted by act row then build row."""
+    (y - L < y' <= y), sorted by act row then build row, with the usable fraction
+    of the build's nameplate in that year (its ramp-up, year y - y' + 1)."""
     a = act[["region", "process", "year"]].reset_index(names="act")
     b = build[["region", "process", "year", "lifetime"]].reset_index(names="build")
     pairs = a.merge(b, on=["region", "process"], suffixes=("", "_built"))
     y, y0 = pairs["year"].to_numpy(), pairs["year_built"].to_numpy()
     pairs = pairs[(y - pairs["lifetime"].to_numpy() < y0) & (y0 <= y)]
-    return pairs[["act", "build"]].sort_values(["act", "build"]).reset_index(drop=True)
+    pairs = pairs[["act", "build", "process", "year", "year_built"]].sort_values(
+        ["act", "build"]).reset_index(drop=True)
+    pairs["fraction"] = ramp_fraction(ramp, pairs["process"], pairs["year"]
+                                      - pairs["year_built"] + 1)
+    return pairs[["act", "build", "fraction"]]
 
 
 def _reserves(data: ScenarioData, act: pd.DataFrame) -> pd.DataFrame:

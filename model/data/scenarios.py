@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from model.data.case import Case, interpolate_demand
+from model.data.ramp import ramp_curves, ramp_fraction
+from model.data.schema import SHOCK_RULES
 from model.data.rules import (
     RULES,
     LeadAdd,
@@ -46,6 +48,9 @@ class ScenarioData:
     routes: pd.DataFrame
     stockpiles: pd.DataFrame
     rules: RuleEffects = field(default_factory=RuleEffects)
+    ramp: pd.DataFrame = field(default_factory=pd.DataFrame)  # ramp.ramp_curves
+    build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shock_year: int = 0  # first year of an embargo or export quota (base_year if none)
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -107,11 +112,24 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         routes=case.table("routes"),
         stockpiles=_stockpiles(case),
         rules=effects,
+        ramp=ramp_curves(case.table("processes"), case.table("ramp_up")),
+        build_limits=build_limit_schedule(case),
+        shock_year=shock_year(case, name),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)
     data.expansion = _expansion(case, effects.lead_adds)
     return data
+
+
+def shock_year(case: Case, name: str) -> int:
+    """The earliest from_year among the scenario's embargo and export_quota rules
+    (a blank from_year is base_year); base_year if it has none (MODEL-SPEC §8.2)."""
+    rules = case.table("scenario_rules")
+    rules = rules[(rules["scenario"] == name) & rules["rule"].isin(SHOCK_RULES)]
+    base = case.settings.base_year
+    years = rules["from_year"].astype("Float64").fillna(base)
+    return int(years.min()) if len(years) else base
 
 
 def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
@@ -122,28 +140,40 @@ def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
 
 
 def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
-    """Existing capacity per (region, process, year), scaled by ``capacity`` rules."""
+    """Existing capacity per (region, process, year), scaled by ``capacity`` rules:
+    nameplate (``capacity_tpa``) and usable (``usable_tpa``: a row online after
+    base_year at its ramp-up fraction, MODEL-SPEC §8.2)."""
     cap = case.table("capacity")
     if cap.empty:
-        return pd.DataFrame(columns=["region", "process", "year", "capacity_tpa"])
+        return pd.DataFrame(columns=["region", "process", "year", "capacity_tpa",
+                                     "usable_tpa"])
     years = np.array(case.years)
-    online = cap["online_year"].astype("Float64").fillna(case.settings.base_year)
+    base = case.settings.base_year
+    online = cap["online_year"].astype("Float64").fillna(base)
     retire = cap["retire_year"].astype("Float64").fillna(years[-1] + 1)
     rows = np.repeat(np.arange(len(cap)), len(years))
     year = np.tile(years, len(cap))
     active = ((year >= online.to_numpy(dtype=float)[rows])
               & (year < retire.to_numpy(dtype=float)[rows]))
+    rows, year = rows[active], year[active]
+    nameplate = cap["capacity_tpa"].to_numpy(dtype=float)[rows]
+    first_year = online.to_numpy(dtype=float)[rows]
+    fraction = np.where(first_year > base, ramp_fraction(
+        data.ramp, cap["process"].to_numpy()[rows], year - first_year + 1), 1.0)
     frame = pd.DataFrame({
-        "region": cap["region"].to_numpy()[rows[active]],
-        "process": cap["process"].to_numpy()[rows[active]],
-        "year": year[active],
-        "capacity_tpa": cap["capacity_tpa"].to_numpy(dtype=float)[rows[active]],
+        "region": cap["region"].to_numpy()[rows],
+        "process": cap["process"].to_numpy()[rows],
+        "year": year,
+        "capacity_tpa": nameplate,
+        "usable_tpa": nameplate * fraction,
     })
     frame = frame.groupby(["region", "process", "year"], as_index=False)[
-        "capacity_tpa"].sum()
-    frame["capacity_tpa"] *= data.scale_factor(
+        ["capacity_tpa", "usable_tpa"]].sum()
+    scale = data.scale_factor(
         "capacity", frame, "region", "year",
         lambda c: frame["process"].isin(data.processes_with_output(c)).to_numpy())
+    frame["capacity_tpa"] *= scale
+    frame["usable_tpa"] *= scale
     return frame
 
 
@@ -161,7 +191,32 @@ def _expansion(case: Case, lead_adds: list[LeadAdd]) -> pd.DataFrame:
         case.settings.base_year + lead).astype(int)
     earliest = earliest_online(exp["region"], stage, earliest, lead_adds)
     exp["earliest_online_year"] = earliest.astype(int)
+    exp["lead_time"] = earliest_online(exp["region"], stage, lead, lead_adds).astype(
+        int)  # the scenario's lead time: decision year = online year - lead time
     return exp
+
+
+def build_limit_schedule(case: Case) -> pd.DataFrame:
+    """The rows of ``build_limits`` with their regions (None = all) and the years
+    they apply: from_year (blank = base_year) until the next from_year of the same
+    stage and target (exclusive; end_year + 1 for the last). Columns: limit (the
+    row's position in the table), stage, target, regions, max_new_tpa_per_year,
+    from_year, until_year."""
+    table = case.table("build_limits")
+    frame = pd.DataFrame({
+        "limit": np.arange(len(table)),
+        "stage": table["stage"].to_numpy(dtype=object),
+        "target": table["target"].to_numpy(dtype=object),
+        "regions": [resolve_target(case, t) for t in table["target"]],
+        "max_new_tpa_per_year": table["max_new_tpa_per_year"].to_numpy(dtype=float),
+        "from_year": table["from_year"].astype("Float64").fillna(
+            case.settings.base_year).to_numpy(dtype=np.int64),
+    })
+    order = frame.sort_values(["stage", "target", "from_year"], kind="stable")
+    following = order.groupby(["stage", "target"])["from_year"].shift(-1)
+    frame["until_year"] = following.fillna(case.settings.end_year + 1).astype(
+        "int64").reindex(frame.index)
+    return frame
 
 
 def _stockpiles(case: Case) -> pd.DataFrame:

@@ -28,8 +28,11 @@ SETTING_KEYS = (
     "steady_years",
     "mostly_met_tolerance",
     "weakest_numbers",
+    "foresight",
 )
 OBJECTIVES = ("penalty", "lexicographic")
+FORESIGHTS = ("perfect", "none")
+SHOCK_RULES = ("embargo", "export_quota")  # their first year is a scenario's shock
 UNCERTAIN_FIELDS = (*SCALE_FIELDS, "lead_time")
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
 
@@ -111,7 +114,8 @@ TABLES: tuple[TableSpec, ...] = (
         key=("key",),
         doc="Model settings: base_year, end_year, discount_rate, "
         "shortfall_tolerance, objective, steady_years, mostly_met_tolerance, "
-        "weakest_numbers (free text shown under the report's Summary).",
+        "weakest_numbers (free text shown under the report's Summary), foresight "
+        "(perfect or none).",
     ),
     TableSpec(
         "regions",
@@ -154,6 +158,9 @@ TABLES: tuple[TableSpec, ...] = (
             _num("variable_cost_usd_per_t", default=0.0, minimum=0, window=MONEY),
             _num("availability", default=1.0, minimum=0, maximum=1,
                  exclusive_minimum=True),
+            _num("hurdle_rate", minimum=0, maximum=1,
+                 doc="rate of the capital recovery factor of a build's capex "
+                 "(blank = settings.discount_rate)"),
         ),
         key=("process",),
         doc="Technologies; one unit of activity is one tonne of the reference flow.",
@@ -193,6 +200,40 @@ TABLES: tuple[TableSpec, ...] = (
         required=False,
         key=("region", "process"),
         doc="Where new capacity may be built.",
+    ),
+    TableSpec(
+        "ramp_up",
+        (
+            _text("stage", doc="the curve of every process of this stage"),
+            _text("process", ref="processes",
+                  doc="the curve of this process (wins over its stage's rows)"),
+            _int("year_in_service", True, minimum=1, maximum=200,
+                 doc="1 = the year the capacity comes online"),
+            _num("fraction", True, minimum=0, maximum=1, exclusive_minimum=True,
+                 doc="usable share of nameplate in that year"),
+        ),
+        required=False,
+        key=("stage", "process", "year_in_service"),
+        doc="Ramp-up of capacity coming online after base_year (built, or in "
+        "capacity with a later online_year): usable at fraction of nameplate in its "
+        "year_in_service-th year; later years at 1. Give stage or process.",
+    ),
+    TableSpec(
+        "build_limits",
+        (
+            _text("stage", True, doc="the processes of this stage"),
+            _text("target", doc="a region or a bloc (as in scenario_rules); "
+                  "blank = all regions"),
+            _num("max_new_tpa_per_year", True, minimum=0, window=QTY,
+                 doc="most new capacity coming online in one year, summed"),
+            _int("from_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="first year the limit applies (blank = base_year); until the "
+                 "next row of the same stage and target"),
+        ),
+        required=False,
+        key=("stage", "target", "from_year"),
+        doc="How fast a stage can be built: Σ of new capacity coming online in one "
+        "year over the stage's processes in the target's regions <= the limit.",
     ),
     TableSpec(
         "reserves",

@@ -222,12 +222,47 @@ def _years_in_horizon(tables: Tables, years: range | None) -> list[Problem]:
         return []
     problems = []
     for table, column in (("expansion", "earliest_online_year"),
+                          ("build_limits", "from_year"),
                           ("scenario_rules", "from_year"), ("capacity", "online_year")):
         for pos, year in enumerate(tables[table][column]):
             if not pd.isna(year) and year > years.stop - 1:
                 problems.append(problem_at(
                     tables, table, pos, column,
                     f"{year} is after end_year {years.stop - 1} (outside the horizon)"))
+    return problems
+
+
+def _ramp_rows(tables: Tables, _years: range | None) -> list[Problem]:
+    ramp = tables["ramp_up"]
+    stages = set(tables["processes"]["stage"])
+    problems = []
+    for pos, (stage, process) in enumerate(zip(ramp["stage"], ramp["process"],
+                                               strict=True)):
+        if (stage == "") == (process == ""):
+            problems.append(problem_at(
+                tables, "ramp_up", pos, "stage",
+                f"give a stage or a process, not {'both' if stage else 'neither'} "
+                f"(stage {shown(stage)}, process {shown(process)})"))
+        elif stage and stage not in stages:
+            problems.append(problem_at(
+                tables, "ramp_up", pos, "stage",
+                f"unknown stage {shown(stage)}{did_you_mean(stage, stages)}"))
+    return problems
+
+
+def _build_limit_rows(tables: Tables, _years: range | None) -> list[Problem]:
+    limits = tables["build_limits"]
+    stages = set(tables["processes"]["stage"])
+    problems = []
+    for pos, (stage, target) in enumerate(zip(limits["stage"], limits["target"],
+                                              strict=True)):
+        if stage and stage not in stages:
+            problems.append(problem_at(
+                tables, "build_limits", pos, "stage",
+                f"unknown stage {shown(stage)}{did_you_mean(stage, stages)}"))
+        if target_problem(tables["regions"], target):
+            problems.append(problem_at(tables, "build_limits", pos, "target",
+                                       target_problem(tables["regions"], target)))
     return problems
 
 
@@ -271,8 +306,14 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  _capacity_years),
     SemanticRule("expansion-limits", "expansion: max_new_tpa_per_year <= max_new_tpa",
                  _expansion_limits),
-    SemanticRule("horizon", "earliest_online_year, from_year and online_year are not "
-                 "after end_year", _years_in_horizon),
+    SemanticRule("horizon", "earliest_online_year, from_year (scenario_rules, "
+                 "build_limits) and online_year are not after end_year",
+                 _years_in_horizon),
+    SemanticRule("ramp-up", "ramp_up: each row names a stage or a process (not "
+                 "both), and the stage is a stage of some process", _ramp_rows),
+    SemanticRule("build-limits", "build_limits: the stage is a stage of some "
+                 "process and the target a known region or bloc (as for scenario "
+                 "rules)", _build_limit_rows),
     SemanticRule("scenario-rules", "scenario rules name a known target region or bloc, "
                  "a scale field or stage, and a value where the rule needs one "
                  "(lead_time_add: whole years). A target is a region code, a bloc "

@@ -13,13 +13,19 @@ def capacity_rows(ix: LPIndex) -> Rows:
 
     Math:
         \mathbf{act}_{r,p,y}
-        - \alpha_p \sum_{y - L_p < y' \le y} \mathbf{build}_{r,p,y'}
-        \le \alpha_p K_{r,p,y} \qquad \forall (r,p,y) \in \mathrm{ACT}
+        - \alpha_p \sum_{y - L_p < y' \le y} \rho_{p,y-y'+1}\mathbf{build}_{r,p,y'}
+        \le \alpha_p \sum_{k} \rho^{K}_{k,y} K_{k}
+        \qquad \forall (r,p,y) \in \mathrm{ACT}
 
-    Symbols: \alpha_p = ``processes.availability``; K = ``capacity.capacity_tpa``
-    in service in y (online_year <= y < retire_year, scaled); L_p =
-    ``processes.lifetime_years``. ACT = every (r, p, y) with existing capacity or a
-    possible build in service.
+    Symbols: \alpha_p = ``processes.availability``; K_k = ``capacity.capacity_tpa``
+    of the capacity rows k of (r, p) in service in y (online_year <= y <
+    retire_year, scaled); L_p = ``processes.lifetime_years``. ACT = every (r, p, y)
+    with existing capacity or a possible build in service.
+    Ramp-up (MODEL-SPEC §8.2): \rho_{p,n} = ``ramp_up.fraction`` of the process's
+    curve in its n-th year in service (the online year is n = 1; 1 beyond the
+    curve or without one); \rho^{K}_{k,y} = \rho_{p, y - online_year_k + 1} for a
+    capacity row online after base_year, else 1. The curve is the process's own
+    rows of ``ramp_up`` if it has any, else those of its stage.
     Keys: (region, process, year), one row per ``act``.
     Spec: MODEL-SPEC §3 "Capacity". Tests: tests/formulation/test_capacity.py.
     """
@@ -27,10 +33,11 @@ def capacity_rows(ix: LPIndex) -> Rows:
     alpha = ix.act["availability"].to_numpy(dtype=float)
     act = ix.build_window["act"].to_numpy()
     build = ix.build_window["build"].to_numpy()
-    rhs = alpha * ix.act["existing_tpa"].to_numpy(dtype=float)
+    fraction = ix.build_window["fraction"].to_numpy(dtype=float)
+    rhs = alpha * ix.act["existing_usable_tpa"].to_numpy(dtype=float)
     return Rows(ix.act[RPY].reset_index(drop=True), rhs, (
         Terms("act", np.arange(n), np.arange(n), 1.0),
-        Terms("build", act, build, -alpha[act]),
+        Terms("build", act, build, -alpha[act] * fraction),
     ))
 
 

@@ -25,14 +25,16 @@ def total_cost() -> None:
           + \pi_{r,c,y}\mathbf{short}_{r,c,y})
           + \sum_{r,p} F_p K_{r,p,y} \Big)
           + \sum_{r,p,y'} \mathbf{build}_{r,p,y'} \sum_{y'}^{\min(Y, y'+L_p-1)} df_y
-            \big(\mathrm{CRF}(i, L_p)\, I_{r,p,y'} + F_p\big)
+            \big(\mathrm{CRF}(h_p, L_p)\, I_{r,p,y'} + F_p\big)
 
-    with df_y = (1+i)^{-(y-y_0)} and CRF(i, L) = i(1+i)^L / ((1+i)^L - 1).
+    with df_y = (1+i)^{-(y-y_0)} and CRF(h, L) = h(1+h)^L / ((1+h)^L - 1).
     Symbols: c^{var} = ``variable_cost_usd_per_t`` x ``opex_index`` (scaled);
     c^{tr} = ``routes.cost_usd_per_t`` (scaled); \tau = ``routes.tariff_pct``/100;
     P = ``reference_price_usd_per_t``; c^{rel} = ``release_cost_usd_per_t``;
     \pi = ``shortfall_penalty_usd_per_t`` (scaled); F = ``fixed_om_usd_per_tpa``;
-    I = ``capex_usd_per_tpa`` x ``capex_index`` (scaled); i = ``discount_rate``.
+    I = ``capex_usd_per_tpa`` x ``capex_index`` (scaled); i = ``discount_rate``;
+    h_p = ``processes.hurdle_rate`` (blank = i), the rate at which the build's
+    capital is financed (MODEL-SPEC §8.2).
     Objective: ``total_cost`` (the variable costs below plus ``constant_cost``).
     Spec: MODEL-SPEC §3 "Objective". Tests: tests/formulation/test_objective.py.
     """

@@ -5,9 +5,11 @@ read these; a new family is declared in its module and listed here."""
 from __future__ import annotations
 
 from model.formulation.balance import BALANCE
+from model.formulation.build_rate import BUILD_RATE
 from model.formulation.capacity import CAPACITY
 from model.formulation.declare import ConstraintFamily, VariableFamily
 from model.formulation.expansion import EXPANSION
+from model.formulation.foresight import FORESIGHT
 from model.formulation.resources import RESERVES, STOCKPILES
 from model.formulation.trade import EXPORT_QUOTA
 from model.formulation.variables import VARIABLES
@@ -19,6 +21,8 @@ CONSTRAINTS: tuple[ConstraintFamily, ...] = (
     RESERVES,      # cumulative extraction ≤ reserve
     STOCKPILES,    # stock evolution (release limits are bounds)
     EXPORT_QUOTA,  # export quotas of scenario rules
+    BUILD_RATE,    # new capacity of a stage per year (build_limits)
+    FORESIGHT,     # foresight none: pre-shock decisions = the comparator's
 )
 
 

@@ -21,7 +21,7 @@ from model.errors import SolveError
 from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
 from model.results.headline import SUMMARY_COLUMNS
-from model.scenario_run import headline_tables, solve_scenario
+from model.scenario_run import headline_tables, solve_scenario, solving_order
 from model.solver.records import SolveOptions
 from model.sweep.uncertainty import UncertainInput, apply_draws
 from model.timing import PhaseTimer
@@ -78,8 +78,11 @@ def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
     statuses: list[tuple[str, bool, str]] = []
     failures: list[tuple[str, str, str]] = []
     timings: dict[str, dict[str, float]] = {}
-    for name in context.scenarios:
-        result, failure, seconds = _solve_one(case, name, context.options)
+    comparator = None  # the baseline's result, for foresight none
+    for name in solving_order(case, list(context.scenarios)):
+        result, failure, seconds = _solve_one(case, name, context.options, comparator)
+        if name == baseline:
+            comparator = result
         statuses.append((name, name == baseline, "failed" if failure else "optimal"))
         if failure:
             failures.append(failure)
@@ -91,13 +94,14 @@ def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
     return SampleOutcome(task.sample, records, failures)
 
 
-def _solve_one(case: Case, name: str, options: SolveOptions
+def _solve_one(case: Case, name: str, options: SolveOptions,
+               comparator: ScenarioResult | None
                ) -> tuple[ScenarioResult | None, tuple[str, str, str] | None,
                           dict[str, float]]:
     """One scenario: its result, or the failure (scenario, status, reason)."""
     timer = PhaseTimer()
     try:
-        result = solve_scenario(case, name, options, timer)
+        result = solve_scenario(case, name, options, timer, comparator)
     except SolveError as exc:
         return None, (name, exc.condition, str(exc)), {}
     except InvariantError as exc:  # a solution whose tables do not add up

@@ -119,3 +119,46 @@ def test_nothing_to_decide_is_optimal_at_its_constant_cost(solve) -> None:
     s = t["summary"].iloc[0]
     assert s["status"] == "optimal" and s["total_cost_usd"] == 0
     assert s["shortfall_t"] == 0
+
+
+def _hurdle_case(hurdle: object) -> dict[str, list[dict[str, object]]]:
+    proc, out = mine(cost=0, lead=0, capex=1000, life=2)
+    proc["hurdle_rate"] = hurdle
+    return {
+        "settings": settings(2025, 2026, 0.1),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(penalty=100_000),
+        "processes": [proc], "process_io": [out],
+        "expansion": [{"region": "a", "process": "mine"}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 100}],
+    }
+
+
+def test_hurdle_rate_changes_the_annuity_by_the_crf_ratio(solve) -> None:
+    # Demand 100 t/yr in 2025-26, capex 1000/tpa, lifetime 2, lead 0, discount rate
+    # 0.1: one build of 100 online 2025 serves both years (penalty 1e5 >> cost).
+    # Blank hurdle_rate: annuity = 1000 x CRF(0.1, 2) = 1000 x 0.121/0.21
+    # = 576.190476/tpa. hurdle_rate 0.5: CRF(0.5, 2) = 0.5 x 2.25 / 1.25 = 0.9, so
+    # 900/tpa; ratio 0.9 / (0.121/0.21) = 1.5619835. Discounting stays at 0.1:
+    # total = 100 x 900 x (1 + 1/1.1) = 171818.18.
+    plain, hurdle = solve(_hurdle_case("")), solve(_hurdle_case(0.5))
+    for t in (plain, hurdle):
+        assert t["builds"][["online_year", "capacity_tpa"]].values.tolist() == [
+            [2025, 100]]
+    capex = {name: t["costs"].query("category == 'capex'").set_index("year")["usd"]
+             for name, t in (("plain", plain), ("hurdle", hurdle))}
+    assert capex["plain"].to_dict() == pytest.approx(
+        {2025: 100 * 1000 * 0.121 / 0.21, 2026: 100 * 1000 * 0.121 / 0.21})
+    assert capex["hurdle"].to_dict() == pytest.approx({2025: 90_000, 2026: 90_000})
+    ratio = capex["hurdle"] / capex["plain"]
+    assert ratio.tolist() == pytest.approx([0.9 / (0.121 / 0.21)] * 2, rel=1e-12)
+    assert hurdle["summary"]["total_cost_usd"].iat[0] == pytest.approx(
+        90_000 * (1 + 1 / 1.1), rel=1e-9)
+    assert 90_000 * (1 + 1 / 1.1) == pytest.approx(171818.18, abs=0.01)
+
+
+def test_hurdle_rate_equal_to_the_discount_rate_changes_nothing(solve) -> None:
+    # An explicit hurdle_rate of 0.1 = discount_rate is the blank default.
+    plain, same = solve(_hurdle_case("")), solve(_hurdle_case(0.1))
+    assert same["summary"]["total_cost_usd"].iat[0] == pytest.approx(
+        plain["summary"]["total_cost_usd"].iat[0], rel=1e-12)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -75,3 +76,51 @@ def test_tiny_case_with_unused_columns(tmp_path: Path) -> None:
         "stockpiles": [{"region": "A", "commodity": "ox", "initial_t": 1}],
     })
     assert_same_lp(build_index(scenario_data(load_case(folder), "baseline")))
+
+
+def test_tiny_case_with_frictions(tmp_path: Path) -> None:
+    """Hurdle rate, ramp-up of builds and of later capacity, and build-rate limits
+    (a bloc, all regions, a schedule) give the same LP from both builders."""
+    proc, io = mine(cost=1.0, capex=100.0, lead=1, life=5)
+    proc["hurdle_rate"] = 0.15
+    folder = write_case(tmp_path / "t", {
+        "settings": settings(2025, 2029, 0.05),
+        "regions": [{"region": "A", "bloc": "alliance"},
+                    {"region": "B", "bloc": "alliance"}],
+        "commodities": one_commodity(),
+        "processes": [proc], "process_io": [io],
+        "capacity": [{"region": "A", "process": "mine", "capacity_tpa": 3,
+                      "online_year": 2027}],
+        "expansion": [{"region": "A", "process": "mine"},
+                      {"region": "B", "process": "mine"}],
+        "routes": [{"origin": "B", "destination": "A", "cost_usd_per_t": 1}],
+        "ramp_up": [{"stage": "mining", "year_in_service": 1, "fraction": 0.4},
+                    {"stage": "mining", "year_in_service": 2, "fraction": 0.7}],
+        "build_limits": [
+            {"stage": "mining", "target": "alliance", "max_new_tpa_per_year": 2},
+            {"stage": "mining", "max_new_tpa_per_year": 1, "from_year": 2028}],
+        "demand": [{"region": "A", "commodity": "ox", "year": 2025, "demand_t": 5}],
+    })
+    assert_same_lp(build_index(scenario_data(load_case(folder), "baseline")))
+
+
+def test_pinned_variables_of_foresight(tmp_path: Path) -> None:
+    """Foresight rows fix variables of several families (act, flow, build): the
+    same LP from both builders."""
+    proc, io = mine(cost=1.0, capex=10.0, lead=1)
+    folder = write_case(tmp_path / "t", {
+        "settings": settings(2025, 2027),
+        "regions": [{"region": "A", "bloc": "alliance"},
+                    {"region": "B", "bloc": "partner"}],
+        "commodities": one_commodity(),
+        "processes": [proc], "process_io": [io],
+        "capacity": [{"region": "B", "process": "mine", "capacity_tpa": 3}],
+        "expansion": [{"region": "A", "process": "mine"}],
+        "routes": [{"origin": "B", "destination": "A", "cost_usd_per_t": 1}],
+        "demand": [{"region": "A", "commodity": "ox", "year": 2025, "demand_t": 5}],
+    })
+    index = build_index(scenario_data(load_case(folder), "baseline"))
+    index.pinned = pd.DataFrame({"variable": ["flow", "act", "build", "act"],
+                                 "position": [0, 1, 0, 0],
+                                 "value": [2.0, 3.0, 1.5, 0.0]})
+    assert_same_lp(index)

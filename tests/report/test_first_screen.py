@@ -60,3 +60,11 @@ def test_penalty_rule_and_caveat_words(solved: RunResult) -> None:
     (line,) = caveats(data)  # only no_china goes short
     assert line.startswith("no_china: ")
     assert "kt of oxides" in line
+
+
+def test_the_foresight_line_follows_the_setting() -> None:
+    # MODEL-SPEC §8.2: the assumption printed under the Summary is the case's own
+    from model.report.excel.first_screen import foresight_line
+    assert foresight_line("perfect").startswith("Foresight: perfect")
+    assert foresight_line("none").startswith("Foresight: none")
+    assert "baseline's decisions" in foresight_line("none")

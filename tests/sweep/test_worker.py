@@ -76,10 +76,11 @@ def test_a_solution_failing_the_post_solve_checks_is_recorded_failed(
 
     solve = worker.solve_scenario
 
-    def broken_embargo(case, name, options, timer):  # noqa: ANN001, ANN202
+    def broken_embargo(case, name, options, timer,  # noqa: ANN001, ANN202
+                       comparator=None):  # noqa: ANN001
         if name == "embargo":
             raise InvariantError("balance of us/ox/2027 is off by -7 t")
-        return solve(case, name, options, timer)
+        return solve(case, name, options, timer, comparator)
 
     monkeypatch.setattr(worker, "solve_scenario", broken_embargo)
     outcome = run_sample(context_for(tmp_path, DEFAULT_UNCERTAINTY),

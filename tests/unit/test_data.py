@@ -97,3 +97,12 @@ def test_exactly_one_baseline(tmp_path: Path) -> None:
     tables["scenarios"] = [{"scenario": "x", "is_baseline": "false"}]
     with pytest.raises(InputError, match="exactly one scenario must have is_baseline"):
         load_case(write_case(tmp_path / "c", tables))
+
+
+def test_hurdle_rate_out_of_range_is_located(tmp_path: Path) -> None:
+    tables = _tables()
+    tables["processes"][0]["hurdle_rate"] = 1.5
+    with pytest.raises(InputError) as err:
+        load_case(write_case(tmp_path / "c", tables))
+    assert "processes.csv [processes] row 2, column hurdle_rate: 1.5 is out of " \
+           "range (expected a number >= 0 and <= 1)" in str(err.value)

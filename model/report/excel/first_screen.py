@@ -284,13 +284,22 @@ def assumptions(data: ReportData) -> list[str]:
         "against the comparator's same measure.",
         f"Unmet demand valued at the shortfall penalty, {penalty_rule(data)}: the "
         "full-cost premium grows with it; the delivered-cost premium does not use it.",
-        "Foresight: perfect — every scenario plans from the first year knowing its "
-        "rules.",
+        foresight_line(settings.foresight),
         f"Mostly met: from that year on, at most {tolerance:.0%} of each year's "
         f"demand value unmet; self-sufficient (strict): every commodity within "
         f"{strict:.1%} of its tonnes.",
         "Weakest numbers: " + (weakest or "see the case's documentation") + ".",
     ]
+
+
+def foresight_line(foresight: str) -> str:
+    """How much each scenario knows of its future (MODEL-SPEC §8.2)."""
+    if foresight == "none":
+        return ("Foresight: none — before its first embargo or export quota, every "
+                "scenario takes the baseline's decisions (activity, flows, builds "
+                "decided then).")
+    return ("Foresight: perfect — every scenario plans from the first year knowing "
+            "its rules.")
 
 
 def penalty_rule(data: ReportData) -> str:

@@ -1,0 +1,81 @@
+"""Build-rate limits (MODEL-SPEC §8.2): new capacity of a stage per year, summed
+over the regions of a target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.data.case import load_case
+from model.errors import InputError
+from tests.helpers import mine, one_commodity, settings, write_case
+
+
+def _bloc_case(limits: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
+    proc, out = mine(cost=10, lead=0, capex=1, life=30)
+    return {
+        "settings": settings(2025, 2026),
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "b", "bloc": "alliance"},
+                    {"region": "c", "bloc": "partner"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [proc], "process_io": [out],
+        "expansion": [{"region": "a", "process": "mine", "max_new_tpa": 40},
+                      {"region": "b", "process": "mine"},
+                      {"region": "c", "process": "mine"}],
+        "routes": [{"origin": "b", "destination": "a", "cost_usd_per_t": 1},
+                   {"origin": "c", "destination": "a", "cost_usd_per_t": 50}],
+        "build_limits": limits,
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 100}],
+    }
+
+
+def test_build_rate_limit_binds_across_two_regions_of_a_bloc(solve) -> None:
+    # Demand 100 t/yr in a, 2025-26, rate 0; mines everywhere at 10 USD/t, lead 0,
+    # capex 1/tpa over 30 years (1/30 per tpa and year in service). a may build
+    # 40 in total; b ships to a at 1 USD/t, c (partner) at 50.
+    # Without a limit: a 40 + b 60 in 2025, nothing from c.
+    # With "mining in the alliance <= 60 t/yr online per year" a and b share 60 in
+    # 2025: a 40 (cheapest), b 20, and c fills 40 at 60 USD/t. In 2026 the limit
+    # allows 60 more: b builds 40 (11 USD/t + 1/30 beats c's 60), c idles.
+    # Cost: 2025 40x10 + 20x11 + 40x60 = 3020; 2026 40x10 + 60x11 = 1060;
+    # capex (40+20+40) x 2/30 + 40 x 1/30 = 8; total 4088.
+    t = solve(_bloc_case([{"stage": "mining", "target": "alliance",
+                           "max_new_tpa_per_year": 60}]))
+    builds = t["builds"].set_index(["region", "online_year"])["capacity_tpa"]
+    assert builds.to_dict() == pytest.approx({
+        ("a", 2025): 40, ("b", 2025): 20, ("c", 2025): 40, ("b", 2026): 40})
+    assert t["summary"]["shortfall_t"].iat[0] == pytest.approx(0, abs=1e-6)
+    assert t["summary"]["total_cost_usd"].iat[0] == pytest.approx(4088, rel=1e-9)
+
+
+def test_build_rate_schedule_and_blank_target(solve) -> None:
+    # A blank target covers every region: <= 30 t/yr from 2025, then <= 70 from
+    # 2026 (the second row ends the first). 2025: 30 built (a, the cheapest
+    # place) → 70 short; 2026: 70 more (a's remaining 10, b 60) → 100 in service,
+    # nothing short. Shortfall 70 in total.
+    t = solve(_bloc_case([
+        {"stage": "mining", "max_new_tpa_per_year": 30, "from_year": 2025},
+        {"stage": "mining", "max_new_tpa_per_year": 70, "from_year": 2026}]))
+    builds = t["builds"].groupby("online_year")["capacity_tpa"].sum()
+    assert builds.to_dict() == pytest.approx({2025: 30, 2026: 70})
+    short = t["shortfall"].set_index("year")["shortfall_t"].to_dict()
+    assert short == pytest.approx({2025: 70, 2026: 0}, abs=1e-6)
+
+
+def test_build_limit_rows_are_checked(tmp_path: Path) -> None:
+    tables = _bloc_case([
+        {"stage": "minig", "target": "alliance", "max_new_tpa_per_year": 1},
+        {"stage": "mining", "target": "aliance", "max_new_tpa_per_year": 1},
+        {"stage": "mining", "max_new_tpa_per_year": -1},
+    ])
+    with pytest.raises(InputError) as err:
+        load_case(write_case(tmp_path / "c", tables))
+    text = str(err.value)
+    assert "build_limits.csv [build_limits] row 2, column stage: unknown stage " \
+           "'minig'" in text
+    assert "build_limits.csv [build_limits] row 3, column target: unknown region " \
+           "or bloc 'aliance'" in text
+    assert "build_limits.csv [build_limits] row 4, column max_new_tpa_per_year: -1 " \
+           "is out of range (expected a number >= 0)" in text

@@ -1,0 +1,98 @@
+"""Foresight (MODEL-SPEC §8.2): with foresight none a scenario's decisions before
+its shock year are the baseline's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.data.case import load_case
+from model.errors import InputError
+from tests.helpers import mine, one_commodity, settings, write_case
+
+
+def _case(foresight: str) -> dict[str, list[dict[str, object]]]:
+    china, china_out = mine("china_mine", cost=10, lead=0)
+    local, local_out = mine("local_mine", cost=20, lead=1, capex=300, life=30)
+    embargo = {"rule": "embargo", "target": "china", "from_year": 2026}
+    return {
+        "settings": settings(2025, 2027, foresight=foresight),
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "cn", "bloc": "china"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [china, local], "process_io": [china_out, local_out],
+        "capacity": [{"region": "cn", "process": "china_mine", "capacity_tpa": 60}],
+        "expansion": [{"region": "a", "process": "local_mine"}],
+        "routes": [{"origin": "cn", "destination": "a", "cost_usd_per_t": 0}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 100}],
+        # the baseline is listed last: it is solved first all the same
+        "scenarios": [{"scenario": "embargo", "is_baseline": "false"},
+                      {"scenario": "delays", "is_baseline": "false"},
+                      {"scenario": "baseline", "is_baseline": "true"}],
+        "scenario_rules": [
+            {"scenario": "embargo", **embargo},
+            {"scenario": "delays", **embargo},
+            {"scenario": "delays", "rule": "lead_time_add", "target": "a",
+             "field": "mining", "value": 1},
+        ],
+    }
+
+
+def _per_scenario(t: dict, table: str, column: str, key: str) -> dict:
+    frame = t[table]
+    return {s: dict(zip(g[key], g[column], strict=True))
+            for s, g in frame.groupby("scenario")}
+
+
+def test_foresight_none_fixes_pre_shock_decisions_to_the_baseline(solve) -> None:
+    # Demand 100 t/yr in a, 2025-27, rate 0, penalty 1000/t. China (cn) has 60 t/yr
+    # at 10 USD/t, route to a free; a local mine in a: lead 1 (earliest online
+    # 2026), capex 300/tpa over 30 years = annuity 10/tpa-yr, 20 USD/t.
+    # Baseline: 2025 China 60, short 40 (nothing can be online yet); builds 40
+    # online 2026 (decided 2025) so China 60 + local 40 = 100 in 2026 and 2027.
+    # Cost (no penalty) 600 + 2 x (60 x 10 + 40 x (10 + 20)) = 4200.
+    # embargo (China cut from 2026 = the shock year):
+    #   perfect foresight (next test): 2025 as the baseline, 100 built online
+    #     2026: 600 + 2 x 100 x 30 = 6600, short 40 in 2025 only.
+    #   foresight none: 2025's activity and flows are the baseline's (China 60, 40
+    #     short), and the build decided in 2025 is the baseline's: 40 online 2026.
+    #     2026: 40 local, 60 short; 2027: 60 more built online 2027 (decided 2026,
+    #     after the shock), 100 local. Cost 600 + 40 x 30 + 100 x 30 = 4800.
+    # delays (the embargo, and +1 year lead on mining in a: lead 2):
+    #   foresight none: the baseline's build decided in 2025 comes online 2025 + 2
+    #   = 2027 with 40; every build online by 2027 was decided before 2026, so
+    #   fixed: nothing online 2026 (short 100), 40 in 2027 (short 60).
+    #   Cost 600 + 0 + 40 x 30 = 1800.
+    t = solve(_case("none"))
+    short = _per_scenario(t, "shortfall", "shortfall_t", "year")
+    assert short["baseline"] == pytest.approx({2025: 40, 2026: 0, 2027: 0}, abs=1e-6)
+    assert short["embargo"] == pytest.approx({2025: 40, 2026: 60, 2027: 0}, abs=1e-6)
+    assert short["delays"] == pytest.approx({2025: 40, 2026: 100, 2027: 60}, abs=1e-6)
+    builds = _per_scenario(t, "builds", "capacity_tpa", "online_year")
+    assert builds["baseline"] == pytest.approx({2026: 40})
+    assert builds["embargo"] == pytest.approx({2026: 40, 2027: 60})
+    assert builds["delays"] == pytest.approx({2027: 40})
+    cost = t["summary"].set_index("scenario")["total_cost_usd"].to_dict()
+    assert cost == pytest.approx({"baseline": 4200, "embargo": 4800, "delays": 1800},
+                                 rel=1e-9)
+
+
+def test_perfect_foresight_builds_ahead_of_the_shock(solve) -> None:
+    # The same case with foresight perfect (the default): embargo builds 100
+    # online 2026, decided in 2025 knowing the embargo: short only 2025's 40;
+    # cost 600 + 2 x 100 x 30 = 6600.
+    t = solve(_case("perfect"), ["embargo"])
+    short = _per_scenario(t, "shortfall", "shortfall_t", "year")
+    assert short["embargo"] == pytest.approx({2025: 40, 2026: 0, 2027: 0}, abs=1e-6)
+    builds = _per_scenario(t, "builds", "capacity_tpa", "online_year")
+    assert builds["embargo"] == pytest.approx({2026: 100})
+    cost = t["summary"].set_index("scenario")["total_cost_usd"].to_dict()
+    assert cost["embargo"] == pytest.approx(6600, rel=1e-9)
+
+
+def test_foresight_setting_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        load_case(write_case(tmp_path / "c", _case("myopic")))
+    assert "settings.csv [settings] row 5, column value: foresight 'myopic' is not " \
+           "one of perfect, none" in str(err.value)
