@@ -49,17 +49,24 @@ FORMULATION = "tests/formulation"
 HAND = "tests/formulation/test_mutation_classes.py"
 NUMPY = ("-k", "not pyomo")  # one builder is enough outside the formulation itself
 GROUPS = (
-    Group("kpis", ("model/results/kpis.py",),
-          ("tests/unit/test_kpis.py", "tests/unit/test_kpi_tables.py", HAND, *NUMPY)),
+    Group("kpis", ("model/results/kpis.py", "model/results/headline.py"),
+          ("tests/unit/test_kpis.py", "tests/unit/test_kpi_tables.py",
+           "tests/unit/test_headline.py", "tests/unit/test_headline_case.py", HAND,
+           *NUMPY)),
     Group("checks", ("model/results/checks.py",), ("tests/results",)),
     Group("scenarios", ("model/data/scenarios.py", "model/data/rules.py"),
           ("tests/formulation/test_scenarios.py", "tests/formulation/test_capacity.py",
            "tests/formulation/test_trade.py", HAND, *NUMPY)),
     Group("bottlenecks", ("model/results/bottlenecks.py",),
           ("tests/report/test_bottlenecks.py", HAND, *NUMPY)),
-    Group("summary", ("model/report/excel/summary.py",),
+    # The Summary is written by both modules: the first screen, then the sentences
+    # and notes below it. The one-page PDF check (LibreOffice) is left out: too slow
+    # to run once per mutant.
+    Group("summary", ("model/report/excel/summary.py",
+                      "model/report/excel/first_screen.py"),
           ("tests/report/test_layout.py", "tests/report/test_summary_sentences.py",
-           "tests/report/test_summary_compare_readback.py")),
+           "tests/report/test_summary_compare_readback.py",
+           "tests/report/test_first_screen.py", "-k", "not one_pdf_page")),
     Group("extract", ("model/results/extract.py",), (FORMULATION, "tests/results",
                                                      *NUMPY)),
     # The constraint and variable families: declared once, so the numpy builder's

@@ -136,7 +136,9 @@ def mostly_met_year(yearly: pd.DataFrame, tolerance: float, years: list[int]
                     ) -> int | None:
     """First year from which, in every later year, unmet value at reference prices
     ≤ tolerance × demand value; None when the last year is not mostly met."""
-    by_year = yearly.set_index("year").reindex(years, fill_value=0.0)
+    by_year = yearly.set_index("year")[["unmet_reference_usd", "demand_value_usd"]
+                                       ].reindex(years, fill_value=0.0)
+    # numbers only: a text column (scenario) takes no 0.0 fill under pandas 3
     ok = (by_year["unmet_reference_usd"]
           <= tolerance * by_year["demand_value_usd"] + SLACK_USD).to_numpy()
     if not ok[-1]:

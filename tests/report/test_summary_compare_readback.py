@@ -15,6 +15,17 @@ Horizon 2025-2027, rate 0, penalty 1000 USD/t.
   (-205 / 1815 = -11.29 %), penalty 20 x 1000 = 20000 (not in the cost).
   Scope demand 3 x (50 + 10) = 180 t; shortfall 20 t = 11.11 %.
   NdPr met from 2025, Dy from 2027, overall 2027.
+
+Headline metrics (MODEL-SPEC §8.1), reference price 100 USD/t for both oxides:
+- demand value 3 x 60 x 100 = 18000 in each scenario; cut leaves 20 t x 100 =
+  2000 unmet at reference prices (11.11 %), 20 x 1000 = 20000 at the penalty.
+- full cost: base 1815, cut 1610 + 20000 = 21610; premium 19795 (+1090.63 %).
+- delivered-cost premium: (1610 / (18000 - 2000)) / (1815 / 18000) - 1 = -0.2066 %.
+- steady-state premium: the last 5 years cover the whole 3-year horizon, so
+  (1610 - 1815) / 1815 = -11.29 %.
+- value met per year in cut: 2025 and 2026 (60 - 10) / 60 = 83.33 %, 2027 100 %;
+  horizon 16000 / 18000 = 88.89 %. Worst year 2025 (16.67 % unmet, the earliest of
+  the equal 2025 and 2026); mostly met (1 %) from 2027.
 """
 
 from __future__ import annotations
@@ -43,9 +54,9 @@ def _case() -> dict[str, list[dict[str, object]]]:
                     {"region": "cn", "bloc": "china"}],
         "commodities": [
             {"commodity": "ndpr", "kind": "oxide", "element": "NdPr",
-             "shortfall_penalty_usd_per_t": 1000},
+             "shortfall_penalty_usd_per_t": 1000, "reference_price_usd_per_t": 100},
             {"commodity": "dy", "kind": "oxide", "element": "Dy",
-             "shortfall_penalty_usd_per_t": 1000}],
+             "shortfall_penalty_usd_per_t": 1000, "reference_price_usd_per_t": 100}],
         "processes": [source("ndpr_mine", "ndpr"),
                       source("dy_mine", "dy", capex_usd_per_tpa=30)],
         "process_io": [
@@ -84,25 +95,26 @@ def book(report: Path) -> dict[str, list[Row]]:
 
 
 def test_summary_head_lines(report: Path) -> None:
-    # title (bold, 16 pt), the run's identity, the solver status (bold)
+    # the first screen: title (bold, 14 pt), then hash, run time and status on
+    # one line; one landscape page at 100 %, the print area exactly the block
     ws = openpyxl.load_workbook(report)["Summary"]
-    title, identity, status = ws["A1"], ws["A2"].value, ws["A3"]
-    assert title.value == "Reroute report: case"
-    assert title.font.b and title.font.sz == 16
-    assert re.fullmatch(r"Case case · input hash [0-9a-f]{64} · run "
-                        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", identity)
-    assert status.value == "Solver status: base (optimal), cut (optimal)."
-    assert status.font.b and status.fill.fgColor.rgb in (None, "00000000")
-    # columns: the first 26 wide, each other one its title's length + 2, kept
-    # between 12 and 22; printed landscape, one page wide
-    widths = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, 12)]
-    titles = ["Status", "Total cost (USD m)", "Cost premium (USD m)",
-              "Cost premium (%)", "Demand (kt)", "Shortfall (t)", "Shortfall (%)",
-              "Self-sufficient (all)", "NdPr self-sufficient", "Dy self-sufficient"]
-    assert widths == [26] + [max(12, min(len(t) + 2, 22)) for t in titles]
+    title, identity = ws["A1"], ws["A2"].value
+    assert title.value == ("Reroute: what losing China costs, how long, how much "
+                           "goes short — case case")
+    assert title.font.b and title.font.sz == 14
+    assert re.fullmatch(r"Input hash [0-9a-f]{12} · run \d{4}-\d\d-\d\d "
+                        r"\d\d:\d\d UTC · all 2 scenarios solved to optimality",
+                        identity)
+    # columns: scenario 15.5, comparator 9, then a grid of at least 16 cells of
+    # 5.5 (the horizon has only 3 years)
+    widths = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, 19)]
+    assert widths == [15.5, 9.0] + [5.5] * 16
     assert ws.page_setup.orientation == "landscape"
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.scale == 100
+    # the last line of the first screen is the 5th assumption (row 35: 2 head
+    # lines, blank, heading + 3 header rows + 2 scenarios, blank, time path of 4
+    # rows, blank, caveats, chart rows, assumptions of 6 lines)
+    assert ws.print_area == "'Summary'!$A$1:$R$35"
 
 
 def _table_after(rows: list[Row], first_cell: str) -> list[Row]:
@@ -133,29 +145,51 @@ def _approx(rows: list[Row]) -> list[Row]:
 
 PCT_CUT = -205 / 1815 * 100
 SHORT_PCT_CUT = 20 / 180 * 100
+FULL_PCT_CUT = (21610 - 1815) / 1815 * 100
+DELIVERED_PCT_CUT = (1610 / 16000 / (1815 / 18000) - 1) * 100
+MET_CUT = 100 * 50 / 60
 
 
 def test_summary_headline_rows(book: dict[str, list[Row]]) -> None:
-    table = _table_after(book["Summary"], "Scenario")
-    assert table[0] == ("Scenario", "Status", "Total cost (USD m)",
-                        "Cost premium (USD m)", "Cost premium (%)", "Demand (kt)",
-                        "Shortfall (t)", "Shortfall (%)", "Self-sufficient (all)",
-                        "NdPr self-sufficient", "Dy self-sufficient")
-    # each scenario's own key-element years: NdPr (150 t) before Dy (30 t)
-    assert table[1:] == _approx([
-        ("base", "optimal", 1815, 0, 0, 180, 0, 0, 2025, 2025, 2025),
-        ("cut", "optimal", 1610, -205, PCT_CUT, 180, 20, SHORT_PCT_CUT, 2027,
-         2025, 2027),
+    rows = book["Summary"]
+    table = _table_after(rows, "Cost, time and shortfall per scenario (premiums "
+                         "against the scenario under 'Compared with')")[1:]
+    # three header lines; every metric's header sits in the right of its two cells
+    assert [r[3::2] for r in table[:3]] == [
+        ("Full-cost", "Delivered-", "Supply-cost", "Worst year", "Mostly met",
+         "All demand", "Oxides"),
+        ("premium", "cost premium", "premium", "(% of value", "(1 % of",
+         "met (strict)", "unmet"),
+        ("(%)", "(%)", "(%)", "unmet)", "value) from", "from", "(% of t)")]
+    assert table[2][:2] == ("Scenario", "Compared with")
+    # the baseline has no premiums ('—'); cut against base, from the docstring;
+    # the last column is the oxides' tonnes unmet (20 of 180 t)
+    assert [r[:2] + r[3::2] for r in table[3:]] == _approx([
+        ("base", "—", "—", "—", "—", "none", 2025, 2025, 0),
+        ("cut", "base", FULL_PCT_CUT, DELIVERED_PCT_CUT, PCT_CUT, "2025 (17 %)", 2027,
+         2027, SHORT_PCT_CUT),
     ])
+    # the time path: whole horizon, then each year
+    path = _block(rows, "Share of demand value met each year (%, at reference "
+                  "prices; shaded below 99.5 %)")
+    assert path == _approx([("Scenario", "2025–2027", 2025, 2026, 2027),
+                            ("base", 100, 100, 100, 100),
+                            ("cut", 100 * 16000 / 18000, MET_CUT, MET_CUT, 100)])
 
 
 def test_summary_notes_under_the_table(book: dict[str, list[Row]]) -> None:
-    rows = book["Summary"]
-    header = next(i for i, r in enumerate(rows) if r and r[0] == "Scenario")
-    notes = [r[0] for r in rows[header + 4:] if r and r[0]]  # header, 2 rows, blank
+    # the caveat of the scenario that goes short (2000 / 18000 = 11.1 % of value;
+    # 20 t = 0 kt), and the footnotes under the sentences
+    rows = [r[0] if r else None for r in book["Summary"]]
+    caveat = rows.index("Read with care")
+    assert rows[caveat + 1:caveat + 3] == [
+        "cut: 11.1 % of demand value unmet (0 kt of oxides); its supply-cost "
+        "premium -11.3 %", "   leaves that out."]
+    brief = rows.index("In brief (every scenario, in words)")
+    notes = [r for r in rows[brief + 5:] if r]  # heading, 4 sentence lines
     assert notes == [
-        "Costs: supply cost without the shortfall penalty, discounted to 2025; "
-        "premium against the baseline.",
+        "Costs: supply cost without the shortfall penalty, discounted at 0.0% to "
+        "2025; premium against the baseline.",
         "Self-sufficient year: first year from which, in every later year, the "
         "alliance's shortfall is within the tolerance; blank = never in the horizon.",
         "Key elements (largest demand first): NdPr, Dy. Per commodity: sheet "
@@ -166,9 +200,10 @@ def test_summary_notes_under_the_table(book: dict[str, list[Row]]) -> None:
 def test_summary_sentences_are_each_scenarios_own(book: dict[str, list[Row]]
                                                   ) -> None:
     # "In brief": two sentences per scenario, the second indented; from the
-    # numbers of the module docstring (205 / 1815 = 11.3 %, 20 / 180 = 11.1 %)
+    # numbers of the module docstring (205 / 1815 = 11.3 %, 20 / 180 = 11.1 %);
+    # each scenario's own key-element years: NdPr (150 t) before Dy (30 t)
     rows = [r[0] if r else None for r in book["Summary"]]
-    start = rows.index("In brief")
+    start = rows.index("In brief (every scenario, in words)")
     assert rows[start + 1:start + 5] == [
         "Baseline 'base': NdPr and Dy demand is met from the start (2025); overall "
         "self-sufficient from 2025.",
@@ -181,14 +216,29 @@ def test_summary_sentences_are_each_scenarios_own(book: dict[str, list[Row]]
 
 
 def test_compare_headline_block(book: dict[str, list[Row]]) -> None:
+    # every value from the module docstring; the baseline's worst year is blank
+    # (no year short)
     assert _block(book["Compare"], "Headline") == _approx([
         ("metric", "base", "cut"),
-        ("Total cost (USD m)", 1815, 1610),
-        ("Cost premium (USD m)", 0, -205),
-        ("Cost premium (%)", 0, PCT_CUT),
+        ("Compared with", "base", "base"),
+        ("Supply cost (USD m)", 1815, 1610),
+        ("Supply-cost premium (USD m)", 0, -205),
+        ("Supply-cost premium (%)", 0, PCT_CUT),
+        ("Unmet demand at the penalty (USD m)", 0, 20000),
+        ("Full cost (USD m)", 1815, 21610),
+        ("Full-cost premium (USD m)", 0, 21610 - 1815),
+        ("Full-cost premium (%)", 0, FULL_PCT_CUT),
+        ("Delivered-cost premium (%)", 0, DELIVERED_PCT_CUT),
+        ("Steady-state premium (%)", 0, PCT_CUT),
+        ("Demand value (USD m)", 18000, 18000),
+        ("Unmet at reference prices (USD m)", 0, 2000),
+        ("Demand value unmet (%)", 0, 2000 / 18000 * 100),
         ("Shortfall (t)", 0, 20),
-        ("Shortfall (%)", 0, SHORT_PCT_CUT),
-        ("Self-sufficient year", 2025, 2027),
+        ("Shortfall (% of t)", 0, SHORT_PCT_CUT),
+        ("Worst year", None, 2025),
+        ("Worst year, value unmet (%)", 0, 1000 / 6000 * 100),
+        ("Mostly met from", 2025, 2027),
+        ("Self-sufficient (strict) from", 2025, 2027),
     ])
 
 

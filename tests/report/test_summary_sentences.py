@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -37,9 +39,9 @@ def test_cost_sentence(row: pd.Series, text: str) -> None:
 def test_a_scenario_that_did_not_solve_says_so() -> None:
     summary = pd.DataFrame({"scenario": ["base", "cut"], "is_baseline": [True, False],
                             "status": ["optimal", "time limit"]})
-    settings = pd.DataFrame({"key": ["base_year", "end_year"], "value": ["2025",
-                                                                       "2030"]})
-    data = ReportData({"summary": summary}, {"settings": settings}, {})
+    # without a case the horizon is the years of the tables (ReportData.years)
+    shortfall = pd.DataFrame({"year": [2025, 2030]})
+    data = ReportData({"summary": summary, "shortfall": shortfall}, {}, {})
     assert scenario_sentences(data, "cut") == [
         "Scenario 'cut': not solved to optimality (time limit); no results."]
 
@@ -58,27 +60,34 @@ def test_a_run_with_a_failed_scenario_warns_on_the_summary(tmp_path) -> None:
         "cost_premium_usd": [0.0, None], "cost_premium_pct": [0.0, None],
         "demand_t": [180.0, None], "shortfall_t": [0.0, None],
         "shortfall_pct": [0.0, None], "self_sufficient_year": [2025, None]})
-    settings = pd.DataFrame({"key": ["base_year", "end_year"], "value": ["2025",
-                                                                       "2027"]})
+    # without a case the horizon is the years of the tables (ReportData.years)
+    shortfall = pd.DataFrame({"year": [2025, 2026, 2027]})
     wb = Workbook(write_only=True)
     kpi = pd.DataFrame(columns=["scenario", "commodity", "demand_t", "shortfall_t",
                                 "shortfall_pct", "self_sufficient_year"])
-    tables = {"summary": summary, "kpi_by_commodity": kpi}
-    write_summary(Sheets(wb), ReportData(tables, {"settings": settings},
+    tables = {"summary": summary, "kpi_by_commodity": kpi, "shortfall": shortfall}
+    write_summary(Sheets(wb), ReportData(tables, {},
                                          {"case": "c", "input_hash": "ab"}))
     wb.save(tmp_path / "s.xlsx")
     ws = load_workbook(tmp_path / "s.xlsx")["Summary"]
-    status = ws["A3"]
-    assert status.value == ("WARNING: not solved to optimality: cut (time limit). "
-                            "Numbers of these scenarios are not results.")
-    assert status.font.b and status.font.sz == 12
+    # the first screen's second line carries the status: the warning replaces
+    # "all n scenarios solved to optimality", in red on a red fill
+    status = ws["A2"]
+    assert re.fullmatch(r"Input hash ab · run \d{4}-\d\d-\d\d \d\d:\d\d UTC · "
+                        r"WARNING: not solved to optimality: cut \(time limit\)\. "
+                        r"Numbers of these scenarios are not results\.", status.value)
     assert status.font.color.rgb.endswith("9C0006")
     assert status.fill.fgColor.rgb.endswith("FFC7CE")
-    assert ws["A2"].value.startswith("Case c · input hash ab · run ")
-    headings = [c for c in ws["A"] if c.value in ("In brief",
-                                                  "Headline results per scenario")]
+    headings = [c for c in ws["A"] if c.value in (
+        "In brief (every scenario, in words)",
+        "Cost, time and shortfall per scenario (premiums against the scenario "
+        "under 'Compared with')")]
     assert len(headings) == 2
-    assert all(h.font.b and h.font.sz == 12 for h in headings)
+    assert all(h.font.b for h in headings)
+    # the scenario that did not solve: 'not solved' in its headline cells, and
+    # its sentence says so
+    cut = next(c.row for c in ws["A"] if c.value == "cut")
+    assert ws.cell(cut, 4).value == "not solved"
     lines = [c.value for c in ws["A"] if isinstance(c.value, str)]
     assert "Scenario 'cut': not solved to optimality (time limit); no results." \
         in lines

@@ -31,6 +31,18 @@ def test_mostly_met_ignores_a_blip_within_the_tolerance() -> None:
     assert headline.mostly_met_year(_yearly([0, 0, 0, 20]), 0.01, YEARS) is None
 
 
+def test_a_year_without_demand_counts_as_mostly_met() -> None:
+    # 2027 has no row at all (no demand that year) and the frame carries the text
+    # column scenario, as value_met_by_year gives it: the missing year is filled
+    # with 0 value and 0 unmet (met); 2025 is 500 of 1000 short, so mostly met
+    # from 2026. Under pandas 3 the 0.0 fill of the text column raised TypeError.
+    frame = pd.DataFrame({"scenario": "cut", "year": [2025, 2026, 2028],
+                          "demand_value_usd": 1000.0,
+                          "unmet_reference_usd": [500.0, 0.0, 0.0]})
+    frame["scenario"] = frame["scenario"].astype("str")
+    assert headline.mostly_met_year(frame, 0.01, YEARS) == 2026
+
+
 def test_worst_year_is_the_largest_share_of_value_unmet() -> None:
     # shares 10 %, 30 %, 30 %, 0 %: the first of the two largest → 2026, 30 %
     year, share = headline.worst_year(_yearly([100, 300, 300, 0]))

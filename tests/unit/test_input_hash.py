@@ -43,7 +43,11 @@ def full_case() -> Tables:
             {"key": "shortfall_tolerance", "value": 0.01, "source": "[E] tol"},
             {"key": "base_year", "value": 2025, "source": "[E] base"},
             {"key": "end_year", "value": 2027, "source": "[E] end"},
-            {"key": "objective", "value": "penalty", "source": "[E] obj"}],
+            {"key": "objective", "value": "penalty", "source": "[E] obj"},
+            # the §8.1 headline settings (MODEL-SPEC §8.1)
+            {"key": "steady_years", "value": 2, "source": "[E] steady"},
+            {"key": "mostly_met_tolerance", "value": 0.02, "source": "[E] mostly"},
+            {"key": "weakest_numbers", "value": "the demand", "source": "[E] weak"}],
         "regions": [
             {"region": "ra", "name": "Alpha", "bloc": "alliance", "capex_index": 1.1,
              "opex_index": 1.2, "source": "[E] ra"},
@@ -104,10 +108,11 @@ def full_case() -> Tables:
             {"region": "rb", "commodity": "mt", "initial_t": 6, "max_release_tpa": 3,
              "release_cost_usd_per_t": 60, "source": "[E] s2"}],
         "scenarios": [
+            # compare_to: blank on the baseline (valid only there), 'base' on cut
             {"scenario": "base", "description": "China supplies", "is_baseline": "true",
-             "source": "[E] sc1"},
+             "compare_to": "", "source": "[E] sc1"},
             {"scenario": "cut", "description": "China stops", "is_baseline": "false",
-             "source": "[E] sc2"}],
+             "compare_to": "base", "source": "[E] sc2"}],
         "scenario_rules": [
             {"scenario": "cut", "rule": "scale", "target": "alliance",
              "commodity": "ox", "field": "demand", "value": 1.1, "from_year": 2026,
