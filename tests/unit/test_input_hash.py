@@ -27,12 +27,13 @@ Tables = dict[str, list[dict[str, object]]]
 
 
 def _process(name: str, stage: str, lead: int, life: int, capex: float, fom: float,
-             var: float, availability: float | str) -> dict[str, object]:
+             var: float, availability: float | str, hurdle: float
+             ) -> dict[str, object]:
     return {"process": name, "name": name.title(), "stage": stage,
             "lead_time_years": lead, "lifetime_years": life,
             "capex_usd_per_tpa": capex, "fixed_om_usd_per_tpa": fom,
             "variable_cost_usd_per_t": var, "availability": availability,
-            "source": f"[E] {name}"}
+            "hurdle_rate": hurdle, "source": f"[E] {name}"}
 
 
 def full_case() -> Tables:
@@ -47,7 +48,9 @@ def full_case() -> Tables:
             # the §8.1 headline settings (MODEL-SPEC §8.1)
             {"key": "steady_years", "value": 2, "source": "[E] steady"},
             {"key": "mostly_met_tolerance", "value": 0.02, "source": "[E] mostly"},
-            {"key": "weakest_numbers", "value": "the demand", "source": "[E] weak"}],
+            {"key": "weakest_numbers", "value": "the demand", "source": "[E] weak"},
+            # foresight (MODEL-SPEC §8.2); 'none' keeps the case valid
+            {"key": "foresight", "value": "none", "source": "[E] foresight"}],
         "regions": [
             {"region": "ra", "name": "Alpha", "bloc": "alliance", "capex_index": 1.1,
              "opex_index": 1.2, "source": "[E] ra"},
@@ -63,8 +66,8 @@ def full_case() -> Tables:
             {"commodity": "sc", "kind": "scrap", "shortfall_penalty_usd_per_t": 10,
              "source": "[E] sc"}],
         "processes": [
-            _process("mine", "mining", 1, 20, 50, 2, 10, 0.9),
-            _process("smelt", "metal", 2, 25, 60, 3, 12, 0.8)],
+            _process("mine", "mining", 1, 20, 50, 2, 10, 0.9, 0.12),
+            _process("smelt", "metal", 2, 25, 60, 3, 12, 0.8, 0.15)],
         "process_io": [
             {"process": "smelt", "commodity": "sc", "direction": "in",
              "coefficient": 1.2, "source": "[E] io1"},
@@ -120,6 +123,18 @@ def full_case() -> Tables:
             {"scenario": "base", "rule": "lead_time_add", "target": "ra",
              "commodity": "mt", "field": "mining", "value": 1, "from_year": 2025,
              "source": "[E] sr2"}],
+        # the §8.2 frictions: a stage curve and a process's own curve, limits for
+        # two stages and targets
+        "ramp_up": [
+            {"stage": "mining", "process": "", "year_in_service": 1,
+             "fraction": 0.5, "source": "[E] ru1"},
+            {"stage": "", "process": "smelt", "year_in_service": 2,
+             "fraction": 0.8, "source": "[E] ru2"}],
+        "build_limits": [
+            {"stage": "mining", "target": "alliance", "max_new_tpa_per_year": 40,
+             "from_year": 2025, "source": "[E] bl1"},
+            {"stage": "metal", "target": "rb", "max_new_tpa_per_year": 30,
+             "from_year": 2026, "source": "[E] bl2"}],
         "uncertainty": [
             {"scenario": "cut", "field": "demand", "target": "alliance",
              "commodity": "ox", "stage": "", "distribution": "triangular",
