@@ -116,18 +116,19 @@ def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]
     end = number("end_year", None, True)
     rate = number("discount_rate", 0.08)
     tolerance = number("shortfall_tolerance", 0.001)
-    objective = values.get("objective", ("penalty", None))[0] or "penalty"
-    if objective not in OBJECTIVES:
-        problems.append(Problem(f"objective {shown(objective)} is not one of "
-                                f"{', '.join(OBJECTIVES)}", file, "settings",
-                                int(values["objective"][1]), "value"))
+    def choice(key: str, allowed: tuple[str, ...]) -> str:
+        """A setting with a fixed set of values (the first is the default)."""
+        value = values.get(key, (allowed[0], None))[0] or allowed[0]
+        if value not in allowed:
+            problems.append(Problem(f"{key} {shown(value)} is not one of "
+                                    f"{', '.join(allowed)}", file, "settings",
+                                    int(values[key][1]), "value"))
+        return value
+
+    objective = choice("objective", OBJECTIVES)
     steady = number("steady_years", 5, True)
     mostly = number("mostly_met_tolerance", 0.01)
-    foresight = values.get("foresight", ("perfect", None))[0] or "perfect"
-    if foresight not in FORESIGHTS:
-        problems.append(Problem(f"foresight {shown(foresight)} is not one of "
-                                f"{', '.join(FORESIGHTS)}", file, "settings",
-                                int(values["foresight"][1]), "value"))
+    foresight = choice("foresight", FORESIGHTS)
     rows = {key: int(row) for key, (_value, row) in values.items()}
     problems += _settings_ranges({"base_year": base, "end_year": end,
                                   "discount_rate": rate,
