@@ -12,6 +12,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from model.results.headline import never_text
+
 COLUMNS = [  # (header, summary column, formatter)
     ("scenario", "scenario", "text"), ("vs", "compare_to", "text"),
     ("full cost", "full_cost_premium_pct", "signed_pct"),
@@ -39,7 +41,7 @@ def cell(value: object, kind: str, end_year: int, is_baseline: bool) -> str:
         return "" if missing else str(value)
     if kind in ("year", "year_or_none"):
         if missing:
-            return f"never (by {end_year})" if kind == "year" else "none"
+            return never_text(end_year) if kind == "year" else "none"
         return str(int(value))  # type: ignore[call-overload]
     if missing:
         return ""

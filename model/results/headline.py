@@ -55,6 +55,12 @@ class HeadlineSettings:
 # ------------------------------------------------------------------ comparators
 
 
+def never_text(end_year: int | None) -> str:
+    """How a year that is never reached reads wherever a person reads it
+    (MODEL-SPEC §8.1: "never (by <end_year>)")."""
+    return f"never (by {end_year})" if end_year else "never"
+
+
 def comparators(scenarios: pd.DataFrame) -> dict[str, str]:
     """Scenario → the scenario its premiums are measured against (blank
     ``compare_to`` = the baseline; the baseline is compared with itself)."""

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from model.report.excel.cells import FONT
 from model.report.safe_text import is_dangerous
+from model.results.headline import never_text
 from model.sweep import stats
 from model.sweep.worker import ALL, HEADLINES
 
@@ -126,7 +127,7 @@ def _summary(ws: Worksheet, percentiles: pd.DataFrame, end_year: int | None) -> 
     """P10, P50 and P90 of the headline metrics per scenario: a table and a bar
     chart (three bars per scenario) for each metric; landscape, one page wide."""
     _landscape(ws)
-    never = f"never (by {end_year})" if end_year else "never"
+    never = never_text(end_year)
     totals = percentiles[percentiles["commodity"] == "all"]
     _put(ws, 1, 1, "P10 / P50 / P90 over the samples, per scenario (premiums against "
          "each scenario's comparator in the same sample)", bold=True)

@@ -19,6 +19,7 @@ from model.report.excel.cells import (
 )
 from model.report.excel.data import ReportData
 from model.report.excel.series import cost_by_category
+from model.results.headline import never_text
 
 MAX_LIMITS_PER_SCENARIO = 50
 
@@ -189,7 +190,7 @@ NEVER_YEARS = ("mostly_met_year", "self_sufficient_year")
 def compare_headline(data: ReportData) -> pd.DataFrame:
     """Metrics (rows) by scenario (columns)."""
     summary = data.summary.set_index("scenario")
-    never = f"never (by {data.years[-1]})" if data.years else "never"
+    never = never_text(data.years[-1] if data.years else None)
     rows = []
     for label, col, _ in HEADLINE_METRICS:
         values = [summary.at[s, col] if col in summary.columns else None

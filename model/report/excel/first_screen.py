@@ -30,6 +30,7 @@ from model.report.excel.cells import (
     text_cell,
 )
 from model.report.excel.data import ReportData
+from model.results.headline import never_text
 
 SIZE = 9  # pt: the smallest font on the page
 BODY = Font(name=FONT, size=SIZE)
@@ -50,10 +51,6 @@ SHORT_FILL = PatternFill("solid", fgColor="F8CBAD")
 DEEP_FILL = PatternFill("solid", fgColor="E06666")
 MET_TOLERANCE = 99.5  # % of value met: below it a year cell is shaded
 RIGHT = Alignment(horizontal="right")
-
-
-def never(end_year: int) -> str:
-    return f"never (by {end_year})"
 
 
 def widths(n_years: int) -> list[float]:
@@ -182,7 +179,7 @@ def _headline_cell(ws: object, data: ReportData, scenario: str, column: str,
     value = row.get(column)
     if fmt == "year":
         if value is None or pd.isna(value):
-            return text_cell(ws, never(data.years[-1]), RED, align=RIGHT)
+            return text_cell(ws, never_text(data.years[-1]), RED, align=RIGHT)
         return number_cell(ws, int(value), "0", BODY)
     if fmt == "worst":
         if value is None or pd.isna(value):
