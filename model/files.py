@@ -1,7 +1,7 @@
 """Writing a file atomically: a temporary sibling, flushed to disk, then renamed
 over the target, so a reader (or a crash) sees the whole old file or the whole new
 one, never a part. The one helper for every single-file write except the staged
-output folder (``model/outputs.py``)."""
+output folder (``model/outputs/``)."""
 
 from __future__ import annotations
 
