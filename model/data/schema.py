@@ -288,6 +288,9 @@ TABLES: tuple[TableSpec, ...] = (
             _text("description"),
             ColumnSpec("is_baseline", "boolean", True),
             _text("compare_to", ref="scenarios"),
+            _text("based_on", ref="scenarios",
+                  doc="a parent scenario: its rules come first, then this "
+                  "scenario's own (chains allowed; blank = none)"),
         ),
         key=("scenario",),
         doc="The scenarios solved by default, in order.",
