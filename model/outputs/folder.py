@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ MANIFESTS: dict[str, tuple[str, ...]] = {
     "sweep": ("run.json", "store", "sweep.xlsx"),
 }
 SWEEP_SUBFOLDER = "sweep"  # the default sweep folder, inside the solve's
+SUBSET_PREFIX = "scenario-"  # a --scenario run's default folder, inside the solve's
 SHOWN_ENTRIES = 4
 
 
