@@ -1,7 +1,7 @@
 """A case written as a folder of CSV files or as one workbook (``reroute init``,
 ``reroute export``).
 
-What is written is what was read (``read_case``): every table, every column in its
+What is written is what was read (``read_case``; a CSV file is copied as it is): every table, every column in its
 order, the ``source`` column and any other free-text column, blank cells blank (so
 a default stays a default). Loading the copy gives the same tables, hence the same
 input hash. In a workbook, number columns hold numbers and text columns text (so
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import shutil
 import tempfile
@@ -136,6 +137,14 @@ def _csv_cell(value: CellValue, kind: str) -> str:
     return str(value)
 
 
+def _csv_bytes(table: RawTable) -> bytes:
+    """A table read from a CSV file: that file's bytes (its quoting and line ends
+    kept); from a workbook: the table written as CSV."""
+    if table.file.lower().endswith(".csv"):
+        return Path(table.file).read_bytes()
+    return csv_text(table).encode("utf-8")
+
+
 def write_csv_folder(raw: RawCase, out: Path) -> None:
     """Every table as ``<table>.csv`` in a new folder, put in place in one rename."""
     parent = out.absolute().parent
@@ -145,7 +154,7 @@ def write_csv_folder(raw: RawCase, out: Path) -> None:
         os.chmod(staging, 0o777 & ~_umask())
         for table in ordered(raw):
             with atomic_path(staging / f"{table.name}.csv") as temp:
-                temp.write_text(csv_text(table), encoding="utf-8")
+                temp.write_bytes(_csv_bytes(table))
         try:
             os.rename(staging, out)  # fails if out is a file or a non-empty folder
         except OSError as exc:
@@ -215,15 +224,17 @@ def _fill_sheet(ws: object, table: RawTable, positions: dict[str, tuple[int, int
 
 
 def _typed(value: CellValue, kind: str) -> CellValue:
-    """A number in a number column (text that is no number stays as written)."""
+    """A number in a number column; text that is no number stays as written, and so
+    does a number that 16 significant digits (what a workbook stores) would round,
+    so the workbook loads to the same value."""
     if kind not in ("number", "integer") or not isinstance(value, str):
         return value
     try:
         number = float(value.strip())
     except ValueError:
         return value
-    if number != number or number in (float("inf"), float("-inf")):
-        return value
+    if not math.isfinite(number) or float(f"{number:.16g}") != number:
+        return value  # the workbook stores 16 digits: keep the exact text
     return int(number) if kind == "integer" and number.is_integer() else number
 
 
