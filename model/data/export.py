@@ -1,14 +1,15 @@
 """A case written as a folder of CSV files or as one workbook (``reroute init``,
 ``reroute export``).
 
-What is written is what was read (``read_case``; a CSV file is copied as it is): every table, every column in its
-order, the ``source`` column and any other free-text column, blank cells blank (so
-a default stays a default). Loading the copy gives the same tables, hence the same
-input hash. In a workbook, number columns hold numbers and text columns text (so
-``NA`` and ``0805`` stay text); each header cell carries a comment with the
-column's unit and meaning from the schema, and code and enumeration columns get a
-drop-down list (data validation): codes from the table that defines them
-(``regions.region`` for a ``region`` column), enumerations from the schema.
+What is written is what was read (``read_case``; a CSV file is copied as it is):
+every table, every column in its order, the ``source`` column and any other
+free-text column, blank cells blank (so a default stays a default). Loading the
+copy gives the same tables, hence the same input hash. In a workbook, number
+columns hold numbers and text columns text (so ``NA`` and ``0805`` stay text);
+each header cell carries a comment with the column's unit and meaning from the
+schema, and code and enumeration columns get a drop-down list (data validation):
+codes from the table that defines them (``regions.region`` for a ``region``
+column), enumerations from the schema.
 
 Nothing is ever overwritten: the target must not exist (an empty folder is
 allowed). The copy is written beside it under a temporary name and put in place
@@ -66,7 +67,8 @@ def export_case(case: Path, out: Path) -> Path:
     to_workbook = case.is_dir()
     if to_workbook and out.suffix.lower() != XLSX:
         raise InputError(Problem(f"{case} is a CSV case, so it is exported as a "
-                                 f"workbook: name the output file with {XLSX} at the end (got {out})"))
+                                 f"workbook: name the output file with {XLSX} at "
+                                 f"the end (got {out})"))
     if not to_workbook and out.suffix.lower() == XLSX:
         raise InputError(Problem(f"{case} is a workbook, so it is exported as a "
                                  f"folder of CSV files: name a folder (got {out})"))

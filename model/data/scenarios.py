@@ -17,7 +17,6 @@ import pandas as pd
 from model.data.case import Case, interpolate_demand
 from model.data.inherit import flattened_rules, scenario_rules
 from model.data.ramp import ramp_curves, ramp_fraction
-from model.data.schema import SHOCK_RULES
 from model.data.rules import (
     RULES,
     LeadAdd,
@@ -26,6 +25,7 @@ from model.data.rules import (
     earliest_online,
     scale_factor,
 )
+from model.data.schema import SHOCK_RULES
 from model.data.targets import target_problem, target_regions
 from model.errors import InputError, Problem
 
