@@ -22,9 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -37,7 +34,7 @@ from model.data.raw import CellValue, RawCase, RawTable, normal_name
 from model.data.read import read_case
 from model.data.schema import TABLE_BY_NAME, TABLES, ColumnSpec, TableSpec
 from model.errors import InputError, Problem
-from model.files import atomic_path
+from model.files import AlreadyThere, atomic_path, new_file, new_folder
 
 XLSX = ".xlsx"
 VALIDATED_ROWS = 5000  # drop-downs cover the table's rows and room to add more
@@ -149,22 +146,14 @@ def _csv_bytes(table: RawTable) -> bytes:
 
 def write_csv_folder(raw: RawCase, out: Path) -> None:
     """Every table as ``<table>.csv`` in a new folder, put in place in one rename."""
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
     try:
-        os.chmod(staging, 0o777 & ~_umask())
-        for table in ordered(raw):
-            with atomic_path(staging / f"{table.name}.csv") as temp:
-                temp.write_bytes(_csv_bytes(table))
-        try:
-            os.rename(staging, out)  # fails if out is a file or a non-empty folder
-        except OSError as exc:
-            raise InputError(Problem(f"refusing to write {out}: it appeared while "
-                                     f"writing ({exc.strerror})")) from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        with new_folder(out) as staging:
+            for table in ordered(raw):
+                with atomic_path(staging / f"{table.name}.csv") as temp:
+                    temp.write_bytes(_csv_bytes(table))
+    except AlreadyThere:
+        raise InputError(Problem(f"refusing to write {out}: it appeared while "
+                                 "writing (nothing is overwritten)")) from None
 
 
 # --- workbook ----------------------------------------------------------------------
@@ -176,31 +165,12 @@ def write_workbook(raw: RawCase, out: Path) -> None:
     positions = _key_positions(raw)
     for table in ordered(raw):
         _fill_sheet(wb.create_sheet(table.name), table, positions)
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=XLSX, dir=parent)
-    os.close(handle)
-    temp = Path(name)
     try:
-        os.chmod(temp, 0o666 & ~_umask())
-        wb.save(temp)
-        with open(temp, "rb") as written:
-            os.fsync(written.fileno())
-        _link_new(temp, out)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _link_new(temp: Path, out: Path) -> None:
-    """``temp`` becomes ``out`` only if ``out`` does not exist (a hard link)."""
-    try:
-        os.link(temp, out)
-    except FileExistsError:
+        with new_file(out, suffix=XLSX) as temp:
+            wb.save(temp)
+    except AlreadyThere:
         raise InputError(Problem(f"refusing to write {out}: it appeared while "
                                  "writing (nothing is overwritten)")) from None
-    except OSError:  # a file system without hard links: check, then rename
-        refuse_existing(out)
-        os.replace(temp, out)
 
 
 def _fill_sheet(ws: object, table: RawTable, positions: dict[str, tuple[int, int]]
@@ -319,9 +289,3 @@ def _add_drop_down(ws: object, column: ColumnSpec, index: int,
     letter = get_column_letter(index)
     check.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
     ws.add_data_validation(check)  # type: ignore[attr-defined]
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
