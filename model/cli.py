@@ -178,14 +178,14 @@ def solve_case(args: argparse.Namespace) -> Path | None:
     if args.case and args.case_option:
         raise InputError(Problem(f"the case is given twice ({args.case!r} and "
                                  f"--case {args.case_option!r}); give it once"))
+    given = args.case or args.case_option
     for name in args.scenario or []:
-        if looks_like_path(name):
+        if looks_like_path(name, folders=not given):
             raise InputError(Problem(
                 f"--scenario {name!r} is a path, not a scenario name: --scenario "
                 "takes every name that follows it, so the case was read as a "
                 "scenario. Put the case first (reroute solve CASE --scenario "
                 f"NAME ...) or write --case {name}"))
-    given = args.case or args.case_option
     return Path(given) if given else None
 
 
@@ -204,11 +204,11 @@ def baseline_of(case: Path) -> str | None:
     return str(flagged.iloc[0]) if len(flagged) == 1 else None
 
 
-def looks_like_path(name: str) -> bool:
+def looks_like_path(name: str, folders: bool) -> bool:
     """A path rather than a scenario name: it holds a folder separator, ends in
-    .xlsx/.xlsm or names an existing folder."""
+    .xlsx/.xlsm, or (``folders``: no case was given) names an existing folder."""
     return ("/" in name or "\\" in name or name.lower().endswith((".xlsx", ".xlsm"))
-            or Path(name).is_dir())
+            or (folders and Path(name).is_dir()))
 
 
 def _synth(args: argparse.Namespace) -> int:

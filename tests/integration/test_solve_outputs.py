@@ -120,3 +120,12 @@ def test_the_case_given_twice_is_an_error(tmp_path: Path, capsys) -> None:
     case = str(_case(tmp_path))
     assert main(["solve", case, "--case", case]) == 2
     assert "the case is given twice" in capsys.readouterr().err
+
+
+def test_a_scenario_named_like_a_folder_is_fine_once_the_case_is_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = str(_case(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cut").mkdir()  # a folder that happens to share the name
+    assert main(["solve", case, "--scenario", "cut", "--quiet"]) == 0
+    assert (tmp_path / "outputs" / "study" / "scenario-cut" / "run.json").is_file()
