@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.data.case import Case, load_case
+from model.data.case import Case, load_case, recheck_case
 from model.data.scenarios import baseline_name, scenario_names
 from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
@@ -80,18 +80,25 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
     return checked(stacked)
 
 
-def run_case(case_path: str | Path, out_dir: str | Path | None = None,
+def run_case(case: str | Path | Case, out_dir: str | Path | None = None,
              scenarios: list[str] | None = None,
              options: SolveOptions | None = None,
-             on_solved: Callable[[str, str, float], None] | None = None) -> RunResult:
+             on_solved: Callable[[str, str, float], None] | None = None,
+             timer: PhaseTimer | None = None) -> RunResult:
     """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically.
-    ``on_solved(name, status, seconds)`` is told of each scenario as it ends."""
+
+    ``case`` is a path (loaded here) or a ``Case`` already loaded, perhaps edited
+    in memory (its tables are validated again, see ``model.api.checked_case``).
+    ``on_solved(name, status, seconds)`` is told of each scenario as it ends;
+    ``timer`` receives the phase times (a caller that loaded the case itself
+    passes the timer that timed the load)."""
     options = options or SolveOptions()
+    timer = timer or PhaseTimer()
     if out_dir is not None:
-        refuse_unwritable(Path(case_path), Path(out_dir), "solve")
-    timer = PhaseTimer()
+        source = case.path if isinstance(case, Case) else case
+        refuse_unwritable(Path(source), Path(out_dir), "solve")
     with timer.phase("load"):
-        case = load_case(case_path)
+        case = recheck_case(case) if isinstance(case, Case) else load_case(case)
     names = select_scenarios(case, scenarios)
     solved, failures = {}, []
     comparator = None  # foresight = none: the baseline's decisions, solved first
