@@ -15,8 +15,11 @@ within its supply chain (``bottlenecks.supply_chain``):
 2. ``lead time`` when the chain's last stage came online in the earliest year its
    lead time allowed (``lead_time_binding``) and Y is no later than that year:
    nothing else could have brought it forward;
-3. otherwise the friction whose binding rows in the years before Y (the years still
-   short) sum to the largest value, at the stage where it sums largest;
+3. otherwise the friction worth most over the years before Y (the years still
+   short): a friction's worth in a year is the value of its most valuable binding
+   row that year (so a friction with many rows, one per plant, does not win by
+   their number), summed over those years; its stage is the stage of those rows
+   with the largest sum;
 4. else ``other limits``: the year comes later than the lead time allows and no
    friction binds, so capacity, expansion or reserve limits (or cost) set it (see
    the binding limits).
@@ -79,8 +82,8 @@ def _ramp_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     lost = np.bincount(window["act"].to_numpy(dtype=np.int64),
                        weights=(1.0 - window["fraction"].to_numpy(dtype=float))
                        * build[window["build"].to_numpy(dtype=np.int64)],
-                       minlength=len(ix.act))
-    lost += (ix.act["existing_tpa"].to_numpy(dtype=float)
+                       minlength=len(ix.act)).astype(float)
+    lost = lost + (ix.act["existing_tpa"].to_numpy(dtype=float)
              - ix.act["existing_usable_tpa"].to_numpy(dtype=float))
     ramping = (lost > RAMPED) & (dual > BINDING)
     frame = ix.act.loc[ramping, ["region", "process", "year"]].copy()
@@ -129,9 +132,11 @@ def _friction(k: object, rows: pd.DataFrame, base_year: int, end_year: int
         return LEAD_TIME, stage
     short = rows[rows["year"] < until]
     if len(short):
-        total = short.groupby(["friction", "stage"])["value_usd_per_t"].sum()
-        by_friction = total.groupby(level="friction").sum()
+        top = short.sort_values("value_usd_per_t", ascending=False, kind="stable")
+        top = top.groupby(["friction", "year"], sort=True).head(1)
+        by_friction = top.groupby("friction")["value_usd_per_t"].sum()
         name = str(by_friction.sort_values(ascending=False, kind="stable").index[0])
-        return name, str(total.loc[name].sort_values(ascending=False,
-                                                      kind="stable").index[0])
+        mine = top[top["friction"] == name]
+        by_stage = mine.groupby("stage")["value_usd_per_t"].sum()
+        return name, str(by_stage.sort_values(ascending=False, kind="stable").index[0])
     return OTHER, ""
