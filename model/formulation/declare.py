@@ -53,7 +53,8 @@ class ConstraintFamily:
     ``friction``: the friction of a real build-out (MODEL-SPEC §8.2) the family
     states, named when its rows bind before a self-sufficient year (the report's
     "friction that sets the date", model/results/frictions.py); its keys then carry
-    ``stage`` and ``year``. None for the other families."""
+    ``year`` and ``stage`` or ``process`` (the row's place in a supply chain). None
+    for the other families."""
 
     name: str
     sense: str

@@ -28,6 +28,7 @@ within its supply chain (``bottlenecks.supply_chain``):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,9 +65,13 @@ def _family_rows(family: ConstraintFamily, sol: Solution) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     dual = np.abs(np.asarray(sol.row_duals[family.name], dtype=float))
     keys = block.keys
-    frame = pd.DataFrame({"friction": family.friction,
-                          "stage": keys["stage"].astype(str).to_numpy(),
-                          "process": "", "region": "",
+
+    def key(name: str) -> np.ndarray:
+        column = keys[name] if name in keys else pd.Series([""] * len(keys))
+        return column.fillna("").astype(str).to_numpy()
+
+    frame = pd.DataFrame({"friction": family.friction, "stage": key("stage"),
+                          "process": key("process"), "region": key("region"),
                           "year": keys["year"].to_numpy(), "value_usd_per_t": dual})
     return frame[dual > BINDING]
 
@@ -117,17 +122,17 @@ def attribute(lead: pd.DataFrame, frictions: pd.DataFrame,
     return out
 
 
-def _friction(k: object, rows: pd.DataFrame, base_year: int, end_year: int
+def _friction(k: Any, rows: pd.DataFrame, base_year: int, end_year: int
               ) -> tuple[str, str]:
     """(friction, stage) for one lead_times row ``k`` and its chain's rows."""
-    year = getattr(k, "self_sufficient_year")
+    year = k.self_sufficient_year
     until = end_year + 1 if pd.isna(year) else int(year)
     if until <= base_year:
         return "", ""
-    binding = getattr(k, "lead_time_binding")
+    binding = k.lead_time_binding
     lead_bound = bool(binding) if not pd.isna(binding) else False
-    earliest = getattr(k, "earliest_online_year")
-    stage = str(getattr(k, "stage"))
+    earliest = k.earliest_online_year
+    stage = str(k.stage)
     if lead_bound and not pd.isna(earliest) and until <= int(earliest):
         return LEAD_TIME, stage
     short = rows[rows["year"] < until]
