@@ -21,7 +21,12 @@ from model.errors import SolveError
 from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
 from model.results.headline import SUMMARY_COLUMNS
-from model.scenario_run import headline_tables, solve_scenario, solving_order
+from model.scenario_run import (
+    comparator_of,
+    headline_tables,
+    solve_scenario,
+    solving_order,
+)
 from model.solver.records import SolveOptions
 from model.sweep.uncertainty import UncertainInput, apply_draws
 from model.timing import PhaseTimer
@@ -78,17 +83,21 @@ def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
     statuses: list[tuple[str, bool, str]] = []
     failures: list[tuple[str, str, str]] = []
     timings: dict[str, dict[str, float]] = {}
-    comparator = None  # the baseline's result, for foresight none
+    solved: dict[str, ScenarioResult] = {}  # foresight none: comparators first
     for name in solving_order(case, list(context.scenarios)):
-        result, failure, seconds = _solve_one(case, name, context.options, comparator)
-        if name == baseline:
-            comparator = result
+        result, failure, seconds = _solve_one(case, name, context.options,
+                                              solved.get(comparator_of(case, name)))
+        if result is not None:
+            solved[name] = result
         statuses.append((name, name == baseline, "failed" if failure else "optimal"))
         if failure:
             failures.append(failure)
         else:
             results.append(result)  # type: ignore[arg-type]
             timings[name] = seconds
+    rank = {name: i for i, name in enumerate(context.scenarios)}  # case order
+    statuses.sort(key=lambda s: rank[s[0]])
+    results.sort(key=lambda r: rank[r.name])
     records = _records(case, results, statuses, failures, timings)
     records = _stamp(records, context, task, time.perf_counter() - start)
     return SampleOutcome(task.sample, records, failures)
