@@ -159,3 +159,38 @@ def test_a_floor_below_the_market_pays_nothing(solve) -> None:
         {"floor": "low", "region": "a", "commodity": "ox", "floor_usd_per_t": 25}]}
     t = solve(case)
     assert t["transfers"][t["transfers"]["floor"] == "low"].empty
+
+
+def test_offtake_and_floor_rows_are_checked(tmp_path) -> None:  # noqa: ANN001
+    # Each bad cell is named by file, table, row (header = row 1) and column.
+    from model.data.case import load_case
+    from model.errors import InputError
+    from tests.helpers import write_case
+
+    case = _case(price=20, years=(2025, 2027))
+    case["offtakes"] = [
+        {"offtake": "k1", "buyer": "b", "seller": "aliance", "commodity": "ox",
+         "price_usd_per_t": 1, "max_tpa": 5},
+        {"offtake": "k2", "buyer": "b", "seller": "a", "commodity": "ox",
+         "price_usd_per_t": 1, "min_tpa": 9, "max_tpa": 5},
+        {"offtake": "k3", "buyer": "b", "seller": "a", "commodity": "ox",
+         "price_usd_per_t": 1, "max_tpa": 5, "from_year": 2027, "to_year": 2026},
+        {"offtake": "k4", "buyer": "zz", "seller": "a", "commodity": "ox",
+         "price_usd_per_t": -1, "max_tpa": 5},
+    ]
+    case["price_floors"] = [{"floor": "f", "region": "a", "commodity": "ox",
+                             "floor_usd_per_t": 5, "from_year": 2030}]
+    with pytest.raises(InputError) as err:
+        load_case(write_case(tmp_path / "c", case))
+    text = str(err.value)
+    assert ("offtakes.csv [offtakes] row 2, column seller: unknown region or bloc "
+            "'aliance'") in text
+    assert ("offtakes.csv [offtakes] row 3, column min_tpa: min_tpa 9 > max_tpa 5"
+            in text)
+    assert ("offtakes.csv [offtakes] row 4, column to_year: to_year 2026 is before "
+            "from_year 2027") in text
+    assert "offtakes.csv [offtakes] row 5, column buyer:" in text and "'zz'" in text
+    assert ("offtakes.csv [offtakes] row 5, column price_usd_per_t: -1 is out of "
+            "range") in text
+    assert ("price_floors.csv [price_floors] row 2, column from_year: 2030 is after "
+            "end_year 2027") in text
