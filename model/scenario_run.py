@@ -139,7 +139,7 @@ def headline_tables(case: Case, results: list[ScenarioResult],
     return {
         "summary": _with_money(headline.add_to_summary(summary, priced, costs, compare,
                                                        settings), stacked, scope,
-                               settings),
+                               settings, compare),
         "kpi_by_commodity": headline.add_to_kpis(kpi, priced, compare, settings),
         "kpi_by_group": headline.kpi_by_group(priced, commodities),
         "kpi_by_element": headline.kpi_by_element(shortfall, content, scope),
@@ -148,12 +148,12 @@ def headline_tables(case: Case, results: list[ScenarioResult],
 
 
 def _with_money(summary: pd.DataFrame, stacked: dict[str, pd.DataFrame],
-                scope: set[str], settings: headline.HeadlineSettings
-                ) -> pd.DataFrame:
+                scope: set[str], settings: headline.HeadlineSettings,
+                compare: dict[str, str]) -> pd.DataFrame:
     """``summary`` with the money apart from cost (model/results/money.py)."""
     if not stacked:
         return summary.assign(**dict.fromkeys(money.MONEY_COLUMNS, np.nan))
-    return money.money_columns(summary, stacked, scope, settings.discount)
+    return money.money_columns(summary, stacked, scope, settings.discount, compare)
 
 
 def headline_settings(case: Case) -> headline.HeadlineSettings:

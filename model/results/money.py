@@ -13,8 +13,11 @@ output of the commodity (Σ out coefficient × activity), X = ``max_tpa`` (blank
 no cap).
 
 ``money_columns``: the Summary's money apart from cost, discounted to base year:
-transfers between members, offtake revenue, the take-or-pay penalty and what
-buyers pay (alliance demand delivered at its marginal cost, the balance dual).
+transfers between members, offtake revenue, the take-or-pay penalty, the net
+cost (resource cost less offtake revenue plus the take-or-pay penalty: what the
+supply costs once offtake buyers have paid for what they take) and its premium
+against the comparator, and what buyers pay (alliance demand delivered at its
+marginal cost, the balance dual).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from model.solver.records import Solution
 TRANSFER_COLUMNS = ("year", "floor", "offtake", "payer", "payee", "usd",
                     "discounted_usd")
 MONEY_COLUMNS = ("transfers_usd", "offtake_revenue_usd", "offtake_penalty_usd",
-                 "buyers_pay_usd")
+                 "net_cost_usd", "net_cost_premium_pct", "buyers_pay_usd")
 ZERO = 1e-6
 
 
@@ -97,12 +100,14 @@ def transfers(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
 
 
 def money_columns(summary: pd.DataFrame, tables: dict[str, pd.DataFrame],
-                  scope: set[str], discount: Callable[[pd.Series], pd.Series]
-                  ) -> pd.DataFrame:
+                  scope: set[str], discount: Callable[[pd.Series], pd.Series],
+                  compare: dict[str, str]) -> pd.DataFrame:
     """``summary`` with MONEY_COLUMNS (discounted USD; blank where not solved).
 
     transfers_usd = Σ floor payments; offtake_revenue_usd = Σ price × delivered;
     offtake_penalty_usd = Σ take-or-pay penalty (both from ``costs``);
+    net_cost_usd = total_cost_usd − offtake_revenue_usd + offtake_penalty_usd, and
+    net_cost_premium_pct against the scenario's comparator (``compare``);
     buyers_pay_usd = Σ over the scope's demand rows of supplied_t × the balance
     dual (the marginal cost in that year's money × df_y)."""
     out = summary.copy()
@@ -119,10 +124,16 @@ def money_columns(summary: pd.DataFrame, tables: dict[str, pd.DataFrame],
     out["buyers_pay_usd"] = out["scenario"].map(_buyers_pay(tables, scope,
                                                             discount))
     solved = out["status"] == "optimal"
-    for column in MONEY_COLUMNS:
-        out[column] = out[column].astype(float).fillna(0.0).where(solved)
-    out["offtake_revenue_usd"] = out["offtake_revenue_usd"] + 0.0  # no −0
-    return out
+    for column in ("transfers_usd", "offtake_revenue_usd", "offtake_penalty_usd",
+                   "buyers_pay_usd"):
+        out[column] = out[column].astype(float).fillna(0.0).where(solved) + 0.0
+    out["net_cost_usd"] = (out["total_cost_usd"] - out["offtake_revenue_usd"]
+                           + out["offtake_penalty_usd"])
+    net = out.set_index("scenario")["net_cost_usd"]
+    theirs = out["scenario"].map(compare).fillna(out["scenario"]).map(net)
+    out["net_cost_premium_pct"] = (100.0 * (out["net_cost_usd"] - theirs)
+                                   / theirs.where(theirs != 0)).astype(float)
+    return out[[*summary.columns, *MONEY_COLUMNS]]
 
 
 def _category(by_category: pd.Series, name: str) -> pd.Series:

@@ -58,7 +58,8 @@ def _objective(run: RunResult, scenario: str) -> float:
 def test_every_row_of_every_table_has_a_source() -> None:
     # issue 3: every number carries its source (brief tag + document) on its row
     files = sorted(CASE.glob("*.csv"))
-    assert len(files) == 14  # the 13 tables of MODEL-SPEC §2 and §7's uncertainty
+    assert len(files) == 16  # the 13 tables of §2, §7 uncertainty, §8.3 offtakes and
+    # price_floors
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))

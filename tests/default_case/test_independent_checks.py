@@ -85,7 +85,8 @@ def _of(run: RunResult, table: str, scenario: str) -> pd.DataFrame:
 
 def supplied(run: RunResult, scenario: str) -> pd.DataFrame:
     """Net supply per (region, commodity, year) from the decisions: production
-    out - in + inflow - outflow + release - surplus (MODEL-SPEC §3 balance)."""
+    out - in + inflow - outflow + release - surplus - offtake deliveries from the
+    region (MODEL-SPEC §3 balance, §8.3)."""
     io = _csv("process_io")
     prod = _of(run, "production", scenario).merge(io, on="process")
     sign = np.where(prod["direction"] == "out", 1.0, -1.0)
@@ -98,6 +99,9 @@ def supplied(run: RunResult, scenario: str) -> pd.DataFrame:
         stock.assign(t=stock["release_t"])[[*RCY, "t"]],
         surplus.assign(t=-surplus["surplus_t"])[[*RCY, "t"]],
     ]
+    sales = _of(run, "offtake_sales", scenario)
+    parts.append(sales.assign(region=sales["seller"], t=-sales["quantity_t"])[
+        [*RCY, "t"]])
     return pd.concat(parts).groupby(RCY, as_index=False)["t"].sum()
 
 
@@ -117,11 +121,19 @@ def objective(run: RunResult, scenario: str) -> float:
 
 
 def independent_cost(run: RunResult, scenario: str) -> float:
-    """Objective less the shortfall penalty priced from the inputs."""
+    """Objective less the shortfall penalty, plus offtake revenue, less the
+    take-or-pay penalty, each priced from the inputs (offtakes.csv prices, the
+    commodity's penalty): MODEL-SPEC §8.3 keeps both out of total_cost_usd."""
     short = shortfall(run, scenario)
     penalty = short["commodity"].map(COMMODITIES["shortfall_penalty_usd_per_t"])
+    sales = _of(run, "offtake_sales", scenario)
+    price = sales["offtake"].map(_csv("offtakes").set_index("offtake")[
+        "price_usd_per_t"])
+    owed = sales["commodity"].map(COMMODITIES["shortfall_penalty_usd_per_t"])
+    money = ((sales["quantity_t"] * price - sales["short_t"] * owed)
+             * _df(sales["year"])).sum()
     return objective(run, scenario) - float(
-        (short["short_t"] * penalty * _df(short["year"])).sum())
+        (short["short_t"] * penalty * _df(short["year"])).sum()) + float(money)
 
 
 def test_demand_is_the_inputs_interpolated_and_scaled(run: RunResult) -> None:
@@ -193,7 +205,14 @@ def test_cost_categories_from_decisions_and_input_prices(run: RunResult) -> None
     routes = _route_costs()
     for scenario in scenarios(run):
         prod = _of(run, "production", scenario)
-        flows = _of(run, "flows", scenario).merge(
+        # an offtake delivery travels its seller -> buyer route like a flow (none
+        # and no cost when the seller is the buyer's own region)
+        sales = _of(run, "offtake_sales", scenario)
+        sales = sales[(sales["seller"] != sales["buyer"]) & (sales["seller"] != "")]
+        shipped = pd.concat([_of(run, "flows", scenario), sales.rename(columns={
+            "seller": "origin", "buyer": "destination"})[
+            ["origin", "destination", "commodity", "year", "quantity_t"]]])
+        flows = shipped.merge(
             routes, on=["origin", "destination", "commodity"], how="left")
         assert flows["cost_usd_per_t"].notna().all()
         stock = _of(run, "stock", scenario)

@@ -49,6 +49,7 @@ def test_an_offtake_sells_when_its_price_beats_the_alternative(solve) -> None:
     row = t["summary"].iloc[0]
     assert row["total_cost_usd"] == pytest.approx(650)
     assert row["offtake_revenue_usd"] == pytest.approx(200)
+    assert row["net_cost_usd"] == pytest.approx(650 - 200)
     assert row["shortfall_t"] == pytest.approx(0)
     assert row["buyers_pay_usd"] == pytest.approx(750)
     price = t["prices"].set_index("region")["marginal_cost_usd_per_t"]
@@ -120,6 +121,14 @@ def test_an_embargo_cuts_an_offtake_either_way(solve, target: str) -> None:
     t = solve(case)
     assert _sold(t, "base") == pytest.approx({2025: 10, 2026: 10})
     assert _sold(t, "cut") == pytest.approx({2025: 10})
+    # supply cost: base 650 a year; cut 650 + 500 (2026 makes a's 50 t only).
+    # Net of revenue: base 2 x (650 - 200) = 900, cut 450 + 500 = 950, so the
+    # supply cost falls by 150 (-11.5 %) while the net cost rises by 50 (+5.6 %).
+    row = t["summary"].set_index("scenario").loc["cut"]
+    assert row["total_cost_usd"] == pytest.approx(1150)
+    assert row["cost_premium_pct"] == pytest.approx(-150 / 1300 * 100)
+    assert row["net_cost_usd"] == pytest.approx(950)
+    assert row["net_cost_premium_pct"] == pytest.approx(50 / 900 * 100)
 
 
 def test_an_export_quota_counts_offtake_deliveries(solve) -> None:

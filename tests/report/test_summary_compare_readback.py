@@ -28,7 +28,7 @@ Headline metrics (MODEL-SPEC §8.1), reference price 100 USD/t for both oxides:
   the equal 2025 and 2026); mostly met (1 %) from 2027.
 
 Money apart from cost (MODEL-SPEC §8.3): no floors and no offtakes, so no
-transfers and no revenue. The alliance's buyers pay the marginal cost of what is
+transfers and no revenue, and the net cost (and its premium) is the supply cost. The alliance's buyers pay the marginal cost of what is
 delivered: base NdPr 150 t x 10 (spare US mine) + Dy 30 t x 10.5 (China landed)
 = 1815; cut NdPr 1500 + Dy 10 t in 2027 x 11 (the build's variable cost + its
 1 USD/tpa annuity, the dearest tonne) = 1610 (nothing delivered in 2025-26).
@@ -231,6 +231,7 @@ def test_compare_headline_block(book: dict[str, list[Row]]) -> None:
         ("Supply cost (USD m)", 1815, 1610),
         ("Supply-cost premium (USD m)", 0, -205),
         ("Supply-cost premium (%)", 0, PCT_CUT),
+        ("Net-cost premium (%, offtake revenue netted)", 0, PCT_CUT),
         ("Unmet demand at the penalty (USD m)", 0, 20000),
         ("Full cost (USD m)", 1815, 21610),
         ("Full-cost premium (USD m)", 0, 21610 - 1815),
@@ -277,6 +278,7 @@ MONEY_ROWS = [("metric", "base", "cut"),
               ("Transfers between members (price floors)", 0, 0),
               ("Offtake revenue (what offtake buyers pay)", 0, 0),
               ("Take-or-pay penalty (offtakes short)", 0, 0),
+              ("Net cost (resource cost - offtake revenue + penalty)", 1815, 1610),
               ("What the alliance's buyers pay (at marginal cost)", 1815, 1610)]
 
 

@@ -137,6 +137,8 @@ MONEY_ROWS = (("Resource cost (supply cost)", "total_cost_usd"),
               ("Transfers between members (price floors)", "transfers_usd"),
               ("Offtake revenue (what offtake buyers pay)", "offtake_revenue_usd"),
               ("Take-or-pay penalty (offtakes short)", "offtake_penalty_usd"),
+              ("Net cost (resource cost - offtake revenue + penalty)",
+               "net_cost_usd"),
               ("What the alliance's buyers pay (at marginal cost)", "buyers_pay_usd"))
 
 
