@@ -263,3 +263,26 @@ def test_self_sufficient_year_by_rule(run: RunResult) -> None:
         overall = None if None in years.values() else max(years.values())
         got = summary.loc[scenario, "self_sufficient_year"]
         assert (None if pd.isna(got) else int(got)) == overall, scenario
+
+
+def test_price_floor_payments_from_production_and_inputs(run: RunResult) -> None:
+    # MODEL-SPEC §8.3: payment = max(0, floor - reference price) x min(output,
+    # max_tpa), output = the region's gross output of the commodity (production x
+    # process_io out coefficients), in each contract year; never in the costs.
+    io = _csv("process_io")
+    out = io[io["direction"] == "out"]
+    price = COMMODITIES["reference_price_usd_per_t"].fillna(0.0)
+    for scenario in scenarios(run):
+        made = _of(run, "production", scenario).merge(out, on="process")
+        made = made.assign(t=made["activity_t"] * made["coefficient"]).groupby(
+            ["region", "commodity", "year"])["t"].sum()
+        moves = _of(run, "transfers", scenario)
+        for floor in _csv("price_floors").itertuples(index=False):
+            gap = max(0.0, floor.floor_usd_per_t - price[floor.commodity])
+            expected = {y: gap * min(made.get((floor.region, floor.commodity, y), 0.0),
+                                     floor.max_tpa)
+                        for y in range(int(floor.from_year), int(floor.to_year) + 1)}
+            paid = moves[moves["floor"] == floor.floor].set_index("year")["usd"]
+            assert paid.reindex(list(expected), fill_value=0.0).tolist() == (
+                pytest.approx(list(expected.values()), rel=1e-7, abs=1.0)), scenario
+        assert not set(_of(run, "costs", scenario)["category"]) & {"floor", "transfer"}
