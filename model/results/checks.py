@@ -2,8 +2,8 @@
 
 Guards against drift between the model and its report: every balance
 (production x process_io + imports - exports + releases + shortfall - surplus
-- offtake deliveries = demand) and the objective (the sum of the cost table) are recomputed from the
-tidy tables and compared with what the model says.
+- offtake deliveries = demand) and the objective (the sum of the cost table) are
+recomputed from the tidy tables and compared with what the model says.
 """
 
 from __future__ import annotations

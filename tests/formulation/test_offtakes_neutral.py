@@ -5,6 +5,7 @@ without either table, and solves to the same objective through both builders."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +22,6 @@ def _neutral_contracts(folder: Path, out: Path) -> Path:
     """``folder`` copied to ``out`` with a price floor on every alliance region's
     NdPr oxide (a floor never enters the LP) and an offtake whose only seller,
     a region of bloc ``other``, has no route to the buyer for that commodity."""
-    import shutil
-
     shutil.copytree(folder, out)
     regions = pd.read_csv(out / "regions.csv")
     routes = pd.read_csv(out / "routes.csv")

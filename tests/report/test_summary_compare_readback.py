@@ -28,8 +28,9 @@ Headline metrics (MODEL-SPEC §8.1), reference price 100 USD/t for both oxides:
   the equal 2025 and 2026); mostly met (1 %) from 2027.
 
 Money apart from cost (MODEL-SPEC §8.3): no floors and no offtakes, so no
-transfers and no revenue, and the net cost (and its premium) is the supply cost. The alliance's buyers pay the marginal cost of what is
-delivered: base NdPr 150 t x 10 (spare US mine) + Dy 30 t x 10.5 (China landed)
+transfers and no revenue, and the net cost (and its premium) is the supply cost.
+The alliance's buyers pay the marginal cost of what is delivered: base NdPr
+150 t x 10 (spare US mine) + Dy 30 t x 10.5 (China landed)
 = 1815; cut NdPr 1500 + Dy 10 t in 2027 x 11 (the build's variable cost + its
 1 USD/tpa annuity, the dearest tonne) = 1610 (nothing delivered in 2025-26).
 """
