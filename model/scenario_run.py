@@ -17,7 +17,7 @@ from model.errors import SolveError
 from model.formulation.foresight import pin_to_comparator
 from model.formulation.matrix import assemble
 from model.formulation.registry import CONSTRAINTS, variable_inputs
-from model.results import bottlenecks, frictions, headline, kpis
+from model.results import bottlenecks, frictions, headline, kpis, money
 from model.results.headline import comparators
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
@@ -159,15 +159,29 @@ def headline_tables(case: Case, results: list[ScenarioResult],
     failed = (summary["status"] != "optimal").to_numpy()
     if failed.any():
         summary.loc[failed, SCENARIO_TOTALS] = np.nan
+    stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
+               for name in ("costs", "transfers", "shortfall", "prices")
+               if results}
     content = headline.element_content(case.table("process_io"),
                                        case.table("processes"), commodities)
     return {
-        "summary": headline.add_to_summary(summary, priced, costs, compare, settings),
+        "summary": _with_money(headline.add_to_summary(summary, priced, costs, compare,
+                                                       settings), stacked, scope,
+                               settings, compare),
         "kpi_by_commodity": headline.add_to_kpis(kpi, priced, compare, settings),
         "kpi_by_group": headline.kpi_by_group(priced, commodities),
         "kpi_by_element": headline.kpi_by_element(shortfall, content, scope),
         "value_met_by_year": headline.value_met_by_year(priced),
     }
+
+
+def _with_money(summary: pd.DataFrame, stacked: dict[str, pd.DataFrame],
+                scope: set[str], settings: headline.HeadlineSettings,
+                compare: dict[str, str]) -> pd.DataFrame:
+    """``summary`` with the money apart from cost (model/results/money.py)."""
+    if not stacked:
+        return summary.assign(**dict.fromkeys(money.MONEY_COLUMNS, np.nan))
+    return money.money_columns(summary, stacked, scope, settings.discount, compare)
 
 
 def headline_settings(case: Case) -> headline.HeadlineSettings:

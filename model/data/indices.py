@@ -19,6 +19,10 @@ from model.data.scenarios import ScenarioData
 
 RCY = ["region", "commodity", "year"]
 RPY = ["region", "process", "year"]
+SALE_COLUMNS = ["offtake", "seller", "buyer", "commodity", "year", "price_usd_per_t",
+                "transport_usd_per_t", "tariff_usd_per_t"]
+SALE_SHORT_COLUMNS = ["offtake", "buyer", "commodity", "year", "min_tpa",
+                      "max_tpa", "penalty_usd_per_t"]
 
 
 @dataclass
@@ -43,6 +47,14 @@ class LPIndex:
     pinned: pd.DataFrame = field(default_factory=pd.DataFrame)  # foresight: family,
     # position, value of the variables fixed to the comparator's decisions
     fixed_om_existing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sale: pd.DataFrame = field(  # offtake deliveries (MODEL-SPEC §8.3)
+        default_factory=lambda: pd.DataFrame(columns=SALE_COLUMNS))
+    sale_short: pd.DataFrame = field(  # take-or-pay shortfall of an offtake
+        default_factory=lambda: pd.DataFrame(columns=SALE_SHORT_COLUMNS))
+    offtakes: pd.DataFrame = field(default_factory=pd.DataFrame)  # the contracts
+    price_floors: pd.DataFrame = field(default_factory=pd.DataFrame)  # not in the LP
+    reference_price: dict[str, float] = field(default_factory=dict)  # per commodity
+    process_io: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def discount_factors(years: list[int], rate: float) -> dict[int, float]:
@@ -65,8 +77,9 @@ def build_index(data: ScenarioData) -> LPIndex:
     act = _act_frame(data, build)
     short = _short_frame(data)
     stock = _stock_frame(data)
-    flow = _flow_frame(data, act, short, stock)
-    terms = _balance_terms(data, act, flow, short, stock)
+    sale = _sale_frame(data, act, stock)
+    flow = _flow_frame(data, act, short, stock, sale)
+    terms = _balance_terms(data, act, flow, short, stock, sale)
     surplus = _surplus_frame(terms)
     terms = pd.concat([terms, _terms(surplus, "surplus", -1.0)], ignore_index=True)
     return LPIndex(
@@ -86,6 +99,13 @@ def build_index(data: ScenarioData) -> LPIndex:
         build_limits=data.build_limits,
         shock_year=data.shock_year,
         fixed_om_existing=_fixed_om_existing(data, discount),
+        sale=sale,
+        sale_short=_sale_short_frame(data),
+        offtakes=data.offtakes,
+        price_floors=data.price_floors,
+        reference_price=dict(zip(data.commodities["commodity"], data.commodities[
+            "reference_price_usd_per_t"].astype(float), strict=True)),
+        process_io=data.process_io,
     )
 
 
@@ -259,20 +279,33 @@ def _reachable(edges: pd.DataFrame, start: set[tuple[str, str]], forward: bool
     return seen
 
 
+def _sites(data: ScenarioData, act: pd.DataFrame, direction: str
+           ) -> set[tuple[str, str]]:
+    """(region, commodity) pairs some process there can make (``out``) or use
+    (``in``)."""
+    sites = act[["region", "process"]].drop_duplicates().merge(data.process_io,
+                                                               on="process")
+    sites = sites[sites["direction"] == direction]
+    return set(zip(sites["region"], sites["commodity"], strict=True))
+
+
+def _supply(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
+            ) -> set[tuple[str, str]]:
+    """(region, commodity) pairs made there or held in a stockpile there."""
+    return _sites(data, act, "out") | set(zip(stock["region"], stock["commodity"],
+                                              strict=True))
+
+
 def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
-                stock: pd.DataFrame) -> pd.DataFrame:
-    """flow[o,d,c,y] on listed routes, where c can exist at o and is of use at d,
-    and no embargo of that year separates o and d."""
+                stock: pd.DataFrame, sale: pd.DataFrame) -> pd.DataFrame:
+    """flow[o,d,c,y] on listed routes, where c can exist at o and is of use at d
+    (a process input, a demand or an offtake's seller there), and no embargo of
+    that year separates o and d."""
     routes = _route_table(data)
-    io = data.process_io
-    sites = act[["region", "process"]].drop_duplicates().merge(io, on="process")
-    made = sites[sites["direction"] == "out"]
-    used = sites[sites["direction"] == "in"]
-    supply = set(zip(made["region"], made["commodity"], strict=True))
-    supply |= set(zip(stock["region"], stock["commodity"], strict=True))
-    need = set(zip(used["region"], used["commodity"], strict=True))
+    need = _sites(data, act, "in")
     need |= set(zip(short["region"], short["commodity"], strict=True))
-    available = _reachable(routes, supply, forward=True)
+    need |= set(zip(sale["seller"], sale["commodity"], strict=True))
+    available = _reachable(routes, _supply(data, act, stock), forward=True)
     useful = _reachable(routes, need, forward=False)
     ok = np.array([
         (o, c) in available and (d, c) in useful
@@ -292,6 +325,61 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     keep = ["origin", "destination", "commodity", "year", "transport_usd_per_t",
             "tariff_usd_per_t"]
     return frame[keep].sort_values(keep[:4]).reset_index(drop=True)
+
+
+def _sale_frame(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
+                ) -> pd.DataFrame:
+    """sale[k,s,y]: offtake k delivered from seller region s in year y, for every
+    region s of the offtake's sellers where the commodity can exist that serves
+    the buyer (s = buyer, at no cost) or has a listed route to it, in the years of
+    the contract that no embargo separates s from the buyer (MODEL-SPEC §8.3)."""
+    deals = data.offtakes
+    if deals.empty:
+        return pd.DataFrame(columns=SALE_COLUMNS)
+    routes = _route_table(data)
+    legs = {(o, d, c): (cost, tariff) for o, d, c, cost, tariff in zip(
+        routes["origin"], routes["destination"], routes["commodity"],
+        routes["cost_usd_per_t"], routes["tariff_pct"], strict=True)}
+    available = _reachable(routes, _supply(data, act, stock), forward=True)
+    price = data.commodities.set_index("commodity")["reference_price_usd_per_t"]
+    everyone = sorted(data.regions["region"])
+    rows = []
+    for deal in deals.itertuples(index=False):
+        sellers = everyone if deal.sellers is None else sorted(deal.sellers)
+        for seller in sellers:
+            leg = (0.0, 0.0) if seller == deal.buyer else legs.get(
+                (seller, deal.buyer, deal.commodity))
+            if leg is None or (seller, deal.commodity) not in available:
+                continue
+            tariff = leg[1] / 100.0 * float(price.get(deal.commodity, 0.0))
+            rows += [(deal.offtake, seller, deal.buyer, deal.commodity, y,
+                      deal.price_usd_per_t, leg[0], tariff)
+                     for y in data.years if deal.from_year <= y <= deal.to_year]
+    frame = pd.DataFrame(rows, columns=SALE_COLUMNS)
+    crossing = frame.rename(columns={"seller": "origin", "buyer": "destination"})
+    frame = frame[~embargoed(data.rules.embargoes, crossing)].reset_index(drop=True)
+    frame["transport_usd_per_t"] = frame["transport_usd_per_t"].to_numpy(
+        dtype=float) * data.scale_factor("route_cost", frame, "seller", "year")
+    return frame
+
+
+def _sale_short_frame(data: ScenarioData) -> pd.DataFrame:
+    """sale_short[k,y]: the take-or-pay tonnes of offtake k not delivered in year y,
+    for the contract years of offtakes with min_tpa > 0, at the commodity's
+    (scaled) shortfall penalty in the buyer's region."""
+    deals = data.offtakes
+    if deals.empty:
+        return pd.DataFrame(columns=SALE_SHORT_COLUMNS)
+    deals = deals[deals["min_tpa"] > 0]
+    rows = [(d.offtake, d.buyer, d.commodity, y, d.min_tpa, d.max_tpa)
+            for d in deals.itertuples(index=False)
+            for y in data.years if d.from_year <= y <= d.to_year]
+    frame = pd.DataFrame(rows, columns=SALE_SHORT_COLUMNS[:-1])
+    penalty = _lookup(frame["commodity"], data.commodities.set_index("commodity")[
+        "shortfall_penalty_usd_per_t"])
+    frame["penalty_usd_per_t"] = penalty.to_numpy() * data.scale_factor(
+        "penalty", frame, "buyer", "year")
+    return frame
 
 
 def _terms(frame: pd.DataFrame, family: str, coef: float | np.ndarray,
@@ -320,7 +408,8 @@ def net_process_io(process_io: pd.DataFrame) -> pd.DataFrame:
 
 
 def _balance_terms(data: ScenarioData, act: pd.DataFrame, flow: pd.DataFrame,
-                   short: pd.DataFrame, stock: pd.DataFrame) -> pd.DataFrame:
+                   short: pd.DataFrame, stock: pd.DataFrame, sale: pd.DataFrame
+                   ) -> pd.DataFrame:
     """Every variable's coefficient in every balance row (r, c, y)."""
     a = act[RPY].reset_index(names="position").merge(
         net_process_io(data.process_io), on="process")
@@ -334,6 +423,7 @@ def _balance_terms(data: ScenarioData, act: pd.DataFrame, flow: pd.DataFrame,
         _terms(flow, "flow", -1.0, region="origin"),
         _terms(stock, "release", 1.0),
         _terms(short, "short", 1.0),
+        _terms(sale, "sale", -1.0, region="seller"),
     ], ignore_index=True)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.case import Case, interpolate_demand
+from model.data.contracts import floor_schedule, offtake_schedule
 from model.data.inherit import flattened_rules, scenario_rules
 from model.data.ramp import ramp_curves, ramp_fraction
 from model.data.rules import (
@@ -52,6 +53,8 @@ class ScenarioData:
     ramp: pd.DataFrame = field(default_factory=pd.DataFrame)  # ramp.ramp_curves
     build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)
     shock_year: int = 0  # first year of an embargo or export quota (base_year if none)
+    offtakes: pd.DataFrame = field(default_factory=pd.DataFrame)  # offtake_schedule
+    price_floors: pd.DataFrame = field(default_factory=pd.DataFrame)  # floor_schedule
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -132,6 +135,8 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         ramp=ramp_curves(case.table("processes"), case.table("ramp_up")),
         build_limits=build_limit_schedule(case),
         shock_year=shock_year(case, name),
+        offtakes=offtake_schedule(case),
+        price_floors=floor_schedule(case),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)

@@ -243,6 +243,57 @@ TABLES: tuple[TableSpec, ...] = (
         "year over the stage's processes in the target's regions <= the limit.",
     ),
     TableSpec(
+        "offtakes",
+        (
+            _text("offtake", True),
+            _text("buyer", True, ref="regions",
+                  doc="the region where the buyer takes delivery"),
+            _text("seller", doc="a region or a bloc (as in scenario_rules) the "
+                  "buyer takes from; blank = any region"),
+            _text("commodity", True, ref="commodities"),
+            _num("price_usd_per_t", True, minimum=0, window=MONEY,
+                 doc="what the buyer pays per tonne delivered"),
+            _num("min_tpa", default=0.0, minimum=0, window=QTY,
+                 doc="take-or-pay: tonnes a year owed to the buyer, short of it "
+                 "at the commodity's shortfall penalty"),
+            _num("max_tpa", True, minimum=0, window=QTY,
+                 doc="most tonnes a year the buyer takes"),
+            _int("from_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="first year of the contract (blank = base_year)"),
+            _int("to_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="last year of the contract, inclusive (blank = end_year)"),
+        ),
+        required=False,
+        key=("offtake",),
+        doc="Offtakes (MODEL-SPEC §8.3): an optional demand of the buyer's region, "
+        "up to max_tpa a year at price_usd_per_t, served along routes from the "
+        "seller's regions only; revenue lowers the objective and is reported apart "
+        "from total_cost_usd.",
+    ),
+    TableSpec(
+        "price_floors",
+        (
+            _text("floor", True),
+            _text("region", True, ref="regions",
+                  doc="where the guaranteed producers are"),
+            _text("commodity", True, ref="commodities"),
+            _num("floor_usd_per_t", True, minimum=0, window=MONEY),
+            _text("payer", doc="who pays the guarantee (free text, blank = the "
+                  "region, e.g. its government)"),
+            _num("max_tpa", minimum=0, window=QTY,
+                 doc="most tonnes a year the guarantee covers (blank = all)"),
+            _int("from_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="first year of the guarantee (blank = base_year)"),
+            _int("to_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="last year of the guarantee, inclusive (blank = end_year)"),
+        ),
+        required=False,
+        key=("floor",),
+        doc="Price floors (MODEL-SPEC §8.3): max(0, floor − reference price) per "
+        "tonne produced in the region, on up to max_tpa a year, paid as a transfer "
+        "between members (table transfers), never in total_cost_usd.",
+    ),
+    TableSpec(
         "reserves",
         (_text("region", True, ref="regions"), _text("process", True, ref="processes"),
          _num("reserve_t", True, minimum=0, window=QTY)),

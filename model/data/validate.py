@@ -272,6 +272,46 @@ def _build_limit_rows(tables: Tables, _years: range | None) -> list[Problem]:
     return problems
 
 
+def _contract_rows(tables: Tables, years: range | None) -> list[Problem]:
+    """Offtakes and price floors: a known seller, min_tpa <= max_tpa, a contract
+    period that ends no earlier than it starts and meets the horizon."""
+    problems = []
+    offtakes = tables["offtakes"]
+    for pos, seller in enumerate(offtakes["seller"]):
+        if target_problem(tables["regions"], seller):
+            problems.append(problem_at(tables, "offtakes", pos, "seller",
+                                       target_problem(tables["regions"], seller)))
+    low, high = offtakes["min_tpa"], offtakes["max_tpa"]
+    for pos in (low.notna() & high.notna() & (low > high)).to_numpy().nonzero()[0]:
+        problems.append(problem_at(tables, "offtakes", pos, "min_tpa",
+                                   f"min_tpa {low.iloc[pos]:g} > max_tpa "
+                                   f"{high.iloc[pos]:g}: the take-or-pay minimum "
+                                   "exceeds what the buyer takes"))
+    for table in ("offtakes", "price_floors"):
+        problems += _contract_years(tables, table, years)
+    return problems
+
+
+def _contract_years(tables: Tables, table: str, years: range | None
+                    ) -> list[Problem]:
+    frame = tables[table]
+    problems = []
+    for pos, (first, last) in enumerate(zip(frame["from_year"], frame["to_year"],
+                                            strict=True)):
+        if not pd.isna(first) and not pd.isna(last) and last < first:
+            problems.append(problem_at(tables, table, pos, "to_year",
+                                       f"to_year {last} is before from_year {first}"))
+        elif years is not None and not pd.isna(first) and first > years.stop - 1:
+            problems.append(problem_at(tables, table, pos, "from_year",
+                                       f"{first} is after end_year {years.stop - 1} "
+                                       "(outside the horizon)"))
+        elif years is not None and not pd.isna(last) and last < years.start:
+            problems.append(problem_at(tables, table, pos, "to_year",
+                                       f"{last} is before base_year {years.start} "
+                                       "(outside the horizon)"))
+    return problems
+
+
 def _rules(tables: Tables, _years: range | None) -> list[Problem]:
     rules = tables["scenario_rules"]
     stages = set(tables["processes"]["stage"])
@@ -323,6 +363,10 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
     SemanticRule("build-limits", "build_limits: the stage is a stage of some "
                  "process and the target a known region or bloc (as for scenario "
                  "rules)", _build_limit_rows),
+    SemanticRule("contracts", "offtakes and price_floors: the seller is a known "
+                 "region or bloc (as for scenario rules; blank = any), min_tpa <= "
+                 "max_tpa, and to_year is not before from_year; the contract meets "
+                 "the horizon", _contract_rows),
     SemanticRule("scenario-rules", "scenario rules name a known target region or bloc, "
                  "a scale field or stage, and a value where the rule needs one "
                  "(lead_time_add: whole years). A target is a region code, a bloc "

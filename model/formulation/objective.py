@@ -23,7 +23,10 @@ def total_cost() -> None:
           + \sum_{o,d,c} (c^{tr}_{o,d,c,y} + \tau_{o,d,c} P_c)\mathbf{flow}_{o,d,c,y}
           + \sum_{r,c} (c^{rel}_{r,c}\mathbf{release}_{r,c,y}
           + \pi_{r,c,y}\mathbf{short}_{r,c,y})
-          + \sum_{r,p} F_p K_{r,p,y} \Big)
+          + \sum_{r,p} F_p K_{r,p,y}
+          + \sum_{k,s} (c^{tr}_{s,b_k,c_k,y} + \tau_{s,b_k,c_k} P_{c_k} - p_k)
+            \mathbf{sale}_{k,s,y} + \sum_k \pi_{c_k}\mathbf{sale\_short}_{k,y}
+          \Big)
           + \sum_{r,p,y'} \mathbf{build}_{r,p,y'} \sum_{y'}^{\min(Y, y'+L_p-1)} df_y
             \big(\mathrm{CRF}(h_p, L_p)\, I_{r,p,y'} + F_p\big)
 
@@ -34,7 +37,9 @@ def total_cost() -> None:
     \pi = ``shortfall_penalty_usd_per_t`` (scaled); F = ``fixed_om_usd_per_tpa``;
     I = ``capex_usd_per_tpa`` x ``capex_index`` (scaled); i = ``discount_rate``;
     h_p = ``processes.hurdle_rate`` (blank = i), the rate at which the build's
-    capital is financed (MODEL-SPEC §8.2).
+    capital is financed (MODEL-SPEC §8.2). p_k = ``offtakes.price_usd_per_t``:
+    an offtake's revenue lowers the objective (MODEL-SPEC §8.3); price floors are
+    transfers between members and do not enter it.
     Objective: ``total_cost`` (the variable costs below plus ``constant_cost``).
     Spec: MODEL-SPEC §3 "Objective". Tests: tests/formulation/test_objective.py.
     """
@@ -69,6 +74,22 @@ def release_cost(ix: LPIndex) -> np.ndarray:
 def short_cost(ix: LPIndex) -> np.ndarray:
     """df_y pi (the shortfall penalty)."""
     return _discounted(ix, ix.short, ix.short["penalty_usd_per_t"].to_numpy())
+
+
+def sale_cost(ix: LPIndex) -> np.ndarray:
+    """df_y (c^{tr} + tau P - p_k): an offtake delivery's transport and tariff
+    less the contract price it earns (MODEL-SPEC §8.3)."""
+    sale = ix.sale
+    usd = (sale["transport_usd_per_t"].to_numpy(dtype=float)
+           + sale["tariff_usd_per_t"].to_numpy(dtype=float)
+           - sale["price_usd_per_t"].to_numpy(dtype=float))
+    return _discounted(ix, sale, usd)
+
+
+def sale_short_cost(ix: LPIndex) -> np.ndarray:
+    """df_y pi: the take-or-pay penalty of an offtake's undelivered minimum."""
+    short = ix.sale_short
+    return _discounted(ix, short, short["penalty_usd_per_t"].to_numpy(dtype=float))
 
 
 def constant_cost(ix: LPIndex) -> float:

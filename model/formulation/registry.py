@@ -10,6 +10,7 @@ from model.formulation.capacity import CAPACITY
 from model.formulation.declare import ConstraintFamily, VariableFamily
 from model.formulation.expansion import EXPANSION
 from model.formulation.foresight import FORESIGHT
+from model.formulation.offtake import OFFTAKE_MAX, OFFTAKE_MIN
 from model.formulation.resources import RESERVES, STOCKPILES
 from model.formulation.trade import EXPORT_QUOTA
 from model.formulation.variables import VARIABLES
@@ -23,6 +24,8 @@ CONSTRAINTS: tuple[ConstraintFamily, ...] = (
     EXPORT_QUOTA,  # export quotas of scenario rules
     BUILD_RATE,    # new capacity of a stage per year (build_limits)
     FORESIGHT,     # foresight none: pre-shock decisions = the comparator's
+    OFFTAKE_MAX,   # offtake deliveries per year <= max_tpa
+    OFFTAKE_MIN,   # take-or-pay: deliveries + undelivered >= min_tpa
 )
 
 

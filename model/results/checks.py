@@ -1,9 +1,9 @@
 """Post-solve invariants recomputed from the output tables alone.
 
 Guards against drift between the model and its report: every balance
-(production x process_io + imports - exports + releases + shortfall - surplus =
-demand) and the objective (the sum of the cost table) are recomputed from the
-tidy tables and compared with what the model says.
+(production x process_io + imports - exports + releases + shortfall - surplus
+- offtake deliveries = demand) and the objective (the sum of the cost table) are
+recomputed from the tidy tables and compared with what the model says.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ def balance_residuals(tables: dict[str, pd.DataFrame], process_io: pd.DataFrame
         _part(tables["surplus"], "region", -tables["surplus"]["surplus_t"]),
         _part(tables["shortfall"], "region", -tables["shortfall"]["demand_t"]),
     ]
+    sales = tables.get("offtake_sales")
+    if sales is not None and len(sales):
+        parts.append(_part(sales, "seller", -sales["quantity_t"]))
     frame = pd.concat(parts, ignore_index=True)
     return frame.groupby(RCY, as_index=False)["t"].sum()
 

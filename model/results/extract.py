@@ -13,6 +13,7 @@ import pandas as pd
 
 from model.data.indices import RCY, RPY, LPIndex
 from model.formulation.objective import constant_cost
+from model.results import money
 from model.solver.records import Solution
 
 ZERO = 1e-6  # tonnes or USD below this are reported as zero
@@ -106,6 +107,7 @@ def costs(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
                 "transport"),
         _yearly(ix.flow["year"], ix.flow["tariff_usd_per_t"] * sol.values["flow"],
                 "tariff"),
+        *_sale_costs(ix, sol),
         _yearly(ix.stock["year"], ix.stock["release_cost_usd_per_t"]
                 * sol.values["release"], "stock"),
         _yearly(ix.short["year"], ix.short["penalty_usd_per_t"] * sol.values["short"],
@@ -120,6 +122,53 @@ def costs(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     frame["discounted_usd"] = frame["usd"] * frame["year"].map(ix.discount)
     frame = frame[frame["usd"].abs() > ZERO].sort_values(["year", "category"])
     return _first(frame, scenario)
+
+
+def _sale_costs(ix: LPIndex, sol: Solution) -> list[pd.DataFrame]:
+    """Offtake deliveries: their transport and tariff (supply cost), the revenue
+    they earn (category ``offtake_revenue``, negative) and the take-or-pay penalty
+    of undelivered minimums (``offtake_penalty``); the last two are not in
+    total_cost_usd (MODEL-SPEC §8.3)."""
+    sale, short = ix.sale, ix.sale_short
+    if sale.empty and short.empty:
+        return []
+    sold = sol.values["sale"]
+    return [
+        _yearly(sale["year"], sale["transport_usd_per_t"] * sold, "transport"),
+        _yearly(sale["year"], sale["tariff_usd_per_t"] * sold, "tariff"),
+        _yearly(sale["year"], -sale["price_usd_per_t"] * sold, "offtake_revenue"),
+        _yearly(short["year"], short["penalty_usd_per_t"] * sol.values["sale_short"],
+                "offtake_penalty"),
+    ]
+
+
+def offtake_sales(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
+    """Offtake deliveries per (offtake, seller, year) with their revenue, and the
+    undelivered take-or-pay tonnes (``short_t``, a row with a blank seller)."""
+    sale = ix.sale[["offtake", "buyer", "seller", "commodity", "year",
+                    "price_usd_per_t"]].copy()
+    sale["quantity_t"] = _clean(np.asarray(sol.values.get("sale", np.zeros(0)),
+                                           dtype=float))
+    sale["short_t"] = 0.0
+    short = ix.sale_short[["offtake", "buyer", "commodity", "year"]].copy()
+    short["seller"] = ""
+    short["price_usd_per_t"] = short["offtake"].map(
+        ix.offtakes.set_index("offtake")["price_usd_per_t"]) if len(short) else 0.0
+    short["quantity_t"] = 0.0
+    short["short_t"] = _clean(np.asarray(sol.values.get("sale_short", np.zeros(0)),
+                                         dtype=float))
+    frame = pd.concat([sale[sale["quantity_t"] > 0], short[short["short_t"] > 0]],
+                      ignore_index=True)
+    frame["price_usd_per_t"] = frame["price_usd_per_t"].astype(float)
+    frame["revenue_usd"] = frame["quantity_t"].astype(float) * frame[
+        "price_usd_per_t"]
+    frame = frame[list(OFFTAKE_SALE_COLUMNS)].sort_values(
+        ["offtake", "year", "seller"], kind="stable")
+    return _first(frame, scenario)
+
+
+OFFTAKE_SALE_COLUMNS = ("offtake", "buyer", "seller", "commodity", "year",
+                        "quantity_t", "short_t", "price_usd_per_t", "revenue_usd")
 
 
 def _yearly(years: pd.Series, usd: pd.Series | np.ndarray, category: str
@@ -155,6 +204,8 @@ def extract_all(ix: LPIndex, sol: Solution, scenario: str) -> dict[str, pd.DataF
         "stock": stock(ix, sol, scenario),
         "prices": prices(ix, sol, scenario),
         "costs": costs(ix, sol, scenario),
+        "offtake_sales": offtake_sales(ix, sol, scenario),
+        "transfers": money.transfers(ix, sol, scenario),
     }
 
 

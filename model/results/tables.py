@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from model.results.extract import OFFTAKE_SALE_COLUMNS
 from model.results.headline import SUMMARY_COLUMNS
+from model.results.money import MONEY_COLUMNS, TRANSFER_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
     OutputTable("summary", ("scenario", "is_baseline", "status", "total_cost_usd",
                             "cost_premium_usd", "cost_premium_pct", "demand_t",
                             "shortfall_t", "shortfall_pct", "self_sufficient_year",
-                            *SUMMARY_COLUMNS), per_scenario=False),
+                            *SUMMARY_COLUMNS, *MONEY_COLUMNS), per_scenario=False),
     OutputTable("kpi_by_commodity", ("scenario", "commodity", "demand_t", "shortfall_t",
                                      "shortfall_pct", "self_sufficient_year",
                                      *SUMMARY_COLUMNS), per_scenario=False),
@@ -49,6 +51,9 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
                            "marginal_cost_usd_per_t"), per_scenario=True),
     OutputTable("costs", ("scenario", "year", "category", "usd", "discounted_usd"),
                 per_scenario=True),
+    OutputTable("offtake_sales", ("scenario", *OFFTAKE_SALE_COLUMNS),
+                per_scenario=True),
+    OutputTable("transfers", ("scenario", *TRANSFER_COLUMNS), per_scenario=True),
     OutputTable("kpi_by_group", ("scenario", "group", "demand_t", "shortfall_t",
                                  "shortfall_pct", "demand_value_usd",
                                  "unmet_reference_usd", "unmet_share_pct"),

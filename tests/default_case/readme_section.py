@@ -119,8 +119,17 @@ def _sentence(name: str, srow: pd.Series, kpi: pd.DataFrame, groups: pd.DataFram
             f"{_pct(srow['full_cost_premium_pct'])}, cost per unit delivered "
             f"{_pct(srow['delivered_cost_premium_pct'])}, supply cost "
             f"{_pct(srow['cost_premium_pct'])} (it leaves out what is not "
-            f"delivered), {_pct(srow['steady_cost_premium_pct'])} a year over "
-            f"{_steady(case)}.")
+            f"delivered{_net(srow)}), {_pct(srow['steady_cost_premium_pct'])} a "
+            f"year over {_steady(case)}.")
+
+
+def _net(srow: pd.Series) -> str:
+    """'; net of offtake revenue +2.5%' when the scenario or its comparator sells
+    through offtakes (MODEL-SPEC §8.3), else nothing."""
+    net = srow.get("net_cost_premium_pct")
+    if net is None or pd.isna(net) or float(net) == float(srow["cost_premium_pct"]):
+        return ""
+    return f"; net of offtake revenue {_pct(float(net))}"
 
 
 def render(tables: dict[str, pd.DataFrame], case: Case) -> str:

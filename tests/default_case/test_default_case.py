@@ -58,9 +58,9 @@ def _objective(run: RunResult, scenario: str) -> float:
 def test_every_row_of_every_table_has_a_source() -> None:
     # issue 3: every number carries its source (brief tag + document) on its row
     files = sorted(CASE.glob("*.csv"))
-    # the 13 tables of MODEL-SPEC §2, §7's uncertainty and §8.2's ramp_up and
-    # build_limits (issue 14)
-    assert len(files) == 16
+    # the 13 tables of MODEL-SPEC §2, §7's uncertainty, §8.2's ramp_up and
+    # build_limits (issue 14) and §8.3's offtakes and price_floors (issue 15)
+    assert len(files) == 18
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -129,7 +129,12 @@ def test_baseline_china_supplies_most_ndpr_in_2025(run: RunResult, scope: set[st
     ndpr_out = io[(io["commodity"] == "ox_ndpr") & (io["direction"] == "out")]
     p = prod[(prod["scenario"] == "baseline") & (prod["year"] == 2025)
              & prod["region"].isin(scope)].merge(ndpr_out, on="process")
-    own = (p["activity_t"] * p["coefficient"]).sum()
+    sales = run.tables["offtake_sales"]
+    sold = sales[(sales["scenario"] == "baseline") & (sales["year"] == 2025)
+                 & (sales["commodity"] == "ox_ndpr") & ~sales["buyer"].isin(scope)]
+    # NdPr sold to buyers outside the alliance (Lynas to China) is not the
+    # alliance's own supply
+    own = (p["activity_t"] * p["coefficient"]).sum() - sold["quantity_t"].sum()
     share = china / (china + own)
     assert share >= 0.6, f"China supplies only {share:.0%} of the alliance's NdPr"
 
@@ -157,6 +162,44 @@ def test_decoupling_costs_more_than_baseline(run: RunResult) -> None:
     # premium cannot say so once the frictions leave a quarter of demand unmet: it
     # counts only what is bought (issue 14, docs/data.md §12).
     assert _summary(run).loc["decoupling", "delivered_cost_premium_pct"] > 0
+
+
+def test_decoupling_costs_more_net_of_offtake_revenue(run: RunResult) -> None:
+    # brief §7 as above, measured net of offtake revenue (MODEL-SPEC §8.3): the
+    # baseline also makes what China's offtakes take and is paid for it, which the
+    # embargo cuts from 2026, so the supply cost alone compares different deliveries.
+    assert _summary(run).loc["decoupling", "net_cost_premium_pct"] > 0
+
+
+def test_china_buys_through_offtakes_until_an_embargo_cuts_them(run: RunResult
+                                                                ) -> None:
+    # DATA-AUDIT b1/b5: China imported MP concentrate until MP's April-2025 halt
+    # (12,673 t REO = 3 months of 2025's 50,692 t) and 3,261 t of Lynas NdPr in
+    # 2024. Both are worth selling (MP: US$4,300/t against US$3,000 mining + 200
+    # freight; Lynas: US$69/kg against the alliance's ~US$44/kg NdPr, DATA-AUDIT
+    # b2), so the baseline sells both in full; decoupling's embargo on China from
+    # 2026 leaves 2025 only; heavy_controls embargoes neither commodity.
+    sales = run.tables["offtake_sales"]
+    china = sales[sales["buyer"] == "china"]
+    by = china.groupby(["scenario", "offtake", "year"])["quantity_t"].sum()
+    for scenario in ("baseline", "heavy_controls"):
+        assert by[(scenario, "mp_concentrate_china")].to_dict() == pytest.approx(
+            {2025: 12673})
+        assert by[(scenario, "lynas_ndpr_china")].to_dict() == pytest.approx(
+            dict.fromkeys(range(2025, 2041), 3261))
+    for scenario in ("decoupling", "delays", "high_demand", "members_only"):
+        years = set(china.loc[china["scenario"] == scenario, "year"])
+        assert years == {2025}, scenario
+
+
+def test_mountain_pass_mines_for_china_in_2025(run: RunResult) -> None:
+    # DATA-AUDIT finding 4: Mountain Pass mined 2,050 t REO in the old baseline
+    # against 50,692 t observed in 2025; the concentrate China bought until April
+    # (12,673 t) is now mined on top of what the alliance uses.
+    prod = run.tables["production"]
+    mp = prod[(prod["scenario"] == "baseline") & (prod["year"] == 2025)
+              & (prod["region"] == "usa") & (prod["process"] == "mine_bastnasite")]
+    assert mp["activity_t"].sum() >= 12673 - 1e-3
 
 
 def test_delays_never_earlier_than_decoupling(run: RunResult) -> None:
@@ -268,6 +311,20 @@ def test_full_cost_premium_does_not_reward_shortfall(run: RunResult, scenario: s
 #   - high_demand: now pinned before 2026 to high_demand_china (its compare_to), not
 #     the baseline; shortfall 290 -> 607 kt, premium -7.3 -> -27.0 %, full cost
 #     +198 -> +343 %.
+# 2026-12-01: issue 15 (offtakes and price floors, MODEL-SPEC §8.3). China buys:
+#   MP concentrate (12,673 t REO, 2025 only: the April-2025 halt) and Lynas NdPr
+#   (3,261 t/yr from Malaysia); the DoD takes up to 7,000 t/yr of 10X magnets at
+#   US$80.2/kg (2028-37) and Apple 1,000 t/yr at US$58/kg (2027-); the DoD-MP
+#   US$110/kg NdPr floor (2025-34, <= 6,000 t/yr) is a transfer. The baseline now
+#   makes what the offtakes take: its supply cost rises 57.02 -> 60.78 bn, with
+#   5.44 bn of offtake revenue apart. Embargoes cut China's offtakes from 2026, so
+#   the embargo scenarios make less and their supply-cost premium falls
+#   (decoupling +0.81 % -> -1.98 %, full cost +116.9 % -> +107.0 %); the premium
+#   net of offtake revenue (net_cost_premium_pct, MONEY below) is +2.54 %: losing
+#   China costs the alliance its sales to China as well. Shortfall moves a little
+#   in delays (175.2 -> 174.8 kt) and members_only (134.11 -> 134.06 kt) only.
+#   Apple's offtake sells nothing in the baseline (US magnets cost more than
+#   China's US$58/kg); LP sizes grow by the sale variables and offtake rows.
 
 EXPECTED = {
     # scenario: (total_cost_usd, cost_premium_pct, shortfall_t, self_sufficient_year,
@@ -306,6 +363,10 @@ def test_headline_numbers_regression_ledger(run: RunResult, scenario: str) -> No
     assert _year(row["self_sufficient_year"]) == _year(year)
     size = next(s.size for s in run.scenarios if s.name == scenario)
     assert (size["variables"], size["constraints"]) == (variables, constraints)
+    net, floors, revenue = MONEY[scenario]
+    assert row["net_cost_premium_pct"] == pytest.approx(net, rel=COST_RTOL, abs=1e-6)
+    assert row["transfers_usd"] == pytest.approx(floors, rel=COST_RTOL)
+    assert row["offtake_revenue_usd"] == pytest.approx(revenue, rel=COST_RTOL)
 
 
 # ------------------------------------------------------------------ README

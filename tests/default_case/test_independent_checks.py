@@ -99,7 +99,8 @@ def _of(run: RunResult, table: str, scenario: str) -> pd.DataFrame:
 
 def supplied(run: RunResult, scenario: str) -> pd.DataFrame:
     """Net supply per (region, commodity, year) from the decisions: production
-    out - in + inflow - outflow + release - surplus (MODEL-SPEC §3 balance)."""
+    out - in + inflow - outflow + release - surplus - offtake deliveries from the
+    region (MODEL-SPEC §3 balance, §8.3)."""
     io = _csv("process_io")
     prod = _of(run, "production", scenario).merge(io, on="process")
     sign = np.where(prod["direction"] == "out", 1.0, -1.0)
@@ -112,6 +113,9 @@ def supplied(run: RunResult, scenario: str) -> pd.DataFrame:
         stock.assign(t=stock["release_t"])[[*RCY, "t"]],
         surplus.assign(t=-surplus["surplus_t"])[[*RCY, "t"]],
     ]
+    sales = _of(run, "offtake_sales", scenario)
+    parts.append(sales.assign(region=sales["seller"], t=-sales["quantity_t"])[
+        [*RCY, "t"]])
     return pd.concat(parts).groupby(RCY, as_index=False)["t"].sum()
 
 
@@ -131,11 +135,19 @@ def objective(run: RunResult, scenario: str) -> float:
 
 
 def independent_cost(run: RunResult, scenario: str) -> float:
-    """Objective less the shortfall penalty priced from the inputs."""
+    """Objective less the shortfall penalty, plus offtake revenue, less the
+    take-or-pay penalty, each priced from the inputs (offtakes.csv prices, the
+    commodity's penalty): MODEL-SPEC §8.3 keeps both out of total_cost_usd."""
     short = shortfall(run, scenario)
     penalty = short["commodity"].map(COMMODITIES["shortfall_penalty_usd_per_t"])
+    sales = _of(run, "offtake_sales", scenario)
+    price = sales["offtake"].map(_csv("offtakes").set_index("offtake")[
+        "price_usd_per_t"])
+    owed = sales["commodity"].map(COMMODITIES["shortfall_penalty_usd_per_t"])
+    money = ((sales["quantity_t"] * price - sales["short_t"] * owed)
+             * _df(sales["year"])).sum()
     return objective(run, scenario) - float(
-        (short["short_t"] * penalty * _df(short["year"])).sum())
+        (short["short_t"] * penalty * _df(short["year"])).sum()) + float(money)
 
 
 def test_demand_is_the_inputs_interpolated_and_scaled(run: RunResult) -> None:
@@ -207,7 +219,14 @@ def test_cost_categories_from_decisions_and_input_prices(run: RunResult) -> None
     routes = _route_costs()
     for scenario in scenarios(run):
         prod = _of(run, "production", scenario)
-        flows = _of(run, "flows", scenario).merge(
+        # an offtake delivery travels its seller -> buyer route like a flow (none
+        # and no cost when the seller is the buyer's own region)
+        sales = _of(run, "offtake_sales", scenario)
+        sales = sales[(sales["seller"] != sales["buyer"]) & (sales["seller"] != "")]
+        shipped = pd.concat([_of(run, "flows", scenario), sales.rename(columns={
+            "seller": "origin", "buyer": "destination"})[
+            ["origin", "destination", "commodity", "year", "quantity_t"]]])
+        flows = shipped.merge(
             routes, on=["origin", "destination", "commodity"], how="left")
         assert flows["cost_usd_per_t"].notna().all()
         stock = _of(run, "stock", scenario)
@@ -258,3 +277,26 @@ def test_self_sufficient_year_by_rule(run: RunResult) -> None:
         overall = None if None in years.values() else max(years.values())
         got = summary.loc[scenario, "self_sufficient_year"]
         assert (None if pd.isna(got) else int(got)) == overall, scenario
+
+
+def test_price_floor_payments_from_production_and_inputs(run: RunResult) -> None:
+    # MODEL-SPEC §8.3: payment = max(0, floor - reference price) x min(output,
+    # max_tpa), output = the region's gross output of the commodity (production x
+    # process_io out coefficients), in each contract year; never in the costs.
+    io = _csv("process_io")
+    out = io[io["direction"] == "out"]
+    price = COMMODITIES["reference_price_usd_per_t"].fillna(0.0)
+    for scenario in scenarios(run):
+        made = _of(run, "production", scenario).merge(out, on="process")
+        made = made.assign(t=made["activity_t"] * made["coefficient"]).groupby(
+            ["region", "commodity", "year"])["t"].sum()
+        moves = _of(run, "transfers", scenario)
+        for floor in _csv("price_floors").itertuples(index=False):
+            gap = max(0.0, floor.floor_usd_per_t - price[floor.commodity])
+            expected = {y: gap * min(made.get((floor.region, floor.commodity, y), 0.0),
+                                     floor.max_tpa)
+                        for y in range(int(floor.from_year), int(floor.to_year) + 1)}
+            paid = moves[moves["floor"] == floor.floor].set_index("year")["usd"]
+            assert paid.reindex(list(expected), fill_value=0.0).tolist() == (
+                pytest.approx(list(expected.values()), rel=1e-7, abs=1.0)), scenario
+        assert not set(_of(run, "costs", scenario)["category"]) & {"floor", "transfer"}

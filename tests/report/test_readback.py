@@ -22,7 +22,8 @@ from tests.report.conftest import EVIL
 
 HUMAN = ["Shortfall", "Capacity", "Builds", "Flows", "Prices"]
 TIDY = ["summary", "kpi_by_commodity", "shortfall", "production", "builds", "flows",
-        "surplus", "stock", "prices", "costs", "kpi_by_group", "kpi_by_element",
+        "surplus", "stock", "prices", "costs", "offtake_sales", "transfers",
+        "kpi_by_group", "kpi_by_element",
         "value_met_by_year", "bottlenecks", "lead_times"]
 
 

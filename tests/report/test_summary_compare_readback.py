@@ -26,6 +26,13 @@ Headline metrics (MODEL-SPEC §8.1), reference price 100 USD/t for both oxides:
 - value met per year in cut: 2025 and 2026 (60 - 10) / 60 = 83.33 %, 2027 100 %;
   horizon 16000 / 18000 = 88.89 %. Worst year 2025 (16.67 % unmet, the earliest of
   the equal 2025 and 2026); mostly met (1 %) from 2027.
+
+Money apart from cost (MODEL-SPEC §8.3): no floors and no offtakes, so no
+transfers and no revenue, and the net cost (and its premium) is the supply cost.
+The alliance's buyers pay the marginal cost of what is delivered: base NdPr
+150 t x 10 (spare US mine) + Dy 30 t x 10.5 (China landed)
+= 1815; cut NdPr 1500 + Dy 10 t in 2027 x 11 (the build's variable cost + its
+1 USD/tpa annuity, the dearest tonne) = 1610 (nothing delivered in 2025-26).
 """
 
 from __future__ import annotations
@@ -179,14 +186,15 @@ def test_summary_headline_rows(book: dict[str, list[Row]]) -> None:
 
 def test_summary_notes_under_the_table(book: dict[str, list[Row]]) -> None:
     # the caveat of the scenario that goes short (2000 / 18000 = 11.1 % of value;
-    # 20 t = 0 kt), and the footnotes under the sentences
+    # 20 t = 0 kt), and the footnotes under the sentences (then the money block)
     rows = [r[0] if r else None for r in book["Summary"]]
     caveat = rows.index("Read with care")
     assert rows[caveat + 1:caveat + 3] == [
         "cut: 11.1 % of demand value unmet (0 kt of oxides); its supply-cost "
         "premium -11.3 %", "   leaves that out."]
     brief = rows.index("In brief (every scenario, in words)")
-    notes = [r for r in rows[brief + 5:] if r]  # heading, 4 sentence lines
+    money = next(i for i, r in enumerate(rows) if r and r.startswith("Money apart"))
+    notes = [r for r in rows[brief + 5:money] if r]  # heading, 4 sentence lines
     assert notes == [
         "Costs: supply cost without the shortfall penalty, discounted at 0.0% to "
         "2025; premium against the baseline.",
@@ -224,6 +232,7 @@ def test_compare_headline_block(book: dict[str, list[Row]]) -> None:
         ("Supply cost (USD m)", 1815, 1610),
         ("Supply-cost premium (USD m)", 0, -205),
         ("Supply-cost premium (%)", 0, PCT_CUT),
+        ("Net-cost premium (%, offtake revenue netted)", 0, PCT_CUT),
         ("Unmet demand at the penalty (USD m)", 0, 20000),
         ("Full cost (USD m)", 1815, 21610),
         ("Full-cost premium (USD m)", 0, 21610 - 1815),
@@ -263,3 +272,24 @@ def test_compare_deltas_are_scenario_minus_baseline(book: dict[str, list[Row]]
         ("region", "stage", "base", "cut", "Δ cut"),
         ("us", "mining", 0, 10, 10),
     ])
+
+
+MONEY_ROWS = [("metric", "base", "cut"),
+              ("Resource cost (supply cost)", 1815, 1610),
+              ("Transfers between members (price floors)", 0, 0),
+              ("Offtake revenue (what offtake buyers pay)", 0, 0),
+              ("Take-or-pay penalty (offtakes short)", 0, 0),
+              ("Net cost (resource cost - offtake revenue + penalty)", 1815, 1610),
+              ("What the alliance's buyers pay (at marginal cost)", 1815, 1610)]
+
+
+def test_money_apart_from_cost_on_summary_and_compare(book: dict[str, list[Row]]
+                                                      ) -> None:
+    summary = _block(book["Summary"], "Money apart from cost (discounted USD m): a "
+                     "price floor moves money between members and leaves the "
+                     "resource cost unchanged")
+    assert summary == _approx(MONEY_ROWS)
+    compare = _block(book["Compare"], "Money apart from cost (discounted USD m): "
+                     "transfers and revenue are not in the resource cost")
+    assert compare == _approx([(*MONEY_ROWS[0], "Δ cut"),
+                               *[(*r, r[2] - r[1]) for r in MONEY_ROWS[1:]]])

@@ -136,6 +136,22 @@ def full_case() -> Tables:
              "from_year": 2025, "source": "[E] bl1"},
             {"stage": "metal", "target": "rb", "max_new_tpa_per_year": 30,
              "from_year": 2026, "source": "[E] bl2"}],
+        # the §8.3 contracts: an offtake from one region with take-or-pay, one from
+        # any region; a floor with its payer and one paid by its region
+        "offtakes": [
+            {"offtake": "o1", "buyer": "rb", "seller": "ra", "commodity": "ox",
+             "price_usd_per_t": 90, "min_tpa": 1, "max_tpa": 4, "from_year": 2025,
+             "to_year": 2026, "source": "[E] o1"},
+            {"offtake": "o2", "buyer": "ra", "seller": "", "commodity": "mt",
+             "price_usd_per_t": 80, "min_tpa": 0, "max_tpa": 3, "from_year": 2026,
+             "to_year": 2027, "source": "[E] o2"}],
+        "price_floors": [
+            {"floor": "f1", "region": "ra", "commodity": "ox", "floor_usd_per_t": 100,
+             "max_tpa": 5, "payer": "treasury", "from_year": 2025, "to_year": 2026,
+             "source": "[E] f1"},
+            {"floor": "f2", "region": "rb", "commodity": "mt", "floor_usd_per_t": 120,
+             "max_tpa": 6, "payer": "", "from_year": 2026, "to_year": 2027,
+             "source": "[E] f2"}],
         "uncertainty": [
             {"scenario": "cut", "field": "demand", "target": "alliance",
              "commodity": "ox", "stage": "", "distribution": "triangular",

@@ -18,7 +18,7 @@ from model.report.excel.cells import (
     text_cell,
 )
 from model.report.excel.data import ReportData
-from model.report.excel.series import cost_by_category
+from model.report.excel.series import cost_by_category, money_block
 from model.results.headline import never_text
 
 MAX_LIMITS_PER_SCENARIO = 50
@@ -175,6 +175,8 @@ HEADLINE_METRICS = [("Compared with", "compare_to", None),
                     ("Supply cost (USD m)", "total_cost_usd", FMT_USD_M),
                     ("Supply-cost premium (USD m)", "cost_premium_usd", FMT_USD_M),
                     ("Supply-cost premium (%)", "cost_premium_pct", FMT_PCT),
+                    ("Net-cost premium (%, offtake revenue netted)",
+                     "net_cost_premium_pct", FMT_PCT),
                     ("Unmet demand at the penalty (USD m)", "unmet_value_usd",
                      FMT_USD_M),
                     ("Full cost (USD m)", "full_cost_usd", FMT_USD_M),
@@ -272,6 +274,11 @@ def write_compare(sheets: Sheets, data: ReportData) -> None:
     costs = with_deltas(cost_by_category(data), data)
     rows.block("Discounted cost by category (USD m)", costs,
                dict.fromkeys(costs.columns[1:], FMT_USD_M))
+    rows.append()
+    money = with_deltas(money_block(data), data)
+    rows.block("Money apart from cost (discounted USD m): transfers and revenue are "
+               "not in the resource cost", money,
+               dict.fromkeys(money.columns[1:], FMT_USD_M))
     rows.append()
     short = with_deltas(shortfall_by_commodity(data), data)
     rows.block("Shortfall by commodity over the horizon (t)", short, {})

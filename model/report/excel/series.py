@@ -132,9 +132,21 @@ def capacity_buildout(data: ReportData, scenario: str) -> pd.DataFrame:
     return wide.rename_axis(index="year").reset_index()
 
 
+MONEY_CATEGORIES = ("offtake_revenue",)  # money apart from cost: see money_block
+MONEY_ROWS = (("Resource cost (supply cost)", "total_cost_usd"),
+              ("Transfers between members (price floors)", "transfers_usd"),
+              ("Offtake revenue (what offtake buyers pay)", "offtake_revenue_usd"),
+              ("Take-or-pay penalty (offtakes short)", "offtake_penalty_usd"),
+              ("Net cost (resource cost - offtake revenue + penalty)",
+               "net_cost_usd"),
+              ("What the alliance's buyers pay (at marginal cost)", "buyers_pay_usd"))
+
+
 def cost_by_category(data: ReportData) -> pd.DataFrame:
-    """Discounted cost (USD) per category (rows) and scenario (columns)."""
+    """Discounted cost (USD) per category (rows) and scenario (columns); offtake
+    revenue is money apart from cost (``money_block``), not a cost category."""
     costs = data.table("costs")
+    costs = costs[~costs["category"].isin(MONEY_CATEGORIES)]
     wide = costs.pivot_table(index="category", columns="scenario",
                              values="discounted_usd", aggfunc="sum", fill_value=0.0)
     wide = wide.reindex(columns=data.scenarios, fill_value=0.0)
@@ -192,3 +204,14 @@ def price_over_time(data: ReportData, commodity: str) -> pd.DataFrame:
     mean = (sums["weighted"] / sums["weight"]).unstack("scenario")
     mean = mean.reindex(index=data.years, columns=data.scenarios)
     return mean.rename_axis(index="year", columns=None).reset_index()
+
+
+def money_block(data: ReportData) -> pd.DataFrame:
+    """Money apart from cost (MODEL-SPEC §8.3), discounted USD: resource cost,
+    transfers between members, offtake revenue and penalty, and what the
+    alliance's buyers pay; metrics (rows) by scenario (columns)."""
+    summary = data.summary.set_index("scenario")
+    rows = [[label, *[float(summary.at[s, column]) if column in summary.columns
+                      else float("nan") for s in data.scenarios]]
+            for label, column in MONEY_ROWS]
+    return pd.DataFrame(rows, columns=["metric", *data.scenarios])

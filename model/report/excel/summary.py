@@ -8,10 +8,13 @@ import textwrap
 import pandas as pd
 
 from model.report.excel import first_screen
-from model.report.excel.cells import HEADING, Rows, Sheets
+from model.report.excel.cells import FMT_USD_M, HEADING, Rows, Sheets
 from model.report.excel.data import ReportData
+from model.report.excel.series import money_block
 
 SENTENCE_WIDTH = 150
+MONEY_TITLE = ("Money apart from cost (discounted USD m): a price floor moves money "
+               "between members and leaves the resource cost unchanged")
 
 
 def usd(value: float) -> str:
@@ -122,6 +125,9 @@ def write_summary(sheets: Sheets, data: ReportData) -> None:
     rows.append()
     for note in notes(data):
         rows.text(note)
+    rows.append()
+    money = money_block(data)
+    rows.block(MONEY_TITLE, money, dict.fromkeys(money.columns[1:], FMT_USD_M))
 
 
 def notes(data: ReportData) -> list[str]:
