@@ -16,6 +16,7 @@ import pandas as pd
 
 from model.data.case import Case, interpolate_demand
 from model.data.ramp import ramp_curves, ramp_fraction
+from model.data.recycling import collection_ceilings, history_scrap, recipe_table
 from model.data.schema import SHOCK_RULES
 from model.data.rules import (
     RULES,
@@ -27,6 +28,8 @@ from model.data.rules import (
 )
 from model.data.targets import target_problem, target_regions
 from model.errors import InputError, Problem
+
+LIFETIME = ["product", "scrap", "years_after", "share"]
 
 
 @dataclass
@@ -51,6 +54,10 @@ class ScenarioData:
     ramp: pd.DataFrame = field(default_factory=pd.DataFrame)  # ramp.ramp_curves
     build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)
     shock_year: int = 0  # first year of an embargo or export quota (base_year if none)
+    lifetimes: pd.DataFrame = field(default_factory=pd.DataFrame)  # eol_lifetimes
+    eol_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # history_scrap
+    collection: pd.DataFrame = field(default_factory=pd.DataFrame)  # ceilings
+    recipes: pd.DataFrame = field(default_factory=pd.DataFrame)  # recipe_table
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -115,6 +122,12 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         ramp=ramp_curves(case.table("processes"), case.table("ramp_up")),
         build_limits=build_limit_schedule(case),
         shock_year=shock_year(case, name),
+        lifetimes=case.table("eol_lifetimes")[LIFETIME],
+        eol_history=history_scrap(case.table("eol_history"),
+                                  case.table("eol_lifetimes"), list(case.years)),
+        collection=collection_ceilings(case.table("regions"),
+                                       case.table("eol_collection"), list(case.years)),
+        recipes=recipe_table(case.table("recipes"), case.settings.base_year),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)
