@@ -16,7 +16,8 @@ def adoption_rows(ix: LPIndex) -> Rows:
 
     Math:
         \mathbf{act}_{r,q,y}
-        - s_{q,y} \Big(\mathbf{act}_{r,p,y} + \sum_{q' \in Q_p} \mathbf{act}_{r,q',y}\Big)
+        - s_{q,y} \Big(\mathbf{act}_{r,p,y}
+        + \sum_{q' \in Q_p} \mathbf{act}_{r,q',y}\Big)
         \le 0
         \qquad \forall (r,q,y) \in \mathrm{REC},\ s_{q,y} < 1
 

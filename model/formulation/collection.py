@@ -24,7 +24,8 @@ def collection_rows(ix: LPIndex) -> Rows:
         + \sum_{c} \sum_{h < y_0} \lambda_{c,s,y-h} H_{r,c,h} \Big)
         \qquad \forall (r,s,y) \in \mathrm{COL}
 
-        c_{r,s,y} = \min\big(\bar{c}_{r,s},\ c^0_{r,s} + g_{r,s}\max(0, y - y^0_{r,s})\big)
+        c_{r,s,y} = \min\big(\bar{c}_{r,s},\
+        c^0_{r,s} + g_{r,s}\max(0, y - y^0_{r,s})\big)
 
     That is \sum_p \mathrm{out}\,\mathbf{act} \le c_{r,s,y} E_{r,s,y}, with the
     end-of-life scrap arising E_{r,s,y} = \sum_c \sum_{y'<y} \lambda_{c,s,y-y'}
