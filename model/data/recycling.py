@@ -53,6 +53,8 @@ def collection_ceilings(regions: pd.DataFrame, table: pd.DataFrame,
             float(row.max_rate), float(row.start_rate), start, growth, y))
             for r in sorted(covered) for y in years]
     frame = pd.DataFrame(rows, columns=["region", "scrap", "year", "rank", "ceiling"])
+    frame = frame.astype({"region": object, "scrap": object, "year": "int64",
+                          "rank": "int64", "ceiling": float})
     frame = frame.sort_values(["region", "scrap", "year", "rank"], kind="stable")
     frame = frame.drop_duplicates(["region", "scrap", "year"], keep="last")
     return frame[CEILING].reset_index(drop=True)
@@ -69,9 +71,8 @@ def history_scrap(history: pd.DataFrame, lifetimes: pd.DataFrame,
     pairs["scrap_t"] = pairs["delivered_t"].astype(float) * pairs["share"].astype(
         float)
     frame = pairs.groupby(["region", "scrap", "year"], as_index=False)["scrap_t"].sum()
-    return frame[HISTORY].astype({"year": "int64"}) if len(frame) else \
-        pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            HISTORY, (object, object, "int64", float), strict=True)})
+    return frame[HISTORY].astype({"region": object, "scrap": object, "year": "int64",
+                                  "scrap_t": float})
 
 
 def recipe_table(recipes: pd.DataFrame, base_year: int) -> pd.DataFrame:
