@@ -252,8 +252,8 @@ def test_full_cost_premium_does_not_reward_shortfall(run: RunResult, scenario: s
 #   recipes cut the baseline's Dy/Tb needs: its cost falls 2.7 % (57.02 -> 55.48 bn),
 #   so every supply-cost premium falls. Decoupling: shortfall 121.9 -> 124.0 kt
 #   (less recycled: collection 2.4 kt in 2027, 7 kt in 2031, against ~26 kt by 2030
-#   before) but the self-sufficient year 2035 -> 2030 (Tb no longer binds: the
-#   recipes need 0.5 % or no Tb); heavy_controls 2030 (unchanged); members_only
+#   before) but the self-sufficient year 2035 -> 2030 (the recipes alone give 2029
+#   and 115.3 kt, the stock limit alone never and 153.3 kt: docs/data.md §12); heavy_controls 2030 (unchanged); members_only
 #   never -> 2030; delays 2037 -> 2032; high_demand still never, its mostly-met year
 #   never -> 2035. Sizes: + the recipes' activity
 #   columns and their capacity and adoption rows, + the collection rows.
