@@ -63,13 +63,12 @@ def collection_rows(ix: LPIndex) -> Rows:
     history = number.merge(ix.eol_history, on=KEYS)
     np.add.at(rhs, history["row"].to_numpy(dtype=np.int64),
               history["scrap_t"].to_numpy(dtype=float))
-    short = released
     return Rows(rows[KEYS], ceiling * rhs, (
         Terms("act", act["row"].to_numpy(dtype=np.int64),
               act["position"].to_numpy(dtype=np.int64), act["net"].to_numpy()),
-        Terms("short", short["row"].to_numpy(dtype=np.int64),
-              short["position"].to_numpy(dtype=np.int64),
-              (short["ceiling"] * short["share"]).to_numpy(dtype=float)),
+        Terms("short", released["row"].to_numpy(dtype=np.int64),
+              released["position"].to_numpy(dtype=np.int64),
+              (released["ceiling"] * released["share"]).to_numpy(dtype=float)),
     ))
 
 
