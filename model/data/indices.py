@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.ramp import ramp_fraction
+from model.data.recycling import share_ceiling
 from model.data.rules import Quota, embargoed
 from model.data.scenarios import ScenarioData
 
@@ -55,6 +56,10 @@ class LPIndex:
     price_floors: pd.DataFrame = field(default_factory=pd.DataFrame)  # not in the LP
     reference_price: dict[str, float] = field(default_factory=dict)  # per commodity
     process_io: pd.DataFrame = field(default_factory=pd.DataFrame)
+    recipe_act: pd.DataFrame = field(default_factory=pd.DataFrame)  # _recipe_act
+    lifetimes: pd.DataFrame = field(default_factory=pd.DataFrame)  # eol_lifetimes
+    eol_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # history_scrap
+    collection: pd.DataFrame = field(default_factory=pd.DataFrame)  # ceilings
 
 
 def discount_factors(years: list[int], rate: float) -> dict[int, float]:
@@ -106,6 +111,10 @@ def build_index(data: ScenarioData) -> LPIndex:
         reference_price=dict(zip(data.commodities["commodity"], data.commodities[
             "reference_price_usd_per_t"].astype(float), strict=True)),
         process_io=data.process_io,
+        recipe_act=_recipe_act(act, data.recipes),
+        lifetimes=data.lifetimes,
+        eol_history=data.eol_history,
+        collection=data.collection,
     )
 
 
@@ -217,14 +226,52 @@ def _act_frame(data: ScenarioData, build: pd.DataFrame) -> pd.DataFrame:
         {"capacity_tpa": 0.0, "usable_tpa": 0.0})
     frame = frame.rename(columns={"capacity_tpa": "existing_tpa",
                                   "usable_tpa": "existing_usable_tpa"})
+    frame["base"] = frame["process"]
+    if len(data.recipes):
+        frame = pd.concat([frame, _recipe_rows(frame, data.recipes)],
+                          ignore_index=True)
     frame = frame.sort_values(RPY, kind="stable").reset_index(drop=True)
     vc = (_lookup(frame["process"], _process_attr(data, "variable_cost_usd_per_t"))
           * _lookup(frame["region"], _region_attr(data, "opex_index")))
     frame["variable_cost_usd_per_t"] = vc.to_numpy() * data.scale_factor(
         "variable_cost", frame, "region", "year", _output_match(data, frame))
-    frame["availability"] = _lookup(frame["process"],
+    frame["availability"] = _lookup(frame["base"],
                                     _process_attr(data, "availability"))
     return frame
+
+
+def _recipe_rows(act: pd.DataFrame, recipes: pd.DataFrame) -> pd.DataFrame:
+    """act rows of every recipe: the (region, year) of its base process's act rows
+    from its ready year, on the base's usable capacity (``base``) but with no
+    nameplate of its own (``existing_tpa`` 0: the production table does not count
+    the base's capacity twice)."""
+    rows = act.merge(recipes[["recipe", "process", "ready_year"]], on="process")
+    rows = rows[rows["year"] >= rows["ready_year"]]
+    rows = rows.assign(process=rows["recipe"], existing_tpa=0.0)
+    return rows[act.columns]
+
+
+def _recipe_act(act: pd.DataFrame, recipes: pd.DataFrame) -> pd.DataFrame:
+    """Per act row of a recipe: its position (``act``), the position of its base
+    process's act row of the same region and year (``base``) and the ceiling of
+    the share it may make (``ceiling``, ``recycling.share_ceiling``)."""
+    if recipes.empty:
+        return pd.DataFrame({"act": np.zeros(0, dtype=np.int64),
+                             "base": np.zeros(0, dtype=np.int64),
+                             "ceiling": np.zeros(0)})
+    positions = act[RPY + ["base"]].reset_index(names="act")
+    rows = positions[positions["process"] != positions["base"]].merge(
+        recipes.rename(columns={"process": "base", "recipe": "process"}),
+        on=["process", "base"])
+    bases = positions[positions["process"] == positions["base"]][
+        ["region", "process", "year", "act"]].rename(
+        columns={"process": "base", "act": "base_act"})
+    rows = rows.merge(bases, on=["region", "base", "year"]).sort_values("act")
+    return pd.DataFrame({
+        "act": rows["act"].to_numpy(dtype=np.int64),
+        "base": rows["base_act"].to_numpy(dtype=np.int64),
+        "ceiling": share_ceiling(rows, rows["year"].to_numpy(dtype=np.int64)),
+    })
 
 
 def _short_frame(data: ScenarioData) -> pd.DataFrame:

@@ -18,6 +18,8 @@ from model.data.case import Case, interpolate_demand
 from model.data.contracts import floor_schedule, offtake_schedule
 from model.data.inherit import flattened_rules, scenario_rules
 from model.data.ramp import ramp_curves, ramp_fraction
+from model.data.recycling import collection_ceilings, history_scrap, recipe_table
+from model.data.schema import SHOCK_RULES
 from model.data.rules import (
     RULES,
     LeadAdd,
@@ -26,9 +28,10 @@ from model.data.rules import (
     earliest_online,
     scale_factor,
 )
-from model.data.schema import SHOCK_RULES
 from model.data.targets import target_problem, target_regions
 from model.errors import InputError, Problem
+
+LIFETIME = ["product", "scrap", "years_after", "share"]
 
 
 @dataclass
@@ -55,6 +58,10 @@ class ScenarioData:
     shock_year: int = 0  # first year of an embargo or export quota (base_year if none)
     offtakes: pd.DataFrame = field(default_factory=pd.DataFrame)  # offtake_schedule
     price_floors: pd.DataFrame = field(default_factory=pd.DataFrame)  # floor_schedule
+    lifetimes: pd.DataFrame = field(default_factory=pd.DataFrame)  # eol_lifetimes
+    eol_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # history_scrap
+    collection: pd.DataFrame = field(default_factory=pd.DataFrame)  # ceilings
+    recipes: pd.DataFrame = field(default_factory=pd.DataFrame)  # recipe_table
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -137,6 +144,12 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         shock_year=shock_year(case, name),
         offtakes=offtake_schedule(case),
         price_floors=floor_schedule(case),
+        lifetimes=case.table("eol_lifetimes")[LIFETIME],
+        eol_history=history_scrap(case.table("eol_history"),
+                                  case.table("eol_lifetimes"), list(case.years)),
+        collection=collection_ceilings(case.table("regions"),
+                                       case.table("eol_collection"), list(case.years)),
+        recipes=recipe_table(case.table("recipes"), case.settings.base_year),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)

@@ -294,6 +294,91 @@ TABLES: tuple[TableSpec, ...] = (
         "between members (table transfers), never in total_cost_usd.",
     ),
     TableSpec(
+        "eol_lifetimes",
+        (
+            _text("product", True, ref="commodities",
+                  doc="a demanded commodity (tonnes delivered to demand enter the "
+                  "stock in use)"),
+            _text("scrap", True, ref="commodities",
+                  doc="the scrap commodity its end of life yields"),
+            _int("years_after", True, minimum=1, maximum=200,
+                 doc="years between delivery and end of life"),
+            _num("share", True, minimum=0, maximum=1, exclusive_minimum=True,
+                 doc="tonnes of scrap per tonne delivered that reach end of life "
+                 "years_after years later; at most 1 summed over a product's rows"),
+        ),
+        required=False,
+        key=("product", "scrap", "years_after"),
+        doc="Product lifetime distribution: of a tonne of product delivered to "
+        "demand in a region in year y, share tonnes of scrap reach end of life there "
+        "in year y + years_after.",
+    ),
+    TableSpec(
+        "eol_history",
+        (
+            _text("region", True, ref="regions"),
+            _text("product", True, ref="commodities"),
+            _int("year", True, minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="a year before base_year"),
+            _num("delivered_t", True, minimum=0, window=QTY,
+                 doc="tonnes of product delivered to demand in the region that year"),
+        ),
+        required=False,
+        key=("region", "product", "year"),
+        doc="Deliveries before base_year: the stock in use at the start, released "
+        "as scrap by eol_lifetimes like the horizon's deliveries.",
+    ),
+    TableSpec(
+        "eol_collection",
+        (
+            _text("scrap", True, ref="commodities",
+                  doc="a scrap commodity of eol_lifetimes"),
+            _text("target", doc="a region or a bloc (as in scenario_rules); blank = "
+                  "all regions; a region row wins over a bloc row, a bloc row over "
+                  "a blank one"),
+            _num("max_rate", True, minimum=0, maximum=1,
+                 doc="most of the end-of-life scrap arising that can be collected"),
+            _num("start_rate", default=0.0, minimum=0, maximum=1,
+                 doc="the rate ceiling in start_year (with growth_per_year)"),
+            _int("start_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="blank = base_year"),
+            _num("growth_per_year", minimum=0, maximum=1, exclusive_minimum=True,
+                 doc="most the rate ceiling grows a year (0.02 = 2 points); blank = "
+                 "max_rate in every year"),
+        ),
+        required=False,
+        key=("scrap", "target"),
+        doc="Collection from the stock in use: the output of the processes making "
+        "the scrap in a region <= the rate ceiling x the scrap reaching end of life "
+        "there; the ceiling is min(max_rate, start_rate + growth_per_year x (y - "
+        "start_year)).",
+    ),
+    TableSpec(
+        "recipes",
+        (
+            _text("recipe", True, ref="processes",
+                  doc="a process with its own process_io and variable cost, and no "
+                  "capacity, expansion or reserves of its own"),
+            _text("process", True, ref="processes",
+                  doc="the base process whose capacity the recipe runs on"),
+            _int("ready_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="first year the recipe can run (blank = base_year)"),
+            _num("max_share", default=1.0, minimum=0, maximum=1,
+                 exclusive_minimum=True,
+                 doc="most of the base capacity's output made with the recipe"),
+            _num("adoption_per_year", minimum=0, maximum=1, exclusive_minimum=True,
+                 doc="most the share made with the recipe may grow a year (0.1 = 10 "
+                 "points; the ready year's share is at most this); blank = "
+                 "max_share from ready_year"),
+        ),
+        required=False,
+        key=("recipe",),
+        doc="Alternative recipes (substitution): the recipe makes the base "
+        "process's product on the base's capacity with its own inputs and cost; the "
+        "share of the output it makes in a region is at most min(max_share, "
+        "adoption_per_year x (y - ready_year + 1)).",
+    ),
+    TableSpec(
         "reserves",
         (_text("region", True, ref="regions"), _text("process", True, ref="processes"),
          _num("reserve_t", True, minimum=0, window=QTY)),

@@ -229,6 +229,8 @@ def _years_in_horizon(tables: Tables, years: range | None) -> list[Problem]:
     problems = []
     for table, column in (("expansion", "earliest_online_year"),
                           ("build_limits", "from_year"),
+                          ("eol_collection", "start_year"),
+                          ("recipes", "ready_year"),
                           ("scenario_rules", "from_year"), ("capacity", "online_year")):
         for pos, year in enumerate(tables[table][column]):
             if not pd.isna(year) and year > years.stop - 1:
@@ -312,6 +314,92 @@ def _contract_years(tables: Tables, table: str, years: range | None
     return problems
 
 
+def _eol_lifetimes(tables: Tables, _years: range | None) -> list[Problem]:
+    """Shares of one (product, scrap) add up to at most 1 (reported at the row
+    where the sum first exceeds 1)."""
+    life = tables["eol_lifetimes"]
+    total: dict[tuple[str, str], float] = {}
+    problems = []
+    for pos, key in enumerate(zip(life["product"], life["scrap"], strict=True)):
+        before = total.get(key, 0.0)
+        total[key] = before + float(life["share"].iloc[pos])
+        if total[key] > 1.0 + 1e-9 >= before:
+            problems.append(problem_at(
+                tables, "eol_lifetimes", pos, "share",
+                f"the shares of product {shown(key[0])} and scrap {shown(key[1])} "
+                f"add up to {total[key]:g} by this row: more than each tonne "
+                "delivered"))
+    return problems
+
+
+def _eol_history(tables: Tables, years: range | None) -> list[Problem]:
+    history = tables["eol_history"]
+    if years is None:
+        return []
+    return [problem_at(tables, "eol_history", pos, "year",
+                       f"{year} is not before base_year {years.start}: deliveries "
+                       "of the horizon come from the solution")
+            for pos, year in enumerate(history["year"]) if year >= years.start]
+
+
+def _eol_history_products(tables: Tables, _years: range | None) -> list[Problem]:
+    products = set(tables["eol_lifetimes"]["product"])
+    return [problem_at(tables, "eol_history", pos, "product",
+                       f"product {shown(p)} has no eol_lifetimes rows: its history "
+                       "releases no scrap")
+            for pos, p in enumerate(tables["eol_history"]["product"])
+            if p and p not in products]
+
+
+def _eol_collection(tables: Tables, _years: range | None) -> list[Problem]:
+    rows = tables["eol_collection"]
+    scraps = set(tables["eol_lifetimes"]["scrap"])
+    problems = []
+    for pos, row in enumerate(rows.itertuples(index=False)):
+        if row.scrap and row.scrap not in scraps:
+            problems.append(problem_at(
+                tables, "eol_collection", pos, "scrap",
+                f"scrap {shown(row.scrap)} has no eol_lifetimes rows: nothing of it "
+                "ever reaches end of life, so nothing could be collected"))
+        if target_problem(tables["regions"], row.target):
+            problems.append(problem_at(tables, "eol_collection", pos, "target",
+                                       target_problem(tables["regions"], row.target)))
+        if row.start_rate > row.max_rate:
+            problems.append(problem_at(
+                tables, "eol_collection", pos, "start_rate",
+                f"start_rate {row.start_rate:g} > max_rate {row.max_rate:g}"))
+    return problems
+
+
+def _recipes(tables: Tables, _years: range | None) -> list[Problem]:
+    recipes = tables["recipes"]
+    bases = set(recipes["process"])
+    io = tables["process_io"]
+    outputs = io[io["direction"] == "out"].groupby("process")["commodity"].agg(set)
+    own = {t: set(tables[t]["process"]) for t in ("capacity", "expansion",
+                                                 "reserves")}
+    problems = []
+    for pos, (recipe, base) in enumerate(zip(recipes["recipe"], recipes["process"],
+                                             strict=True)):
+        for column, text in _recipe_problems(recipe, base, bases, outputs, own):
+            problems.append(problem_at(tables, "recipes", pos, column, text))
+    return problems
+
+
+def _recipe_problems(recipe: str, base: str, bases: set[str], outputs: pd.Series,
+                     own: dict[str, set[str]]) -> list[tuple[str, str]]:
+    out = [("recipe", f"recipe {shown(recipe)} has rows in {table}: a recipe runs "
+            "on its base process's capacity only")
+           for table, processes in own.items() if recipe in processes]
+    if recipe == base or recipe in bases:
+        out.append(("recipe", f"recipe {shown(recipe)} is itself a base process "
+                    "of a recipe"))
+    elif base and not outputs.get(recipe, set()) & outputs.get(base, set()):
+        out.append(("process", f"recipe {shown(recipe)} makes nothing that its base "
+                    f"process {shown(base)} makes"))
+    return out
+
+
 def _rules(tables: Tables, _years: range | None) -> list[Problem]:
     rules = tables["scenario_rules"]
     stages = set(tables["processes"]["stage"])
@@ -356,7 +444,8 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
     SemanticRule("expansion-limits", "expansion: max_new_tpa_per_year <= max_new_tpa",
                  _expansion_limits),
     SemanticRule("horizon", "earliest_online_year, from_year (scenario_rules, "
-                 "build_limits) and online_year are not after end_year",
+                 "build_limits), start_year (eol_collection), ready_year (recipes) "
+                 "and online_year are not after end_year",
                  _years_in_horizon),
     SemanticRule("ramp-up", "ramp_up: each row names a stage or a process (not "
                  "both), and the stage is a stage of some process", _ramp_rows),
@@ -367,6 +456,18 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
                  "region or bloc (as for scenario rules; blank = any), min_tpa <= "
                  "max_tpa, and to_year is not before from_year; the contract meets "
                  "the horizon", _contract_rows),
+    SemanticRule("eol-lifetimes", "eol_lifetimes: the shares of one product and "
+                 "scrap add up to at most 1", _eol_lifetimes),
+    SemanticRule("eol-history", "eol_history: every year is before base_year",
+                 _eol_history),
+    SemanticRule("eol-history-products", "eol_history: the product has "
+                 "eol_lifetimes rows", _eol_history_products, "warning"),
+    SemanticRule("eol-collection", "eol_collection: the scrap has eol_lifetimes "
+                 "rows, the target is a known region or bloc (as for scenario "
+                 "rules), start_rate <= max_rate", _eol_collection),
+    SemanticRule("recipes", "recipes: a recipe is not itself a base process, "
+                 "makes something its base process makes, and has no capacity, "
+                 "expansion or reserves rows of its own", _recipes),
     SemanticRule("scenario-rules", "scenario rules name a known target region or bloc, "
                  "a scale field or stage, and a value where the rule needs one "
                  "(lead_time_add: whole years). A target is a region code, a bloc "

@@ -26,6 +26,11 @@ def capacity_rows(ix: LPIndex) -> Rows:
     curve or without one); \rho^{K}_{k,y} = \rho_{p, y - online_year_k + 1} for a
     capacity row online after base_year, else 1. The curve is the process's own
     rows of ``ramp_up`` if it has any, else those of its stage.
+    Recipes (table ``recipes``): a recipe q of base process p runs on p's
+    capacity: p's row reads \mathbf{act}_{r,p,y} + \sum_q \mathbf{act}_{r,q,y}
+    on the left, and q's own row bounds \mathbf{act}_{r,q,y} alone by p's
+    capacity (\alpha_p, K and builds of p; implied by p's row, kept so the rows
+    stay one per act row).
     Keys: (region, process, year), one row per ``act``.
     Spec: MODEL-SPEC §3 "Capacity". Tests: tests/formulation/test_capacity.py.
     """
@@ -38,7 +43,22 @@ def capacity_rows(ix: LPIndex) -> Rows:
     return Rows(ix.act[RPY].reset_index(drop=True), rhs, (
         Terms("act", np.arange(n), np.arange(n), 1.0),
         Terms("build", act, build, -alpha[act] * fraction),
-    ))
+    ) + _recipe_terms(ix, alpha))
+
+
+def _recipe_terms(ix: LPIndex, alpha: np.ndarray) -> tuple[Terms, ...]:
+    """A recipe's activity in its base's row; in the recipe's own row, the base's
+    builds (the recipe's row then repeats a weaker form of the base's)."""
+    recipe = ix.recipe_act
+    if recipe.empty:
+        return ()
+    own = recipe[["act", "base"]].merge(
+        ix.build_window.rename(columns={"act": "base"}), on="base").sort_values(
+        ["act", "build"], kind="stable")
+    act = own["act"].to_numpy()
+    return (Terms("act", recipe["base"].to_numpy(), recipe["act"].to_numpy(), 1.0),
+            Terms("build", act, own["build"].to_numpy(),
+                  -alpha[act] * own["fraction"].to_numpy(dtype=float)))
 
 
 CAPACITY = ConstraintFamily("capacity_limit", "<=", capacity_rows,

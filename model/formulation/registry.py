@@ -4,9 +4,11 @@ read these; a new family is declared in its module and listed here."""
 
 from __future__ import annotations
 
+from model.formulation.adoption import ADOPTION
 from model.formulation.balance import BALANCE
 from model.formulation.build_rate import BUILD_RATE
 from model.formulation.capacity import CAPACITY
+from model.formulation.collection import COLLECTION
 from model.formulation.declare import ConstraintFamily, VariableFamily
 from model.formulation.expansion import EXPANSION
 from model.formulation.foresight import FORESIGHT
@@ -26,6 +28,8 @@ CONSTRAINTS: tuple[ConstraintFamily, ...] = (
     FORESIGHT,     # foresight none: pre-shock decisions = the comparator's
     OFFTAKE_MAX,   # offtake deliveries per year <= max_tpa
     OFFTAKE_MIN,   # take-or-pay: deliveries + undelivered >= min_tpa
+    COLLECTION,    # collected scrap <= rate ceiling x end-of-life scrap arising
+    ADOPTION,      # share made with an alternative recipe <= its adoption ceiling
 )
 
 

@@ -1,7 +1,8 @@
 """Which friction of a real build-out sets each self-sufficient year (issue 14).
 
 Per scenario, ``friction_rows`` lists the binding rows of the frictions that have
-duals: the constraint families declared with a ``friction`` label (build rate) and
+duals: the constraint families declared with a ``friction`` label (build rate,
+collection, adoption) and
 the capacity rows of plants still ramping up (ramp-up acts through them). Each row's
 ``value_usd_per_t`` is what one more tonne (tpa) of it would save, in base-year
 money: |dual| of a friction family's row; |dual| × availability of a capacity row,
@@ -47,7 +48,8 @@ RAMPED = 1e-6  # tpa of nameplate not yet usable below this: not ramping
 def friction_rows(ix: LPIndex, sol: Solution, scenario: str,
                   families: Iterable[ConstraintFamily]) -> pd.DataFrame:
     """Binding rows of the frictions with duals in one scenario (``COLUMNS``)."""
-    parts = [_family_rows(f, sol) for f in families if f.friction]
+    makers = _makers(ix.process_io)
+    parts = [_family_rows(f, sol, makers) for f in families if f.friction]
     parts.append(_ramp_rows(ix, sol))
     parts = [p for p in parts if len(p)]
     frame = (pd.concat(parts, ignore_index=True) if parts
@@ -59,7 +61,20 @@ def friction_rows(ix: LPIndex, sol: Solution, scenario: str,
     return frame.reset_index(drop=True)
 
 
-def _family_rows(family: ConstraintFamily, sol: Solution) -> pd.DataFrame:
+def _makers(process_io: pd.DataFrame) -> pd.Series:
+    """The first process making each commodity (where a collection row's scrap
+    sits in a supply chain)."""
+    if not len(process_io):
+        return pd.Series(dtype=object)
+    out = process_io[process_io["direction"] == "out"]
+    return out.drop_duplicates("commodity").set_index("commodity")["process"]
+
+
+def _family_rows(family: ConstraintFamily, sol: Solution, makers: pd.Series
+                 ) -> pd.DataFrame:
+    """Binding rows of one friction family; a row's process is its ``process``
+    key, its ``recipe`` (adoption) or the process making its ``scrap``
+    (collection)."""
     block = sol.rows.get(family.name)
     if block is None or not len(block.keys):
         return pd.DataFrame(columns=COLUMNS)
@@ -70,8 +85,13 @@ def _family_rows(family: ConstraintFamily, sol: Solution) -> pd.DataFrame:
         column = keys[name] if name in keys else pd.Series([""] * len(keys))
         return column.fillna("").astype(str).to_numpy()
 
+    process = key("process")
+    if "recipe" in keys:
+        process = key("recipe")
+    elif "scrap" in keys:
+        process = keys["scrap"].map(makers).fillna("").astype(str).to_numpy()
     frame = pd.DataFrame({"friction": family.friction, "stage": key("stage"),
-                          "process": key("process"), "region": key("region"),
+                          "process": process, "region": key("region"),
                           "year": keys["year"].to_numpy(), "value_usd_per_t": dual})
     return frame[dual > BINDING]
 

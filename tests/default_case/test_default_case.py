@@ -59,8 +59,9 @@ def test_every_row_of_every_table_has_a_source() -> None:
     # issue 3: every number carries its source (brief tag + document) on its row
     files = sorted(CASE.glob("*.csv"))
     # the 13 tables of MODEL-SPEC §2, §7's uncertainty, §8.2's ramp_up and
-    # build_limits (issue 14) and §8.3's offtakes and price_floors (issue 15)
-    assert len(files) == 18
+    # build_limits, issue 14's eol_lifetimes, eol_history, eol_collection and
+    # recipes, and §8.3's offtakes and price_floors (issue 15)
+    assert len(files) == 22
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -161,7 +162,9 @@ def test_decoupling_costs_more_than_baseline(run: RunResult) -> None:
     # delivered costs more (MODEL-SPEC §8.1 delivered-cost premium). The supply-cost
     # premium cannot say so once the frictions leave a quarter of demand unmet: it
     # counts only what is bought (issue 14, docs/data.md §12).
-    assert _summary(run).loc["decoupling", "delivered_cost_premium_pct"] > 0
+    row = _summary(run).loc["decoupling"]
+    assert row["delivered_cost_premium_pct"] > 0
+    assert row["full_cost_premium_pct"] > 0  # the penalty included, it costs more too
 
 
 def test_decoupling_costs_more_net_of_offtake_revenue(run: RunResult) -> None:
@@ -325,6 +328,20 @@ def test_full_cost_premium_does_not_reward_shortfall(run: RunResult, scenario: s
 #   in delays (175.2 -> 174.8 kt) and members_only (134.11 -> 134.06 kt) only.
 #   Apple's offtake sells nothing in the baseline (US magnets cost more than
 #   China's US$58/kg); LP sizes grow by the sale variables and offtake rows.
+# 2026-12-01: issue 14 items 2-3 (recycling from the stock in use, recipes). EOL
+#   collection is now at most a rate ceiling (1 % in 2025, +3 points a year, at most
+#   50 %) of the scrap the stock in use releases (deliveries since 2000 over the
+#   lifetimes of eol_lifetimes), instead of capacity alone; and the high-coercivity
+#   grade may be made with a lean (3 % Dy + 0.5 % Tb) or a Tb-free (6 % Dy) recipe,
+#   adopted 7 and 3 points of the grade's output a year (docs/data.md §12). The
+#   recipes cut the baseline's Dy/Tb needs: its cost falls 2.7 % (57.02 -> 55.48 bn),
+#   so every supply-cost premium falls. Decoupling: shortfall 121.9 -> 124.0 kt
+#   (less recycled: collection 2.4 kt in 2027, 7 kt in 2031, against ~26 kt by 2030
+#   before) but the self-sufficient year 2035 -> 2030 (the recipes alone give 2029
+#   and 115.3 kt, the stock limit alone never and 153.3 kt: docs/data.md §12); heavy_controls 2030 (unchanged); members_only
+#   never -> 2030; delays 2037 -> 2032; high_demand still never, its mostly-met year
+#   never -> 2035. Sizes: + the recipes' activity
+#   columns and their capacity and adoption rows, + the collection rows.
 
 EXPECTED = {
     # scenario: (total_cost_usd, cost_premium_pct, shortfall_t, self_sufficient_year,

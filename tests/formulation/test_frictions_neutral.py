@@ -84,3 +84,58 @@ def test_neutral_frictions_solve_to_the_same_objective(tmp_path: Path,
     assert a.keys() == b.keys() and len(a) > 1
     for name, objective in a.items():
         assert b[name] == pytest.approx(objective, rel=1e-9), name
+
+
+RECYCLING_AND_RECIPES = {
+    "eol_lifetimes": ["product", "scrap", "years_after", "share"],
+    "eol_history": ["region", "product", "year", "delivered_t"],
+    "eol_collection": ["scrap", "target", "max_rate", "start_rate", "start_year",
+                       "growth_per_year"],
+    "recipes": ["recipe", "process", "ready_year", "max_share", "adoption_per_year"],
+}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_empty_recycling_and_recipe_tables_build_the_same_lp(tmp_path: Path,
+                                                             seed: int) -> None:
+    """The tables of recycling from stock and of recipes, present with a header
+    and no rows, leave the LP as it is without them, array for array."""
+    plain = write_synthetic(tmp_path / "plain", SynthSpec(4, 4, seed=seed))
+    empty = tmp_path / "empty"
+    shutil.copytree(plain, empty)
+    for table, columns in RECYCLING_AND_RECIPES.items():
+        pd.DataFrame(columns=columns).to_csv(empty / f"{table}.csv", index=False)
+    a, b = _arrays(plain), _arrays(empty)
+    assert a.keys() == b.keys()
+    for name in a:
+        for key, value in a[name].items():
+            np.testing.assert_array_equal(value, b[name][key], err_msg=key)
+
+
+def _with_copy_recipe(folder: Path, out: Path, base: str) -> Path:
+    """``folder`` copied to ``out`` with a recipe of ``base`` that is its exact
+    copy (same process_io, same variable cost), free to make all of its output."""
+    shutil.copytree(folder, out)
+    processes = pd.read_csv(out / "processes.csv", dtype=str, keep_default_na=False)
+    row = processes[processes["process"] == base].assign(process=f"{base}_copy")
+    pd.concat([processes, row]).to_csv(out / "processes.csv", index=False)
+    io = pd.read_csv(out / "process_io.csv", dtype=str, keep_default_na=False)
+    rows = io[io["process"] == base].assign(process=f"{base}_copy")
+    pd.concat([io, rows]).to_csv(out / "process_io.csv", index=False)
+    pd.DataFrame({"recipe": [f"{base}_copy"], "process": [base]}).to_csv(
+        out / "recipes.csv", index=False)
+    return out
+
+
+@pytest.mark.parametrize("builder", ["numpy", "pyomo"])
+def test_a_recipe_that_copies_its_base_changes_no_objective(tmp_path: Path,
+                                                           builder: str) -> None:
+    """A recipe identical to its base process, sharing its capacity and free to
+    make all of its output, only splits the base's activity in two: every scenario
+    solves to the same objective (1e-9 relative)."""
+    plain = write_synthetic(tmp_path / "plain", SynthSpec(4, 4, seed=1))
+    copied = _with_copy_recipe(plain, tmp_path / "copy", "magnet_NdFeB")
+    a, b = _objectives(plain, builder), _objectives(copied, builder)
+    assert a.keys() == b.keys() and len(a) > 1
+    for name, objective in a.items():
+        assert b[name] == pytest.approx(objective, rel=1e-9), name

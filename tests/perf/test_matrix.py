@@ -167,3 +167,56 @@ def test_offtakes_give_identical_lps(tmp_path: Path, seed: int) -> None:
     # where the embargo cuts China's offtake; take-or-pay rows for 2026-2029
     assert all(n > 0 for n, _ in sizes) and {s for _, s in sizes} == {4}
     assert len({n for n, _ in sizes}) > 1
+def test_tiny_case_with_recycling_and_recipes(tmp_path: Path) -> None:
+    """Collection from the stock in use (lifetimes, history, a growing rate
+    ceiling, shortfall terms) and two recipes of one base process that can be
+    built (builds in the recipes' capacity rows, siblings in the adoption rows):
+    the same LP from both builders."""
+    proc, io = mine(cost=5.0, capex=10.0, lead=1, life=5)
+    collect, cio = mine("collect", cost=1.0, out="scr")
+    recycle = {"process": "recycle", "stage": "recycling", "lead_time_years": 0,
+               "lifetime_years": 30, "variable_cost_usd_per_t": 1}
+    lean = {**proc, "process": "lean", "variable_cost_usd_per_t": 6.0}
+    free = {**proc, "process": "free", "variable_cost_usd_per_t": 7.0}
+    folder = write_case(tmp_path / "t", {
+        "settings": settings(2025, 2029, 0.05),
+        "regions": [{"region": "A", "bloc": "alliance"},
+                    {"region": "B", "bloc": "alliance"}],
+        "commodities": [*one_commodity(),
+                        {"commodity": "scr", "kind": "scrap",
+                         "shortfall_penalty_usd_per_t": 1000}],
+        "processes": [proc, collect, recycle, lean, free],
+        "process_io": [io, cio,
+                       {"process": "recycle", "commodity": "scr", "direction": "in",
+                        "coefficient": 1},
+                       {"process": "recycle", "commodity": "ox", "direction": "out",
+                        "coefficient": 0.9},
+                       {**io, "process": "lean"}, {**io, "process": "free"},
+                       {"process": "free", "commodity": "scr", "direction": "in",
+                        "coefficient": 0.1}],
+        "capacity": [{"region": "A", "process": "mine", "capacity_tpa": 3},
+                     {"region": "A", "process": "collect", "capacity_tpa": 9},
+                     {"region": "B", "process": "collect", "capacity_tpa": 9},
+                     {"region": "A", "process": "recycle", "capacity_tpa": 9}],
+        "expansion": [{"region": "A", "process": "mine"},
+                      {"region": "B", "process": "mine"}],
+        "routes": [{"origin": "B", "destination": "A", "cost_usd_per_t": 1}],
+        "ramp_up": [{"stage": "mining", "year_in_service": 1, "fraction": 0.5}],
+        "demand": [{"region": "A", "commodity": "ox", "year": 2025, "demand_t": 5},
+                   {"region": "B", "commodity": "ox", "year": 2025, "demand_t": 2}],
+        "eol_lifetimes": [
+            {"product": "ox", "scrap": "scr", "years_after": 1, "share": 0.1},
+            {"product": "ox", "scrap": "scr", "years_after": 2, "share": 0.3}],
+        "eol_history": [{"region": "A", "product": "ox", "year": 2024,
+                         "delivered_t": 4}],
+        "eol_collection": [
+            {"scrap": "scr", "max_rate": 0.5, "start_rate": 0.1,
+             "growth_per_year": 0.15},
+            {"scrap": "scr", "target": "B", "max_rate": 0.2}],
+        "recipes": [{"recipe": "lean", "process": "mine", "ready_year": 2026,
+                     "adoption_per_year": 0.2, "max_share": 0.5},
+                    {"recipe": "free", "process": "mine", "max_share": 0.3}],
+    })
+    index = build_index(scenario_data(load_case(folder), "baseline"))
+    assert len(index.recipe_act) and len(index.collection)
+    assert_same_lp(index)

@@ -64,10 +64,15 @@ def full_case() -> Tables:
              "reference_price_usd_per_t": 200, "shortfall_penalty_usd_per_t": 2000,
              "source": "[E] mt"},
             {"commodity": "sc", "kind": "scrap", "shortfall_penalty_usd_per_t": 10,
-             "source": "[E] sc"}],
+             "source": "[E] sc"},
+            {"commodity": "sd", "kind": "scrap", "shortfall_penalty_usd_per_t": 10,
+             "source": "[E] sd"}],
         "processes": [
             _process("mine", "mining", 1, 20, 50, 2, 10, 0.9, 0.12),
-            _process("smelt", "metal", 2, 25, 60, 3, 12, 0.8, 0.15)],
+            _process("smelt", "metal", 2, 25, 60, 3, 12, 0.8, 0.15),
+            # recipes (issue 14 item 3) of mine and smelt
+            _process("mine_lean", "mining", 1, 20, 50, 2, 11, 0.9, 0.12),
+            _process("smelt_lean", "metal", 2, 25, 60, 3, 13, 0.8, 0.15)],
         "process_io": [
             {"process": "smelt", "commodity": "sc", "direction": "in",
              "coefficient": 1.2, "source": "[E] io1"},
@@ -76,7 +81,13 @@ def full_case() -> Tables:
             {"process": "mine", "commodity": "ox", "direction": "out",
              "coefficient": 1, "source": "[E] io3"},
             {"process": "smelt", "commodity": "ox", "direction": "out",
-             "coefficient": 1, "source": "[E] io4"}],
+             "coefficient": 1, "source": "[E] io4"},
+            {"process": "mine_lean", "commodity": "ox", "direction": "out",
+             "coefficient": 1, "source": "[E] io5"},
+            {"process": "smelt_lean", "commodity": "sc", "direction": "in",
+             "coefficient": 1.1, "source": "[E] io6"},
+            {"process": "smelt_lean", "commodity": "ox", "direction": "out",
+             "coefficient": 1, "source": "[E] io7"}],
         "capacity": [
             {"region": "ra", "process": "mine", "capacity_tpa": 100,
              "online_year": 2020, "retire_year": 2040, "source": "[E] c1"},
@@ -152,6 +163,27 @@ def full_case() -> Tables:
             {"floor": "f2", "region": "rb", "commodity": "mt", "floor_usd_per_t": 120,
              "max_tpa": 6, "payer": "", "from_year": 2026, "to_year": 2027,
              "source": "[E] f2"}],
+        # recycling from the stock in use and recipes (issue 14 items 2 and 3)
+        "eol_lifetimes": [
+            {"product": "ox", "scrap": "sc", "years_after": 1, "share": 0.3,
+             "source": "[E] el1"},
+            {"product": "mt", "scrap": "sd", "years_after": 2, "share": 0.4,
+             "source": "[E] el2"}],
+        "eol_history": [
+            {"region": "ra", "product": "ox", "year": 2020, "delivered_t": 10,
+             "source": "[E] eh1"},
+            {"region": "rb", "product": "mt", "year": 2021, "delivered_t": 20,
+             "source": "[E] eh2"}],
+        "eol_collection": [
+            {"scrap": "sc", "target": "ra", "max_rate": 0.5, "start_rate": 0.1,
+             "start_year": 2025, "growth_per_year": 0.05, "source": "[E] ec1"},
+            {"scrap": "sd", "target": "alliance", "max_rate": 0.6, "start_rate": 0.2,
+             "start_year": 2026, "growth_per_year": 0.1, "source": "[E] ec2"}],
+        "recipes": [
+            {"recipe": "mine_lean", "process": "mine", "ready_year": 2025,
+             "max_share": 0.5, "adoption_per_year": 0.1, "source": "[E] rc1"},
+            {"recipe": "smelt_lean", "process": "smelt", "ready_year": 2026,
+             "max_share": 0.6, "adoption_per_year": 0.2, "source": "[E] rc2"}],
         "uncertainty": [
             {"scenario": "cut", "field": "demand", "target": "alliance",
              "commodity": "ox", "stage": "", "distribution": "triangular",

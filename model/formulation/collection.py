@@ -1,0 +1,98 @@
+"""Collection from the stock in use: end-of-life scrap arising is a convolution of
+past deliveries with a lifetime distribution, and only a growing share of it can be
+collected."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.data.indices import LPIndex
+from model.formulation.declare import ConstraintFamily, Rows, Terms
+
+KEYS = ["region", "scrap", "year"]
+
+
+def collection_rows(ix: LPIndex) -> Rows:
+    r"""What a region collects of a scrap stays within the rate ceiling times the
+    scrap its stock in use releases that year.
+
+    Math:
+        \sum_p \mathrm{out}_{p,s}\mathbf{act}_{r,p,y}
+        + c_{r,s,y} \sum_{c} \sum_{y' < y} \lambda_{c,s,y-y'}\,\mathbf{short}_{r,c,y'}
+        \le c_{r,s,y} \Big( \sum_{c} \sum_{y' < y} \lambda_{c,s,y-y'} D_{r,c,y'}
+        + \sum_{c} \sum_{h < y_0} \lambda_{c,s,y-h} H_{r,c,h} \Big)
+        \qquad \forall (r,s,y) \in \mathrm{COL}
+
+        c_{r,s,y} = \min\big(\bar{c}_{r,s},\
+        c^0_{r,s} + g_{r,s}\max(0, y - y^0_{r,s})\big)
+
+    That is \sum_p \mathrm{out}\,\mathbf{act} \le c_{r,s,y} E_{r,s,y}, with the
+    end-of-life scrap arising E_{r,s,y} = \sum_c \sum_{y'<y} \lambda_{c,s,y-y'}
+    (D_{r,c,y'} - \mathbf{short}_{r,c,y'}) + history: what was delivered to demand
+    in earlier years (an LP expression) spread over the lifetime distribution.
+    Symbols: \lambda_{c,s,k} = ``eol_lifetimes.share`` of product c and scrap s,
+    k = ``years_after``; D = ``demand.demand_t`` (interpolated, scaled), so
+    D - \mathbf{short} is the delivered quantity; H = ``eol_history.delivered_t``
+    (years h before base_year y_0); out_{p,s} = ``process_io.coefficient`` of
+    every process p making s in r (the collection processes);
+    \bar{c} = ``eol_collection.max_rate``, c^0 = ``start_rate``, y^0 =
+    ``start_year`` (blank = base_year), g = ``growth_per_year`` (blank: c =
+    \bar{c}), from the most specific row whose target covers r (region, then
+    bloc, then blank). The collection rate may grow by g a year: c is the largest
+    rate such a path reaches, and a rate variable \rho_{r,s,y} \le c with
+    \sum \mathrm{out}\,\mathbf{act} \le \rho E would be bilinear, cost nothing
+    and only relax, so its optimum is \rho = c: the row above is that program,
+    exactly and linearly.
+    COL = every (r, s, y) an ``eol_collection`` row covers where some process
+    makes s in r. Keys: (region, scrap, year).
+    Spec: issue 14 item 2 (recycling from the stock in use).
+    Tests: tests/formulation/test_collection.py.
+    """
+    collected = _collected(ix)
+    rows = collected[KEYS].drop_duplicates().reset_index(drop=True)
+    rows = rows.merge(ix.collection, on=KEYS, how="left")
+    number = rows[KEYS].reset_index(names="row")
+    act = collected.merge(number, on=KEYS)
+    released = _released(ix).merge(number.merge(rows, on=KEYS), on=KEYS)
+    rhs = np.zeros(len(rows))
+    ceiling = rows["ceiling"].to_numpy(dtype=float)
+    np.add.at(rhs, released["row"].to_numpy(dtype=np.int64),
+              released["share"].to_numpy(dtype=float)
+              * released["demand_t"].to_numpy(dtype=float))
+    history = number.merge(ix.eol_history, on=KEYS)
+    np.add.at(rhs, history["row"].to_numpy(dtype=np.int64),
+              history["scrap_t"].to_numpy(dtype=float))
+    return Rows(rows[KEYS], ceiling * rhs, (
+        Terms("act", act["row"].to_numpy(dtype=np.int64),
+              act["position"].to_numpy(dtype=np.int64), act["net"].to_numpy()),
+        Terms("short", released["row"].to_numpy(dtype=np.int64),
+              released["position"].to_numpy(dtype=np.int64),
+              (released["ceiling"] * released["share"]).to_numpy(dtype=float)),
+    ))
+
+
+def _collected(ix: LPIndex) -> pd.DataFrame:
+    """act rows making a covered scrap: region, scrap, year, position, net."""
+    terms = ix.balance_terms
+    act = terms[(terms["family"] == "act") & (terms["coef"] > 0)]
+    act = act.rename(columns={"commodity": "scrap", "coef": "net"})
+    act = act[KEYS + ["position", "net"]].merge(ix.collection[KEYS], on=KEYS)
+    return act.sort_values(KEYS + ["position"], kind="stable").reset_index(drop=True)
+
+
+def _released(ix: LPIndex) -> pd.DataFrame:
+    """Per short variable (demand row) and later year its delivery releases scrap
+    in: region, scrap, year, position (of short), share, demand_t."""
+    short = ix.short[["region", "commodity", "year", "demand_t"]].reset_index(
+        names="position").rename(columns={"commodity": "product",
+                                          "year": "delivered"})
+    pairs = short.merge(ix.lifetimes, on="product")
+    pairs["year"] = pairs["delivered"] + pairs["years_after"].astype("int64")
+    pairs = pairs.sort_values(["region", "scrap", "year", "position"], kind="stable")
+    return pairs[["region", "scrap", "year", "position", "share", "demand_t"]]
+
+
+COLLECTION = ConstraintFamily("collection", "<=", collection_rows,
+                              "collected scrap <= rate ceiling x end-of-life scrap",
+                              friction="collection")
