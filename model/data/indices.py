@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.data.origin import china_regions, stock_china_share
 from model.data.ramp import ramp_fraction
 from model.data.rules import Quota, embargoed
 from model.data.scenarios import ScenarioData
@@ -43,6 +44,9 @@ class LPIndex:
     pinned: pd.DataFrame = field(default_factory=pd.DataFrame)  # foresight: family,
     # position, value of the variables fixed to the comparator's decisions
     fixed_om_existing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)  # the bands
+    china: frozenset[str] = frozenset()  # regions of bloc china
+    stock_china: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per stock
 
 
 def discount_factors(years: list[int], rate: float) -> dict[int, float]:
@@ -86,6 +90,9 @@ def build_index(data: ScenarioData) -> LPIndex:
         build_limits=data.build_limits,
         shock_year=data.shock_year,
         fixed_om_existing=_fixed_om_existing(data, discount),
+        calibration=data.calibration,
+        china=frozenset(china_regions(data.regions)),
+        stock_china=stock_china_share(stock, data.stockpiles, data.regions),
     )
 
 

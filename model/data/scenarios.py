@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.data.calibration import calibration_rows
 from model.data.case import Case, interpolate_demand
 from model.data.ramp import ramp_curves, ramp_fraction
 from model.data.schema import SHOCK_RULES
@@ -51,6 +52,7 @@ class ScenarioData:
     ramp: pd.DataFrame = field(default_factory=pd.DataFrame)  # ramp.ramp_curves
     build_limits: pd.DataFrame = field(default_factory=pd.DataFrame)
     shock_year: int = 0  # first year of an embargo or export quota (base_year if none)
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)  # baseline only
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -115,6 +117,7 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         ramp=ramp_curves(case.table("processes"), case.table("ramp_up")),
         build_limits=build_limit_schedule(case),
         shock_year=shock_year(case, name),
+        calibration=calibration_rows(case, name == baseline_name(case)),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)

@@ -66,6 +66,9 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
                                "self_sufficient_year", "stage", "process", "region",
                                "first_online_year", "earliest_online_year",
                                "lead_time_binding"), per_scenario=False),
+    OutputTable("china_content", ("scenario", "region", "commodity", "element",
+                                  "year", "element_t", "china_share"),
+                per_scenario=True),
 )
 INTERNAL_TABLES = ("build_options",)  # per scenario, for lead_times; not written
 TABLE_BY_NAME = {t.name: t for t in OUTPUT_TABLES}
