@@ -19,6 +19,7 @@ from model.formulation.matrix import assemble
 from model.formulation.registry import variable_inputs
 from model.results import bottlenecks, headline, kpis
 from model.results.china_content import china_content
+from model.results.calibration_fit import calibration_fit
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
 from model.solver.highs import solve
@@ -106,6 +107,8 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
         tables["build_options"] = bottlenecks.build_options(index, name)
         tables["china_content"] = traced_china_content(case, data, index, solution)
+        if not case.table("calibration").empty:  # the baseline's rows; others none
+            tables["calibration_fit"] = calibration_fit(index, solution, name)
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pandas as pd
 
 from model.data.case import Case
+from model.data.coerce import ROW
 from model.data.targets import target_regions
 
-COLUMNS = ["row", "year", "quantity", "region", "process", "commodity",
+COLUMNS = ["row", "line", "file", "year", "quantity", "region", "process", "commodity",
            "destination", "regions", "destinations", "value", "tolerance_pct",
            "low", "high"]
 
@@ -23,6 +24,8 @@ def calibration_rows(case: Case, is_baseline: bool) -> pd.DataFrame:
     regions = case.table("regions")
     frame = table.reset_index(drop=True).copy()
     frame["row"] = frame.index
+    frame["line"] = frame[ROW]
+    frame["file"] = table.attrs.get("file", "")
     scope = frozenset(case.scope_regions())
     frame["regions"] = [
         (scope if q == "china_share" and not r else target_regions(regions, r))

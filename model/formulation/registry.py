@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from model.formulation.balance import BALANCE
 from model.formulation.build_rate import BUILD_RATE
+from model.formulation.calibration import CALIBRATION
 from model.formulation.capacity import CAPACITY
 from model.formulation.declare import ConstraintFamily, VariableFamily
 from model.formulation.expansion import EXPANSION
@@ -23,6 +24,7 @@ CONSTRAINTS: tuple[ConstraintFamily, ...] = (
     EXPORT_QUOTA,  # export quotas of scenario rules
     BUILD_RATE,    # new capacity of a stage per year (build_limits)
     FORESIGHT,     # foresight none: pre-shock decisions = the comparator's
+    CALIBRATION,   # baseline: observed base-year values within their tolerance
 )
 
 

@@ -69,6 +69,10 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
     OutputTable("china_content", ("scenario", "region", "commodity", "element",
                                   "year", "element_t", "china_share"),
                 per_scenario=True),
+    OutputTable("calibration_fit", ("scenario", "year", "quantity", "region",
+                                    "process", "commodity", "destination",
+                                    "observed", "model", "gap_pct",
+                                    "tolerance_pct"), per_scenario=True),
 )
 INTERNAL_TABLES = ("build_options",)  # per scenario, for lead_times; not written
 TABLE_BY_NAME = {t.name: t for t in OUTPUT_TABLES}
