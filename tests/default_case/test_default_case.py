@@ -58,7 +58,8 @@ def _objective(run: RunResult, scenario: str) -> float:
 def test_every_row_of_every_table_has_a_source() -> None:
     # issue 3: every number carries its source (brief tag + document) on its row
     files = sorted(CASE.glob("*.csv"))
-    assert len(files) == 14  # the 13 tables of MODEL-SPEC §2 and §7's uncertainty
+    # the 13 tables of MODEL-SPEC §2, §7's uncertainty and §8.3's calibration
+    assert len(files) == 15
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -130,6 +131,43 @@ def test_baseline_china_supplies_most_ndpr_in_2025(run: RunResult, scope: set[st
     own = (p["activity_t"] * p["coefficient"]).sum()
     share = china / (china + own)
     assert share >= 0.6, f"China supplies only {share:.0%} of the alliance's NdPr"
+
+
+# Observed 2025 dependence on China that the calibrated baseline must reproduce
+# (issue 15), as bands: the observed value (or range) ± the case's 10 % tolerance.
+# NdPr: "~85-90 %" upstream (issue 15 / DATA-AUDIT finding 4; IEA: China 92 % of
+# refining in 2023, via SEAISI 3 Jun 2024; REEx 20 Jul 2025: China 85-90 % of
+# magnet output) -> [0.85 x 0.9, 0.90 x 1.1]. Dy, Tb: the West 99 % dependent on
+# China for heavy-RE processing in 2024 (Benchmark via CRBC News) and Japan took
+# 100 % of its heavy REs from China in 2024 (TrendForce citing Nikkei / METI)
+# -> [0.99 x 0.9, 1].
+OBSERVED_2025_SHARE = {"NdPr": (0.85 * 0.9, 0.90 * 1.1), "Dy": (0.99 * 0.9, 1.0),
+                       "Tb": (0.99 * 0.9, 1.0)}
+
+
+@pytest.mark.parametrize("element", list(OBSERVED_2025_SHARE))
+def test_baseline_2025_china_content_matches_observed_dependence(
+        run: RunResult, scope: set[str], element: str) -> None:
+    # China's traced share of the element delivered to alliance and partner demand
+    # in 2025: Σ element_t × china_share / Σ element_t over the scope's rows.
+    cc = run.tables["china_content"]
+    rows = cc[(cc["scenario"] == "baseline") & (cc["year"] == 2025)
+              & (cc["element"] == element) & cc["region"].isin(scope)]
+    share = (rows["element_t"] * rows["china_share"]).sum() / rows["element_t"].sum()
+    low, high = OBSERVED_2025_SHARE[element]
+    assert low <= share <= high, f"{element}: China {share:.1%}, observed band " \
+        f"{low:.1%}-{high:.1%}"
+
+
+def test_baseline_holds_every_calibration_row(run: RunResult) -> None:
+    # MODEL-SPEC §8.3: one calibration_fit row per row of calibration.csv, all in the
+    # baseline, each within its tolerance (gap = (model - observed) / observed).
+    calibration = pd.read_csv(CASE / "calibration.csv")
+    fit = run.tables["calibration_fit"]
+    assert len(fit) == len(calibration) and set(fit["scenario"]) == {"baseline"}
+    gap = 100 * (fit["model"] - fit["observed"]) / fit["observed"]
+    assert gap.to_numpy() == pytest.approx(fit["gap_pct"].to_numpy())
+    assert (gap.abs() <= fit["tolerance_pct"] + 1e-6).all()
 
 
 def test_decoupling_falls_short_in_2026(run: RunResult) -> None:
@@ -242,25 +280,33 @@ def test_full_cost_premium_does_not_reward_shortfall(run: RunResult, scenario: s
 #   (against the same demand with China: cheaper only because 20 % of demand value
 #   goes unmet). Every other number is unchanged. Added the §8.1 full-cost premium,
 #   unmet share of demand value and mostly-met year (values of this solve).
+# 2026-12-01: issue 15 (calibrated base year, data corrections). Every number moves:
+#   China's magnet offers at customs unit values (US$38.35/69.35 per kg, were 58/89)
+#   make the China-supplied baseline cheaper (57.0 -> 44.5 bn) and decoupling's
+#   premium +0.8 % -> +22.3 %; US magnet demand x 0.8 (imports) cuts decoupling's
+#   shortfall 121.9 -> 113.2 kt and brings its self-sufficient year 2035 -> 2030;
+#   the US NDS stock at 0 (fewer stock rows: baseline 39,063 -> 38,935 variables);
+#   7 calibration rows held in the baseline (14 rows less the empty ones, 7,066
+#   constraints; other scenarios have none and lose the NDS stock rows).
 
 EXPECTED = {
     # scenario: (total_cost_usd, cost_premium_pct, shortfall_t, self_sufficient_year,
     #            variables, constraints, full_cost_premium_pct, unmet_share_pct,
     #            mostly_met_year)
-    "baseline": (57022592202.484535, 0.0,
-        0.0, 2025, 39063, 7116, 0.0, 0.0, 2025),
-    "decoupling": (57486233250.588875, 0.8130830784717259,
-        121903.45897616477, 2035, 36888, 7116, 116.934234, 11.3628245, 2031),
-    "heavy_controls": (59462184268.9117, 4.278290362115222,
-        47419.8958709575, 2030, 37998, 7116, 66.30322917, 6.123552538, 2030),
-    "delays": (54581076659.74805, -4.281663544980176,
-        175192.97132226508, 2037, 36692, 7054, 154.7744057, 15.55676678, 2037),
-    "high_demand_china": (73915980860.0, 29.62578164,
-        0.0, 2025, 39063, 7116, 29.62578164, 0.0, 2025),
-    "high_demand": (68550905715.29411, -7.258342619,
-        290249.5517552402, None, 36888, 7116, 197.9784645, 20.21560665, None),
-    "members_only": (59036643532.882706, 3.5320234535223674,
-        134113.20700999346, None, 36888, 7131, 125.9169814, 11.95378437, None),
+    "baseline": (44524338420.0, 0.0,
+        0.0, 2025, 38935, 7066, 0.0, 0.0, 2025),
+    "decoupling": (54449217990.0, 22.29090858,
+        113177.0154, 2030, 36760, 7052, 158.1897954, 10.73490925, 2030),
+    "heavy_controls": (53153029080.0, 19.37971674,
+        44119.0765, 2030, 37870, 7052, 93.38142463, 5.906739185, 2030),
+    "delays": (51994047960.0, 16.77668845,
+        159341.3937, 2037, 36564, 6990, 200.2693016, 14.48729538, 2037),
+    "high_demand_china": (56055532050.0, 25.89862992,
+        0.0, 2025, 38935, 7052, 25.89862992, 0.0, 2025),
+    "high_demand": (65898669960.0, 17.5596191,
+        260366.6982, None, 36760, 7052, 261.7801728, 18.87991315, None),
+    "members_only": (56020296640.0, 25.81949252,
+        123820.4854, None, 36760, 7067, 169.1565903, 11.30019846, 2030),
 }
 COST_RTOL = 1e-6
 SHORT_RTOL = 1e-4
