@@ -116,8 +116,9 @@ def _output_match(data: ScenarioData, frame: pd.DataFrame):  # noqa: ANN202
 def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame:
     """build[r,p,y]: capacity coming online in y, for y >= earliest_online_year.
 
-    Objective coefficients: capex as an annuity (capital recovery factor) and fixed
-    O&M, each summed over the discounted years the build is in service inside the
+    Objective coefficients: capex (``expansion.capex_usd_per_tpa`` where given, else
+    the process's × the region's capex index) as an annuity (capital recovery factor)
+    and fixed O&M, each summed over the discounted years the build is in service inside the
     horizon.
     """
     exp = data.expansion
@@ -134,6 +135,10 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     lifetime = frame["process"].map(_process_attr(data, "lifetime_years")).astype(int)
     capex = (_lookup(frame["process"], _process_attr(data, "capex_usd_per_tpa"))
              * _lookup(frame["region"], _region_attr(data, "capex_index")))
+    if "capex_usd_per_tpa" in exp:  # a project's own capex wins (expansion column)
+        own = np.repeat(exp["capex_usd_per_tpa"].astype("Float64").to_numpy(
+            dtype=float, na_value=np.nan), np.maximum(end - first + 1, 0))
+        capex = capex.where(np.isnan(own), own)
     frame["capex_usd_per_tpa"] = capex * data.scale_factor(
         "capex", frame, "region", "year", _output_match(data, frame))
     crf = _recovery_factors(data, frame["process"], lifetime)

@@ -197,6 +197,9 @@ TABLES: tuple[TableSpec, ...] = (
             _num("max_new_tpa", minimum=0, window=QTY),
             _num("max_new_tpa_per_year", minimum=0, window=QTY),
             _int("earliest_online_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
+            _num("capex_usd_per_tpa", minimum=0, window=MONEY,
+                 doc="a project's own published capex per t/yr of activity (blank = "
+                 "processes.capex_usd_per_tpa x regions.capex_index)"),
         ),
         required=False,
         key=("region", "process"),
