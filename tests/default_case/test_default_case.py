@@ -283,7 +283,8 @@ def test_full_cost_premium_does_not_reward_shortfall(run: RunResult, scenario: s
 # 2026-12-01: issue 15 (calibrated base year, data corrections). Every number moves:
 #   China's magnet offers at customs unit values (US$38.35/69.35 per kg, were 58/89)
 #   make the China-supplied baseline cheaper (57.0 -> 44.5 bn) and decoupling's
-#   premium +0.8 % -> +22.3 %; US magnet demand x 0.8 (imports) cuts decoupling's
+#   premium +0.8 % -> +22.2 % (Energy Fuels Phase 2 at its published capex, built in
+#   decoupling 2033-36, takes 0.05 points off); US magnet demand x 0.8 cuts its
 #   shortfall 121.9 -> 113.2 kt and brings its self-sufficient year 2035 -> 2030;
 #   the US NDS stock at 0 (fewer stock rows: baseline 39,063 -> 38,935 variables);
 #   7 calibration rows held in the baseline (14 rows less the empty ones, 7,066
@@ -295,18 +296,18 @@ EXPECTED = {
     #            mostly_met_year)
     "baseline": (44524338420.0, 0.0,
         0.0, 2025, 38935, 7066, 0.0, 0.0, 2025),
-    "decoupling": (54449217990.0, 22.29090858,
-        113177.0154, 2030, 36760, 7052, 158.1897954, 10.73490925, 2030),
-    "heavy_controls": (53153029080.0, 19.37971674,
-        44119.0765, 2030, 37870, 7052, 93.38142463, 5.906739185, 2030),
-    "delays": (51994047960.0, 16.77668845,
-        159341.3937, 2037, 36564, 6990, 200.2693016, 14.48729538, 2037),
+    "decoupling": (54427332840.0, 22.24175536,
+        113177.0154, 2030, 36760, 7052, 158.1406422, 10.73490925, 2030),
+    "heavy_controls": (53124491770.0, 19.31562299,
+        44119.0765, 2030, 37870, 7052, 93.31733088, 5.906739185, 2030),
+    "delays": (51977299990.0, 16.73907314,
+        159341.3937, 2037, 36564, 6990, 200.2316863, 14.48729538, 2037),
     "high_demand_china": (56055532050.0, 25.89862992,
         0.0, 2025, 38935, 7052, 25.89862992, 0.0, 2025),
-    "high_demand": (65898669960.0, 17.5596191,
-        260366.6982, None, 36760, 7052, 261.7801728, 18.87991315, None),
-    "members_only": (56020296640.0, 25.81949252,
-        123820.4854, None, 36760, 7067, 169.1565903, 11.30019846, 2030),
+    "high_demand": (65879241700.0, 17.52496015,
+        260366.6982, None, 36760, 7052, 261.7455139, 18.87991315, None),
+    "members_only": (55979623200.0, 25.72814149,
+        123828.473, None, 36760, 7067, 169.0702725, 11.30060022, 2030),
 }
 COST_RTOL = 1e-6
 SHORT_RTOL = 1e-4
