@@ -107,8 +107,7 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
         tables["build_options"] = bottlenecks.build_options(index, name)
         tables["china_content"] = traced_china_content(case, data, index, solution)
-        if not case.table("calibration").empty:  # the baseline's rows; others none
-            tables["calibration_fit"] = calibration_fit(index, solution, name)
+        tables["calibration_fit"] = calibration_fit(index, solution, name)  # baseline
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)
 

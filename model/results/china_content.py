@@ -100,11 +100,12 @@ def _network(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
     qty = terms["coef"].to_numpy() * np.maximum(value, 0.0)
     n = len(node_frame)
     supply = (qty > 0) & np.isin(family, ("act", "flow", "release"))
-    total = np.bincount(node[supply], weights=qty[supply], minlength=n)
+    total = np.bincount(node[supply], weights=qty[supply], minlength=n).astype(float)
     in_china = terms["region"].isin(china_regions(regions)).to_numpy()
     act_out = supply & (family == "act")
-    base = np.bincount(node[act_out & in_china], weights=qty[act_out & in_china],
-                       minlength=n)
+    base = np.zeros(n)
+    base += np.bincount(node[act_out & in_china], weights=qty[act_out & in_china],
+                        minlength=n)
     draw = supply & (family == "release")
     base += np.bincount(node[draw], minlength=n,
                         weights=qty[draw] * stock_share[position[draw]])

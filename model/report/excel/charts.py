@@ -148,11 +148,11 @@ def write_charts(sheets: Sheets, data: ReportData) -> None:
         book.add(chart, title, frame, FMT_T)
         paint(chart, data.scenarios, list(map(str, frame.columns[1:])), line=True)
     cost_chart(book, data)
-    china_share_charts(book, data)
     for element in data.key_elements[:MAX_PRICE_CHARTS]:
         commodity = series.key_commodity(data, element.name)
         if commodity is not None:
             price_chart(book, data, commodity)
+    china_share_charts(book, data)
 
 
 def stages(data: ReportData) -> list[str]:
