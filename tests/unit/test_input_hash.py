@@ -85,10 +85,10 @@ def full_case() -> Tables:
         "expansion": [
             {"region": "ra", "process": "smelt", "max_new_tpa": 50,
              "max_new_tpa_per_year": 20, "earliest_online_year": 2027,
-             "source": "[E] e1"},
+             "capex_usd_per_tpa": 70, "source": "[E] e1"},
             {"region": "rb", "process": "mine", "max_new_tpa": 60,
              "max_new_tpa_per_year": 25, "earliest_online_year": 2026,
-             "source": "[E] e2"}],
+             "capex_usd_per_tpa": 80, "source": "[E] e2"}],
         "reserves": [
             {"region": "ra", "process": "mine", "reserve_t": 500, "source": "[E] r1"},
             {"region": "rb", "process": "smelt", "reserve_t": 600,
