@@ -18,11 +18,13 @@ from model.formulation.foresight import pin_to_comparator
 from model.formulation.matrix import assemble
 from model.formulation.registry import CONSTRAINTS, variable_inputs
 from model.results import bottlenecks, frictions, headline, kpis, money
+from model.results.calibration_fit import calibration_fit
+from model.results.china_content import china_content
 from model.results.headline import comparators
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
 from model.solver.highs import solve
-from model.solver.records import LinearProgram, SolveOptions
+from model.solver.records import LinearProgram, Solution, SolveOptions
 from model.timing import PhaseTimer
 
 SHORTFALL_COLUMNS = ["scenario", "region", "commodity", "year", "demand_t",
@@ -132,8 +134,20 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         tables["build_options"] = bottlenecks.build_options(index, name)
         tables["friction_rows"] = frictions.friction_rows(index, solution, name,
                                                           CONSTRAINTS)
+        tables["china_content"] = traced_china_content(case, data, index, solution)
+        tables["calibration_fit"] = calibration_fit(index, solution, name)  # baseline
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)
+
+
+def traced_china_content(case: Case, data: ScenarioData, index: LPIndex,
+                         solution: Solution) -> pd.DataFrame:
+    """The scenario's ``china_content`` table (model/results/china_content.py)."""
+    content = headline.element_content(case.table("process_io"),
+                                       case.table("processes"),
+                                       case.table("commodities"))
+    share = index.stock_china
+    return china_content(index, solution, data.regions, content, share, data.name)
 
 
 HEADLINE_TABLES = ("summary", "kpi_by_commodity", "kpi_by_group", "kpi_by_element",

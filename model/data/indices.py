@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.data.origin import china_regions, stock_china_share
 from model.data.ramp import ramp_fraction
 from model.data.recycling import share_ceiling
 from model.data.rules import Quota, embargoed
@@ -60,6 +61,9 @@ class LPIndex:
     lifetimes: pd.DataFrame = field(default_factory=pd.DataFrame)  # eol_lifetimes
     eol_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # history_scrap
     collection: pd.DataFrame = field(default_factory=pd.DataFrame)  # ceilings
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)  # the bands
+    china: frozenset[str] = frozenset()  # regions of bloc china
+    stock_china: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per stock
 
 
 def discount_factors(years: list[int], rate: float) -> dict[int, float]:
@@ -115,6 +119,9 @@ def build_index(data: ScenarioData) -> LPIndex:
         lifetimes=data.lifetimes,
         eol_history=data.eol_history,
         collection=data.collection,
+        calibration=data.calibration,
+        china=frozenset(china_regions(data.regions)),
+        stock_china=stock_china_share(stock, data.stockpiles, data.regions),
     )
 
 
@@ -138,8 +145,9 @@ def _output_match(data: ScenarioData, frame: pd.DataFrame):  # noqa: ANN202
 def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame:
     """build[r,p,y]: capacity coming online in y, for y >= earliest_online_year.
 
-    Objective coefficients: capex as an annuity (capital recovery factor) and fixed
-    O&M, each summed over the discounted years the build is in service inside the
+    Objective coefficients: capex (``expansion.capex_usd_per_tpa`` where given, else
+    the process's × the region's capex index) as an annuity (capital recovery factor)
+    and fixed O&M, each summed over the discounted years the build is in service inside the
     horizon.
     """
     exp = data.expansion
@@ -156,6 +164,10 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     lifetime = frame["process"].map(_process_attr(data, "lifetime_years")).astype(int)
     capex = (_lookup(frame["process"], _process_attr(data, "capex_usd_per_tpa"))
              * _lookup(frame["region"], _region_attr(data, "capex_index")))
+    if "capex_usd_per_tpa" in exp:  # a project's own capex wins (expansion column)
+        own = np.repeat(exp["capex_usd_per_tpa"].astype("Float64").to_numpy(
+            dtype=float, na_value=np.nan), np.maximum(end - first + 1, 0))
+        capex = capex.where(np.isnan(own), own)
     frame["capex_usd_per_tpa"] = capex * data.scale_factor(
         "capex", frame, "region", "year", _output_match(data, frame))
     crf = _recovery_factors(data, frame["process"], lifetime)

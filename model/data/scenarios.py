@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from model.data.calibration import calibration_rows
 from model.data.case import Case, interpolate_demand
 from model.data.contracts import floor_schedule, offtake_schedule
 from model.data.inherit import flattened_rules, scenario_rules
@@ -62,6 +63,7 @@ class ScenarioData:
     eol_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # history_scrap
     collection: pd.DataFrame = field(default_factory=pd.DataFrame)  # ceilings
     recipes: pd.DataFrame = field(default_factory=pd.DataFrame)  # recipe_table
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)  # baseline only
 
     def scale_factor(self, field_name: str, frame: pd.DataFrame, region: str,
                      year: str, commodity_match: Callable[[str], np.ndarray] | None
@@ -150,6 +152,7 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         collection=collection_ceilings(case.table("regions"),
                                        case.table("eol_collection"), list(case.years)),
         recipes=recipe_table(case.table("recipes"), case.settings.base_year),
+        calibration=calibration_rows(case, name == baseline_name(case)),
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)

@@ -35,6 +35,7 @@ FORESIGHTS = ("perfect", "none")
 SHOCK_RULES = ("embargo", "export_quota")  # their first year is a scenario's shock
 UNCERTAIN_FIELDS = (*SCALE_FIELDS, "lead_time")
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
+CALIBRATION_QUANTITIES = ("activity", "flow", "china_share")
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,9 @@ TABLES: tuple[TableSpec, ...] = (
             _num("max_new_tpa", minimum=0, window=QTY),
             _num("max_new_tpa_per_year", minimum=0, window=QTY),
             _int("earliest_online_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
+            _num("capex_usd_per_tpa", minimum=0, window=MONEY,
+                 doc="a project's own published capex per t/yr of activity (blank = "
+                 "processes.capex_usd_per_tpa x regions.capex_index)"),
         ),
         required=False,
         key=("region", "process"),
@@ -379,6 +383,28 @@ TABLES: tuple[TableSpec, ...] = (
         "adoption_per_year x (y - ready_year + 1)).",
     ),
     TableSpec(
+        "calibration",
+        (
+            _int("year", True, minimum=YEAR_MIN, maximum=YEAR_MAX),
+            _text("quantity", True, allowed=CALIBRATION_QUANTITIES),
+            _text("region", doc="activity: where (region or bloc, blank = all); "
+                  "flow: the exporters (region or bloc); china_share: the buyers "
+                  "(region or bloc, blank = alliance and partners)"),
+            _text("process", ref="processes", doc="activity: the process"),
+            _text("commodity", ref="commodities",
+                  doc="flow: blank = all; china_share: the product"),
+            _text("destination", doc="flow: the importers (region or bloc, blank "
+                  "= every region outside region)"),
+            _num("value", True, minimum=0, window=QTY,
+                 doc="observed: t (activity, flow) or a share in [0, 1]"),
+            _num("tolerance_pct", default=10.0, minimum=0, maximum=100,
+                 doc="the baseline stays within value × (1 ± tolerance_pct/100)"),
+        ),
+        required=False,
+        doc="Observed values of the base years that the baseline reproduces within "
+        "their tolerance (MODEL-SPEC §8.3).",
+    ),
+    TableSpec(
         "reserves",
         (_text("region", True, ref="regions"), _text("process", True, ref="processes"),
          _num("reserve_t", True, minimum=0, window=QTY)),
@@ -420,6 +446,9 @@ TABLES: tuple[TableSpec, ...] = (
             _num("initial_t", True, minimum=0, window=QTY),
             _num("max_release_tpa", minimum=0, window=QTY),
             _num("release_cost_usd_per_t", minimum=0, window=MONEY),
+            _num("china_share", minimum=0, maximum=1,
+                 doc="share of the stock of Chinese origin, for china_content "
+                 "(blank = 1 in a region of bloc china, else 0)"),
         ),
         required=False,
         key=("region", "commodity"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ from model.data.network import unreachable_demand
 from model.data.raw import shown
 from model.data.rules import rule_problems
 from model.data.schema import TABLE_BY_NAME, TABLES
-from model.data.targets import target_problem
+from model.data.targets import target_problem, target_regions
 from model.data.unicode_hint import did_you_mean
 from model.errors import Problem
 
@@ -400,6 +401,60 @@ def _recipe_problems(recipe: str, base: str, bases: set[str], outputs: pd.Series
     return out
 
 
+CALIBRATION_NEEDS = {"activity": "process", "flow": "region",
+                     "china_share": "commodity"}
+
+
+def _calibration_rows(tables: Tables, years: range | None) -> list[Problem]:
+    cal = tables["calibration"]
+    problems = []
+    for pos, row in enumerate(cal.itertuples(index=False)):
+        for column, text in _calibration_row_problems(tables, row, years):
+            problems.append(problem_at(tables, "calibration", pos, column, text))
+    return problems
+
+
+def _calibration_row_problems(tables: Tables, row: Any, years: range | None
+                              ) -> list[tuple[str, str]]:
+    quantity = str(row.quantity)
+    out: list[tuple[str, str]] = []
+    need = CALIBRATION_NEEDS.get(quantity)
+    if need and not getattr(row, need):
+        out.append((need, f"{quantity} needs a {need}"))
+    for column in ("region", "destination"):
+        text = target_problem(tables["regions"], getattr(row, column))
+        if text:
+            out.append((column, text))
+    year = row.year
+    if years is not None and not pd.isna(year) and year not in years:
+        out.append(("year", f"{year} is outside the horizon {years.start}.."
+                    f"{years.stop - 1}"))
+    if quantity == "china_share" and row.value > 1:
+        out.append(("value", f"a share is at most 1, got {row.value:g} "
+                    "(write 0.85, not 85)"))
+    if quantity == "activity" and row.process and not out:
+        out += _activity_possible(tables, row)
+    return out
+
+
+def _activity_possible(tables: Tables, row: Any) -> list[tuple[str, str]]:
+    """An observed activity needs capacity or expansion of the process there."""
+    regions = target_regions(tables["regions"], row.region)
+    process = row.process
+    where = set(tables["capacity"].loc[tables["capacity"]["process"] == process,
+                                       "region"])
+    where |= set(tables["expansion"].loc[tables["expansion"]["process"] == process,
+                                         "region"])
+    if regions is not None:
+        where &= set(regions)
+    if where or row.value == 0:
+        return []
+    place = f"in {shown(row.region)}" if row.region else "anywhere"
+    return [("process", f"process {shown(process)} has no capacity or expansion "
+             f"{place}, so its activity is always 0 and the observed "
+             f"{row.value:g} t cannot be met")]
+
+
 def _rules(tables: Tables, _years: range | None) -> list[Problem]:
     rules = tables["scenario_rules"]
     stages = set(tables["processes"]["stage"])
@@ -468,6 +523,11 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
     SemanticRule("recipes", "recipes: a recipe is not itself a base process, "
                  "makes something its base process makes, and has no capacity, "
                  "expansion or reserves rows of its own", _recipes),
+    SemanticRule("calibration", "calibration: each row names what its quantity "
+                 "needs (activity: a process that has capacity or expansion in its "
+                 "regions; flow: the exporting region; china_share: a commodity and "
+                 "a value <= 1), known regions or blocs, and a year inside the "
+                 "horizon", _calibration_rows),
     SemanticRule("scenario-rules", "scenario rules name a known target region or bloc, "
                  "a scale field or stage, and a value where the rule needs one "
                  "(lead_time_add: whole years). A target is a region code, a bloc "

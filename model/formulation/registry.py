@@ -7,6 +7,7 @@ from __future__ import annotations
 from model.formulation.adoption import ADOPTION
 from model.formulation.balance import BALANCE
 from model.formulation.build_rate import BUILD_RATE
+from model.formulation.calibration import CALIBRATION
 from model.formulation.capacity import CAPACITY
 from model.formulation.collection import COLLECTION
 from model.formulation.declare import ConstraintFamily, VariableFamily
@@ -30,6 +31,7 @@ CONSTRAINTS: tuple[ConstraintFamily, ...] = (
     OFFTAKE_MIN,   # take-or-pay: deliveries + undelivered >= min_tpa
     COLLECTION,    # collected scrap <= rate ceiling x end-of-life scrap arising
     ADOPTION,      # share made with an alternative recipe <= its adoption ceiling
+    CALIBRATION,   # baseline: observed base-year values within their tolerance
 )
 
 

@@ -72,6 +72,13 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
                                "first_online_year", "earliest_online_year",
                                "lead_time_binding", "friction", "friction_stage"),
                 per_scenario=False),
+    OutputTable("china_content", ("scenario", "region", "commodity", "element",
+                                  "year", "element_t", "china_share"),
+                per_scenario=True),
+    OutputTable("calibration_fit", ("scenario", "year", "quantity", "region",
+                                    "process", "commodity", "destination",
+                                    "observed", "model", "gap_pct",
+                                    "tolerance_pct"), per_scenario=True),
 )
 INTERNAL_TABLES = ("build_options", "friction_rows")  # per scenario, for lead_times;
 # not written

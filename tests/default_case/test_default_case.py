@@ -60,8 +60,8 @@ def test_every_row_of_every_table_has_a_source() -> None:
     files = sorted(CASE.glob("*.csv"))
     # the 13 tables of MODEL-SPEC §2, §7's uncertainty, §8.2's ramp_up and
     # build_limits, issue 14's eol_lifetimes, eol_history, eol_collection and
-    # recipes, and §8.3's offtakes and price_floors (issue 15)
-    assert len(files) == 22
+    # recipes, and §8.3's offtakes, price_floors and calibration (issue 15)
+    assert len(files) == 23
     for path in files:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -138,6 +138,43 @@ def test_baseline_china_supplies_most_ndpr_in_2025(run: RunResult, scope: set[st
     own = (p["activity_t"] * p["coefficient"]).sum() - sold["quantity_t"].sum()
     share = china / (china + own)
     assert share >= 0.6, f"China supplies only {share:.0%} of the alliance's NdPr"
+
+
+# Observed 2025 dependence on China that the calibrated baseline must reproduce
+# (issue 15), as bands: the observed value (or range) ± the case's 10 % tolerance.
+# NdPr: "~85-90 %" upstream (issue 15 / DATA-AUDIT finding 4; IEA: China 92 % of
+# refining in 2023, via SEAISI 3 Jun 2024; REEx 20 Jul 2025: China 85-90 % of
+# magnet output) -> [0.85 x 0.9, 0.90 x 1.1]. Dy, Tb: the West 99 % dependent on
+# China for heavy-RE processing in 2024 (Benchmark via CRBC News) and Japan took
+# 100 % of its heavy REs from China in 2024 (TrendForce citing Nikkei / METI)
+# -> [0.99 x 0.9, 1].
+OBSERVED_2025_SHARE = {"NdPr": (0.85 * 0.9, 0.90 * 1.1), "Dy": (0.99 * 0.9, 1.0),
+                       "Tb": (0.99 * 0.9, 1.0)}
+
+
+@pytest.mark.parametrize("element", list(OBSERVED_2025_SHARE))
+def test_baseline_2025_china_content_matches_observed_dependence(
+        run: RunResult, scope: set[str], element: str) -> None:
+    # China's traced share of the element delivered to alliance and partner demand
+    # in 2025: Σ element_t × china_share / Σ element_t over the scope's rows.
+    cc = run.tables["china_content"]
+    rows = cc[(cc["scenario"] == "baseline") & (cc["year"] == 2025)
+              & (cc["element"] == element) & cc["region"].isin(scope)]
+    share = (rows["element_t"] * rows["china_share"]).sum() / rows["element_t"].sum()
+    low, high = OBSERVED_2025_SHARE[element]
+    assert low <= share <= high, f"{element}: China {share:.1%}, observed band " \
+        f"{low:.1%}-{high:.1%}"
+
+
+def test_baseline_holds_every_calibration_row(run: RunResult) -> None:
+    # MODEL-SPEC §8.3: one calibration_fit row per row of calibration.csv, all in the
+    # baseline, each within its tolerance (gap = (model - observed) / observed).
+    calibration = pd.read_csv(CASE / "calibration.csv")
+    fit = run.tables["calibration_fit"]
+    assert len(fit) == len(calibration) and set(fit["scenario"]) == {"baseline"}
+    gap = 100 * (fit["model"] - fit["observed"]) / fit["observed"]
+    assert gap.to_numpy() == pytest.approx(fit["gap_pct"].to_numpy())
+    assert (gap.abs() <= fit["tolerance_pct"] + 1e-6).all()
 
 
 def test_decoupling_falls_short_in_2026(run: RunResult) -> None:
@@ -342,6 +379,15 @@ def test_full_cost_premium_does_not_reward_shortfall(run: RunResult, scenario: s
 #   never -> 2030; delays 2037 -> 2032; high_demand still never, its mostly-met year
 #   never -> 2035. Sizes: + the recipes' activity
 #   columns and their capacity and adoption rows, + the collection rows.
+# 2026-12-01: issue 15 (calibrated base year, data corrections). Every number moves:
+#   China's magnet offers at customs unit values (US$38.35/69.35 per kg, were 58/89)
+#   make the China-supplied baseline cheaper (57.0 -> 44.5 bn) and decoupling's
+#   premium +0.8 % -> +22.2 % (Energy Fuels Phase 2 at its published capex, built in
+#   decoupling 2033-36, takes 0.05 points off); US magnet demand x 0.8 cuts its
+#   shortfall 121.9 -> 113.2 kt and brings its self-sufficient year 2035 -> 2030;
+#   the US NDS stock at 0 (fewer stock rows: baseline 39,063 -> 38,935 variables);
+#   7 calibration rows held in the baseline (14 rows less the empty ones, 7,066
+#   constraints; other scenarios have none and lose the NDS stock rows).
 
 EXPECTED = {
     # scenario: (total_cost_usd, cost_premium_pct, shortfall_t, self_sufficient_year,

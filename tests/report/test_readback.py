@@ -24,7 +24,8 @@ HUMAN = ["Shortfall", "Capacity", "Builds", "Flows", "Prices"]
 TIDY = ["summary", "kpi_by_commodity", "shortfall", "production", "builds", "flows",
         "surplus", "stock", "prices", "costs", "offtake_sales", "transfers",
         "kpi_by_group", "kpi_by_element",
-        "value_met_by_year", "bottlenecks", "lead_times"]
+        "value_met_by_year", "bottlenecks", "lead_times", "china_content",
+        "calibration_fit"]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def csv(solved: RunResult, name: str) -> pd.DataFrame:
 
 def test_sheet_order_and_names(book: openpyxl.Workbook, solved: RunResult) -> None:
     inputs = [f"in_{n}" for n in solved.case.tables]
-    expected = (["Summary", "Charts", "Bottlenecks", "Compare", *HUMAN]
+    expected = (["Summary", "Charts", "Bottlenecks", "Compare", "Calibration", *HUMAN]
                 + [f"data_{n}" for n in TIDY] + inputs
                 + ["Sources", "Run info", "Chart data"])
     assert book.sheetnames == expected
@@ -194,7 +195,9 @@ def test_charts_point_at_their_data(book: openpyxl.Workbook,
                       "Capacity in service, separation (tpa, alliance and partners)",
                       "Discounted cost by category (USD m), every scenario",
                       "Shadow price of ndpr_ox (USD/kg)",
-                      "Shadow price of dy_ox (USD/kg)"]
+                      "Shadow price of dy_ox (USD/kg)",
+                      "China's share of alliance NdPr, Dy and Tb supply (%): baseline",
+                      "China's share of alliance NdPr, Dy and Tb supply (%): no_china"]
     for chart in charts:
         for s in chart.series:
             assert s.val.numRef.f.startswith("'Chart data'!")

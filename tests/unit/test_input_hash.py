@@ -96,10 +96,10 @@ def full_case() -> Tables:
         "expansion": [
             {"region": "ra", "process": "smelt", "max_new_tpa": 50,
              "max_new_tpa_per_year": 20, "earliest_online_year": 2027,
-             "source": "[E] e1"},
+             "capex_usd_per_tpa": 70, "source": "[E] e1"},
             {"region": "rb", "process": "mine", "max_new_tpa": 60,
              "max_new_tpa_per_year": 25, "earliest_online_year": 2026,
-             "source": "[E] e2"}],
+             "capex_usd_per_tpa": 80, "source": "[E] e2"}],
         "reserves": [
             {"region": "ra", "process": "mine", "reserve_t": 500, "source": "[E] r1"},
             {"region": "rb", "process": "smelt", "reserve_t": 600,
@@ -118,9 +118,17 @@ def full_case() -> Tables:
              "source": "[E] t2"}],
         "stockpiles": [
             {"region": "ra", "commodity": "ox", "initial_t": 5, "max_release_tpa": 2,
-             "release_cost_usd_per_t": 50, "source": "[E] s1"},
+             "release_cost_usd_per_t": 50, "china_share": 0.2, "source": "[E] s1"},
             {"region": "rb", "commodity": "mt", "initial_t": 6, "max_release_tpa": 3,
-             "release_cost_usd_per_t": 60, "source": "[E] s2"}],
+             "release_cost_usd_per_t": 60, "china_share": 0.4, "source": "[E] s2"}],
+        # calibration (MODEL-SPEC §8.3): valid whichever column two rows swap
+        "calibration": [
+            {"year": 2025, "quantity": "activity", "region": "ra", "process": "mine",
+             "commodity": "ox", "destination": "rb", "value": 5, "tolerance_pct": 10,
+             "source": "[E] cal1"},
+            {"year": 2026, "quantity": "flow", "region": "rb", "process": "smelt",
+             "commodity": "mt", "destination": "ra", "value": 3, "tolerance_pct": 20,
+             "source": "[E] cal2"}],
         "scenarios": [
             # compare_to: blank on the baseline (valid only there), 'base' on cut
             # based_on: 'cut' inherits the baseline's rules (a valid chain)

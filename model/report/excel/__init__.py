@@ -1,6 +1,7 @@
 """report.xlsx: the analyst's report (MODEL-SPEC §5), Summary first.
 
-Sheet order: Summary, Charts, Bottlenecks, Compare, the human sheets with years
+Sheet order: Summary, Charts, Bottlenecks, Compare, Calibration (when the run
+has calibration rows or China content), the human sheets with years
 as columns (Shortfall, Capacity, Builds, Flows, Prices), the tidy tables as Excel
 Tables (``data_<table>``), the inputs (``in_<table>``), Sources, Run info and
 Chart data. The workbook is written to a temporary sibling file and moved into
@@ -20,6 +21,7 @@ from model.data.case import Case
 from model.data.coerce import ROW
 from model.files import atomic_path
 from model.report.excel.analysis import write_bottlenecks, write_compare
+from model.report.excel.calibration import write_calibration
 from model.report.excel.cells import Sheets
 from model.report.excel.charts import write_charts
 from model.report.excel.data import ReportData
@@ -52,6 +54,7 @@ def _fill(wb: Workbook, data: ReportData) -> None:
     write_charts(sheets, data)  # Charts, then Chart data (moved last below)
     write_bottlenecks(sheets, data)
     write_compare(sheets, data)
+    write_calibration(sheets, data)
     write_human(sheets, data)
     write_tidy(sheets, data, list(TABLE_ORDER))
     write_inputs(sheets, data)

@@ -4,7 +4,8 @@ Charts: shortfall by product over time (one per scenario with a shortfall; each
 magnet grade by name, other commodities by kind), capacity in service per stage
 (one chart per stage, a line per scenario: tonnes of different stages are never
 added), cost by category of every scenario, and the shadow price (USD/kg) of each
-key element's main commodity, with the years in which a shortfall sets it marked.
+key element's main commodity, with the years in which a shortfall sets it marked,
+and China's traced share of alliance NdPr, Dy and Tb supply per scenario.
 Every product and every scenario keeps one colour on every chart.
 """
 
@@ -26,6 +27,7 @@ from model.report.excel.cells import (
     Rows,
     Sheets,
 )
+from model.report.excel.calibration import china_shares
 from model.report.excel.data import ReportData
 
 WIDTH_CM, HEIGHT_CM, ROWS_PER_CHART = 17.0, 10.0, 21
@@ -150,6 +152,7 @@ def write_charts(sheets: Sheets, data: ReportData) -> None:
         commodity = series.key_commodity(data, element.name)
         if commodity is not None:
             price_chart(book, data, commodity)
+    china_share_charts(book, data)
 
 
 def stages(data: ReportData) -> list[str]:
@@ -197,3 +200,26 @@ def cost_chart(book: ChartBook, data: ReportData) -> None:
     frame = series.cost_by_category(data)
     book.add(chart, "Discounted cost by category (USD)", frame, FMT_USD_M)
     paint(chart, data.scenarios, list(map(str, frame.columns[1:])), line=False)
+
+
+ELEMENT_COLOURS = ("NdPr", "Dy", "Tb")
+
+
+def china_share_charts(book: ChartBook, data: ReportData) -> None:
+    """China's traced share (%) of alliance and partner NdPr, Dy and Tb supply
+    over time, one chart per scenario (china_content)."""
+    shares = china_shares(data)
+    for s in data.scenarios:
+        rows = shares[shares["scenario"] == s]
+        if rows.empty:
+            continue
+        frame = rows.pivot_table(index="year", columns="element",
+                                 values="china_share", sort=True) * 100.0
+        frame = frame.reindex(columns=[e for e in ELEMENT_COLOURS
+                                       if e in frame.columns]).reset_index()
+        frame.columns = [str(c) for c in frame.columns]
+        chart = LineChart()
+        title = f"China's share of alliance NdPr, Dy and Tb supply (%): {s}"
+        _axes(chart, title, "year", "%", FMT_USD_KG)
+        book.add(chart, title, frame, FMT_USD_KG)
+        paint(chart, list(ELEMENT_COLOURS), list(frame.columns[1:]), line=True)

@@ -8,6 +8,7 @@ import textwrap
 import pandas as pd
 
 from model.report.excel import first_screen
+from model.report.excel.calibration import calibration_line
 from model.report.excel.cells import FMT_USD_M, HEADING, Rows, Sheets
 from model.report.excel.data import ReportData
 from model.report.excel.series import money_block
@@ -122,6 +123,10 @@ def write_summary(sheets: Sheets, data: ReportData) -> None:
                                       initial_indent="    " * bool(i),
                                       subsequent_indent="    "):
                 rows.text(line)
+    line = calibration_line(data)
+    if line:
+        for text in textwrap.wrap(line, SENTENCE_WIDTH, subsequent_indent="    "):
+            rows.text(text)
     rows.append()
     for note in notes(data):
         rows.text(note)

@@ -1,0 +1,195 @@
+r"""China content of the products supplied to demand (MODEL-SPEC §8.3), traced after
+the solve by proportional sharing through every stage and trade.
+
+A node is a balance row (region r, commodity c, year y). Its supply is every term
+that brings c in: process output, shipments in and stock draws (shortfall is not
+supply). Every tonne of the node is a mix of its supplies, so the node's China
+share of element e, φ_{n,e}, is the supply-weighted mean of its supplies' shares:
+
+    T_n φ_{n,e} = Σ_{supplies s of n} q_s σ_{s,e}
+
+where q_s is the tonnes supplied and σ_{s,e}:
+
+* output of a process in a region of bloc ``china``: 1 (made in China);
+* output of a source process (no input) elsewhere: 0;
+* output of any other process elsewhere: the mean of its inputs' φ, each input
+  weighted by its tonnes × its content of e (``headline.element_content``), or by
+  its tonnes alone when no input carries e (a concentrate's content is "mixed");
+* a shipment from node m: φ_{m,e} (trade carries its origin);
+* a stock draw: ``stockpiles.china_share`` (blank: 1 in a China region, else 0).
+
+Per element this is one sparse linear system over all nodes and years,
+(diag(T) − A) φ = b, with A ≥ 0 and each row's sum ≤ T_n (strictly diagonally
+dominant once T carries a 1e-9 margin), solved directly; cycles (recycling,
+two-way trade) are handled exactly. Demand is served from the node's mix, so a
+region's supplied tonnes of c carry φ of the node: ``element_t`` = supplied_t ×
+content of e per tonne of c, ``china_share`` = φ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.linalg import spsolve
+
+from model.data.indices import RCY, LPIndex
+from model.data.origin import china_regions
+from model.solver.records import Solution
+
+COLUMNS = ["scenario", "region", "commodity", "element", "year", "element_t",
+           "china_share"]
+MARGIN = 1e-9  # relative: keeps diag(T) − A strictly dominant on pure cycles
+ZERO = 1e-6
+
+
+def china_content(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
+                  content: pd.DataFrame, stock_share: np.ndarray, scenario: str
+                  ) -> pd.DataFrame:
+    """The ``china_content`` table of one solved scenario.
+
+    ``content``: (commodity, element, oxide_t_per_t); ``stock_share``: the China
+    share of each row of ``ix.stock`` (``model.data.origin.stock_china_share``)."""
+    net = _network(ix, sol, regions, stock_share)
+    demand = _supplied(ix, sol, net.node_of)
+    wanted = demand.merge(content, on="commodity")
+    wanted = wanted[wanted["oxide_t_per_t"] > 0]
+    parts = []
+    for element, rows in wanted.groupby("element", sort=True):
+        phi = _shares(net, _weights(net, content, str(element)))
+        parts.append(pd.DataFrame({
+            "scenario": scenario, "region": rows["region"].to_numpy(),
+            "commodity": rows["commodity"].to_numpy(), "element": element,
+            "year": rows["year"].to_numpy(),
+            "element_t": rows["supplied_t"].to_numpy() * rows["oxide_t_per_t"]
+            .to_numpy(),
+            "china_share": np.clip(phi[rows["node"].to_numpy()], 0.0, 1.0)}))
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["element_t"] > ZERO]
+    return out.sort_values(["region", "commodity", "element", "year"]
+                           ).reset_index(drop=True)[COLUMNS]
+
+
+class _Network:
+    """Supplies and process inputs of one solved scenario, in node numbers."""
+
+    def __init__(self, node_of: pd.DataFrame, total: np.ndarray, base: np.ndarray,
+                 trade: sp.csr_matrix, made: pd.DataFrame, used: pd.DataFrame) -> None:
+        self.node_of = node_of  # RCY → node
+        self.total = total      # T_n: tonnes supplied
+        self.base = base        # tonnes of China origin fixed by the data
+        self.trade = trade      # A_{n,m} of shipments
+        self.made = made        # process outputs outside China: node, act, tonnes
+        self.used = used        # process inputs: act, node, commodity, tonnes
+
+
+def _network(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
+             stock_share: np.ndarray) -> _Network:
+    terms = ix.balance_terms
+    node_frame = terms[RCY].drop_duplicates().reset_index(drop=True)
+    node_of = node_frame.assign(node=np.arange(len(node_frame)))
+    node = terms[RCY].merge(node_of, on=RCY, how="left")["node"].to_numpy()
+    family = terms["family"].to_numpy()
+    position = terms["position"].to_numpy()
+    value = np.zeros(len(terms))
+    for name in ("act", "flow", "release"):
+        mask = family == name
+        value[mask] = sol.values[name][position[mask]]
+    qty = terms["coef"].to_numpy() * np.maximum(value, 0.0)
+    n = len(node_frame)
+    supply = (qty > 0) & np.isin(family, ("act", "flow", "release"))
+    total = np.bincount(node[supply], weights=qty[supply], minlength=n).astype(float)
+    in_china = terms["region"].isin(china_regions(regions)).to_numpy()
+    act_out = supply & (family == "act")
+    base = np.zeros(n)
+    base += np.bincount(node[act_out & in_china], weights=qty[act_out & in_china],
+                        minlength=n)
+    draw = supply & (family == "release")
+    base += np.bincount(node[draw], minlength=n,
+                        weights=qty[draw] * stock_share[position[draw]])
+    trade = _trade(terms, node, qty, family, n)
+    out = act_out & ~in_china
+    made = pd.DataFrame({"node": node[out], "act": position[out], "t": qty[out]})
+    use = (family == "act") & (qty < 0)
+    used = pd.DataFrame({"act": position[use], "node": node[use],
+                         "commodity": terms["commodity"].to_numpy()[use],
+                         "t": -qty[use]})
+    return _Network(node_of, total, base, trade, made, used)
+
+
+def _trade(terms: pd.DataFrame, node: np.ndarray, qty: np.ndarray,
+           family: np.ndarray, n: int) -> sp.csr_matrix:
+    """A_{n,m}: tonnes shipped from node m into node n (each flow has one term at
+    its destination, coef +1, and one at its origin, coef −1)."""
+    is_flow = family == "flow"
+    position = terms["position"].to_numpy()
+    coef = terms["coef"].to_numpy()
+    into = is_flow & (coef > 0)
+    origin = np.full(int(position[is_flow].max(initial=-1)) + 1, -1)
+    origin[position[is_flow & (coef < 0)]] = node[is_flow & (coef < 0)]
+    keep = into & (qty > 0)
+    return sp.csr_matrix((qty[keep], (node[keep], origin[position[keep]])),
+                         shape=(n, n))
+
+
+def _weights(net: _Network, content: pd.DataFrame, element: str) -> pd.DataFrame:
+    """Each process input's weight for element e: tonnes × content of e, or tonnes
+    alone for the inputs of an activity none of whose inputs carries e."""
+    k = content.loc[content["element"] == element].set_index("commodity")[
+        "oxide_t_per_t"]
+    used = net.used
+    per_t = used["commodity"].map(k).fillna(0.0).to_numpy(dtype=float)
+    carries = pd.Series(per_t > 0).groupby(used["act"].to_numpy()).transform("any")
+    weight = np.where(carries.to_numpy(), used["t"].to_numpy() * per_t,
+                      used["t"].to_numpy())
+    return pd.DataFrame({"act": used["act"].to_numpy(), "node": used["node"]
+                         .to_numpy(), "w": weight})
+
+
+def _shares(net: _Network, weights: pd.DataFrame) -> np.ndarray:
+    """φ of every node for one element: solve (diag(T) − A) φ = b."""
+    n = len(net.total)
+    weights = weights[weights["w"] > 0]
+    acts = np.union1d(net.made["act"].to_numpy(), weights["act"].to_numpy())
+    col = {a: i for i, a in enumerate(acts)}
+    j_in = np.searchsorted(acts, weights["act"].to_numpy())
+    mix = sp.csr_matrix((weights["w"].to_numpy(), (j_in, weights["node"].to_numpy())),
+                        shape=(len(acts), n))
+    row_sum = np.asarray(mix.sum(axis=1)).ravel()
+    mix = sp.diags(np.divide(1.0, row_sum, out=np.zeros_like(row_sum),
+                             where=row_sum > 0)) @ mix
+    j_out = np.fromiter((col[a] for a in net.made["act"]), dtype=np.int64,
+                        count=len(net.made))
+    made = sp.csr_matrix((net.made["t"].to_numpy(), (net.made["node"].to_numpy(),
+                                                     j_out)), shape=(n, len(acts)))
+    a = (made @ mix + net.trade).tocsr()
+    live = np.flatnonzero(net.total > ZERO)
+    phi = np.zeros(n)
+    if len(live):
+        sub = a[live][:, live]
+        system = sp.diags(net.total[live] * (1.0 + MARGIN)) - sub
+        phi[live] = spsolve(system.tocsc(), net.base[live])
+    return phi
+
+
+def _supplied(ix: LPIndex, sol: Solution, node_of: pd.DataFrame) -> pd.DataFrame:
+    """Supplied tonnes of every demand row (region, commodity, year) and its node."""
+    frame = ix.short[RCY + ["demand_t"]].copy()
+    short = np.minimum(np.maximum(sol.values["short"], 0.0), frame["demand_t"])
+    frame["supplied_t"] = frame["demand_t"].to_numpy() - short
+    return frame.merge(node_of, on=RCY, how="inner")[
+        RCY + ["node", "supplied_t"]]
+
+
+def alliance_share(table: pd.DataFrame, scope: set[str],
+                   elements: tuple[str, ...] = ("NdPr", "Dy", "Tb")) -> pd.DataFrame:
+    """China's share of the scope's supply of each element per scenario and year
+    (scenario, element, year, element_t, china_share)."""
+    rows = table[table["region"].isin(scope) & table["element"].isin(elements)]
+    rows = rows.assign(china_t=rows["element_t"] * rows["china_share"])
+    out = rows.groupby(["scenario", "element", "year"], as_index=False, sort=False)[
+        ["element_t", "china_t"]].sum()
+    out["china_share"] = out["china_t"] / out["element_t"].where(out["element_t"] > 0)
+    return out.drop(columns="china_t").fillna({"china_share": 0.0})

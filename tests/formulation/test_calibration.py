@@ -1,0 +1,143 @@
+"""Calibration (MODEL-SPEC §8.3): the baseline keeps each observed value within its
+tolerance; calibration_fit reports observed, model and gap %; other scenarios are
+free; bad rows are refused with their location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model.data.case import Case, load_case
+from model.data.indices import build_index
+from model.data.scenarios import scenario_data
+from model.errors import InputError
+from model.formulation.calibration import calibration_rows
+from tests.helpers import mine, one_commodity, settings, write_case
+from tests.perf.test_matrix import assert_same_lp
+
+
+def _case(calibration: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
+    """Region a (alliance) needs 100 t of ox in 2025; its own mine costs 10 USD/t
+    (100 t/yr), Chinese oxide costs 5 + 1 (route) USD/t (1000 t/yr). Scenario
+    'free' is the same world without the baseline's calibration."""
+    local, out = mine("mine", cost=10)
+    china, china_out = mine("buy", cost=5)
+    china["stage"] = "market"
+    return {
+        "settings": settings(2025, 2025),
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "cn", "bloc": "china"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [local, china], "process_io": [out, china_out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100},
+                     {"region": "cn", "process": "buy", "capacity_tpa": 1000}],
+        "routes": [{"origin": "cn", "destination": "a", "cost_usd_per_t": 1}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 100}],
+        "scenarios": [{"scenario": "baseline", "is_baseline": "true"},
+                      {"scenario": "free", "is_baseline": "false"}],
+        "calibration": calibration,
+    }
+
+
+def test_an_activity_bound_binds_and_shows_in_calibration_fit(solve) -> None:
+    # Uncalibrated, China's oxide (6 USD/t delivered) serves all 100 t and the
+    # local mine idles. Observed: the mine ran 80 t, tolerance 10 % → at least
+    # 72 t. The bound binds: mine 72 t, China 28 t; cost 72 × 10 + 28 × 6 = 888
+    # (against 600 free). calibration_fit: observed 80, model 72, gap −10 %.
+    t = solve(_case([{"year": 2025, "quantity": "activity", "region": "a",
+                      "process": "mine", "value": 80, "tolerance_pct": 10}]))
+    cost = t["summary"].set_index("scenario")["total_cost_usd"]
+    assert cost["baseline"] == pytest.approx(888, rel=1e-9)
+    assert cost["free"] == pytest.approx(600, rel=1e-9)
+    fit = t["calibration_fit"]
+    assert fit["scenario"].tolist() == ["baseline"]
+    row = fit.iloc[0]
+    assert (row["observed"], row["model"]) == pytest.approx((80, 72))
+    assert row["gap_pct"] == pytest.approx(-10, abs=1e-6)
+    assert row["tolerance_pct"] == pytest.approx(10)
+
+
+def test_a_china_share_bound_is_linear_in_the_supply(solve) -> None:
+    # Observed: 50 % of a's ox supply came from China; tolerance 20 % → share
+    # within [0.4, 0.6]. Free, China supplies 100 % (cheaper). Calibrated:
+    # Chinese 60 t ≤ 0.6 × (60 + 40) binds: 60 t from China, 40 t mined;
+    # cost 60 × 6 + 40 × 10 = 760. Fit: model 0.6, gap +20 %.
+    t = solve(_case([{"year": 2025, "quantity": "china_share", "region": "a",
+                      "commodity": "ox", "value": 0.5, "tolerance_pct": 20}]))
+    assert t["summary"].set_index("scenario")["total_cost_usd"]["baseline"] == \
+        pytest.approx(760, rel=1e-9)
+    row = t["calibration_fit"].iloc[0]
+    assert row["model"] == pytest.approx(0.6, abs=1e-9)
+    assert row["gap_pct"] == pytest.approx(20, abs=1e-6)
+    # the traced content agrees at this one stage
+    content = t["china_content"].set_index("scenario")["china_share"]
+    assert content["baseline"] == pytest.approx(0.6, abs=1e-6)
+    assert content["free"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_a_flow_bound_with_zero_tolerance_and_a_blank_tolerance(solve) -> None:
+    # China's exports of ox = 30 t exactly (tolerance 0): the mine makes 70 t;
+    # the second row (mine ≤ 75 × 1.1 = 82.5, ≥ 67.5 with the default 10 %) is
+    # slack at 70. Cost 30 × 6 + 70 × 10 = 880.
+    t = solve(_case([
+        {"year": 2025, "quantity": "flow", "region": "china", "commodity": "ox",
+         "value": 30, "tolerance_pct": 0},
+        {"year": 2025, "quantity": "activity", "process": "mine", "value": 75}]))
+    assert t["summary"].set_index("scenario")["total_cost_usd"]["baseline"] == \
+        pytest.approx(880, rel=1e-9)
+    fit = t["calibration_fit"].set_index("quantity")
+    assert fit.loc["flow", "model"] == pytest.approx(30)
+    assert fit.loc["activity", "model"] == pytest.approx(70)
+    assert fit.loc["activity", "tolerance_pct"] == pytest.approx(10)
+    assert fit.loc["activity", "gap_pct"] == pytest.approx(100 * (70 - 75) / 75)
+
+
+def test_calibration_rows_build_the_same_lp_in_both_builders(tmp_path: Path) -> None:
+    case = load_case(write_case(tmp_path / "c", _case([
+        {"year": 2025, "quantity": "activity", "region": "a", "process": "mine",
+         "value": 80},
+        {"year": 2025, "quantity": "china_share", "commodity": "ox", "value": 0.5},
+        {"year": 2025, "quantity": "flow", "region": "cn", "destination": "a",
+         "value": 30}])))
+    index = build_index(scenario_data(case, "baseline"))
+    assert len(index.calibration) == 3
+    assert_same_lp(index)
+    assert build_index(scenario_data(case, "free")).calibration.empty
+
+
+def test_calibration_rows_are_checked(tmp_path: Path) -> None:
+    tables = _case([
+        {"year": 2025, "quantity": "activity", "region": "a", "value": 80},
+        {"year": 2025, "quantity": "china_share", "commodity": "ox", "value": 85},
+        {"year": 2025, "quantity": "activity", "region": "cn", "process": "mine",
+         "value": 10},
+        {"year": 2031, "quantity": "flow", "region": "chna", "value": 1},
+        {"year": 2025, "quantity": "stock", "region": "a", "value": 1},
+    ])
+    with pytest.raises(InputError) as err:
+        load_case(write_case(tmp_path / "c", tables))
+    text = str(err.value)
+    where = "calibration.csv [calibration] row"
+    assert f"{where} 2, column process: activity needs a process" in text
+    assert f"{where} 3, column value: a share is at most 1, got 85" in text
+    assert (f"{where} 4, column process: process 'mine' has no capacity or "
+            "expansion in 'cn'") in text
+    assert f"{where} 5, column region: unknown region or bloc 'chna'" in text
+    assert f"{where} 5, column year: 2031 is outside the horizon 2025..2025" in text
+    assert f"{where} 6, column quantity:" in text
+
+
+def test_an_observed_flow_no_route_can_carry_is_an_input_error(tmp_path: Path
+                                                                ) -> None:
+    # a exports nothing: there is no route out of a, so 5 t observed cannot be met.
+    case = load_case(write_case(tmp_path / "c", _case([
+        {"year": 2025, "quantity": "flow", "region": "a", "value": 5}])))
+    with pytest.raises(InputError) as err:
+        build_index_and_rows(case)
+    assert ("calibration.csv [calibration] row 2, column value: no flow variable "
+            "matches this row in 2025") in str(err.value)
+
+
+def build_index_and_rows(case: Case) -> None:
+    calibration_rows(build_index(scenario_data(case, "baseline")))
