@@ -22,6 +22,7 @@ MARKER_FORMAT = 1
 MANIFESTS: dict[str, tuple[str, ...]] = {
     "solve": ("report.xlsx", "run.json", "tables"),
     "sweep": ("run.json", "store", "sweep.xlsx"),
+    "compare": ("compare.xlsx", "run.json"),
 }
 SWEEP_SUBFOLDER = "sweep"  # the default sweep folder, inside the solve's
 SHOWN_ENTRIES = 4

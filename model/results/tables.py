@@ -66,6 +66,11 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
                                "self_sufficient_year", "stage", "process", "region",
                                "first_online_year", "earliest_online_year",
                                "lead_time_binding"), per_scenario=False),
+    OutputTable("supply_by_origin", ("scenario", "commodity", "origin", "stage",
+                                     "year", "supplied_t"), per_scenario=False),
+    OutputTable("new_capacity_by_stage", ("scenario", "region", "stage",
+                                          "capacity_tpa", "capex_usd"),
+                per_scenario=False),
 )
 INTERNAL_TABLES = ("build_options",)  # per scenario, for lead_times; not written
 TABLE_BY_NAME = {t.name: t for t in OUTPUT_TABLES}

@@ -23,7 +23,8 @@ from tests.report.conftest import EVIL
 HUMAN = ["Shortfall", "Capacity", "Builds", "Flows", "Prices"]
 TIDY = ["summary", "kpi_by_commodity", "shortfall", "production", "builds", "flows",
         "surplus", "stock", "prices", "costs", "kpi_by_group", "kpi_by_element",
-        "value_met_by_year", "bottlenecks", "lead_times"]
+        "value_met_by_year", "bottlenecks", "lead_times", "supply_by_origin",
+        "new_capacity_by_stage"]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,8 @@ def csv(solved: RunResult, name: str) -> pd.DataFrame:
 
 def test_sheet_order_and_names(book: openpyxl.Workbook, solved: RunResult) -> None:
     inputs = [f"in_{n}" for n in solved.case.tables]
-    expected = (["Summary", "Charts", "Bottlenecks", "Compare", *HUMAN]
+    expected = (["Summary", "Charts", "Bottlenecks", "Compare", "Sources of supply",
+                 "Supply chart data", *HUMAN]
                 + [f"data_{n}" for n in TIDY] + inputs
                 + ["Sources", "Run info", "Chart data"])
     assert book.sheetnames == expected

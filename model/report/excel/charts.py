@@ -32,7 +32,7 @@ WIDTH_CM, HEIGHT_CM, ROWS_PER_CHART = 17.0, 10.0, 21
 MAX_PRICE_CHARTS = 4
 
 
-def _axes(chart: ChartBase, title: str, x_title: str, y_title: str, fmt: str
+def axes(chart: ChartBase, title: str, x_title: str, y_title: str, fmt: str
           ) -> None:
     """Titles, axis format, size and legend (axes kept visible in Excel)."""
     chart.title = title
@@ -69,9 +69,10 @@ class ChartBook:
         self.rows = Rows(data_ws)
         self.count = 0
 
-    def add(self, chart: ChartBase, title: str, frame: pd.DataFrame, fmt: str
-            ) -> None:
-        """Write ``frame`` as a titled block and bind ``chart`` to it."""
+    def add(self, chart: ChartBase, title: str, frame: pd.DataFrame, fmt: str,
+            anchor: str | None = None) -> None:
+        """Write ``frame`` as a titled block and bind ``chart`` to it; the chart's
+        top-left cell is ``anchor``, else the next place of a two-column grid."""
         if frame.shape[1] < 2 or frame.empty:
             return
         first, last = self.rows.block(title, frame, dict.fromkeys(
@@ -81,7 +82,7 @@ class ChartBook:
         _bind(chart, self.rows.ws, first, last, frame.shape[1] - 1, text)
         column = "A" if self.count % 2 == 0 else get_column_letter(12)
         row = 4 + ROWS_PER_CHART * (self.count // 2)
-        self.charts.add_chart(chart, f"{column}{row}")
+        self.charts.add_chart(chart, anchor or f"{column}{row}")
         self.count += 1
 
 
@@ -135,14 +136,14 @@ def write_charts(sheets: Sheets, data: ReportData) -> None:
         if frame.iloc[:, 1:].to_numpy().sum() > 0:
             chart = stacked_columns()
             title = f"Shortfall by product (t): {s}"
-            _axes(chart, title, "year", "t", FMT_T)
+            axes(chart, title, "year", "t", FMT_T)
             book.add(chart, title, frame, FMT_T)
             paint(chart, products, list(map(str, frame.columns[1:])), line=False)
     for stage in stages(data):
         frame = series.capacity_by_stage(data, stage)
         chart = LineChart()
         title = f"Capacity in service, {stage} (tpa, alliance and partners)"
-        _axes(chart, title, "year", "tpa", FMT_T)
+        axes(chart, title, "year", "tpa", FMT_T)
         book.add(chart, title, frame, FMT_T)
         paint(chart, data.scenarios, list(map(str, frame.columns[1:])), line=True)
     cost_chart(book, data)
@@ -175,7 +176,7 @@ def price_chart(book: ChartBook, data: ReportData, commodity: str) -> None:
     chart = LineChart()
     name = data.name_of.get(commodity, commodity)
     title = f"Shadow price of {name} (USD/kg)"
-    _axes(chart, title, "year", "USD/kg", FMT_USD_KG)
+    axes(chart, title, "year", "USD/kg", FMT_USD_KG)
     book.add(chart, title, frame, FMT_USD_KG)
     labels = list(map(str, frame.columns[1:]))
     paint(chart, data.scenarios, labels, line=True)
@@ -192,7 +193,7 @@ def cost_chart(book: ChartBook, data: ReportData) -> None:
     """Discounted cost by category, one bar per scenario (baseline first)."""
     chart = BarChart()
     chart.type = "col"
-    _axes(chart, "Discounted cost by category (USD m), every scenario",
+    axes(chart, "Discounted cost by category (USD m), every scenario",
           "category", "USD m", FMT_USD_M)
     frame = series.cost_by_category(data)
     book.add(chart, "Discounted cost by category (USD)", frame, FMT_USD_M)
