@@ -46,9 +46,7 @@ def fill(sheets: Sheets, data: ReportData) -> None:
     write_tidy(sheets, data, list(TABLE_ORDER))
     write_inputs(sheets, data)
     write_run_info(sheets, data)
-    wb = sheets.wb
-    wb.move_sheet("Chart data", len(wb.sheetnames) - 1
-                  - wb.sheetnames.index("Chart data"))
+    sheets.wb.move_last("Chart data")
 
 
 def write_report(tables: dict[str, pd.DataFrame], case: Case,

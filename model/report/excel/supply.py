@@ -133,7 +133,7 @@ def _charts(rows: Rows, book: ChartBook, data: ReportData, supply: pd.DataFrame,
         name = data.name_of.get(commodity, commodity)
         title = f"{name}: supply by origin and stage (t), {scenario}"
         axes(chart, title, "year", "t", FMT_T)
-        column = "A" if i % 2 == 0 else "H"
+        column = "A" if i % 2 == 0 else "I"
         book.add(chart, title, frame, FMT_T,
                  anchor=f"{column}{top + ROWS_PER_CHART * (i // 2)}")
         paint(chart, order + [OTHER], list(map(str, frame.columns[1:])), line=False)
