@@ -148,3 +148,4 @@ def test_tables_are_written_as_csv(run: RunResult) -> None:
         assert len(written) == len(run.tables[name])
     supply = pd.read_csv(run.out_dir / "tables" / "supply_by_origin.csv")
     assert supply["supplied_t"].sum() == pytest.approx(sum(EXPECTED.values()))
+

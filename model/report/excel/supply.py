@@ -4,8 +4,8 @@ Per scenario: the new capacity it builds, region by stage (table
 ``new_capacity_by_stage``), then for each key product a stacked column chart of
 the scope's supply by origin region and stage over the years (table
 ``supply_by_origin``; model/results/sources.py says what is counted). The charts
-read the blocks of the sheet 'Supply chart data'; every 'origin · stage' keeps one
-colour on every chart.
+read the blocks of the sheet 'Supply chart data'; an 'origin · stage' keeps its
+colour from chart to chart unless another series of the same chart has it.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from model.report.excel.charts import (
     ROWS_PER_CHART,
     ChartBook,
     axes,
-    paint,
     stacked_columns,
 )
 from model.report.excel.data import ReportData
 
 MAX_SERIES = 10
-MAX_CHARTS_PER_SCENARIO = 6
+MAX_CHARTS_PER_SCENARIO = 8
+END_PRODUCTS = ("magnet", "alloy")
 OTHER = "other"
 NOTES = [
     "What the alliance and its partners have of each key product, by the region "
@@ -60,6 +60,33 @@ def label_order(supply: pd.DataFrame) -> list[str]:
     return list(totals.sort_values(ascending=False, kind="stable").index)
 
 
+# 20 colours (the ten of charts.PALETTE, then their light tints), so that the
+# eleven series of a chart never share one
+SUPPLY_PALETTE = ("1F77B4", "D62728", "2CA02C", "FF7F0E", "9467BD", "8C564B",
+                  "E377C2", "BCBD22", "17BECF", "AEC7E8", "FF9896", "98DF8A",
+                  "FFBB78", "C5B0D5", "C49C94", "F7B6D2", "DBDB8D", "9EDAE5",
+                  "393B79", "637939")
+OTHER_COLOUR = "7F7F7F"
+
+
+def colours(order: list[str], labels: list[str]) -> list[str]:
+    """A colour per label of one chart: the label's own (by its place in
+    ``order``, the same on every chart) unless an earlier series of the chart has
+    it, then the next free one; 'other' is grey."""
+    used: set[str] = set()
+    out = []
+    for label in labels:
+        if label == OTHER:
+            out.append(OTHER_COLOUR)
+            continue
+        start = (order.index(label) if label in order else 0) % len(SUPPLY_PALETTE)
+        ring = SUPPLY_PALETTE[start:] + SUPPLY_PALETTE[:start]
+        hex_ = next((c for c in ring if c not in used), ring[0])
+        used.add(hex_)
+        out.append(hex_)
+    return out
+
+
 def supply_over_time(supply: pd.DataFrame, years: list[int], scenario: str,
                      commodity: str, order: list[str]) -> pd.DataFrame:
     """Supply (t) per year (rows) and 'origin · stage' (columns) of one product
@@ -90,9 +117,26 @@ def capacity_table(data: ReportData, scenario: str) -> pd.DataFrame:
     return wide.rename_axis(index="region", columns=None).reset_index()
 
 
-def products(supply: pd.DataFrame) -> list[str]:
-    """The key products in table order (model.results.sources.key_products)."""
-    return [str(c) for c in dict.fromkeys(supply["commodity"])] if len(supply) else []
+def products(data: ReportData, supply: pd.DataFrame) -> list[str]:
+    """The products to chart: the end products (magnets, alloys) in table order,
+    then the others by the value of the scope's supply of them over every
+    scenario (tonnes x reference price), largest first."""
+    if supply.empty:
+        return []
+    listed = [str(c) for c in dict.fromkeys(supply["commodity"])]
+    ends = [c for c in listed if data.kind_of.get(c) in END_PRODUCTS]
+    commodities = data.inputs.get("commodities", pd.DataFrame())
+    price = dict(zip(commodities.get("commodity", []),
+                     commodities.get("reference_price_usd_per_t", []), strict=True))
+    tonnes = supply.groupby("commodity")["supplied_t"].sum()
+    value = {c: float(tonnes.get(c, 0.0)) * _number(price.get(c)) for c in listed}
+    rest = sorted((c for c in listed if c not in ends), key=lambda c: -value[c])
+    return ends + rest
+
+
+def _number(value: object) -> float:
+    number = pd.to_numeric(value, errors="coerce")
+    return 0.0 if pd.isna(number) else float(number)
 
 
 def write_supply(sheets: Sheets, data: ReportData) -> None:
@@ -122,7 +166,7 @@ def _charts(rows: Rows, book: ChartBook, data: ReportData, supply: pd.DataFrame,
             scenario: str, order: list[str]) -> None:
     """The scenario's supply charts, two per band of rows below the table."""
     frames = []
-    for commodity in products(supply):
+    for commodity in products(data, supply):
         frame = supply_over_time(supply, data.years, scenario, commodity, order)
         if frame.shape[1] > 1 and frame.iloc[:, 1:].to_numpy().sum() > 0:
             frames.append((commodity, frame))
@@ -136,6 +180,8 @@ def _charts(rows: Rows, book: ChartBook, data: ReportData, supply: pd.DataFrame,
         column = "A" if i % 2 == 0 else "I"
         book.add(chart, title, frame, FMT_T,
                  anchor=f"{column}{top + ROWS_PER_CHART * (i // 2)}")
-        paint(chart, order + [OTHER], list(map(str, frame.columns[1:])), line=False)
+        for series, hex_ in zip(chart.series, colours(
+                order, list(map(str, frame.columns[1:]))), strict=True):
+            series.colour = hex_
     for _ in range(ROWS_PER_CHART * math.ceil(len(frames) / 2)):
         rows.append()
