@@ -54,7 +54,8 @@ def test_oxide_chart_stacks_each_origin(book: openpyxl.Workbook, index: int,
     expected: dict[str, list[float]] = {}
     for (sc, commodity, origin, stage, year), tonnes in EXPECTED.items():
         if sc == scenario and commodity == "ox":
-            expected.setdefault(f"{origin} · {stage}", [0.0, 0.0])[year - 2025] = tonnes
+            row = expected.setdefault(f"{origin} · {stage}", [0.0, 0.0])
+            row[year - 2025] = tonnes
     assert set(got) == set(expected)
     for label, values in expected.items():
         assert got[label] == pytest.approx(values, abs=1e-6), label

@@ -101,8 +101,9 @@ def _value(rows: Rows, run: Run, scenario: str, column: str, value: object,
     if scenario not in run.scenarios:
         return text_cell(rows.ws, ABSENT)
     if _blank(value):
-        never = column in NEVER_YEARS
-        return text_cell(rows.ws, never_text(end_year) if never else "")
+        if column in NEVER_YEARS:
+            return text_cell(rows.ws, never_text(end_year))
+        return text_cell(rows.ws, "none" if column == "worst_year" else "")
     if fmt is None or isinstance(value, str):
         return text_cell(rows.ws, str(value))
     return number_cell(rows.ws, value, fmt)

@@ -166,8 +166,7 @@ class Chart:
                                categories_col)))
 
     def options(self) -> dict[str, object]:
-        kind = {"column": "column", "bar": "bar", "line": "line"}[self.kind]
-        return {"type": kind, **({"subtype": "stacked"} if self.stacked else {})}
+        return {"type": self.kind, **({"subtype": "stacked"} if self.stacked else {})}
 
 
 def _series_options(chart: Chart, s: Series) -> dict[str, object]:
