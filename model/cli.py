@@ -1,4 +1,5 @@
-"""Command line: ``reroute solve [CASE] [--out DIR] [--scenario NAME ...]`` and
+"""Command line: ``reroute solve [CASE] [--out DIR] [--scenario NAME ...]``,
+``reroute compare OUT_A OUT_B ... [--out DIR]`` (runs side by side) and
 ``reroute synth OUT --regions N --years Y`` (a synthetic case of any size).
 
 Exit codes (MODEL-SPEC §6): 0 solved; 2 bad input; 3 the solver could not solve;
@@ -125,6 +126,19 @@ def _case_file(args: argparse.Namespace) -> int:
         say(f"wrote {out}")
     return 0
 
+def _add_compare_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "compare", help="compare the outputs of several solves",
+        description="Compare runs (output folders of `reroute solve`) scenario by "
+        "scenario: headline, cost by category, shortfall by product, new capacity "
+        "by region and stage; a column per run and its difference to the first. "
+        "Runs of different horizons or discount rates are refused (exit 2).")
+    p.add_argument("runs", metavar="OUT", nargs="+", help="output folders of "
+                   "`reroute solve` (at least two; the first is the reference)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: "
+                   "outputs/compare-<A>-vs-<B>)")
+    _add_verbosity(p)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -140,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sweep_parser(sub, METHODS)
     _add_synth_parser(sub)
     _add_case_file_parsers(sub)
+    _add_compare_parser(sub)
     for name in ("sweep", "synth", "init", "export"):
         sub.choices[name].add_argument("--debug", action="store_true",
                                        default=argparse.SUPPRESS,
@@ -211,6 +226,17 @@ def looks_like_path(name: str, folders: bool) -> bool:
             or (folders and Path(name).is_dir()))
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from model.report.compare_command import compare
+
+    if len(args.runs) < 2:
+        raise InputError("reroute compare needs at least two runs (output folders "
+                         "of `reroute solve`)")
+    out = compare([Path(r) for r in args.runs], Path(args.out) if args.out else None)
+    say(f"wrote {out}/compare.xlsx, {out}/run.json")
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from model.synth import SynthSpec, write_synthetic
 
@@ -245,6 +271,8 @@ def command_line(argv: list[str] | None, guard: SignalGuard) -> int:
             return sweep_command(args, bundled_case())
         if args.command in ("init", "export"):
             return _case_file(args)
+        if args.command == "compare":
+            return _compare(args)
         return _synth(args) if args.command == "synth" else _solve(args)
     except ModelError as exc:
         guard.check()

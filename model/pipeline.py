@@ -21,7 +21,7 @@ from model.outputs import refuse_unwritable, staged_output
 from model.report.csv_tables import write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
-from model.results import bottlenecks, frictions
+from model.results import bottlenecks, frictions, sources
 from model.results.extract import ScenarioResult
 from model.results.headline import comparators, with_comparators
 from model.results.tables import checked
@@ -85,7 +85,24 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
         stacked["lead_times"] = frictions.attribute(
             lead, stacked["friction_rows"], case.table("process_io"),
             case.table("processes"), case.settings.base_year, case.settings.end_year)
+    stacked.update(supply_tables(case, stacked))
     return checked(stacked)
+
+
+def supply_tables(case: Case, tables: dict[str, pd.DataFrame]
+                  ) -> dict[str, pd.DataFrame]:
+    """Where the scope's supply of the key products comes from, and its builds."""
+    io, processes = case.table("process_io"), case.table("processes")
+    kpi = tables["kpi_by_commodity"]
+    demand = kpi[kpi["scenario"] == kpi["scenario"].iat[0]].groupby(
+        "commodity", sort=False)["demand_t"].sum() if len(kpi) else pd.Series()
+    demanded = list(demand[demand > 0].sort_values(ascending=False,
+                                                   kind="stable").index)
+    products = sources.key_products(io, case.table("commodities"), demanded)
+    return {"supply_by_origin": sources.supply_by_origin(
+                tables, io, processes, products, case.scope_regions()),
+            "new_capacity_by_stage": sources.new_capacity_by_stage(
+                tables["builds"], processes)}
 
 
 def run_case(case: str | Path | Case, out_dir: str | Path | None = None,
@@ -144,6 +161,9 @@ def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float],
         "case": run.case.name,
         "case_path": run.case.path,
         "input_hash": run.case.input_hash,
+        "horizon": {"base_year": run.case.settings.base_year,
+                    "end_year": run.case.settings.end_year,
+                    "discount_rate": run.case.settings.discount_rate},
         "versions": versions(),
         "options": {"scenarios": [r.name for r in run.scenarios], **options.as_dict()},
         "scenarios": {r.name: {"status": r.status, "is_baseline": r.is_baseline,

@@ -2,10 +2,11 @@
 
 * **Marker and manifest.** An output folder carries ``.reroute-output.json``,
   listing per command the entries it wrote there (solve: ``report.xlsx``,
-  ``tables/``, ``run.json``; sweep: ``store/``, ``sweep.xlsx``, ``run.json``). A
-  command writes into a folder only if it does not exist, is empty, holds nothing
-  but Reroute output folders, or carries the marker (an output folder of a version
-  before the marker is recognised by its content); anything else is refused (exit
+  ``tables/``, ``run.json``; sweep: ``store/``, ``sweep.xlsx``, ``run.json``;
+  compare: ``compare.xlsx``, ``run.json``). A command writes into a folder only if
+  it does not exist, is empty, holds nothing but Reroute output folders, or carries
+  the marker (an output folder of a version before the marker is recognised by its
+  content); anything else is refused (exit
   2) with the folder and some of its entries named. In a Reroute folder a command
   replaces only its own entries; a name another command or the user owns is
   refused, and every other file stays byte-identical. Outputs never overlap the

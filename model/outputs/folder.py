@@ -23,6 +23,7 @@ MARKER_FORMAT = 1
 MANIFESTS: dict[str, tuple[str, ...]] = {
     "solve": ("report.xlsx", "run.json", "tables"),
     "sweep": ("run.json", "store", "sweep.xlsx"),
+    "compare": ("compare.xlsx", "run.json"),
 }
 SWEEP_SUBFOLDER = "sweep"  # the default sweep folder, inside the solve's
 SUBSET_PREFIX = "scenario-"  # a --scenario run's default folder, inside the solve's

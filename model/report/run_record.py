@@ -13,7 +13,7 @@ from pathlib import Path
 from model.solver.highs import highs_version
 
 PACKAGES = ("reroute", "pyomo", "highspy", "pandas", "numpy", "scipy", "openpyxl",
-            "defusedxml")
+            "xlsxwriter", "defusedxml")
 
 
 def versions() -> dict[str, str]:

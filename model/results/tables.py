@@ -79,6 +79,11 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
                                     "process", "commodity", "destination",
                                     "observed", "model", "gap_pct",
                                     "tolerance_pct"), per_scenario=True),
+    OutputTable("supply_by_origin", ("scenario", "commodity", "origin", "stage",
+                                     "year", "supplied_t"), per_scenario=False),
+    OutputTable("new_capacity_by_stage", ("scenario", "region", "stage",
+                                          "capacity_tpa", "capex_usd"),
+                per_scenario=False),
 )
 INTERNAL_TABLES = ("build_options", "friction_rows")  # per scenario, for lead_times;
 # not written

@@ -13,14 +13,9 @@ import math
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.legend import Legend
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
-from model.report.excel.cells import FONT
+from model.report.excel.cells import FONT, storable
+from model.report.excel.writer import Alignment, Book, Cell, Chart, Font, Sheet
 from model.report.safe_text import is_dangerous
 from model.results.headline import never_text
 from model.sweep import stats
@@ -72,137 +67,123 @@ def write_sweep_report(records: pd.DataFrame, inputs: pd.DataFrame,
                        failures: pd.DataFrame, info: dict[str, object],
                        path: Path, end_year: int | None = None) -> None:
     """Write the workbook to ``path`` (the caller makes the write atomic)."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    book = Book(path)
     draws = dict(zip(inputs["column"], map(readable_input, inputs["label"]),
                      strict=True))
     percentiles = stats.percentiles(records)
-    _summary(wb.create_sheet("Summary"), percentiles, end_year)
-    _percentiles(wb.create_sheet("Percentiles"), percentiles)
-    _distributions(wb.create_sheet("Distributions"), records)
-    _tornado(wb.create_sheet("Tornado"), stats.tornado(records, draws))
-    write_table(wb.create_sheet("Failures"), failures)
-    write_table(wb.create_sheet("Samples"), _samples(records, draws))
-    write_table(wb.create_sheet("Uncertainty"), inputs)
-    write_table(wb.create_sheet("Run info"), pd.DataFrame(
+    _summary(book.add_sheet("Summary"), percentiles, end_year)
+    _percentiles(book.add_sheet("Percentiles"), percentiles)
+    _distributions(book.add_sheet("Distributions"), records)
+    _tornado(book.add_sheet("Tornado"), stats.tornado(records, draws))
+    write_table(book.add_sheet("Failures"), failures)
+    write_table(book.add_sheet("Samples"), _samples(records, draws))
+    write_table(book.add_sheet("Uncertainty"), inputs)
+    write_table(book.add_sheet("Run info"), pd.DataFrame(
         {"key": list(info), "value": [str(v) for v in info.values()]}))
-    wb.save(path)
+    book.close()
 
 
-def write_table(ws: Worksheet, frame: pd.DataFrame, row: int = 1, col: int = 1,
-                title: str = "", fmt: str | None = None) -> int:
-    """Write ``frame`` with a bold header at (row, col); return the next free row.
-    ``fmt`` is the number format of its numbers."""
+def write_table(ws: Sheet, frame: pd.DataFrame, row: int = 1, col: int = 1,
+                title: str = "", fmt: str | None = None,
+                formats: dict[int, str | None] | None = None,
+                row_formats: list[str] | None = None, right: bool = False) -> int:
+    """Write ``frame`` with a bold header at (row, col), 1-based; return the next
+    free row. Numbers take ``fmt``, or their column's (``formats``, 0-based
+    column of the frame) or row's (``row_formats``) format; ``right`` aligns the
+    header and text of the value columns (all but the first) right."""
     if title:
         _put(ws, row, col, title, bold=True)
         row += 1
     for j, name in enumerate(frame.columns):
-        _put(ws, row, col + j, str(name), bold=True)
+        _put(ws, row, col + j, str(name), bold=True, right=right and j > 0)
     for i, values in enumerate(frame.itertuples(index=False, name=None), start=1):
         for j, value in enumerate(values):
-            _put(ws, row + i, col + j, value, fmt=fmt)
+            cell_fmt = formats[j] if formats and j in formats else (
+                row_formats[i - 1] if row_formats else fmt)
+            _put(ws, row + i, col + j, value, fmt=cell_fmt, right=right and j > 0)
     if row == 1:
-        ws.freeze_panes = "A2"
+        ws.freeze("A2")
     return row + len(frame) + 1
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object, bold: bool = False,
-         fmt: str | None = None) -> None:
+def _put(ws: Sheet, row: int, col: int, value: object, bold: bool = False,
+         fmt: str | None = None, right: bool = False) -> None:
     if value is None or value is pd.NA or (isinstance(value, float)
                                            and not math.isfinite(value)):
         return
     if hasattr(value, "item"):
         value = value.item()
-    cell = ws.cell(row, col, value)
+    font = BOLD if bold else PLAIN
     if isinstance(value, str):
-        cell.data_type = "s"
-        cell.quotePrefix = is_dangerous(value)
-    elif fmt is not None and isinstance(value, int | float) and not isinstance(
-            value, bool):
-        cell.number_format = fmt
-    cell.font = BOLD if bold else PLAIN
+        cell = Cell(storable(value), "s", None, font, None, RIGHT if right else None,
+                    is_dangerous(value))
+    else:
+        number = fmt if isinstance(value, int | float) and not isinstance(
+            value, bool) else None
+        cell = Cell(value, "n", number, font)
+    ws.put(row - 1, col - 1, cell)
 
 
-def _summary(ws: Worksheet, percentiles: pd.DataFrame, end_year: int | None) -> None:
+def _summary(ws: Sheet, percentiles: pd.DataFrame, end_year: int | None) -> None:
     """P10, P50 and P90 of the headline metrics per scenario: a table and a bar
     chart (three bars per scenario) for each metric; landscape, one page wide."""
-    _landscape(ws)
+    ws.landscape_fit_width()
     never = never_text(end_year)
     totals = percentiles[percentiles["commodity"] == "all"]
     _put(ws, 1, 1, "P10 / P50 / P90 over the samples, per scenario (premiums against "
          "each scenario's comparator in the same sample)", bold=True)
-    ws.column_dimensions["A"].width = 22
-    for column in "BCDE":
-        ws.column_dimensions[column].width = 11
+    ws.widths([22, 11, 11, 11, 11])
     row = 3
     for metric in SUMMARY_METRICS:
         table = totals[totals["metric"] == metric][["scenario", "p10", "p50", "p90"]]
         if table.empty:
             continue
         table = table.rename(columns={"p10": "P10", "p50": "P50", "p90": "P90"})
+        if metric in stats.YEAR_METRICS:
+            table = table.astype(object).where(table.notna(), never)
         title = headline_title(metric)
-        end = write_table(ws, table, row, 1, title, fmt=metric_format(metric))
-        for c in range(2, 5):
-            ws.cell(row + 1, c).alignment = RIGHT
-            if metric in stats.YEAR_METRICS:
-                for r in range(row + 2, end):
-                    if ws.cell(r, c).value is None:
-                        ws.cell(r, c).value = never
-                        ws.cell(r, c).alignment = RIGHT
-        chart = _bar_chart(ws, title, row + 1, end - 1, "col", title, last_col=4)
-        chart.legend = Legend()
-        chart.legend.position = "b"
+        end = write_table(ws, table, row, 1, title, fmt=metric_format(metric),
+                          right=True)
+        chart = _bar_chart(ws, title, row + 1, end - 1, "column", title, last_col=4)
+        chart.legend = "bottom"
         for series, colour in zip(chart.series, BAR_COLOURS, strict=False):
-            series.graphicalProperties.solidFill = colour
-            series.graphicalProperties.line.solidFill = colour
-        chart.y_axis.number_format = metric_format(metric)
+            series.colour = colour
+        chart.y_format = metric_format(metric)
         ws.add_chart(chart, f"G{row}")
         row = max(end, row + CHART_ROWS) + BLOCK_GAP
 
 
-def _landscape(ws: Worksheet) -> None:
-    """Print landscape, one page wide: tables and their charts side by side."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-
-
-def _percentiles(ws: Worksheet, frame: pd.DataFrame) -> None:
+def _percentiles(ws: Sheet, frame: pd.DataFrame) -> None:
     """The percentile table, each row in its metric's number format."""
-    _landscape(ws)
-    write_table(ws, frame)
+    ws.landscape_fit_width()
     formats = [metric_format(m) for m in frame["metric"]]
-    for i, fmt in enumerate(formats, start=2):
-        for column in range(4, 8):  # p10, p50, p90, mean
-            ws.cell(i, column).number_format = fmt
-    for column, width in zip("ABCDEFGHIJK", (18, 12, 28, 12, 12, 12, 12, 10, 9, 8,
-                                             38), strict=True):
-        ws.column_dimensions[column].width = width
+    numbers = {"p10", "p50", "p90", "mean"}
+    columns = {j: None for j, c in enumerate(frame.columns) if c not in numbers}
+    write_table(ws, frame, formats=columns, row_formats=formats)
+    ws.widths((18, 12, 28, 12, 12, 12, 12, 10, 9, 8, 38))
 
 
-def _distributions(ws: Worksheet, records: pd.DataFrame) -> None:
+def _distributions(ws: Sheet, records: pd.DataFrame) -> None:
     """One histogram table and column chart per scenario and headline."""
     row = 1
-    _landscape(ws)
-    ws.column_dimensions["A"].width = 26
+    ws.landscape_fit_width()
+    ws.widths([26])
     for scenario in dict.fromkeys(records["scenario"]):
         for headline in (h for h in HEADLINES if h in records.columns):
             table = stats.histogram(records, scenario, headline)
             title = f"{scenario}: {headline_title(headline)}"
             end = write_table(ws, table, row, 1, title)
-            chart = _bar_chart(ws, title, row + 1, end - 1, "col", "samples")
+            chart = _bar_chart(ws, title, row + 1, end - 1, "column", "samples")
             ws.add_chart(chart, f"D{row}")
             row = max(end, row + CHART_ROWS) + BLOCK_GAP
 
 
-def _tornado(ws: Worksheet, frame: pd.DataFrame) -> None:
+def _tornado(ws: Sheet, frame: pd.DataFrame) -> None:
     """One ranked table and horizontal bar chart per scenario and headline: the
     swing in the headline's unit (the Spearman correlation beside it)."""
     row = 1
-    _landscape(ws)
-    ws.column_dimensions["A"].width = 46
-    ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 12
+    ws.landscape_fit_width()
+    ws.widths([46, 14, 12])
     for (scenario, headline), group in frame.groupby(["scenario", "headline"],
                                                      sort=False):
         unit = headline_title(headline)
@@ -210,36 +191,26 @@ def _tornado(ws: Worksheet, frame: pd.DataFrame) -> None:
             "swing": "swing", "spearman_rho": "Spearman rho"})
         title = (f"{scenario}: {unit}: swing from the input's bottom third to its "
                  "top third")
-        end = write_table(ws, table, row, 1, title)
-        for r in range(row + 2, end):
-            ws.cell(r, 2).number_format = metric_format(headline)
-            ws.cell(r, 3).number_format = "0.00"
+        end = write_table(ws, table, row, 1, title,
+                          formats={1: metric_format(headline), 2: "0.00"})
         if len(table):
             chart = _bar_chart(ws, f"{scenario}: {unit}", row + 1, end - 1, "bar",
                                unit)
-            chart.x_axis.scaling.orientation = "maxMin"
-            chart.x_axis.tickLblPos = "low"  # input names left of negative bars
-            chart.y_axis.number_format = metric_format(headline)
-            chart.width = 22
+            chart.reverse_categories = True  # largest swing on top
+            chart.labels_low = True  # input names left of negative bars
+            chart.y_format = metric_format(headline)
+            chart.width_cm = 22
             ws.add_chart(chart, f"E{row}")
         row = max(end, row + CHART_ROWS) + BLOCK_GAP
 
 
-def _bar_chart(ws: Worksheet, title: str, header_row: int, last_row: int, kind: str,
-               y_title: str, last_col: int = 2) -> BarChart:
-    chart = BarChart()
-    chart.type = kind
-    chart.title = title
-    chart.legend = None
-    chart.y_axis.title = y_title
-    chart.x_axis.delete = chart.y_axis.delete = False
-    chart.height, chart.width = 7.5, 16
-    data = Reference(ws, min_col=2, max_col=last_col, min_row=header_row,
-                     max_row=max(last_row, header_row + 1))
-    cats = Reference(ws, min_col=1, min_row=header_row + 1, max_row=max(
-        last_row, header_row + 1))
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
+def _bar_chart(ws: Sheet, title: str, header_row: int, last_row: int, kind: str,
+               y_title: str, last_col: int = 2) -> Chart:
+    """Bars of columns 2..last_col of rows header_row..last_row (1-based)."""
+    chart = Chart(kind, title=title, y_title=y_title, legend=None, height_cm=7.5,
+                  width_cm=16)
+    chart.add_columns(ws.title, header_row - 1, max(last_row, header_row + 1) - 1,
+                      1, last_col - 1)
     return chart
 
 

@@ -149,7 +149,7 @@ def test_importing_the_command_line_loads_nothing_heavy() -> None:
     ``import model`` nor the command line's modules import the heavy libraries."""
     code = ("import sys, model, model.cli, model.program; "
             "print(sorted(m for m in ('pandas', 'numpy', 'pyomo', 'highspy', "
-            "'openpyxl', 'scipy', 'dask') if m in sys.modules))")
+            "'openpyxl', 'xlsxwriter', 'scipy', 'dask') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True,
                           text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 import model.report.excel as excel
 from model.pipeline import RunResult
 from model.report.excel.data import ReportData
+from model.report.excel.writer import Book
 
 
 def _inputs(solved: RunResult) -> dict:
@@ -40,15 +40,15 @@ def test_failure_half_way_through_saving_keeps_the_old_report(
     target = tmp_path / "report.xlsx"
     target.write_bytes(report_path.read_bytes())
     before = target.read_bytes()
-    real_save = Workbook.save
+    real_close = Book.close
 
-    def save_then_fail(self: Workbook, filename: str) -> None:
-        real_save(self, filename)  # the whole file is written ...
-        with open(filename, "r+b") as handle:  # ... then cut short, as a crash would
-            handle.truncate(100)
+    def save_then_fail(self: Book) -> None:
+        real_close(self)  # the whole file is written ...
+        with open(self.wb.filename, "r+b") as handle:  # ... then cut short, as a
+            handle.truncate(100)  # crash would
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(Workbook, "save", save_then_fail)
+    monkeypatch.setattr(Book, "close", save_then_fail)
     with pytest.raises(OSError, match="simulated"):
         excel.write_report(solved.tables, solved.case, {"case": "x"}, target)
     assert target.read_bytes() == before

@@ -12,11 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from model.data.coerce import ROW
 from model.pipeline import RunResult
-from model.report.excel.cells import Sheets
+from model.report.excel.book import write_book
 from model.report.excel.data import ReportData
 from model.report.excel.first_screen import caveats, penalty_rule
 from model.report.excel.summary import write_summary
@@ -26,10 +25,8 @@ from tests.report.test_libreoffice import IN_CI, SOFFICE
 def summary_only(solved: RunResult, path: Path) -> Path:
     """The Summary sheet alone, written by the report's own code."""
     inputs = {n: f.drop(columns=[ROW]) for n, f in solved.case.tables.items()}
-    wb = Workbook(write_only=True)
-    write_summary(Sheets(wb), ReportData(solved.tables, inputs,
-                                         {"case": "demo", "input_hash": "x" * 64}))
-    wb.save(path)
+    data = ReportData(solved.tables, inputs, {"case": "demo", "input_hash": "x" * 64})
+    write_book(path, lambda sheets: write_summary(sheets, data))
     return path
 
 

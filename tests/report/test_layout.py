@@ -7,19 +7,20 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 
 import model.report.excel.tables as tables
 from model.data.case import Case, Settings
+from model.report.excel.book import write_book
 from model.report.excel.cells import Sheets
 from model.report.excel.data import ReportData
 from model.report.excel.series import key_commodity, price_over_time
 from model.report.excel.summary import element_sentence, status_line, usd
+from model.report.excel.writer import Book
 from tests.report.conftest import EVIL
 
 
 def test_sheet_titles_are_short_unique_and_valid() -> None:
-    sheets = Sheets(Workbook(write_only=True))
+    sheets = Sheets(Book(Path("unused.xlsx")))  # titles only: never saved
     long = "x" * 40
     titles = [sheets.title(long), sheets.title(long.upper()), sheets.title("a/b:c?"),
               sheets.title("Summary"), sheets.title("summary")]
@@ -49,9 +50,8 @@ def test_table_over_the_row_limit_is_cut_with_a_note(
     # pretend Excel holds 10 rows: 1 note + 1 header + 8 data rows fit
     monkeypatch.setattr(tables, "EXCEL_MAX_ROWS", 10)
     frame = pd.DataFrame({"region": [EVIL] * 25, "value": range(25)})
-    wb = Workbook(write_only=True)
-    tables.write_plain(Sheets(wb), "data_x", frame, "t_x")
-    wb.save(tmp_path / "cut.xlsx")
+    write_book(tmp_path / "cut.xlsx",
+               lambda sheets: tables.write_plain(sheets, "data_x", frame, "t_x"))
     ws = openpyxl.load_workbook(tmp_path / "cut.xlsx")["data_x"]
     assert ws.max_row == 10
     assert ws["A1"].value.startswith("Only the first 8 of 25 rows fit in Excel")
@@ -106,9 +106,8 @@ def test_element_sentence_when_everything_is_met_from_the_start() -> None:
 def test_control_characters_do_not_break_the_write(tmp_path: Path) -> None:
     # xlsx cannot hold \x01: the text is kept with U+FFFD in its place
     frame = pd.DataFrame({"source": ["page\x01 12", "=1+1\x02"]})
-    wb = Workbook(write_only=True)
-    tables.write_plain(Sheets(wb), "in_x", frame, "in_x")
-    wb.save(tmp_path / "ctl.xlsx")
+    write_book(tmp_path / "ctl.xlsx",
+               lambda sheets: tables.write_plain(sheets, "in_x", frame, "in_x"))
     ws = openpyxl.load_workbook(tmp_path / "ctl.xlsx")["in_x"]
     assert ws["A2"].value == "page\ufffd 12"
     assert ws["A3"].value == "=1+1\ufffd" and ws["A3"].data_type == "s"

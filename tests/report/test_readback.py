@@ -25,7 +25,7 @@ TIDY = ["summary", "kpi_by_commodity", "shortfall", "production", "builds", "flo
         "surplus", "stock", "prices", "costs", "offtake_sales", "transfers",
         "kpi_by_group", "kpi_by_element",
         "value_met_by_year", "bottlenecks", "lead_times", "china_content",
-        "calibration_fit"]
+        "calibration_fit", "supply_by_origin", "new_capacity_by_stage"]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,8 @@ def csv(solved: RunResult, name: str) -> pd.DataFrame:
 
 def test_sheet_order_and_names(book: openpyxl.Workbook, solved: RunResult) -> None:
     inputs = [f"in_{n}" for n in solved.case.tables]
-    expected = (["Summary", "Charts", "Bottlenecks", "Compare", "Calibration", *HUMAN]
+    expected = (["Summary", "Charts", "Bottlenecks", "Compare", "Calibration",
+                 "Sources of supply", "Supply chart data", *HUMAN]
                 + [f"data_{n}" for n in TIDY] + inputs
                 + ["Sources", "Run info", "Chart data"])
     assert book.sheetnames == expected
@@ -169,7 +170,8 @@ def test_summary_sentences_follow_the_numbers(book: openpyxl.Workbook) -> None:
 def test_summary_prints_on_one_landscape_page(book: openpyxl.Workbook) -> None:
     ws = book["Summary"]
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.scale == 100  # not shrunk: 9 pt stays 9 pt
+    # not shrunk: 9 pt stays 9 pt (no scale attribute means 100 %, ECMA-376)
+    assert ws.page_setup.scale in (None, 100)
     assert not ws.sheet_properties.pageSetUpPr or not (
         ws.sheet_properties.pageSetUpPr.fitToPage)
     area = ws.print_area

@@ -49,9 +49,9 @@ def test_a_scenario_that_did_not_solve_says_so() -> None:
 def test_a_run_with_a_failed_scenario_warns_on_the_summary(tmp_path) -> None:
     # the status line turns into a red warning on a red fill; the headings keep
     # their style (the pipeline stops on a failed solve, so this is built by hand)
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
-    from model.report.excel.cells import Sheets
+    from model.report.excel.book import write_book
     from model.report.excel.summary import write_summary
 
     summary = pd.DataFrame({
@@ -62,13 +62,11 @@ def test_a_run_with_a_failed_scenario_warns_on_the_summary(tmp_path) -> None:
         "shortfall_pct": [0.0, None], "self_sufficient_year": [2025, None]})
     # without a case the horizon is the years of the tables (ReportData.years)
     shortfall = pd.DataFrame({"year": [2025, 2026, 2027]})
-    wb = Workbook(write_only=True)
     kpi = pd.DataFrame(columns=["scenario", "commodity", "demand_t", "shortfall_t",
                                 "shortfall_pct", "self_sufficient_year"])
     tables = {"summary": summary, "kpi_by_commodity": kpi, "shortfall": shortfall}
-    write_summary(Sheets(wb), ReportData(tables, {},
-                                         {"case": "c", "input_hash": "ab"}))
-    wb.save(tmp_path / "s.xlsx")
+    data = ReportData(tables, {}, {"case": "c", "input_hash": "ab"})
+    write_book(tmp_path / "s.xlsx", lambda sheets: write_summary(sheets, data))
     ws = load_workbook(tmp_path / "s.xlsx")["Summary"]
     # the first screen's second line carries the status: the warning replaces
     # "all n scenarios solved to optimality", in red on a red fill

@@ -1,10 +1,11 @@
-"""Cells, styles and sheets of the write-only workbook.
+"""Cells, styles and sheets of the report's workbooks.
 
-Every sheet is written row by row (openpyxl write-only mode), so memory stays flat
-and time is linear in the number of cells. Text that could come from inputs is
-written by ``text_cell``: a string cell, with ``quotePrefix`` when a spreadsheet
-would otherwise read it as a formula. Numbers are styled only where a sheet is
-small enough (``STYLE_LIMIT`` cells); larger tables are written as plain values.
+Every sheet is written row by row through ``Rows`` (or ``Sheet.append``); the
+writer behind them is ``model.report.excel.writer`` (XlsxWriter). Text that could
+come from inputs is written by ``text_cell``: a string cell, with ``quotePrefix``
+when a spreadsheet would otherwise read it as a formula. Numbers are styled only
+where a sheet is small enough (``STYLE_LIMIT`` cells); larger tables are written as
+plain values.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.properties import PageSetupProperties
 
+from model.report.excel.writer import (
+    ILLEGAL_CHARACTERS_RE,
+    Alignment,
+    Book,
+    Cell,
+    Font,
+    PatternFill,
+    Sheet,
+)
 from model.report.safe_text import is_dangerous
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -55,38 +58,24 @@ def storable(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 
-def text_cell(ws: WriteOnlyWorksheet, text: str, font: Font | None = None,
+def text_cell(ws: Sheet | None, text: str, font: Font | None = None,
               fill: PatternFill | None = None, align: Alignment | None = None
-              ) -> WriteOnlyCell:
-    """A string cell that Excel will never evaluate."""
-    cell = WriteOnlyCell(ws, value=storable(text))
-    cell.data_type = "s"
-    if is_dangerous(text):
-        cell.quotePrefix = True
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if align is not None:
-        cell.alignment = align
-    return cell
+              ) -> Cell:
+    """A string cell that Excel will never evaluate (``ws`` is not needed)."""
+    return Cell(storable(text), "s", None, font, fill, align, is_dangerous(text))
 
 
-def number_cell(ws: WriteOnlyWorksheet, value: object, fmt: str,
+def number_cell(ws: Sheet | None, value: object, fmt: str,
                 font: Font | None = None) -> object:
     """A number with a display format (blank for missing or non-finite)."""
     value = plain(value)
     if value is None or isinstance(value, str):
         return value if value is None else text_cell(ws, value)
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = fmt
-    if font is not None:
-        cell.font = font
-    return cell
+    return Cell(value, "n", fmt, font)
 
 
 def plain(value: object) -> object:
-    """A Python scalar openpyxl can write; None for missing and non-finite."""
+    """A Python scalar the writer can write; None for missing and non-finite."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item"):
@@ -96,7 +85,7 @@ def plain(value: object) -> object:
     return value
 
 
-def safe_value(ws: WriteOnlyWorksheet, value: object) -> object:
+def safe_value(ws: Sheet | None, value: object) -> object:
     """An unstyled cell value; dangerous text is wrapped in an inert cell."""
     value = plain(value)
     if isinstance(value, str):
@@ -106,30 +95,27 @@ def safe_value(ws: WriteOnlyWorksheet, value: object) -> object:
     return value
 
 
-def header_cells(ws: WriteOnlyWorksheet, names: Iterable[str]) -> list[WriteOnlyCell]:
+def header_cells(ws: Sheet | None, names: Iterable[str]) -> list[Cell]:
     return [text_cell(ws, str(n), BOLD, HEADER_FILL, HEADER_ALIGN) for n in names]
 
 
 @dataclass
 class Sheets:
-    """Creates write-only sheets with unique titles of at most 31 characters."""
+    """Creates sheets with unique titles of at most 31 characters."""
 
-    wb: Workbook
+    wb: Book
     used: set[str] = field(default_factory=set)
 
     def new(self, wanted: str, widths: Sequence[float] = (),
-            freeze: str | None = None, fit: bool = False) -> WriteOnlyWorksheet:
-        """A new sheet; widths and frozen panes must be set before any row.
-        ``fit`` prints it landscape, one page wide."""
-        ws = self.wb.create_sheet(self.title(wanted))
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
+            freeze: str | None = None, fit: bool = False) -> Sheet:
+        """A new sheet with column widths and frozen panes; ``fit`` prints it
+        landscape, one page wide."""
+        ws = self.wb.add_sheet(self.title(wanted))
+        ws.widths(widths)
         if freeze:
-            ws.freeze_panes = freeze
+            ws.freeze(freeze)
         if fit:
-            ws.page_setup.orientation = "landscape"
-            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+            ws.landscape_fit_width()
         return ws
 
     def title(self, wanted: str) -> str:
@@ -155,9 +141,9 @@ def frame_widths(frame: pd.DataFrame, minimum: float = 8, maximum: float = 40
 
 
 class Rows:
-    """Appends rows to a write-only sheet and knows the current row number."""
+    """Appends rows to a sheet and knows the current row number."""
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+    def __init__(self, ws: Sheet) -> None:
         self.ws = ws
         self.row = 0
 

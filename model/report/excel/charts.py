@@ -12,12 +12,6 @@ Every product and every scenario keeps one colour on every chart.
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart._chart import ChartBase
-from openpyxl.chart.data_source import AxDataSource, NumRef, StrRef
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from model.report.excel import series
 from model.report.excel.cells import (
@@ -29,69 +23,56 @@ from model.report.excel.cells import (
 )
 from model.report.excel.calibration import china_shares
 from model.report.excel.data import ReportData
+from model.report.excel.writer import Chart, Sheet, column_letter
 
 WIDTH_CM, HEIGHT_CM, ROWS_PER_CHART = 17.0, 10.0, 21
 MAX_PRICE_CHARTS = 4
 
 
-def _axes(chart: ChartBase, title: str, x_title: str, y_title: str, fmt: str
-          ) -> None:
-    """Titles, axis format, size and legend (axes kept visible in Excel)."""
+def axes(chart: Chart, title: str, x_title: str, y_title: str, fmt: str) -> None:
+    """Titles, axis format, size and legend (a label every 5 years on a year axis)."""
     chart.title = title
-    chart.x_axis.title = x_title
-    chart.y_axis.title = y_title
-    chart.y_axis.number_format = fmt
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.width, chart.height = WIDTH_CM, HEIGHT_CM
-    chart.legend.position = "b"
-    chart.x_axis.tickLblSkip = chart.x_axis.tickMarkSkip = 5 if x_title == "year" \
-        else 1
+    chart.x_title = x_title
+    chart.y_title = y_title
+    chart.y_format = fmt
+    chart.width_cm, chart.height_cm = WIDTH_CM, HEIGHT_CM
+    chart.legend = "bottom"
+    chart.tick_skip = 5 if x_title == "year" else 1
 
 
-def _bind(chart: ChartBase, ws: WriteOnlyWorksheet, first: int, last: int,
-          n_series: int, text_categories: bool) -> None:
-    """Series from columns 2.. of rows first..last (header row = series names);
-    categories from column 1, as text or numbers."""
-    data = Reference(ws, min_col=2, max_col=1 + n_series, min_row=first, max_row=last)
-    chart.add_data(data, titles_from_data=True)
-    categories = Reference(ws, min_col=1, min_row=first + 1, max_row=last)
-    for line in chart.series:
-        line.smooth = False
-        line.cat = (AxDataSource(strRef=StrRef(f=str(categories))) if text_categories
-                    else AxDataSource(numRef=NumRef(f=str(categories))))
+def _bind(chart: Chart, ws: Sheet, first: int, last: int, n_series: int) -> None:
+    """Series from columns 2.. of rows first..last (1-based; header row = series
+    names); categories from column 1."""
+    chart.add_columns(ws.title, first - 1, last - 1, 1, n_series)
 
 
 class ChartBook:
     """Writes data blocks to the Chart data sheet and places charts on Charts."""
 
-    def __init__(self, charts: WriteOnlyWorksheet, data_ws: WriteOnlyWorksheet
-                 ) -> None:
+    def __init__(self, charts: Sheet, data_ws: Sheet) -> None:
         self.charts = charts
         self.rows = Rows(data_ws)
         self.count = 0
 
-    def add(self, chart: ChartBase, title: str, frame: pd.DataFrame, fmt: str
-            ) -> None:
-        """Write ``frame`` as a titled block and bind ``chart`` to it."""
+    def add(self, chart: Chart, title: str, frame: pd.DataFrame, fmt: str,
+            anchor: str | None = None) -> None:
+        """Write ``frame`` as a titled block and bind ``chart`` to it; the chart's
+        top-left cell is ``anchor``, else the next place of a two-column grid."""
         if frame.shape[1] < 2 or frame.empty:
             return
         first, last = self.rows.block(title, frame, dict.fromkeys(
             map(str, frame.columns[1:]), fmt) | {str(frame.columns[0]): "0"})
         self.rows.append()
-        text = not pd.api.types.is_numeric_dtype(frame.iloc[:, 0])
-        _bind(chart, self.rows.ws, first, last, frame.shape[1] - 1, text)
-        column = "A" if self.count % 2 == 0 else get_column_letter(12)
+        _bind(chart, self.rows.ws, first, last, frame.shape[1] - 1)
+        column = "A" if self.count % 2 == 0 else column_letter(12)
         row = 4 + ROWS_PER_CHART * (self.count // 2)
-        self.charts.add_chart(chart, f"{column}{row}")
+        self.charts.add_chart(chart, anchor or f"{column}{row}")
         self.count += 1
 
 
-def stacked_columns() -> BarChart:
+def stacked_columns() -> Chart:
     """An empty stacked column chart."""
-    chart = BarChart()
-    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
-    return chart
+    return Chart("column", stacked=True)
 
 
 # One colour per series, the same on every chart: products in product_order, and
@@ -100,6 +81,7 @@ PALETTE = ("1F77B4", "D62728", "2CA02C", "FF7F0E", "9467BD", "8C564B", "E377C2",
            "7F7F7F", "BCBD22", "17BECF")
 FMT_USD_KG = "#,##0.0"
 SKIP_STAGES = ("market",)  # purchases from China: not alliance capacity
+LINE_PT = 1.75
 
 
 def colour(names: list[str], name: str) -> str:
@@ -107,17 +89,13 @@ def colour(names: list[str], name: str) -> str:
     return PALETTE[names.index(name) % len(PALETTE)] if name in names else "7F7F7F"
 
 
-def paint(chart: ChartBase, names: list[str], labels: list[str], line: bool) -> None:
-    """Colour each series (labels in series order) by its fixed colour."""
+def paint(chart: Chart, names: list[str], labels: list[str], line: bool) -> None:
+    """Colour each series (labels in series order) by its fixed colour; a line
+    series is drawn 1.75 pt wide."""
     for series_, label in zip(chart.series, labels, strict=False):
-        hex_ = colour(names, label.removeprefix("short: "))
-        props = series_.graphicalProperties
+        series_.colour = colour(names, label.removeprefix("short: "))
         if line:
-            props.line.solidFill = hex_
-            props.line.width = 22000
-        else:
-            props.solidFill = hex_
-            props.line.solidFill = hex_
+            series_.line_width_pt = LINE_PT
 
 
 def write_charts(sheets: Sheets, data: ReportData) -> None:
@@ -137,14 +115,14 @@ def write_charts(sheets: Sheets, data: ReportData) -> None:
         if frame.iloc[:, 1:].to_numpy().sum() > 0:
             chart = stacked_columns()
             title = f"Shortfall by product (t): {s}"
-            _axes(chart, title, "year", "t", FMT_T)
+            axes(chart, title, "year", "t", FMT_T)
             book.add(chart, title, frame, FMT_T)
             paint(chart, products, list(map(str, frame.columns[1:])), line=False)
     for stage in stages(data):
         frame = series.capacity_by_stage(data, stage)
-        chart = LineChart()
+        chart = Chart("line")
         title = f"Capacity in service, {stage} (tpa, alliance and partners)"
-        _axes(chart, title, "year", "tpa", FMT_T)
+        axes(chart, title, "year", "tpa", FMT_T)
         book.add(chart, title, frame, FMT_T)
         paint(chart, data.scenarios, list(map(str, frame.columns[1:])), line=True)
     cost_chart(book, data)
@@ -175,27 +153,22 @@ def price_chart(book: ChartBook, data: ReportData, commodity: str) -> None:
     markers = [s for s in data.scenarios if short.get(s)]
     for s in markers:
         frame[f"short: {s}"] = frame[s].where(frame["year"].isin(short[s]))
-    chart = LineChart()
+    chart = Chart("line")
     name = data.name_of.get(commodity, commodity)
     title = f"Shadow price of {name} (USD/kg)"
-    _axes(chart, title, "year", "USD/kg", FMT_USD_KG)
+    axes(chart, title, "year", "USD/kg", FMT_USD_KG)
     book.add(chart, title, frame, FMT_USD_KG)
     labels = list(map(str, frame.columns[1:]))
     paint(chart, data.scenarios, labels, line=True)
     for series_, label in zip(chart.series, labels, strict=False):
         if label.startswith("short: "):
-            series_.graphicalProperties.line.noFill = True
-            series_.marker.symbol = "circle"
-            series_.marker.size = 7
-            hex_ = colour(data.scenarios, label.removeprefix("short: "))
-            series_.marker.graphicalProperties = GraphicalProperties(solidFill=hex_)
+            series_.marker = "circle"  # dots only, in the scenario's colour
 
 
 def cost_chart(book: ChartBook, data: ReportData) -> None:
     """Discounted cost by category, one bar per scenario (baseline first)."""
-    chart = BarChart()
-    chart.type = "col"
-    _axes(chart, "Discounted cost by category (USD m), every scenario",
+    chart = Chart("column")
+    axes(chart, "Discounted cost by category (USD m), every scenario",
           "category", "USD m", FMT_USD_M)
     frame = series.cost_by_category(data)
     book.add(chart, "Discounted cost by category (USD)", frame, FMT_USD_M)

@@ -16,11 +16,7 @@ import textwrap
 from datetime import UTC, datetime
 
 import pandas as pd
-from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from model.report.excel.charts import paint
 from model.report.excel.cells import (
     FONT,
     HEADER_FILL,
@@ -29,7 +25,21 @@ from model.report.excel.cells import (
     number_cell,
     text_cell,
 )
+from model.report.excel.charts import paint
 from model.report.excel.data import ReportData
+from model.report.excel.writer import (
+    CM_PER_PX,
+    Alignment,
+    Chart,
+    Font,
+    PatternFill,
+    Ref,
+    Series,
+    Sheet,
+    column_letter,
+    column_px,
+    row_px,
+)
 from model.results.headline import never_text
 
 SIZE = 9  # pt: the smallest font on the page
@@ -77,10 +87,9 @@ def group_label(group: str) -> str:
 def write(rows: Rows, data: ReportData, status: tuple[str, bool]) -> None:
     """The first screen, from row 1; sets the print area to exactly it."""
     ws = rows.ws
-    _page_setup(ws)
-    ws.sheet_format.defaultRowHeight = ROW_HEIGHT  # type: ignore[attr-defined]
-    ws.sheet_format.customHeight = True  # type: ignore[attr-defined]
-    ws.row_dimensions[1].height = 20
+    ws.page(9, (0.3, 0.3, 0.35, 0.35), 0.2)  # A4 landscape at 100 %
+    ws.default_row_height(ROW_HEIGHT)
+    ws.row_height(1, 20)
     info = data.run_info
     rows.text(f"Reroute: what losing China costs, how long, how much goes short — "
               f"case {info.get('case', '')}", TITLE)
@@ -103,18 +112,7 @@ def write(rows: Rows, data: ReportData, status: tuple[str, bool]) -> None:
         rows.append()
     lines(rows, "Assumptions that move the answer", assumptions(data), TEXT_WIDTH)
     last = rows.row
-    ws.print_area = f"A1:{get_column_letter(len(widths(len(data.years))))}{last}"
-
-
-def _page_setup(ws: object) -> None:
-    ws.page_setup.orientation = "landscape"  # type: ignore[attr-defined]
-    ws.page_setup.paperSize = 9  # type: ignore[attr-defined]  # A4
-    ws.page_setup.scale = 100  # type: ignore[attr-defined]
-    margins = ws.page_margins  # type: ignore[attr-defined]
-    margins.left = margins.right = 0.3
-    margins.top = margins.bottom = 0.35
-    margins.header = margins.footer = 0.2
-    ws.print_options.horizontalCentered = True  # type: ignore[attr-defined]
+    ws.print_area(f"A1:{column_letter(len(widths(len(data.years))))}{last}")
 
 
 # ------------------------------------------------------------------ headline table
@@ -219,29 +217,23 @@ def time_path_table(rows: Rows, data: ReportData) -> int:
     return header
 
 
-def _chart(ws: object, data: ReportData, header: int, anchor_row: int) -> None:
-    """Line chart of the time-path rows (one series per scenario)."""
-    chart = LineChart()  # titled by the table above it
-    chart.y_axis.title = "% met"
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
-    chart.y_axis.number_format = "0"
-    chart.x_axis.number_format = "0"
-    chart.x_axis.delete = chart.y_axis.delete = False
-    last_col = 2 + len(data.years)
-    values = Reference(ws, min_col=1, max_col=last_col, min_row=header + 1,
-                       max_row=header + len(data.scenarios))
-    chart.add_data(values, from_rows=True, titles_from_data=True)
-    for line in chart.series:  # the 'whole horizon' column is not a year
-        line.val.numRef.f = line.val.numRef.f.replace("$B$", "$C$", 1)
-        line.smooth = False
+def _chart(ws: Sheet, data: ReportData, header: int, anchor_row: int) -> None:
+    """Line chart of the time-path rows (one series per scenario): names in column
+    A, values from column C (B is the whole horizon, not a year), the years of the
+    header row as categories."""
+    chart = Chart("line", y_title="% met", y_format="0", x_format="0", y_min=0,
+                  y_max=100, legend="right", tick_skip=5)
+    last_col = 2 + len(data.years) - 1  # 0-based
+    years = Ref(ws.title, header - 1, 2, header - 1, last_col)
+    for i, _ in enumerate(data.scenarios):
+        row = header + i  # 0-based row of scenario i
+        chart.series.append(Series(values=Ref(ws.title, row, 2, row, last_col),
+                                   name=Ref(ws.title, row, 0, row, 0),
+                                   categories=years))
     paint(chart, data.scenarios, data.scenarios, line=True)
-    chart.set_categories(Reference(ws, min_col=3, max_col=last_col, min_row=header,
-                                   max_row=header))
-    chart.legend.position = "r"
-    chart.x_axis.tickLblSkip = chart.x_axis.tickMarkSkip = 5
-    chart.width = 9 * GRID_WIDTH * 0.245  # cm: columns J to R
-    chart.height = (CHART_ROWS + 1) * ROW_HEIGHT * 2.54 / 72
-    ws.add_chart(chart, f"{get_column_letter(CHART_COLUMN)}{anchor_row}")
+    chart.width_cm = 9 * column_px(GRID_WIDTH) * CM_PER_PX  # columns J to R
+    chart.height_cm = (CHART_ROWS + 1) * row_px(ROW_HEIGHT) * CM_PER_PX
+    ws.add_chart(chart, f"{column_letter(CHART_COLUMN)}{anchor_row}")
 
 
 # ------------------------------------------------------------------ words

@@ -7,12 +7,7 @@ table longer than Excel's row limit is cut with a visible note above its header.
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from model.report.excel.cells import (
     BOLD,
@@ -24,12 +19,12 @@ from model.report.excel.cells import (
     Rows,
     Sheets,
     frame_widths,
+    header_cells,
     number_cell,
     safe_value,
 )
 from model.report.excel.data import ReportData
-
-TABLE_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+from model.report.excel.writer import Sheet, column_letter
 
 # sheet, tidy table, row keys, value column, unit, fill missing with zero
 HUMAN_SHEETS = [
@@ -74,17 +69,11 @@ def write_plain(sheets: Sheets, title: str, frame: pd.DataFrame,
         add_table(ws, table_name, frame.columns, header, rows.row)
 
 
-def add_table(ws: object, name: str, columns: pd.Index, first: int, last: int
+def add_table(ws: Sheet, name: str, columns: pd.Index, first: int, last: int
               ) -> None:
-    """An Excel Table (with filter buttons) over rows first..last."""
-    ref = f"A{first}:{get_column_letter(len(columns))}{last}"
-    table = Table(displayName=name, ref=ref, tableStyleInfo=TABLE_STYLE)
-    table.tableColumns = [TableColumn(id=i, name=str(c))
-                          for i, c in enumerate(columns, start=1)]
-    table.autoFilter = AutoFilter(ref=ref)
-    with warnings.catch_warnings():  # "add table columns manually": done above
-        warnings.simplefilter("ignore", UserWarning)
-        ws.add_table(table)  # type: ignore[attr-defined]
+    """An Excel Table (with filter buttons) over rows first..last (1-based; the
+    header row ``first`` written as the report's header cells)."""
+    ws.add_table(name, header_cells(ws, map(str, columns)), first, last)
 
 
 def wide(data: ReportData, table: str, keys: list[str], value: str, fill: bool
@@ -109,7 +98,7 @@ def write_human(sheets: Sheets, data: ReportData) -> None:
         frame, note = fit_rows(wide(data, table, keys, value, fill),
                                EXCEL_MAX_ROWS - 3)
         ws = sheets.new(title, [14] * len(keys) + [11] * len(data.years),
-                        freeze=f"{get_column_letter(len(keys) + 1)}{3 + bool(note)}")
+                        freeze=f"{column_letter(len(keys) + 1)}{3 + bool(note)}")
         rows = Rows(ws)
         rows.text(f"{title} ({unit}) by year", BOLD)
         if note:

@@ -1,0 +1,370 @@
+"""The one module that talks to the xlsx writer (XlsxWriter); openpyxl only reads.
+
+Sheet code never sees the writer: it makes ``Cell`` values (text, number, blank)
+with a ``Font``, ``PatternFill`` and ``Alignment``, appends rows to a ``Sheet`` (or
+puts a value at a cell), and places ``Chart`` objects whose series point at cell
+ranges. ``Book.close`` turns the charts into the writer's and saves the file; each
+distinct style becomes one writer format, made once. XlsxWriter holds the cells in
+memory and writes each sheet's XML once at the end: measured faster than openpyxl's
+write-only mode (bench/report_default.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+CM_PER_PX = 2.54 / 96
+PADDING_CHARS = 5 / 7  # XlsxWriter's 5 px of column padding, in 7 px characters
+
+
+@dataclass(frozen=True)
+class Font:
+    name: str = "Calibri"
+    bold: bool = False
+    size: float = 11
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class PatternFill:
+    fill_type: str = "solid"
+    fgColor: str = "FFFFFF"  # noqa: N815 - the name spreadsheets use
+
+
+@dataclass(frozen=True)
+class Alignment:
+    horizontal: str | None = None
+    vertical: str | None = None
+    wrap_text: bool = False
+
+
+@dataclass
+class Cell:
+    """One styled cell value (``data_type`` 's' text or 'n' number)."""
+
+    value: object
+    data_type: str = "n"
+    number_format: str | None = None
+    font: Font | None = None
+    fill: PatternFill | None = None
+    alignment: Alignment | None = None
+    quotePrefix: bool = False  # noqa: N815 - the name spreadsheets use
+
+    def style(self) -> tuple[object, ...]:
+        return (self.number_format, self.font, self.fill, self.alignment,
+                self.quotePrefix)
+
+
+def column_px(width: float) -> int:
+    """Pixels of a column of ``width`` (as given to ``Sheet.widths``), as the
+    writer lays out charts over columns."""
+    return int((width - PADDING_CHARS) * 7 + 0.5) + 5
+
+
+def row_px(points: float) -> int:
+    """Pixels of a row ``points`` high, as the writer lays out charts over rows."""
+    return int(points * 4 / 3)
+
+
+def column_letter(n: int) -> str:
+    """The letters of 1-based column ``n`` (1 -> 'A', 27 -> 'AA')."""
+    return xl_col_to_name(n - 1)
+
+
+def _hex(colour: str) -> str:
+    return "#" + colour[-6:]
+
+
+def format_properties(style: tuple[object, ...]) -> dict[str, object]:
+    """The writer's format properties of a cell style."""
+    number_format, font, fill, align, quote = style
+    props: dict[str, object] = {}
+    if number_format:
+        props["num_format"] = number_format
+    if font is not None:
+        props |= {"font_name": font.name, "bold": font.bold, "font_size": font.size}
+        if font.color:
+            props["font_color"] = _hex(font.color)
+    if fill is not None:
+        props |= {"pattern": 1, "bg_color": _hex(fill.fgColor)}
+    if align is not None:
+        if align.horizontal:
+            props["align"] = align.horizontal
+        if align.vertical:
+            props["valign"] = {"center": "vcenter"}.get(align.vertical,
+                                                        align.vertical)
+        if align.wrap_text:
+            props["text_wrap"] = True
+    if quote:
+        props["quote_prefix"] = True
+    return props
+
+
+@dataclass
+class Ref:
+    """A block of cells of one sheet, 0-based, inclusive."""
+
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+    def as_list(self) -> list[object]:
+        return [self.sheet, self.first_row, self.first_col, self.last_row,
+                self.last_col]
+
+
+@dataclass
+class Series:
+    values: Ref
+    name: Ref | None = None
+    categories: Ref | None = None
+    colour: str | None = None
+    line_width_pt: float | None = None
+    marker: str | None = None  # e.g. "circle": markers only, no line
+    marker_size: int = 7
+
+
+@dataclass
+class Chart:
+    """A native chart: ``kind`` column, bar (horizontal) or line."""
+
+    kind: str = "column"
+    stacked: bool = False
+    title: str = ""
+    x_title: str = ""
+    y_title: str = ""
+    x_format: str | None = None
+    y_format: str | None = None
+    y_min: float | None = None
+    y_max: float | None = None
+    tick_skip: int | None = None
+    reverse_categories: bool = False
+    labels_low: bool = False
+    legend: str | None = "bottom"
+    width_cm: float = 15.0
+    height_cm: float = 7.5
+    series: list[Series] = field(default_factory=list)
+
+    def add_columns(self, sheet: str, header_row: int, last_row: int,
+                    first_col: int, last_col: int, categories_col: int = 0) -> None:
+        """A series per column first_col..last_col (0-based): its name in the header
+        row, values below it to ``last_row``, categories in ``categories_col``."""
+        for col in range(first_col, last_col + 1):
+            self.series.append(Series(
+                values=Ref(sheet, header_row + 1, col, last_row, col),
+                name=Ref(sheet, header_row, col, header_row, col),
+                categories=Ref(sheet, header_row + 1, categories_col, last_row,
+                               categories_col)))
+
+    def options(self) -> dict[str, object]:
+        return {"type": self.kind, **({"subtype": "stacked"} if self.stacked else {})}
+
+
+def _series_options(chart: Chart, s: Series) -> dict[str, object]:
+    opts: dict[str, object] = {"values": s.values.as_list()}
+    if s.name is not None:
+        opts["name"] = [s.name.sheet, s.name.first_row, s.name.first_col]
+    if s.categories is not None:
+        opts["categories"] = s.categories.as_list()
+    if chart.kind == "line":
+        opts["smooth"] = False
+        line: dict[str, object] = {}
+        if s.colour:
+            line["color"] = _hex(s.colour)
+        if s.line_width_pt:
+            line["width"] = s.line_width_pt
+        if s.marker:  # no line; the series' fill carries its colour too
+            line = {"none": True}
+            fill = {"color": _hex(s.colour)} if s.colour else {}
+            opts["marker"] = {"type": s.marker, "size": s.marker_size,
+                              "fill": fill, "border": fill}
+            if fill:
+                opts["fill"] = fill
+        else:
+            opts["marker"] = {"type": "none"}
+        opts["line"] = line
+    elif s.colour:
+        opts["fill"] = {"color": _hex(s.colour)}
+        opts["border"] = {"color": _hex(s.colour)}
+    return opts
+
+
+def _axis(title: str, number_format: str | None, **extra: object) -> dict[str, object]:
+    opts: dict[str, object] = {"name": title} if title else {}
+    if number_format:
+        opts["num_format"] = number_format
+    return opts | {k: v for k, v in extra.items() if v is not None}
+
+
+def _to_writer(book: xlsxwriter.Workbook, chart: Chart) -> object:
+    out = book.add_chart(chart.options())
+    for s in chart.series:
+        out.add_series(_series_options(chart, s))
+    if chart.title:
+        out.set_title({"name": chart.title, "name_font": {"size": 12, "bold": True}})
+    else:
+        out.set_title({"none": True})
+    skip = chart.tick_skip
+    out.set_x_axis(_axis(chart.x_title, chart.x_format, interval_unit=skip,
+                         interval_tick=skip,
+                         reverse=chart.reverse_categories or None,
+                         label_position="low" if chart.labels_low else None))
+    out.set_y_axis(_axis(chart.y_title, chart.y_format, min=chart.y_min,
+                         max=chart.y_max))
+    out.set_legend({"position": chart.legend} if chart.legend else {"none": True})
+    out.set_size({"width": round(chart.width_cm / CM_PER_PX),
+                  "height": round(chart.height_cm / CM_PER_PX)})
+    return out
+
+
+class Sheet:
+    """One worksheet: rows appended in order, or values put at a cell."""
+
+    def __init__(self, book: Book, ws: object, title: str) -> None:
+        self.book = book
+        self.ws = ws
+        self.title = title
+        self.next_row = 0  # 0-based row the next append writes
+        self.charts: list[tuple[str, Chart]] = []
+
+    def append(self, values: Sequence[object] = ()) -> None:
+        """Write ``values`` in the next row from column A (None = blank cell)."""
+        row, put = self.next_row, self.put
+        for col, value in enumerate(values):
+            if value is not None:
+                put(row, col, value)
+        self.next_row += 1
+
+    def put(self, row: int, col: int, value: object) -> None:
+        """Write one value (0-based row and column): a Cell, text, number, bool."""
+        ws = self.ws
+        if isinstance(value, Cell):
+            fmt = self.book.format(value.style())
+            if value.data_type == "s" and value.value != "":
+                ws.write_string(row, col, str(value.value), fmt)
+            elif value.data_type == "s":  # an empty text cell: blank, as before
+                ws.write_blank(row, col, None, fmt)
+            elif value.value is None:
+                ws.write_blank(row, col, None, fmt)
+            elif isinstance(value.value, bool):
+                ws.write_boolean(row, col, value.value, fmt)
+            else:
+                ws.write_number(row, col, value.value, fmt)
+        elif isinstance(value, str):
+            if value:
+                ws.write_string(row, col, value)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value)
+        else:
+            ws.write_number(row, col, value)
+
+    def add_chart(self, chart: Chart, anchor: str) -> None:
+        """Place ``chart`` with its top-left corner at ``anchor`` ('J12')."""
+        self.charts.append((anchor, chart))
+
+    def widths(self, widths: Iterable[float]) -> None:
+        """Column widths from column A, as stored in the file (characters of the
+        default font); XlsxWriter adds 5 pixels of padding, taken off here."""
+        for col, width in enumerate(widths):
+            self.ws.set_column(col, col, max(width - PADDING_CHARS, 0.0))
+
+    def freeze(self, cell: str) -> None:
+        """Freeze the rows above and the columns left of ``cell`` ('A2')."""
+        self.ws.freeze_panes(*xl_cell_to_rowcol(cell))
+
+    def page(self, paper: int, margins: tuple[float, float, float, float],
+             header_margin: float) -> None:
+        """Landscape on ``paper`` (9 = A4) at 100 %, margins (left, right, top,
+        bottom) and header/footer margin in inches, centred across the page."""
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(paper)
+        ws.set_margins(*margins)
+        ws.set_header("", {"margin": header_margin})
+        ws.set_footer("", {"margin": header_margin})
+        ws.center_horizontally()
+
+    def default_row_height(self, points: float) -> None:
+        self.ws.set_default_row(points)
+
+    def row_height(self, row: int, points: float) -> None:
+        """The height of 1-based row ``row``."""
+        self.ws.set_row(row - 1, points)
+
+    def print_area(self, ref: str) -> None:
+        self.ws.print_area(ref)
+
+    def landscape_fit_width(self) -> None:
+        """Print landscape, one page wide."""
+        self.ws.set_landscape()
+        self.ws.fit_to_pages(1, 0)
+
+    def add_table(self, name: str, headers: Sequence[Cell], first: int, last: int
+                  ) -> None:
+        """An Excel Table with filter buttons over 1-based rows first..last: the
+        ``headers`` (its first row, written here) over the rows written."""
+        self.ws.add_table(first - 1, 0, last - 1, len(headers) - 1, {
+            "name": name, "style": "Table Style Medium 2", "autofilter": True,
+            "columns": [{"header": str(h.value),
+                         "header_format": self.book.format(h.style())}
+                        for h in headers]})
+
+
+class Book:
+    """A workbook being written: its sheets in order and its formats."""
+
+    def __init__(self, path: Path) -> None:
+        self.wb = xlsxwriter.Workbook(str(path), {
+            "strings_to_numbers": False, "strings_to_formulas": False,
+            "strings_to_urls": False, "nan_inf_to_errors": False,
+            "in_memory": True})  # no temporary files to leave behind on a kill
+        self.sheets: list[Sheet] = []
+        self._formats: dict[tuple[object, ...], object] = {}
+
+    def format(self, style: tuple[object, ...]) -> object:
+        """The writer's format of a cell style (None when unstyled), made once."""
+        found = self._formats.get(style)
+        if found is None and style not in self._formats:
+            props = format_properties(style)
+            found = self.wb.add_format(props) if props else None
+            self._formats[style] = found
+        return found
+
+    def add_sheet(self, title: str) -> Sheet:
+        sheet = Sheet(self, self.wb.add_worksheet(title), title)
+        self.sheets.append(sheet)
+        return sheet
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [s.title for s in self.sheets]
+
+    def move_last(self, title: str) -> None:
+        """Make sheet ``title`` the last tab."""
+        sheet = next(s for s in self.sheets if s.title == title)
+        self.sheets.remove(sheet)
+        self.sheets.append(sheet)
+        self.wb.worksheets_objs[:] = [s.ws for s in self.sheets]
+        for index, s in enumerate(self.sheets):
+            s.ws.index = index  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """Place the charts and save the workbook."""
+        for sheet in self.sheets:
+            for anchor, chart in sheet.charts:
+                sheet.ws.insert_chart(anchor, _to_writer(self.wb, chart))
+        self.wb.close()
+
+    def discard(self) -> None:
+        """Give up the workbook: nothing is written (XlsxWriter writes only on
+        close, so there is nothing to delete)."""
+        self.sheets.clear()
