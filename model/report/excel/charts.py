@@ -191,8 +191,8 @@ def china_share_charts(book: ChartBook, data: ReportData) -> None:
         frame = frame.reindex(columns=[e for e in ELEMENT_COLOURS
                                        if e in frame.columns]).reset_index()
         frame.columns = [str(c) for c in frame.columns]
-        chart = LineChart()
+        chart = Chart("line")
         title = f"China's share of alliance NdPr, Dy and Tb supply (%): {s}"
-        _axes(chart, title, "year", "%", FMT_USD_KG)
+        axes(chart, title, "year", "%", FMT_USD_KG)
         book.add(chart, title, frame, FMT_USD_KG)
         paint(chart, list(ELEMENT_COLOURS), list(frame.columns[1:]), line=True)
