@@ -29,23 +29,23 @@ HEADLINE = ["total_cost_usd", "full_cost_usd", "cost_premium_usd", "shortfall_t"
 
 KINDS: dict[str, tuple[dict[str, object], tuple[float, ...]]] = {
     "demand": ({"field": "demand", "target": "alliance", "distribution": "uniform",
-                "low": 0.5, "high": 2.0}, (0.6, 1.7, 1.1)),
+                "low": 0.5, "high": 2.0}, (0.6, 1.7)),
     "capex": ({"field": "capex", "distribution": "uniform", "low": 0.2, "high": 30},
-              (0.3, 25.0, 4.0)),
+              (0.3, 25.0)),
     "variable_cost": ({"field": "variable_cost", "target": "china",
                        "distribution": "uniform", "low": 0.5, "high": 20},
-                      (0.6, 15.0, 3.0)),
+                      (0.6, 15.0)),
     # china's mine at 0.05 of 1000 t/yr cannot serve the 100 t/yr demand alone
     "capacity": ({"field": "capacity", "target": "china", "distribution": "uniform",
-                  "low": 0.05, "high": 1.0}, (0.05, 0.5, 0.08)),
+                  "low": 0.05, "high": 1.0}, (0.05, 0.5)),
     "route_cost": ({"field": "route_cost", "distribution": "uniform", "low": 0.5,
-                    "high": 40}, (0.6, 30.0, 8.0)),
+                    "high": 40}, (0.6, 30.0)),
     # a penalty below the mine's cost leaves the embargoed demand unmet
     "penalty": ({"field": "penalty", "distribution": "uniform", "low": 0.01,
-                 "high": 2}, (0.02, 1.5, 0.5)),
+                 "high": 2}, (0.02, 1.5)),
     "lead_time": ({"field": "lead_time", "stage": "mining", "target": "alliance",
                    "distribution": "uniform", "low": -1, "high": 3},
-                  (2.6, -0.9, 1.2)),
+                  (2.6, -0.9)),
 }
 
 
