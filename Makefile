@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,plot]'
 	touch $(STAMP)
 
 $(VENV): $(STAMP)
@@ -28,7 +28,7 @@ bench: $(STAMP)
 # group at a time, each with the tests that may kill its mutants. MUTATE_ARGS: group
 # names and/or --children N; `python -m tests.mutate --score` prints the scores.
 mutate: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	$(BIN)/python -m pip install --quiet -e '.[test,plot,mutate]'
 	nice $(BIN)/python -m tests.mutate $(MUTATE_ARGS)
 
 clean:

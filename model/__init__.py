@@ -2,7 +2,8 @@
 
 Public API:
     load_case(path) -> Case
-    run_case(case_path, out_dir, ...) -> RunResult
+    run_case(case or path, out_dir, ...) -> RunResult
+    model.api: load, edit, solve, query and plot from a notebook (docs/api.md)
 
 ``import model`` is light: these names import pandas, Pyomo and HiGHS when first
 used, so the command line starts (and handles signals) before anything heavy loads.

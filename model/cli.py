@@ -23,7 +23,7 @@ from model.arguments import (
     positive_integer,
     seconds,
 )
-from model.errors import InputError, ModelError
+from model.errors import InputError, ModelError, Problem
 from model.interrupts import SignalGuard, exit_code
 from model.streams import say
 from model.sweep.cli import add_sweep_parser, sweep_command
@@ -49,10 +49,14 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
         "workbook) and write report.xlsx, tables/*.csv and run.json.")
     p.add_argument("case", nargs="?", help="the case; default: the bundled default "
                    "case")
+    p.add_argument("--case", dest="case_option", metavar="CASE",
+                   help="the case, as an option (same as the CASE argument)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: "
-                   "outputs/<case name>)")
+                   "outputs/<case name>, or outputs/<case name>/scenario-<name> "
+                   "with --scenario)")
     p.add_argument("--scenario", metavar="NAME", nargs="+", action="extend",
-                   help="solve only these scenarios (the baseline is always solved)")
+                   help="solve only these scenarios (the baseline is always solved); "
+                   "put CASE before --scenario, or use --case")
     p.add_argument("--time-limit", metavar="SECONDS", type=seconds,
                    help="stop each scenario's solve after this many seconds (exit 3)")
     p.add_argument("--method", choices=METHODS, default="ipx",
@@ -90,6 +94,38 @@ def _add_synth_parser(sub: argparse._SubParsersAction) -> None:
                    help="random seed, >= 0 (default 0)")
 
 
+def _add_case_file_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "init", help="write a starter case (the bundled default) to edit",
+        description="Write the bundled default case as a folder of CSV files, or with "
+        "--xlsx as one workbook (DIR.xlsx), with header notes and drop-down lists. "
+        "Nothing is overwritten: DIR must be new or an empty folder.")
+    p.add_argument("dir", metavar="DIR", help="the new case (folder, or workbook "
+                   "with --xlsx)")
+    p.add_argument("--xlsx", action="store_true", help="write one .xlsx workbook")
+    p = sub.add_parser(
+        "export", help="convert a case: CSV folder -> workbook, workbook -> CSV",
+        description="Write CASE in the other form: a CSV folder as OUT.xlsx (header "
+        "notes with units and meaning, drop-down lists for codes and enumerations, "
+        "the source column kept), a workbook as the folder OUT. Both load to the "
+        "same tables and input hash. Nothing is overwritten.")
+    p.add_argument("case", metavar="CASE", help="a CSV case folder or an .xlsx case")
+    p.add_argument("out", metavar="OUT", help="OUT.xlsx for a CSV case, a new "
+                   "folder for a workbook")
+
+
+def _case_file(args: argparse.Namespace) -> int:
+    from model.data.export import export_case, init_case
+
+    if args.command == "init":
+        out = init_case(bundled_case(), Path(args.dir), args.xlsx)
+        say(f"wrote the default case to {out}; solve it with: reroute solve {out}")
+    else:
+        out = export_case(Path(args.case), Path(args.out))
+        say(f"wrote {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reroute",
@@ -103,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_solve_parser(sub)
     add_sweep_parser(sub, METHODS)
     _add_synth_parser(sub)
-    for name in ("sweep", "synth"):
+    _add_case_file_parsers(sub)
+    for name in ("sweep", "synth", "init", "export"):
         sub.choices[name].add_argument("--debug", action="store_true",
                                        default=argparse.SUPPRESS,
                                        help="show tracebacks and debug logging")
@@ -115,8 +152,9 @@ def _solve(args: argparse.Namespace) -> int:
     from model.pipeline import run_case
     from model.solver.records import SolveOptions
 
-    case = Path(args.case) if args.case else bundled_case()
-    out = Path(args.out) if args.out else default_out_dir(case)
+    case = solve_case(args) or bundled_case()
+    out = Path(args.out) if args.out else default_out_dir(
+        case, args.scenario, baseline_of(case) if args.scenario else None)
     options = SolveOptions(method=args.method, time_limit=args.time_limit,
                            threads=args.threads, builder=args.builder)
     from model.report.terminal import headline_text, scenario_line
@@ -132,6 +170,45 @@ def _solve(args: argparse.Namespace) -> int:
         say(headline_text(run.summary, run.case.settings.end_year))
     say(f"wrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
     return 0
+
+
+def solve_case(args: argparse.Namespace) -> Path | None:
+    """The case of ``reroute solve``: CASE or --case (not both). A --scenario value
+    that is a path is a case given after --scenario: refused, naming it."""
+    if args.case and args.case_option:
+        raise InputError(Problem(f"the case is given twice ({args.case!r} and "
+                                 f"--case {args.case_option!r}); give it once"))
+    given = args.case or args.case_option
+    for name in args.scenario or []:
+        if looks_like_path(name, folders=not given):
+            raise InputError(Problem(
+                f"--scenario {name!r} is a path, not a scenario name: --scenario "
+                "takes every name that follows it, so the case was read as a "
+                "scenario. Put the case first (reroute solve CASE --scenario "
+                f"NAME ...) or write --case {name}"))
+    return Path(given) if given else None
+
+
+def baseline_of(case: Path) -> str | None:
+    """The baseline's name as the case's scenarios table gives it (None if the table
+    cannot tell; the run then reports the problem)."""
+    from model.data.coerce import coerce_table
+    from model.data.read import read_case
+    from model.data.schema import TABLE_BY_NAME
+
+    raw = read_case(case)
+    if "scenarios" not in raw:
+        return None
+    frame, _problems = coerce_table(raw["scenarios"], TABLE_BY_NAME["scenarios"])
+    flagged = frame.loc[frame["is_baseline"].fillna(False).astype(bool), "scenario"]
+    return str(flagged.iloc[0]) if len(flagged) == 1 else None
+
+
+def looks_like_path(name: str, folders: bool) -> bool:
+    """A path rather than a scenario name: it holds a folder separator, ends in
+    .xlsx/.xlsm, or (``folders``: no case was given) names an existing folder."""
+    return ("/" in name or "\\" in name or name.lower().endswith((".xlsx", ".xlsm"))
+            or (folders and Path(name).is_dir()))
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -166,6 +243,8 @@ def command_line(argv: list[str] | None, guard: SignalGuard) -> int:
     try:
         if args.command == "sweep":
             return sweep_command(args, bundled_case())
+        if args.command in ("init", "export"):
+            return _case_file(args)
         return _synth(args) if args.command == "synth" else _solve(args)
     except ModelError as exc:
         guard.check()

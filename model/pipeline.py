@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.data.case import Case, load_case
+from model.data.case import Case, load_case, recheck_case
 from model.data.scenarios import baseline_name, scenario_names
 from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
@@ -21,11 +21,16 @@ from model.outputs import refuse_unwritable, staged_output
 from model.report.csv_tables import write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
-from model.results import bottlenecks
+from model.results import bottlenecks, frictions
 from model.results.extract import ScenarioResult
 from model.results.headline import comparators, with_comparators
 from model.results.tables import checked
-from model.scenario_run import headline_tables, solve_scenario, solving_order
+from model.scenario_run import (
+    comparator_of,
+    headline_tables,
+    solve_scenario,
+    solving_order,
+)
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 
@@ -74,38 +79,47 @@ def combine(case: Case, results: list[ScenarioResult]) -> dict[str, pd.DataFrame
         case, results, [(r.name, r.is_baseline, r.status) for r in results]))
     kpi = stacked["kpi_by_commodity"]
     if "build_options" in stacked:
-        stacked["lead_times"] = bottlenecks.lead_time_stages(
+        lead = bottlenecks.lead_time_stages(
             kpi, stacked["builds"], stacked["build_options"], case.table("process_io"),
             case.table("processes"), case.table("commodities"), case.settings.end_year)
+        stacked["lead_times"] = frictions.attribute(
+            lead, stacked["friction_rows"], case.table("process_io"),
+            case.table("processes"), case.settings.base_year, case.settings.end_year)
     return checked(stacked)
 
 
-def run_case(case_path: str | Path, out_dir: str | Path | None = None,
+def run_case(case: str | Path | Case, out_dir: str | Path | None = None,
              scenarios: list[str] | None = None,
              options: SolveOptions | None = None,
-             on_solved: Callable[[str, str, float], None] | None = None) -> RunResult:
+             on_solved: Callable[[str, str, float], None] | None = None,
+             timer: PhaseTimer | None = None) -> RunResult:
     """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically.
-    ``on_solved(name, status, seconds)`` is told of each scenario as it ends."""
+
+    ``case`` is a path (loaded here) or a ``Case`` already loaded, perhaps edited
+    in memory (its tables are validated again, see ``model.api.checked_case``).
+    ``on_solved(name, status, seconds)`` is told of each scenario as it ends;
+    ``timer`` receives the phase times (a caller that loaded the case itself
+    passes the timer that timed the load)."""
     options = options or SolveOptions()
+    timer = timer or PhaseTimer()
     if out_dir is not None:
-        refuse_unwritable(Path(case_path), Path(out_dir), "solve")
-    timer = PhaseTimer()
+        source = case.path if isinstance(case, Case) else case
+        refuse_unwritable(Path(source), Path(out_dir), "solve")
     with timer.phase("load"):
-        case = load_case(case_path)
+        case = recheck_case(case) if isinstance(case, Case) else load_case(case)
     names = select_scenarios(case, scenarios)
     solved, failures = {}, []
-    comparator = None  # foresight = none: the baseline's decisions, solved first
-    for name in solving_order(case, names):
+    for name in solving_order(case, names):  # foresight none: comparators first
         start = time.perf_counter()
         try:
-            solved[name] = solve_scenario(case, name, options, timer, comparator)
+            solved[name] = solve_scenario(case, name, options, timer,
+                                          solved.get(comparator_of(case, name)))
             status = "optimal"
         except SolveError as exc:
             failures.append(exc)
             status = exc.condition
         if on_solved is not None:
             on_solved(name, status, time.perf_counter() - start)
-        comparator = comparator or solved.get(baseline_name(case))
     results = [solved[n] for n in names if n in solved]
     if failures:
         failures = explain_failures(failures, out_dir)

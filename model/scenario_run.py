@@ -18,8 +18,9 @@ from model.diagnose import explain_infeasibility
 from model.errors import SolveError
 from model.formulation.foresight import pin_to_comparator
 from model.formulation.matrix import assemble
-from model.formulation.registry import variable_inputs
-from model.results import bottlenecks, headline, kpis
+from model.formulation.registry import CONSTRAINTS, variable_inputs
+from model.results import bottlenecks, frictions, headline, kpis
+from model.results.headline import comparators
 from model.results.checks import check_scenario
 from model.results.extract import ScenarioResult, extract_all
 from model.solver.highs import solve
@@ -62,25 +63,49 @@ def build_program(index: LPIndex, name: str, options: SolveOptions,
 
 
 def solving_order(case: Case, names: list[str]) -> list[str]:
-    """``names`` in the order they are solved: with foresight ``none`` the
-    comparator (the baseline) first, since the others take its early decisions."""
+    """``names`` in the order they are solved: with foresight ``none`` every
+    comparator (``compare_to``, default the baseline) before the scenarios compared
+    with it, since they take its early decisions (MODEL-SPEC §8.2); chains are
+    followed, otherwise case order. Validation refuses cycles; one here is a
+    ``ValueError``."""
     if case.settings.foresight != "none":
         return list(names)
-    base = baseline_name(case)
-    return [n for n in names if n == base] + [n for n in names if n != base]
+    compare = comparators(case.table("scenarios"))
+    wanted, order, open_ = set(names), [], set()
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        if name in open_:
+            raise ValueError(f"compare_to comes back to '{name}'")
+        open_.add(name)
+        target = compare.get(name, name)
+        if target != name and target in wanted:
+            visit(target)
+        order.append(name)
+
+    for name in names:
+        visit(name)
+    return order
+
+
+def comparator_of(case: Case, name: str) -> str:
+    """The scenario whose early decisions ``name`` takes under foresight ``none``
+    (its ``compare_to``, default the baseline; the baseline's own is itself)."""
+    return comparators(case.table("scenarios")).get(name, name)
 
 
 def pin_early_decisions(case: Case, data: ScenarioData, index: LPIndex,
                         comparator: ScenarioResult | None) -> None:
     """With foresight ``none``, fix a non-baseline scenario's decisions before its
-    shock year to the comparator's (MODEL-SPEC §8.2). The comparator is the
-    baseline (a ``compare_to`` column is not read yet)."""
+    shock year to its comparator's (MODEL-SPEC §8.2: ``compare_to``, default the
+    baseline)."""
     if case.settings.foresight != "none" or data.is_baseline:
         return
     if comparator is None:
         raise SolveError(data.name, "no comparator solution", "foresight none fixes "
-                         "the decisions before the shock year to the baseline's, "
-                         "which was not solved")
+                         "the decisions before the shock year to those of "
+                         f"'{comparator_of(case, data.name)}', which was not solved")
     lead = scenario_data(case, comparator.name).expansion[
         ["region", "process", "lead_time"]]
     tables = comparator.tables
@@ -93,8 +118,8 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
                    comparator: ScenarioResult | None = None,
                    reuse: Reuse | None = None) -> ScenarioResult:
     """Build, solve and extract one scenario; checks the invariants.
-    ``comparator``: the solved baseline, needed with foresight ``none``;
-    ``reuse``: a sweep worker's kept state (warm solves)."""
+    ``comparator``: the solved comparator (``comparator_of``), needed with
+    foresight ``none``; ``reuse``: a sweep worker's kept state (warm solves)."""
     with timer.phase("build"):
         data = scenario_data(case, name)
         if reuse is not None:
@@ -121,6 +146,8 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         check_scenario(tables, case.table("process_io"), solution.objective)
         tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
         tables["build_options"] = bottlenecks.build_options(index, name)
+        tables["friction_rows"] = frictions.friction_rows(index, solution, name,
+                                                          CONSTRAINTS)
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)
 

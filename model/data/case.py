@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from model.data.coerce import ROW, coerce_case
-from model.data.raw import shown
+from model.data.frames import raw_from_frames
+from model.data.raw import RawCase, shown
 from model.data.read import read_case
 from model.data.schema import FORESIGHTS, OBJECTIVES, SCOPE_BLOCS, TABLE_BY_NAME, TABLES
 from model.data.validate import validate_tables
@@ -71,7 +72,20 @@ def load_case(path: str | Path) -> Case:
     """Read, type and validate the case at ``path``; raise InputError listing all
     problems found."""
     path = Path(path)
-    raw = read_case(path)
+    return case_from_raw(read_case(path), path)
+
+
+def recheck_case(case: Case) -> Case:
+    """``case`` typed and validated again from its tables as they are now (a
+    notebook may have edited them): the same checks as ``load_case``, problems
+    located at the file rows the tables came from (rows added in memory numbered
+    after them); the input hash is of the tables as edited."""
+    return case_from_raw(raw_from_frames(case.tables, case.path), Path(case.path),
+                         case.name)
+
+
+def case_from_raw(raw: RawCase, path: Path, name: str | None = None) -> Case:
+    """Type and validate raw tables into a Case (InputError listing every problem)."""
     tables, problems = coerce_case(raw, path)
     settings, setting_problems = parse_settings(tables.get("settings"))
     problems += setting_problems
@@ -80,7 +94,8 @@ def load_case(path: str | Path) -> Case:
                                     settings.years)
     if problems:
         raise InputError(problems)
-    return Case(case_name(path), str(path), tables, settings, table_hash(tables))
+    return Case(name or case_name(path), str(path), tables, settings,
+                table_hash(tables))
 
 
 def parse_settings(frame: pd.DataFrame | None) -> tuple[Settings, list[Problem]]:

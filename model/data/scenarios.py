@@ -9,14 +9,14 @@ defined) for the index builder and the formulation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from model.data.case import Case, interpolate_demand
+from model.data.inherit import flattened_rules, scenario_rules
 from model.data.ramp import ramp_curves, ramp_fraction
-from model.data.schema import SHOCK_RULES
 from model.data.rules import (
     RULES,
     LeadAdd,
@@ -25,6 +25,7 @@ from model.data.rules import (
     earliest_online,
     scale_factor,
 )
+from model.data.schema import SHOCK_RULES
 from model.data.targets import target_problem, target_regions
 from model.errors import InputError, Problem
 
@@ -85,10 +86,26 @@ def baseline_name(case: Case) -> str:
                          "scenario"].iloc[0])
 
 
+def rules_of(case: Case, name: str) -> pd.DataFrame:
+    """The rules of scenario ``name``: those it inherits (``based_on``, see
+    ``model.data.inherit``), then its own."""
+    return scenario_rules(case.table("scenario_rules"), case.table("scenarios"), name)
+
+
+def without_inheritance(case: Case) -> Case:
+    """The same case with every inherited rule written out under its scenario and
+    ``based_on`` blank: each scenario's rules are then its own rows only."""
+    scenarios = case.table("scenarios").copy()
+    rules = flattened_rules(case.table("scenario_rules"), scenarios)
+    if "based_on" in scenarios.columns:
+        scenarios["based_on"] = ""
+    return replace(case, tables={**case.tables, "scenarios": scenarios,
+                                 "scenario_rules": rules})
+
+
 def scenario_data(case: Case, name: str) -> ScenarioData:
     """The data of scenario ``name`` with its rules applied."""
-    rules = case.table("scenario_rules")
-    rules = rules[rules["scenario"] == name]
+    rules = rules_of(case, name)
     base = case.settings.base_year
     effects = RuleEffects()
     for row in rules.itertuples(index=False):
@@ -125,8 +142,8 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
 def shock_year(case: Case, name: str) -> int:
     """The earliest from_year among the scenario's embargo and export_quota rules
     (a blank from_year is base_year); base_year if it has none (MODEL-SPEC §8.2)."""
-    rules = case.table("scenario_rules")
-    rules = rules[(rules["scenario"] == name) & rules["rule"].isin(SHOCK_RULES)]
+    rules = rules_of(case, name)
+    rules = rules[rules["rule"].isin(SHOCK_RULES)]
     base = case.settings.base_year
     years = rules["from_year"].astype("Float64").fillna(base)
     return int(years.min()) if len(years) else base

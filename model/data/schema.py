@@ -120,9 +120,10 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "regions",
         (
-            _text("region", True),
+            _text("region", True, doc="the region's code (used by every other table)"),
             _text("name"),
-            _text("bloc", True, allowed=BLOCS),
+            _text("bloc", True, allowed=BLOCS,
+                  doc="china, the alliance, its partners or other"),
             _num("capex_index", default=1.0, minimum=0, exclusive_minimum=True,
                  window=INDEX),
             _num("opex_index", default=1.0, minimum=0, exclusive_minimum=True,
@@ -134,13 +135,13 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "commodities",
         (
-            _text("commodity", True),
+            _text("commodity", True, doc="the commodity's code"),
             _text("name"),
-            _text("kind", allowed=COMMODITY_KINDS),
+            _text("kind", allowed=COMMODITY_KINDS, doc="the product group reported"),
             _text("element"),
             _num("reference_price_usd_per_t", default=0.0, minimum=0, window=MONEY),
             _num("shortfall_penalty_usd_per_t", True, minimum=0, exclusive_minimum=True,
-                 window=MONEY),
+                 window=MONEY, doc="the cost of a tonne of demand not met"),
         ),
         key=("commodity",),
         doc="What flows.",
@@ -148,11 +149,14 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "processes",
         (
-            _text("process", True),
+            _text("process", True, doc="the process's code"),
             _text("name"),
-            _text("stage", True),
-            _int("lead_time_years", True, minimum=0, maximum=100),
-            _int("lifetime_years", True, minimum=1, maximum=200),
+            _text("stage", True, doc="mining, separation, metal, alloy, magnet, "
+                  "recycling, market or another label"),
+            _int("lead_time_years", True, minimum=0, maximum=100,
+                 doc="years from the decision to build to the first year online"),
+            _int("lifetime_years", True, minimum=1, maximum=200,
+                 doc="years a build can run (its capital is recovered over them)"),
             _num("capex_usd_per_tpa", default=0.0, minimum=0, window=MONEY),
             _num("fixed_om_usd_per_tpa", default=0.0, minimum=0, window=MONEY),
             _num("variable_cost_usd_per_t", default=0.0, minimum=0, window=MONEY),
@@ -181,9 +185,12 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _text("region", True, ref="regions"),
             _text("process", True, ref="processes"),
-            _num("capacity_tpa", True, minimum=0, window=QTY),
-            _int("online_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
-            _int("retire_year", minimum=YEAR_MIN, maximum=YEAR_MAX),
+            _num("capacity_tpa", True, minimum=0, window=QTY,
+                 doc="existing or committed capacity"),
+            _int("online_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="first year usable (blank = base_year)"),
+            _int("retire_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="first year no longer usable (blank = never)"),
         ),
         required=False,
         doc="Existing and committed capacity, usable online_year <= y < retire_year.",
@@ -248,8 +255,9 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _text("region", True, ref="regions"),
             _text("commodity", True, ref="commodities"),
-            _int("year", True, minimum=YEAR_MIN, maximum=YEAR_MAX),
-            _num("demand_t", True, minimum=0, window=QTY),
+            _int("year", True, minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="a given year; years between are interpolated"),
+            _num("demand_t", True, minimum=0, window=QTY, doc="demand in that year"),
         ),
         key=("region", "commodity", "year"),
         doc="Demand; linear interpolation between given years, nearest value outside.",
@@ -286,8 +294,14 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _text("scenario", True),
             _text("description"),
-            ColumnSpec("is_baseline", "boolean", True),
-            _text("compare_to", ref="scenarios"),
+            ColumnSpec("is_baseline", "boolean", True,
+                       doc="exactly one scenario is the baseline"),
+            _text("compare_to", ref="scenarios",
+                  doc="the scenario its premiums are measured against (blank = "
+                  "the baseline)"),
+            _text("based_on", ref="scenarios",
+                  doc="a parent scenario: its rules come first, then this "
+                  "scenario's own (chains allowed; blank = none)"),
         ),
         key=("scenario",),
         doc="The scenarios solved by default, in order.",
@@ -297,7 +311,8 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _text("scenario", True, ref="scenarios"),
             _text("rule", True, allowed=RULE_NAMES),
-            _text("target"),
+            _text("target", doc="a region or a bloc (blank = all where the rule "
+                  "allows it)"),
             _text("commodity", ref="commodities"),
             _text("field"),
             _num("value", window=QTY),

@@ -24,6 +24,7 @@ from model.data.gain import (
     gain_cycles,
     lunch_message,
 )
+from model.data.inherit import cycle_problems
 from model.data.network import unreachable_demand
 from model.data.raw import shown
 from model.data.rules import rule_problems
@@ -172,6 +173,11 @@ def _comparison_problem(name: str, is_base: bool, target: dict[str, str]
     return None
 
 
+def _inheritance(tables: Tables, _years: range | None) -> list[Problem]:
+    return [problem_at(tables, "scenarios", pos, "based_on", text)
+            for pos, text in cycle_problems(tables["scenarios"])]
+
+
 def _process_outputs(tables: Tables, _years: range | None) -> list[Problem]:
     io = tables["process_io"]
     with_output = set(io.loc[io["direction"] == "out", "process"])
@@ -293,6 +299,9 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
     SemanticRule("compare-to", "scenarios.compare_to is blank for the baseline, and "
                  "following compare_to from any scenario never comes back to it",
                  _comparators),
+    SemanticRule("based-on", "following scenarios.based_on from any scenario never "
+                 "comes back to it (a scenario's rules are its parent's, then its "
+                 "own)", _inheritance),
     SemanticRule("process-output", "every process has at least one 'out' row in "
                  "process_io", _process_outputs),
     SemanticRule("gain-cycle", GAIN_RULE, _gain_cycles),

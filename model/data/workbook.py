@@ -34,6 +34,7 @@ from model.errors import InputError, Problem
 
 log = logging.getLogger(__name__)
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REPORT_SHEETS = ("Summary", "Run info")  # report.xlsx always has both (docs/report.md)
 SHEET_NAME_CUTOFF = 0.8  # difflib ratio: Expansions ~ expansion, notes !~ routes
 
 
@@ -70,6 +71,7 @@ def explain_failure(exc: BaseException, path: Path, part: str) -> Problem:
 
 
 def _read_sheets(wb: openpyxl.Workbook, path: Path) -> RawCase:
+    _refuse_report(wb.sheetnames, path)
     _warn_macros(path)
     raw = RawCase()
     problems: list[Problem] = []
@@ -99,6 +101,18 @@ def _read_sheets(wb: openpyxl.Workbook, path: Path) -> RawCase:
     if problems:
         raise InputError(raw.misnamed + problems)
     return raw
+
+
+def _refuse_report(titles: list[str], path: Path) -> None:
+    """A Reroute report (its Summary and Run info sheets) is no case: its Capacity,
+    Demand, ... sheets are results, never input tables."""
+    if set(REPORT_SHEETS) <= set(titles):
+        raise InputError(Problem(
+            "this is a Reroute report (it has the sheets "
+            f"{' and '.join(REPORT_SHEETS)}), not a case: its sheets are results, "
+            "not input tables. Solve the case it came from (run.json names it), or "
+            "write an editable copy with 'reroute init DIR --xlsx' or 'reroute "
+            "export CASE OUT.xlsx'", str(path)))
 
 
 def _unknown_sheet(ws: object, path: Path) -> list[Problem]:

@@ -53,4 +53,5 @@ def build_rate_rows(ix: LPIndex) -> Rows:
 
 
 BUILD_RATE = ConstraintFamily("build_rate", "<=", build_rate_rows,
-                              "new capacity of a stage online per year <= limit")
+                              "new capacity of a stage online per year <= limit",
+                              friction="build rate")

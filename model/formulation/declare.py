@@ -49,12 +49,18 @@ class Rows:
 
 @dataclass(frozen=True)
 class ConstraintFamily:
-    """A constraint family: ``Σ terms (sense) rhs`` for every row of ``rows(ix)``."""
+    """A constraint family: ``Σ terms (sense) rhs`` for every row of ``rows(ix)``.
+    ``friction``: the friction of a real build-out (MODEL-SPEC §8.2) the family
+    states, named when its rows bind before a self-sufficient year (the report's
+    "friction that sets the date", model/results/frictions.py); its keys then carry
+    ``year`` and ``stage`` or ``process`` (the row's place in a supply chain). None
+    for the other families."""
 
     name: str
     sense: str
     rows: Callable[[LPIndex], Rows]
     doc: str
+    friction: str | None = None
 
     def __post_init__(self) -> None:
         if self.sense not in SENSES:

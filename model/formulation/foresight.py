@@ -28,7 +28,8 @@ def foresight_rows(ix: LPIndex) -> Rows:
 
     Symbols: S = the scenario's shock year (the earliest ``from_year`` of its
     ``embargo`` and ``export_quota`` rules, base_year if none); \widehat{x} = the
-    comparator's (the baseline's) solution, 0 where it has no such variable;
+    comparator's solution (``scenarios.compare_to``, default the baseline), 0
+    where it has no such variable;
     L, \hat{L} = the lead time of (r, p) in the scenario and in the comparator
     (``processes.lead_time_years`` + ``lead_time_add``): a build the comparator
     decided in year d = \hat{y} - \hat{L} comes online in d + L here.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ MANIFESTS: dict[str, tuple[str, ...]] = {
     "sweep": ("run.json", "store", "sweep.xlsx"),
 }
 SWEEP_SUBFOLDER = "sweep"  # the default sweep folder, inside the solve's
+SUBSET_PREFIX = "scenario-"  # a --scenario run's default folder, inside the solve's
 SHOWN_ENTRIES = 4
 
 
@@ -37,9 +39,26 @@ def case_name(case: str | Path) -> str:
     return name
 
 
-def default_out_dir(case: str | Path) -> Path:
-    """Where ``reroute solve CASE`` writes without ``--out``."""
-    return Path("outputs") / case_name(case)
+def default_out_dir(case: str | Path, scenarios: list[str] | None = None,
+                    baseline: str | None = None) -> Path:
+    """Where ``reroute solve CASE`` writes without ``--out``: ``outputs/<case>``;
+    a run of some scenarios only (``--scenario``) writes its own folder inside it,
+    ``scenario-<first requested scenario that is not baseline>`` (the first
+    requested if all are ``baseline``), with ``+<n>`` when n more are requested,
+    so it never replaces the full run's report."""
+    folder = Path("outputs") / case_name(case)
+    if not scenarios:
+        return folder
+    named = list(dict.fromkeys(scenarios))
+    others = [s for s in named if s != (baseline or "baseline")] or named
+    more = f"+{len(named) - 1}" if len(named) > 1 else ""
+    return folder / f"{SUBSET_PREFIX}{_folder_safe(others[0])}{more}"
+
+
+def _folder_safe(name: str) -> str:
+    """A scenario name as a folder name: characters other than letters, digits,
+    '.', '_' and '-' become '_'."""
+    return re.sub(r"[^0-9A-Za-z._-]", "_", name).lstrip(".") or "_"
 
 
 @dataclass

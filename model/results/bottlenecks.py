@@ -2,9 +2,10 @@
 
 Two tables for the report's Bottlenecks sheet (and ``tables/*.csv``):
 
-``bottlenecks`` — every binding capacity, expansion, reserve and export-quota limit
-of a scenario with ``value_usd_per_t``: what one more tonne (per year) of that limit
-would save. Limits of one year (capacity, per-year build limit, export quota) are
+``bottlenecks`` — every binding capacity, expansion, build-rate, reserve and
+export-quota limit of a scenario with ``value_usd_per_t``: what one more tonne (per
+year) of that limit would save. Limits of one year (capacity, per-year build limit,
+build rate of a stage, export quota) are
 undiscounted to that year's money, like prices; limits over the whole horizon (total
 expansion, reserve) are in base-year money. A limit is binding when its dual (or, for
 the per-year build limit, the build's reduced cost) is nonzero.
@@ -94,11 +95,30 @@ def quota_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     return frame[np.abs(dual) > BINDING]
 
 
+def build_rate_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+    """Binding ``build_rate`` rows (``build_limits``): value of one more tpa of a
+    stage allowed online that year in the target (``region``: the target, "all"
+    when blank; ``process``: the stage)."""
+    block = sol.rows.get("build_rate")
+    if block is None or not len(block.keys):
+        return pd.DataFrame(columns=COLUMNS)
+    dual = sol.row_duals["build_rate"]
+    target = block.keys["target"]
+    frame = pd.DataFrame({
+        "region": ["all" if pd.isna(t) or not str(t) else str(t) for t in target],
+        "process": block.keys["stage"].astype(str).to_numpy(),
+        "year": block.keys["year"].to_numpy(), "limit_t": block.rhs})
+    frame["limit"] = "build rate"
+    frame["value_usd_per_t"] = -dual / _undiscount(ix, frame["year"])
+    frame["money"] = "that year"
+    return frame[np.abs(dual) > BINDING]
+
+
 def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     """Every binding limit of one scenario, ranked by value (largest first)."""
     parts = [f for f in (capacity_rows(ix, sol), build_limit_rows(ix, sol),
-                         expansion_rows(sol), reserve_rows(sol),
-                         quota_rows(ix, sol)) if len(f)]
+                         build_rate_rows(ix, sol), expansion_rows(sol),
+                         reserve_rows(sol), quota_rows(ix, sol)) if len(f)]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=COLUMNS)
     frame = frame.sort_values("value_usd_per_t", ascending=False, kind="stable")

@@ -65,9 +65,11 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
     OutputTable("lead_times", ("scenario", "commodity", "element",
                                "self_sufficient_year", "stage", "process", "region",
                                "first_online_year", "earliest_online_year",
-                               "lead_time_binding"), per_scenario=False),
+                               "lead_time_binding", "friction", "friction_stage"),
+                per_scenario=False),
 )
-INTERNAL_TABLES = ("build_options",)  # per scenario, for lead_times; not written
+INTERNAL_TABLES = ("build_options", "friction_rows")  # per scenario, for lead_times;
+# not written
 TABLE_BY_NAME = {t.name: t for t in OUTPUT_TABLES}
 TABLE_ORDER = tuple(t.name for t in OUTPUT_TABLES)
 

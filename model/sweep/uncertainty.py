@@ -17,6 +17,7 @@ import pandas as pd
 
 from model.data.case import Case
 from model.data.coerce import ROW
+from model.data.scenarios import without_inheritance
 from model.data.schema import SCALE_FIELDS
 from model.data.targets import target_problem
 from model.data.validate import did_you_mean, problem_at
@@ -132,6 +133,7 @@ def apply_draws(case: Case, inputs: list[UncertainInput], values: list[float]) -
     """A copy of ``case`` whose scenario rules end with one rule per drawn value."""
     if not inputs:
         return case
+    case = without_inheritance(case)  # a draw for one scenario stays its own
     scenarios = list(case.table("scenarios")["scenario"])
     rows = []
     for item, value in zip(inputs, values, strict=True):

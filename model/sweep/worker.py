@@ -21,7 +21,12 @@ from model.errors import SolveError
 from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
 from model.results.headline import SUMMARY_COLUMNS
-from model.scenario_run import headline_tables, solve_scenario, solving_order
+from model.scenario_run import (
+    comparator_of,
+    headline_tables,
+    solve_scenario,
+    solving_order,
+)
 from model.solver.records import SolveOptions
 from model.sweep.reuse import SampleReuse
 from model.sweep.uncertainty import UncertainInput, apply_draws
@@ -86,25 +91,29 @@ def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
 def solve_all(case: Case, context: SweepContext, reuse: SampleReuse | None
               ) -> tuple[list[ScenarioResult], list[tuple[str, bool, str]],
                          list[tuple[str, str, str]], dict[str, dict[str, float]]]:
-    """Every scenario of ``case`` in solving order: results, statuses, failures
-    and per-scenario phase seconds."""
+    """Every scenario of ``case``, solved in solving order (comparators first):
+    results, statuses, failures (in case order) and per-scenario phase seconds."""
     baseline = _baseline(case)
     results: list[ScenarioResult] = []
     statuses: list[tuple[str, bool, str]] = []
     failures: list[tuple[str, str, str]] = []
     timings: dict[str, dict[str, float]] = {}
-    comparator = None  # the baseline's result, for foresight none
+    solved: dict[str, ScenarioResult] = {}  # foresight none: comparators first
     for name in solving_order(case, list(context.scenarios)):
-        result, failure, seconds = _solve_one(case, name, context.options, comparator,
+        result, failure, seconds = _solve_one(case, name, context.options,
+                                              solved.get(comparator_of(case, name)),
                                               reuse)
-        if name == baseline:
-            comparator = result
+        if result is not None:
+            solved[name] = result
         statuses.append((name, name == baseline, "failed" if failure else "optimal"))
         if failure:
             failures.append(failure)
         else:
             results.append(result)  # type: ignore[arg-type]
             timings[name] = seconds
+    rank = {name: i for i, name in enumerate(context.scenarios)}  # case order
+    statuses.sort(key=lambda s: rank[s[0]])
+    results.sort(key=lambda r: rank[r.name])
     return results, statuses, failures, timings
 
 

@@ -41,6 +41,19 @@ REGIONS = _csv("regions")
 SCOPE = set(REGIONS.loc[REGIONS["bloc"].isin(["alliance", "partner"]), "region"])
 COMMODITIES = _csv("commodities").set_index("commodity")
 RULES = _csv("scenario_rules")
+PARENT = {s: p for s, p in zip(_csv("scenarios")["scenario"],
+                               _csv("scenarios")["based_on"], strict=True)
+          if isinstance(p, str) and p}
+
+
+def rules_of(scenario: str) -> pd.DataFrame:
+    """The scenario's rules read from the CSV files: those of every scenario up its
+    based_on chain, and its own (MODEL-SPEC §2 inheritance, resolved here without
+    Reroute's code)."""
+    chain = [scenario]
+    while chain[-1] in PARENT:
+        chain.append(PARENT[chain[-1]])
+    return RULES[RULES["scenario"].isin(chain)]
 
 
 def _df(years: pd.Series) -> np.ndarray:
@@ -65,7 +78,8 @@ def demand(scenario: str) -> pd.DataFrame:
         rows += [(region, commodity, int(y), v) for y, v in zip(YEARS, values,
                                                                 strict=True)]
     frame = pd.DataFrame(rows, columns=[*RCY, "demand_t"])
-    scales = RULES[(RULES["scenario"] == scenario) & (RULES["rule"] == "scale")]
+    rules = rules_of(scenario)
+    scales = rules[rules["rule"] == "scale"]
     # the default case scales demand and capacity (China's offers in
     # high_demand_china); capacity changes what may be made, not what is demanded
     assert set(scales["field"]) <= {"demand", "capacity"}, "unexpected scale field"

@@ -1,5 +1,5 @@
 """Foresight (MODEL-SPEC §8.2): with foresight none a scenario's decisions before
-its shock year are the baseline's."""
+its shock year are its comparator's (compare_to, default the baseline)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from model.data.case import load_case
 from model.errors import InputError
+from model.scenario_run import solving_order
 from tests.helpers import mine, one_commodity, settings, write_case
 
 
@@ -96,3 +97,58 @@ def test_foresight_setting_is_checked(tmp_path: Path) -> None:
         load_case(write_case(tmp_path / "c", _case("myopic")))
     assert "settings.csv [settings] row 5, column value: foresight 'myopic' is not " \
            "one of perfect, none" in str(err.value)
+
+
+def _compare_to_case() -> dict[str, list[dict[str, object]]]:
+    tables = _case("none")
+    half_china = {"rule": "scale", "target": "cn", "field": "capacity", "value": 0.5}
+    # the dependent scenario is listed first: its comparator is solved first anyway
+    tables["scenarios"] = [
+        {"scenario": "embargo_small", "is_baseline": "false",
+         "compare_to": "china_small"},
+        {"scenario": "china_small", "is_baseline": "false"},
+        {"scenario": "baseline", "is_baseline": "true"}]
+    tables["scenario_rules"] = [
+        {"scenario": "china_small", **half_china},
+        {"scenario": "embargo_small", **half_china},
+        {"scenario": "embargo_small", "rule": "embargo", "target": "china",
+         "from_year": 2026}]
+    return tables
+
+
+def test_foresight_none_takes_the_decisions_of_compare_to(solve) -> None:
+    # The case above with China's capacity halved (30 t/yr) in two scenarios.
+    # china_small (no embargo or quota: shock year = base_year, nothing fixed):
+    #   2025 China 30, short 70; builds 70 online 2026 (decided 2025); 2026-27
+    #   China 30 + local 70. Cost 300 + 2 x (30 x 10 + 70 x 30) = 5100.
+    # embargo_small (the same, embargo from 2026), compare_to china_small:
+    #   2025's activity and flows are china_small's (China 30, short 70) and the
+    #   build decided in 2025 is china_small's 70 online 2026. 2026: 70 local,
+    #   short 30; 2027: 30 more online (decided 2026), 100 local.
+    #   Cost 300 + 70 x 30 + 100 x 30 = 5400.
+    # Against the baseline instead, 2025 would be fixed to China 60 t, above the
+    # halved capacity: infeasible. So only the comparator's solution fits.
+    t = solve(_compare_to_case())
+    short = _per_scenario(t, "shortfall", "shortfall_t", "year")
+    assert short["china_small"] == pytest.approx({2025: 70, 2026: 0, 2027: 0},
+                                                 abs=1e-6)
+    assert short["embargo_small"] == pytest.approx({2025: 70, 2026: 30, 2027: 0},
+                                                   abs=1e-6)
+    builds = _per_scenario(t, "builds", "capacity_tpa", "online_year")
+    assert builds["china_small"] == pytest.approx({2026: 70})
+    assert builds["embargo_small"] == pytest.approx({2026: 70, 2027: 30})
+    cost = t["summary"].set_index("scenario")["total_cost_usd"].to_dict()
+    assert cost == pytest.approx({"baseline": 4200, "china_small": 5100,
+                                  "embargo_small": 5400}, rel=1e-9)
+
+
+def test_solving_order_puts_comparators_first(tmp_path: Path) -> None:
+    # embargo_small -> china_small -> baseline: a chain; each scenario after the
+    # one it is compared with, the others in case order.
+    tables = _compare_to_case()
+    tables["scenarios"].insert(0, {"scenario": "late", "is_baseline": "false",
+                                   "compare_to": "embargo_small"})
+    case = load_case(write_case(tmp_path / "c", tables))
+    names = ["late", "embargo_small", "china_small", "baseline"]
+    assert solving_order(case, names) == ["baseline", "china_small",
+                                          "embargo_small", "late"]

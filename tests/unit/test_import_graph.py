@@ -26,7 +26,8 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("model.report",),                       # tables, workbook, run record
     ("model.scenario_run", "model.pipeline"),
     ("model.sweep",),
-    ("model.synth", "model.cli", "model.program", "model.__main__", "model"),
+    ("model.synth", "model.cli", "model.program", "model.__main__", "model.api",
+     "model"),
 )
 
 

@@ -26,18 +26,25 @@ MAX_LIMITS_PER_SCENARIO = 50
 BOTTLENECK_NOTES = [
     "Binding limits, ranked by value: what one more tonne (per year) of the limit "
     "would save. Capacity: per tpa of nameplate capacity in that year; expansion per "
-    "year: per tpa more allowed to come online that year; export quota: per t of "
-    "quota that year. These are in that year's money, undiscounted like prices. "
+    "year: per tpa more allowed to come online that year; build rate: per tpa more "
+    "of a stage (Process / stage) allowed online that year in the target; export "
+    "quota: per t of quota that year. These are in that year's money, undiscounted "
+    "like prices. "
     "Expansion total and reserve limits span the horizon: base-year money.",
     "Lead-time stage: among the stages of a commodity's supply chain (the processes "
     "that make it or its inputs), the one whose first new capacity came online "
     "last, up to the self-sufficient year. 'lead time binding' = that capacity came "
     "online in the earliest year its lead time allowed, so the self-sufficient year "
     "could come earlier only with a shorter lead time there (or capacity elsewhere).",
+    "Friction that sets the year: 'lead time' when that year is the earliest the "
+    "lead time allowed; otherwise the friction (build rate, ramp-up) whose binding "
+    "limits in the chain, in the years still short, are worth most (summed value of "
+    "one more t); 'lead time' if only it bound; 'other limits' if none did "
+    "(docs/report.md).",
 ]
 
 LIMIT_TITLES = {"scenario": "Scenario", "rank": "Rank", "limit": "Limit",
-                "region": "Region / target", "process": "Process",
+                "region": "Region / target", "process": "Process / stage",
                 "commodity": "Commodity", "first_year": "From", "last_year": "To",
                 "limit_t": "Mean level (t or tpa)",
                 "value_usd_per_t": "Mean value of one more t (USD/t)",
@@ -93,7 +100,9 @@ LEAD_TITLES = {"scenario": "Scenario", "commodity": "Commodity", "element": "Ele
                "process": "Process", "region": "Region",
                "first_online_year": "First new capacity online",
                "earliest_online_year": "Earliest possible (lead time)",
-               "lead_time_binding": "Lead time binding"}
+               "lead_time_binding": "Lead time binding",
+               "friction": "Friction that sets the year",
+               "friction_stage": "Friction's stage"}
 
 
 def write_bottlenecks(sheets: Sheets, data: ReportData) -> None:
@@ -150,10 +159,12 @@ def element_lead_times(data: ReportData) -> pd.DataFrame:
             rows.append([scenario, element.name, last["commodity"],
                          last["self_sufficient_year"], last["stage"],
                          last["region"], last["first_online_year"],
-                         _yes_no(last["lead_time_binding"])])
+                         _yes_no(last["lead_time_binding"]), last["friction"],
+                         last["friction_stage"]])
     return pd.DataFrame(rows, columns=[
         "Scenario", "Element", "Commodity", "Self-sufficient year", "Stage",
-        "Region", "First new capacity online", "Lead time binding"])
+        "Region", "First new capacity online", "Lead time binding",
+        "Friction that sets the year", "Friction's stage"])
 
 
 def _yes_no(value: object) -> str:
