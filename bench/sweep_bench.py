@@ -2,7 +2,14 @@
 sample spends beyond the HiGHS solve.
 
     .venv/bin/python bench/sweep_bench.py [--case inputs/default] [--samples 4]
-        [--workers 1 2] [--executor dask|pool]
+        [--workers 1 2] [--executor dask|pool] [--modes warm cold]
+
+Every worker count runs once per mode, in the same run: ``cold`` builds and solves
+every sample's LPs from scratch; ``warm`` (the default of ``reroute sweep``) keeps
+each scenario's LP in HiGHS and re-solves it from the reference basis. The warm
+wall time includes each worker's one-off cold solve of the undrawn case; the
+projected 1,000-sample time is 1,000 x the steady seconds per sample (samples after
+the first of each worker) divided by the workers.
 
 Each run is a fresh sweep into a temporary folder (the cluster or pool start-up is
 included in the wall time and also reported on its own). The solve seconds come from
@@ -27,13 +34,15 @@ from model.sweep.worker import ALL
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def measure(case: Path, samples: int, workers: int, executor: str) -> dict[str, float]:
+def measure(case: Path, samples: int, workers: int, executor: str, mode: str
+            ) -> dict[str, float]:
     """One fresh sweep; wall seconds, rate and the per-sample time split."""
     runner = DaskExecutor(workers=workers) if executor == "dask" else PoolExecutor(
         workers)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        result = run_sweep(SweepRequest(case, Path(tmp) / "sweep", samples), runner)
+        result = run_sweep(SweepRequest(case, Path(tmp) / "sweep", samples,
+                                        warm=mode == "warm"), runner)
         wall = time.perf_counter() - start
     totals = result.records[result.records["commodity"] == ALL]
     per_sample = totals.groupby("sample").agg(
@@ -41,7 +50,12 @@ def measure(case: Path, samples: int, workers: int, executor: str) -> dict[str, 
         build=("build_seconds", "sum"), translate=("translate_seconds", "sum"),
         extract=("extract_seconds", "sum"))
     mean = per_sample.mean()
-    return {"workers": workers, "samples": samples, "wall_s": wall,
+    first = totals.groupby("worker")["sample"].min()  # each worker's priming sample
+    steady = per_sample.loc[~per_sample.index.isin(first.to_numpy()), "sample"]
+    steady_s = steady.mean() if len(steady) else mean["sample"]
+    return {"mode": mode, "workers": workers, "samples": samples, "wall_s": wall,
+            "steady_sample_s": steady_s,
+            "projected_1000_min": 1000 * steady_s / workers / 60,
             "samples_per_min": 60 * samples / wall,
             "sample_s": mean["sample"], "highs_solve_s": mean["solve"],
             "build_s": mean["build"], "translate_s": mean["translate"],
@@ -74,17 +88,22 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--executor", choices=("dask", "pool"), default="dask")
+    parser.add_argument("--modes", nargs="+", choices=("warm", "cold"),
+                        default=["cold", "warm"])
     args = parser.parse_args()
     print(f"case {args.case}, {args.samples} samples per run, executor {args.executor}")
     print(f"idle cluster start+stop: {startup_seconds(args.executor):.1f} s")
-    rows = [measure(args.case, args.samples, k, args.executor) for k in args.workers]
+    rows = [measure(args.case, args.samples, k, args.executor, mode)
+            for k in args.workers for mode in args.modes]
     table = pd.DataFrame(rows)
-    with pd.option_context("display.width", 200, "display.precision", 3):
+    with pd.option_context("display.width", 250, "display.precision", 3):
         print(table.to_string(index=False))
-    if len(rows) >= 2:
-        ratio = rows[-1]["samples_per_min"] / rows[0]["samples_per_min"]
-        print(f"speed-up {rows[-1]['workers']} vs {rows[0]['workers']} workers: "
-              f"{ratio:.2f}x")
+    for k in args.workers:
+        by_mode = {r["mode"]: r for r in rows if r["workers"] == k}
+        if {"warm", "cold"} <= set(by_mode):
+            cold, warm = (by_mode[m]["steady_sample_s"] for m in ("cold", "warm"))
+            ratio = cold / warm
+            print(f"{k} workers: cold / warm seconds per steady sample {ratio:.2f}x")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ MODEL-SPEC §8.1 columns; the views by product group, by element and by year).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import pandas as pd
 
@@ -32,6 +34,16 @@ SHORTFALL_COLUMNS = ["scenario", "region", "commodity", "year", "demand_t",
 COST_COLUMNS = ["scenario", "year", "category", "usd", "discounted_usd"]
 SCENARIO_TOTALS = ["demand_t", "shortfall_t", "shortfall_pct", "cost_premium_usd",
                    "cost_premium_pct"]
+
+
+class Reuse(Protocol):
+    """What a sweep worker keeps between samples (model/sweep/reuse.py): it may
+    widen a scenario's build columns before indexing and solve warm."""
+
+    def prepare(self, data: ScenarioData) -> None: ...
+
+    def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
+              clock: PhaseTimer, lexicographic: np.ndarray | None) -> Solution: ...
 
 
 def build_program(index: LPIndex, name: str, options: SolveOptions,
@@ -105,12 +117,15 @@ def pin_early_decisions(case: Case, data: ScenarioData, index: LPIndex,
 
 
 def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer,
-                   comparator: ScenarioResult | None = None) -> ScenarioResult:
+                   comparator: ScenarioResult | None = None,
+                   reuse: Reuse | None = None) -> ScenarioResult:
     """Build, solve and extract one scenario; checks the invariants.
     ``comparator``: the solved comparator (``comparator_of``), needed with
-    foresight ``none``."""
+    foresight ``none``; ``reuse``: a sweep worker's kept state (warm solves)."""
     with timer.phase("build"):
         data = scenario_data(case, name)
+        if reuse is not None:
+            reuse.prepare(data)
         index = build_index(data)
         pin_early_decisions(case, data, index, comparator)
     clock = PhaseTimer()
@@ -118,7 +133,8 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
     shortfall_first = (program.column_of["short"]
                        if case.settings.objective == "lexicographic" else None)
     try:
-        solution = solve(program, name, options, clock, shortfall_first)
+        solver = reuse.solve if reuse is not None else solve
+        solution = solver(program, name, options, clock, shortfall_first)
     except SolveError as exc:
         found = getattr(exc, "infeasibility", None)
         if found is not None:

@@ -143,7 +143,8 @@ def _output_match(data: ScenarioData, frame: pd.DataFrame):  # noqa: ANN202
 
 
 def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame:
-    """build[r,p,y]: capacity coming online in y, for y >= earliest_online_year.
+    """build[r,p,y]: capacity coming online in y, for y >= earliest_online_year
+    (``open_from``); a sweep may index earlier years too, fixed at 0 there.
 
     Objective coefficients: capex (``expansion.capex_usd_per_tpa`` where given, else
     the process's × the region's capex index) as an annuity (capital recovery factor)
@@ -153,14 +154,17 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     exp = data.expansion
     exp = exp[~(exp["max_new_tpa"] == 0)]
     end = data.years[-1]
-    first = np.maximum(exp["earliest_online_year"].to_numpy(dtype=np.int64),
-                       data.years[0])
+    open_from = np.maximum(exp["earliest_online_year"].to_numpy(dtype=np.int64),
+                           data.years[0])
+    first = np.minimum(open_from, _indexed_from(exp, data.years[0]))
     frame = _year_runs(exp[["region", "process"]], first, end)
+    runs = np.maximum(end - first + 1, 0)
     per_year = exp["max_new_tpa_per_year"].astype("Float64").to_numpy(
         dtype=float, na_value=np.nan)
-    frame["max_per_year"] = np.repeat(per_year, np.maximum(end - first + 1, 0))
-    frame["lead_time"] = np.repeat(exp["lead_time"].to_numpy(dtype=np.int64),
-                                   np.maximum(end - first + 1, 0))
+    frame["open_from"] = np.repeat(open_from, runs)
+    closed = frame["year"].to_numpy() < frame["open_from"].to_numpy()
+    frame["max_per_year"] = np.where(closed, 0.0, np.repeat(per_year, runs))
+    frame["lead_time"] = np.repeat(exp["lead_time"].to_numpy(dtype=np.int64), runs)
     lifetime = frame["process"].map(_process_attr(data, "lifetime_years")).astype(int)
     capex = (_lookup(frame["process"], _process_attr(data, "capex_usd_per_tpa"))
              * _lookup(frame["region"], _region_attr(data, "capex_index")))
@@ -181,6 +185,15 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     frame["lifetime"] = lifetime
     frame["stage"] = frame["process"].map(_process_attr(data, "stage")).astype(str)
     return frame
+
+
+def _indexed_from(exp: pd.DataFrame, base_year: int) -> np.ndarray:
+    """First year a build column exists: ``index_from_year`` where a sweep set it
+    (``scenarios.index_builds_from``; before that year the column is fixed at 0),
+    else the option's own first online year."""
+    if "index_from_year" not in exp:
+        return np.full(len(exp), np.iinfo(np.int64).max)
+    return np.maximum(exp["index_from_year"].to_numpy(dtype=np.int64), base_year)
 
 
 def hurdle_rates(data: ScenarioData) -> pd.Series:

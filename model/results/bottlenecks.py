@@ -48,7 +48,8 @@ def build_limit_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     """Builds at their per-year limit: value of one more tpa allowed that year."""
     cost = sol.col_duals.get("build", np.zeros(len(ix.build)))
     limit = ix.build["max_per_year"].to_numpy(dtype=float)
-    at_limit = np.isfinite(limit) & (sol.values["build"] >= limit - 1e-6)
+    at_limit = (np.isfinite(limit) & (sol.values["build"] >= limit - 1e-6)
+                & (ix.build["year"] >= ix.build["open_from"]).to_numpy())
     frame = ix.build[["region", "process", "year"]].copy()
     frame["limit"] = "expansion per year"
     frame["limit_t"] = limit
@@ -134,8 +135,8 @@ def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
 
 def build_options(ix: LPIndex, scenario: str) -> pd.DataFrame:
     """Earliest online year of every buildable (region, process) in a scenario."""
-    frame = ix.build.groupby(["region", "process"], as_index=False)["year"].min()
-    frame = frame.rename(columns={"year": "earliest_online_year"})
+    frame = ix.build.groupby(["region", "process"], as_index=False)["open_from"].min()
+    frame = frame.rename(columns={"open_from": "earliest_online_year"})
     frame.insert(0, "scenario", scenario)
     return frame
 

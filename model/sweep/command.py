@@ -45,6 +45,7 @@ class SweepRequest:
     scenarios: list[str] | None = None
     options: SolveOptions = field(default_factory=SolveOptions)
     progress: bool = False
+    warm: bool = True  # re-solve each scenario warm in a kept HiGHS instance
 
 
 @dataclass
@@ -82,7 +83,7 @@ def run_sweep(request: SweepRequest, executor: Executor | None = None) -> SweepR
              for i in range(request.samples) if i not in done]
     context = SweepContext(case, tuple(inputs),
                            tuple(select_scenarios(case, request.scenarios)),
-                           request.options, request.seed)
+                           request.options, request.seed, request.warm)
     lost: list[dict[str, object]] = []
     executor = executor or SerialExecutor()
     with SweepProgress(request.samples, len(done), request.progress) as progress:
@@ -178,7 +179,8 @@ def run_info(request: SweepRequest, case: Case, result: SweepResult,
         "mean_sample_seconds": _mean(per_sample),
         "mean_scenario_solve_seconds": _mean(totals["solve_seconds"]) if len(
             totals) else None,
-        "options": request.options.as_dict(), "versions": versions(),
+        "options": {**request.options.as_dict(), "warm": request.warm},
+        "versions": versions(),
     }
 
 

@@ -28,6 +28,7 @@ from model.scenario_run import (
     solving_order,
 )
 from model.solver.records import SolveOptions
+from model.sweep.reuse import SampleReuse
 from model.sweep.uncertainty import UncertainInput, apply_draws
 from model.timing import PhaseTimer
 
@@ -51,6 +52,7 @@ class SweepContext:
     scenarios: tuple[str, ...]
     options: SolveOptions
     seed: int
+    warm: bool = True  # keep each scenario's LP in HiGHS and re-solve it warm
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,22 @@ def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
 
     A scenario without an optimum (SolveError) or whose solution fails the
     post-solve checks (InvariantError) is recorded as failed; the others are kept.
+    With ``context.warm`` the worker's kept state (model/sweep/reuse.py) is used.
     """
     start = time.perf_counter()
+    reuse = worker_reuse(context)
     case = apply_draws(context.case, list(context.inputs), list(task.values))
+    results, statuses, failures, timings = solve_all(case, context, reuse)
+    records = _records(case, results, statuses, failures, timings)
+    records = _stamp(records, context, task, time.perf_counter() - start)
+    return SampleOutcome(task.sample, records, failures)
+
+
+def solve_all(case: Case, context: SweepContext, reuse: SampleReuse | None
+              ) -> tuple[list[ScenarioResult], list[tuple[str, bool, str]],
+                         list[tuple[str, str, str]], dict[str, dict[str, float]]]:
+    """Every scenario of ``case``, solved in solving order (comparators first):
+    results, statuses, failures (in case order) and per-scenario phase seconds."""
     baseline = _baseline(case)
     results: list[ScenarioResult] = []
     statuses: list[tuple[str, bool, str]] = []
@@ -86,7 +101,8 @@ def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
     solved: dict[str, ScenarioResult] = {}  # foresight none: comparators first
     for name in solving_order(case, list(context.scenarios)):
         result, failure, seconds = _solve_one(case, name, context.options,
-                                              solved.get(comparator_of(case, name)))
+                                              solved.get(comparator_of(case, name)),
+                                              reuse)
         if result is not None:
             solved[name] = result
         statuses.append((name, name == baseline, "failed" if failure else "optimal"))
@@ -98,19 +114,36 @@ def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
     rank = {name: i for i, name in enumerate(context.scenarios)}  # case order
     statuses.sort(key=lambda s: rank[s[0]])
     results.sort(key=lambda r: rank[r.name])
-    records = _records(case, results, statuses, failures, timings)
-    records = _stamp(records, context, task, time.perf_counter() - start)
-    return SampleOutcome(task.sample, records, failures)
+    return results, statuses, failures, timings
+
+
+_KEPT: dict[tuple[object, ...], SampleReuse] = {}
+
+
+def worker_reuse(context: SweepContext) -> SampleReuse | None:
+    """This process's kept state for ``context`` (made and primed on first use:
+    the undrawn case solved cold); None when the sweep runs cold."""
+    if not context.warm:
+        return None
+    key = (context.case.input_hash, context.scenarios, context.options)
+    if key not in _KEPT:
+        _KEPT.clear()  # one sweep at a time: keep no other sweep's instances
+        reuse = SampleReuse(context.case, context.inputs)
+        reuse.priming = True
+        solve_all(context.case, context, reuse)
+        reuse.priming = False
+        _KEPT[key] = reuse
+    return _KEPT[key]
 
 
 def _solve_one(case: Case, name: str, options: SolveOptions,
-               comparator: ScenarioResult | None
+               comparator: ScenarioResult | None, reuse: SampleReuse | None = None
                ) -> tuple[ScenarioResult | None, tuple[str, str, str] | None,
                           dict[str, float]]:
     """One scenario: its result, or the failure (scenario, status, reason)."""
     timer = PhaseTimer()
     try:
-        result = solve_scenario(case, name, options, timer, comparator)
+        result = solve_scenario(case, name, options, timer, comparator, reuse)
     except SolveError as exc:
         return None, (name, exc.condition, str(exc)), {}
     except InvariantError as exc:  # a solution whose tables do not add up

@@ -1,0 +1,186 @@
+"""Warm re-solves: one HiGHS instance per scenario, kept between sweep samples.
+
+A sweep solves the same scenario's LP again and again with other numbers. The
+first LP of a scenario (the *reference*, the case with no draws applied) is solved
+cold and its HiGHS instance kept with its optimal basis. A later LP with the same
+structure (same columns, rows and matrix pattern) is not passed again: its changed
+costs, bounds, right-hand sides and coefficients are written into the kept
+instance in place (``changeColsCost``, ``changeColsBounds``, ``changeRowsBounds``,
+``changeCoeff``), the reference basis is set, and HiGHS re-solves with
+``warm_method`` (dual simplex by default). Every re-solve starts from the same
+reference basis, never from the previous sample's, so a sample's result does not
+depend on which samples the worker solved before it. An LP of another structure is
+solved cold, as ``highs.solve`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from model.solver.highs import (
+    check_held,
+    make_highs,
+    read_solution,
+    require_ok,
+    run_highs,
+    run_lexicographic,
+    set_option,
+    solve,
+)
+from model.solver.records import LinearProgram, Solution, SolveOptions
+from model.solver.scaling import warn_scaling
+from model.timing import PhaseTimer
+
+WARM_METHOD = "simplex"  # HiGHS restarts the simplex from a basis; IPX cannot
+
+
+@dataclass
+class LpArrays:
+    """The numbers of a ``HighsLp`` as numpy arrays (column-wise matrix)."""
+
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    start: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+    offset: float
+
+    @classmethod
+    def of(cls, lp: highspy.HighsLp) -> LpArrays:
+        matrix = lp.a_matrix_
+        return cls(*(np.array(a, dtype=float) for a in (
+            lp.col_cost_, lp.col_lower_, lp.col_upper_, lp.row_lower_,
+            lp.row_upper_)), np.array(matrix.start_, dtype=np.int64),
+            np.array(matrix.index_, dtype=np.int64),
+            np.array(matrix.value_, dtype=float), float(lp.offset_))
+
+    def same_structure(self, other: LpArrays) -> bool:
+        """Same columns, rows and matrix pattern: ``other`` can replace ``self``
+        in place."""
+        return (len(self.cost) == len(other.cost)
+                and len(self.row_lower) == len(other.row_lower)
+                and np.array_equal(self.start, other.start)
+                and np.array_equal(self.index, other.index))
+
+
+@dataclass
+class _Held:
+    highs: highspy.Highs
+    arrays: LpArrays  # the LP the instance holds now
+    basis: highspy.HighsBasis  # the reference optimum's basis
+
+
+@dataclass
+class WarmStarts:
+    """The kept HiGHS instances of one worker, by scenario."""
+
+    warm_method: str = WARM_METHOD
+    counts: dict[str, int] = field(default_factory=lambda: {"warm": 0, "cold": 0})
+    _held: dict[str, _Held] = field(default_factory=dict)
+
+    def holds(self, scenario: str) -> bool:
+        return scenario in self._held
+
+    def keep_reference(self, program: LinearProgram, scenario: str,
+                       options: SolveOptions, clock: PhaseTimer | None = None,
+                       lexicographic: np.ndarray | None = None) -> Solution:
+        """Solve ``program`` cold and keep its instance and optimal basis as the
+        start of the scenario's later solves."""
+        assert program.lp is not None
+        arrays = LpArrays.of(program.lp)
+        h = _passed(program, scenario, options)
+        program.lp = None
+        _run(h, scenario, options, lexicographic)
+        self._held[scenario] = _Held(h, arrays, h.getBasis())
+        return read_solution(h, program, scenario)
+
+    def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
+              clock: PhaseTimer | None = None,
+              lexicographic: np.ndarray | None = None) -> Solution:
+        """``highs.solve`` of ``program``, warm when the scenario's kept instance
+        has the same structure."""
+        clock = clock or PhaseTimer()
+        held = self._held.get(scenario)
+        assert program.lp is not None
+        arrays = LpArrays.of(program.lp)
+        if held is None or not held.arrays.same_structure(arrays):
+            self.counts["cold"] += 1
+            return solve(program, scenario, options, clock, lexicographic)
+        self.counts["warm"] += 1
+        with clock.phase("translate"):
+            warn_scaling(program.lp, scenario)
+            _change(held.highs, held.arrays, arrays, scenario)
+            held.arrays = arrays
+            size = {"variables": len(arrays.cost), "constraints": len(arrays.row_lower),
+                    "nonzeros": len(arrays.value)}
+            program.lp = None
+            require_ok(held.highs.setBasis(held.basis), "setBasis", scenario)
+            set_option(held.highs, "solver", self.warm_method, scenario)
+        with clock.phase("solve"):
+            _run(held.highs, scenario, options, lexicographic)
+        with clock.phase("extract"):
+            solution = read_solution(held.highs, program, scenario)
+        solution.seconds, solution.peak_mb = dict(clock.seconds), dict(clock.peak_mb)
+        solution.size, solution.cpu_seconds = size, dict(clock.cpu_seconds)
+        return solution
+
+
+def _passed(program: LinearProgram, scenario: str, options: SolveOptions
+            ) -> highspy.Highs:
+    lp = program.lp
+    assert lp is not None
+    h = make_highs(options, scenario)
+    require_ok(h.passModel(lp), "passModel", scenario)
+    check_held(h, {"variables": lp.num_col_, "constraints": lp.num_row_}, scenario)
+    return h
+
+
+def _run(h: highspy.Highs, scenario: str, options: SolveOptions,
+         lexicographic: np.ndarray | None) -> None:
+    """Solve; the lexicographic stage's extra row is removed afterwards, so the
+    instance holds the LP it was given."""
+    if lexicographic is None:
+        run_highs(h, scenario, options)
+        return
+    rows = h.getNumRow()
+    run_lexicographic(h, lexicographic, scenario, options)
+    require_ok(h.deleteRows(1, np.array([rows], dtype=np.int32)), "deleteRows",
+               scenario)
+
+
+def _change(h: highspy.Highs, held: LpArrays, new: LpArrays, scenario: str) -> None:
+    """Write into ``h`` (holding ``held``) the numbers of ``new``, same structure."""
+    cols = np.flatnonzero(new.cost != held.cost).astype(np.int32)
+    if len(cols):
+        require_ok(h.changeColsCost(len(cols), cols, new.cost[cols]),
+                   "changeColsCost", scenario)
+    cols = np.flatnonzero((new.col_lower != held.col_lower)
+                          | (new.col_upper != held.col_upper)).astype(np.int32)
+    if len(cols):
+        require_ok(h.changeColsBounds(len(cols), cols, new.col_lower[cols],
+                                      new.col_upper[cols]), "changeColsBounds",
+                   scenario)
+    rows = np.flatnonzero((new.row_lower != held.row_lower)
+                          | (new.row_upper != held.row_upper)).astype(np.int32)
+    if len(rows):
+        require_ok(h.changeRowsBounds(len(rows), rows, new.row_lower[rows],
+                                      new.row_upper[rows]), "changeRowsBounds",
+                   scenario)
+    entries = np.flatnonzero(new.value != held.value)
+    if len(entries):
+        column = np.repeat(np.arange(len(new.start) - 1), np.diff(new.start))
+        for e in entries:
+            require_ok(h.changeCoeff(int(new.index[e]), int(column[e]),
+                                     float(new.value[e])), "changeCoeff", scenario)
+    if new.offset != held.offset:
+        require_ok(h.changeObjectiveOffset(new.offset), "changeObjectiveOffset",
+                   scenario)
+
+
+__all__ = ["WARM_METHOD", "LpArrays", "WarmStarts"]

@@ -1,0 +1,90 @@
+"""Warm re-solves give the cold answer, for every kind of uncertain field.
+
+Each test draws a few values of one uncertain field on the ``chain`` case
+(tests/sweep/cases.py) and solves every sample twice: warm (the worker keeps each
+scenario's LP in HiGHS, changes its numbers in place and restarts from the
+reference basis) and cold (a new LP and a new HiGHS run per sample). The cold run
+is the independent method: both must give the same objective to 1e-7 and the same
+headline figures. The warm counter proves the warm path was taken, so the
+comparison is not cold against cold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from model.data.case import load_case
+from model.solver.records import SolveOptions
+from model.sweep import worker
+from model.sweep.uncertainty import uncertain_inputs
+from model.sweep.worker import SampleTask, SweepContext, run_sample
+from tests.helpers import write_case
+from tests.sweep.cases import chain_tables
+
+HEADLINE = ["total_cost_usd", "full_cost_usd", "cost_premium_usd", "shortfall_t",
+            "unmet_share_pct"]
+
+KINDS: dict[str, tuple[dict[str, object], tuple[float, ...]]] = {
+    "demand": ({"field": "demand", "target": "alliance", "distribution": "uniform",
+                "low": 0.5, "high": 2.0}, (0.6, 1.7)),
+    "capex": ({"field": "capex", "distribution": "uniform", "low": 0.2, "high": 30},
+              (0.3, 25.0)),
+    "variable_cost": ({"field": "variable_cost", "target": "china",
+                       "distribution": "uniform", "low": 0.5, "high": 20},
+                      (0.6, 15.0)),
+    # china's mine at 0.05 of 1000 t/yr cannot serve the 100 t/yr demand alone
+    "capacity": ({"field": "capacity", "target": "china", "distribution": "uniform",
+                  "low": 0.05, "high": 1.0}, (0.05, 0.5)),
+    "route_cost": ({"field": "route_cost", "distribution": "uniform", "low": 0.5,
+                    "high": 40}, (0.6, 30.0)),
+    # a penalty below the mine's cost leaves the embargoed demand unmet
+    "penalty": ({"field": "penalty", "distribution": "uniform", "low": 0.01,
+                 "high": 2}, (0.02, 1.5)),
+    "lead_time": ({"field": "lead_time", "stage": "mining", "target": "alliance",
+                   "distribution": "uniform", "low": -1, "high": 3},
+                  (2.6, -0.9)),
+}
+
+
+def context(tmp_path: Path, row: dict[str, object], warm: bool) -> SweepContext:
+    case = load_case(write_case(tmp_path / ("warm" if warm else "cold"),
+                                chain_tables([row])))
+    return SweepContext(case, tuple(uncertain_inputs(case)), ("baseline", "embargo"),
+                        SolveOptions(), seed=1, warm=warm)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_warm_solves_give_the_cold_answer(tmp_path: Path, kind: str) -> None:
+    row, draws = KINDS[kind]
+    warm, cold = context(tmp_path, row, True), context(tmp_path, row, False)
+    for sample, value in enumerate(draws):
+        hot = run_sample(warm, SampleTask(sample, (value,))).records
+        ref = run_sample(cold, SampleTask(sample, (value,))).records
+        assert list(hot["scenario"]) == list(ref["scenario"])
+        for column in HEADLINE:
+            assert hot[column].to_numpy() == pytest.approx(
+                ref[column].to_numpy(), rel=1e-7, abs=1e-6, nan_ok=True), (
+                kind, value, column)
+        assert hot["self_sufficient_year"].equals(ref["self_sufficient_year"])
+    reuse = worker.worker_reuse(warm)
+    assert reuse is not None
+    # every sample of both scenarios re-solved warm: the structure never changed
+    assert reuse.warm.counts == {"warm": 2 * len(draws), "cold": 0}
+
+
+def test_a_warm_result_does_not_depend_on_the_samples_before_it(tmp_path: Path
+                                                                ) -> None:
+    # each re-solve starts from the reference basis, so sample 7 gives the same
+    # numbers whether the worker solved other samples before it or not
+    row = {"field": "demand", "target": "alliance", "distribution": "uniform",
+           "low": 0.5, "high": 2.0}
+    first = context(tmp_path, row, True)
+    run_sample(first, SampleTask(0, (1.9,)))
+    after = run_sample(first, SampleTask(7, (0.7,))).records
+    worker._KEPT.clear()  # a fresh worker
+    alone = run_sample(replace(first), SampleTask(7, (0.7,))).records
+    timing = [c for c in after.columns if c.endswith("_seconds") or c == "worker"]
+    assert after.drop(columns=timing).equals(alone.drop(columns=timing))
