@@ -81,7 +81,8 @@ GROUPS = (
                       "model/report/excel/first_screen.py"),
           ("tests/report/test_layout.py", "tests/report/test_summary_sentences.py",
            "tests/report/test_summary_compare_readback.py",
-           "tests/report/test_first_screen.py", "-k", "not one_pdf_page")),
+           "tests/report/test_first_screen.py", "tests/report/test_first_screen_parts.py",
+           "-k", "not one_pdf_page")),
     Group("extract", ("model/results/extract.py",), (*FAMILY_CASES, "tests/results",
                                                      *NUMPY)),
     # The constraint and variable families: declared once, so the numpy builder's
