@@ -91,3 +91,13 @@ def test_a_run_with_a_failed_scenario_warns_on_the_summary(tmp_path) -> None:
     lines = [c.value for c in ws["A"] if isinstance(c.value, str)]
     assert "Scenario 'cut': not solved to optimality (time limit); no results." \
         in lines
+
+
+def test_three_names_of_one_year_are_listed_with_commas_and_and() -> None:
+    from model.report.excel.summary import element_sentence
+    # three elements met from 2030 (not from the start): 'A, B and C'
+    assert element_sentence({"A": 2030, "B": 2030, "C": 2030}, 2025, 2040) == (
+        "A, B and C demand is met from 2030")
+    # four never met: 'W, X, Y and Z stay short'
+    assert element_sentence(dict.fromkeys("WXYZ"), 2025, 2040) == (
+        "W, X, Y and Z stay short to the end of the horizon (2040)")

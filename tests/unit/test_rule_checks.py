@@ -12,7 +12,7 @@ import pytest
 
 from model.data.case import load_case
 from model.data.rules import LeadAdd, RuleEffects, RULES, ScaleRule, Scope
-from model.data.rules import earliest_online, embargoed, scale_factor
+from model.data.rules import earliest_online, embargoed, rule_problems, scale_factor
 from model.errors import InputError
 from tests.helpers import mine, one_commodity, settings, write_case
 
@@ -154,6 +154,9 @@ def test_embargo_blocks_border_crossings_from_its_year() -> None:
     # out of c, into c: blocked; a→a, c→c: inside or outside only; 2029: before
     assert embargoed([Scope(frozenset({"c"}), None, 2030)], flows).tolist() == [
         True, True, False, False, False]
+    # an embargo on ox (every flow here is ox) blocks the same flows
+    assert embargoed([Scope(frozenset({"c"}), "ox", 2030)], flows).tolist() == [
+        True, True, False, False, False]
     # another commodity's embargo blocks nothing here
     assert not embargoed([Scope(frozenset({"c"}), "met", 2000)], flows).any()
     # no embargo: nothing blocked
@@ -180,3 +183,11 @@ def test_region_mask_is_a_writable_copy() -> None:
     assert mask.tolist() == [False, False]
     everywhere = Scope(None, None, 0).region_mask(pd.Series(["a", "c"]))
     assert everywhere.dtype == bool and everywhere.tolist() == [True, True]
+
+
+def test_a_rule_of_no_known_kind_has_no_row_problems() -> None:
+    # the schema refuses an unknown rule name (its 'allowed' list) before this
+    # check; rule_problems itself leaves such a row alone
+    assert rule_problems(_row(rule="bogus", value=float("nan")), set()) == []
+    assert rule_problems(_row(rule="embargo", target=""), set()) == [
+        ("target", "rule 'embargo' needs a target region or bloc")]
