@@ -27,6 +27,12 @@ def _row(premium: float, pct: float, shortfall: float = 0.0,
     (_row(100.0, float("nan")), "supply costs USD 2.50 bn, USD 100 more than the "
                                 "baseline"),           # no % against a zero cost
     (_row(0.4, 0.0), "supply costs USD 2.50 bn, the same as the baseline"),
+    # 1 USD more is more (the 'same' band is |premium| < 0.5 USD); 0.5 USD is
+    # already outside it and rounds to 'USD 0' in words
+    (_row(1.0, 0.0), "supply costs USD 2.50 bn, USD 1 more than the baseline "
+                     "(+0.0 %)"),
+    (_row(0.5, 0.0), "supply costs USD 2.50 bn, USD 0 more than the baseline "
+                     "(+0.0 %)"),
     (_row(-0.4, 0.0, shortfall=5), "supply costs USD 2.50 bn, the same as the "
                                    "baseline"),        # |premium| < 0.5 USD
     (_row(float("nan"), float("nan")), "supply costs USD 2.50 bn, the same as "

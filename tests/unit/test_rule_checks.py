@@ -157,6 +157,10 @@ def test_embargo_blocks_border_crossings_from_its_year() -> None:
     # an embargo on ox (every flow here is ox) blocks the same flows
     assert embargoed([Scope(frozenset({"c"}), "ox", 2030)], flows).tolist() == [
         True, True, False, False, False]
+    # several embargoes block what any of them blocks (the second blocks nothing)
+    assert embargoed([Scope(frozenset({"c"}), None, 2030),
+                      Scope(frozenset({"a"}), "met", 2000)], flows).tolist() == [
+        True, True, False, False, False]
     # another commodity's embargo blocks nothing here
     assert not embargoed([Scope(frozenset({"c"}), "met", 2000)], flows).any()
     # no embargo: nothing blocked
