@@ -33,6 +33,12 @@ def _row(premium: float, pct: float, shortfall: float = 0.0,
                      "(+0.0 %)"),
     (_row(0.5, 0.0), "supply costs USD 2.50 bn, USD 0 more than the baseline "
                      "(+0.0 %)"),
+    # more, with a shortfall: no 'cheaper' clause (only a negative premium has one)
+    (_row(0.7, 0.0, shortfall=5), "supply costs USD 2.50 bn, USD 1 more than the "
+                                  "baseline (+0.0 %)"),
+    # cheaper with half a tonne short: any shortfall > 0 t explains it
+    (_row(-205.0, -11.3, shortfall=0.5), "supply costs USD 2.50 bn, USD 205 less "
+     "than the baseline (-11.3 %), cheaper only because demand goes unmet"),
     (_row(-0.4, 0.0, shortfall=5), "supply costs USD 2.50 bn, the same as the "
                                    "baseline"),        # |premium| < 0.5 USD
     (_row(float("nan"), float("nan")), "supply costs USD 2.50 bn, the same as "
