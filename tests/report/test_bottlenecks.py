@@ -41,6 +41,10 @@ def test_capacity_value_is_undiscounted_to_its_year(tmp_path: Path) -> None:
     assert limits["value_usd_per_t"].tolist() == pytest.approx([990.0, 990.0])
     assert limits["limit_t"].tolist() == pytest.approx([10.0, 10.0])
     assert list(limits["rank"]) == [1, 2]
+    assert list(limits["money"]) == ["that year", "that year"]
+    assert list(limits["process"]) == ["mine", "mine"]
+    assert list(limits["region"]) == ["A", "A"]
+    assert list(limits["commodity"]) == ["", ""]
 
 
 def test_reserve_value_in_base_year_money(tmp_path: Path) -> None:

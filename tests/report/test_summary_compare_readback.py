@@ -111,6 +111,19 @@ def test_summary_head_lines(report: Path) -> None:
     assert widths == [15.5, 9.0] + [5.5] * 16
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.scale == 100
+    # the page geometry test_summary_is_one_pdf_page (LibreOffice, too slow to
+    # run per mutant) fits on one page: A4 (paper size 9), margins 0.3 in left and
+    # right, 0.35 top and bottom, 0.2 header and footer, centred; 9 pt rows of
+    # 11.5 pt set as the sheet's own height, the 14 pt title's row 20 pt
+    assert int(ws.page_setup.paperSize) == 9
+    m = ws.page_margins
+    assert (m.left, m.right, m.top, m.bottom, m.header, m.footer) == (
+        0.3, 0.3, 0.35, 0.35, 0.2, 0.2)
+    assert ws.print_options.horizontalCentered
+    assert ws.sheet_format.defaultRowHeight == 11.5
+    assert ws.sheet_format.customHeight
+    assert ws.row_dimensions[1].height == 20
+    assert ws.row_dimensions[2].height is None
     # the last line of the first screen is the 5th assumption (row 35: 2 head
     # lines, blank, heading + 3 header rows + 2 scenarios, blank, time path of 4
     # rows, blank, caveats, chart rows, assumptions of 6 lines)
