@@ -113,3 +113,41 @@ def test_three_names_of_one_year_are_listed_with_commas_and_and() -> None:
     # four never met: 'W, X, Y and Z stay short'
     assert element_sentence(dict.fromkeys("WXYZ"), 2025, 2040) == (
         "W, X, Y and Z stay short to the end of the horizon (2040)")
+
+
+def test_the_run_time_on_the_summary_is_utc(tmp_path, monkeypatch) -> None:
+    # with the local time zone 14 hours ahead of UTC, the Summary's run time
+    # is still UTC: within a minute of datetime.now(UTC) around the write
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from openpyxl import Workbook, load_workbook
+
+    from model.report.excel.cells import Sheets
+    from model.report.excel.summary import write_summary
+
+    summary = pd.DataFrame({
+        "scenario": ["base"], "is_baseline": [True], "status": ["optimal"],
+        "total_cost_usd": [10.0], "cost_premium_usd": [0.0],
+        "cost_premium_pct": [0.0], "demand_t": [1.0], "shortfall_t": [0.0],
+        "shortfall_pct": [0.0], "self_sufficient_year": [2025]})
+    kpi = pd.DataFrame(columns=["scenario", "commodity", "demand_t", "shortfall_t",
+                                "shortfall_pct", "self_sufficient_year"])
+    tables = {"summary": summary, "kpi_by_commodity": kpi,
+              "shortfall": pd.DataFrame({"year": [2025]})}
+    monkeypatch.setenv("TZ", "KIR-14")  # POSIX: 14 h ahead of UTC, no tzdata
+    time.tzset()
+    try:
+        before = datetime.now(UTC).replace(second=0, microsecond=0)
+        wb = Workbook(write_only=True)
+        write_summary(Sheets(wb), ReportData(tables, {}, {"case": "c",
+                                                          "input_hash": "ab"}))
+        after = datetime.now(UTC)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    wb.save(tmp_path / "s.xlsx")
+    line = load_workbook(tmp_path / "s.xlsx")["Summary"]["A2"].value
+    stamp = re.search(r"run (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", line).group(1)
+    written = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    assert before <= written <= after + timedelta(minutes=1)

@@ -204,6 +204,12 @@ def test_scenario_data_carries_the_case(case: Case) -> None:
     data = scenario_data(case, "base")
     assert (data.name, data.years, data.discount_rate) == (
         "base", [2025, 2026, 2027, 2028], 0.0)
+    # the case's tables as loaded, passed on unchanged
+    for name in ("regions", "commodities", "processes", "process_io", "reserves",
+                 "routes"):
+        pd.testing.assert_frame_equal(getattr(data, name), case.table(name))
+    assert data.shock_year == 2025  # no rule in base: base_year
+    assert scenario_data(case, "shock").shock_year == 2026
     assert data.processes_with_output("ore") == {"pit"}
     assert data.processes_with_output("ox") == {"sep"}
     # the separation curve applies to sep only
