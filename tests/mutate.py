@@ -59,7 +59,7 @@ def _formulation(*names: str) -> tuple[str, ...]:
 
 # Hand-solved cases of the families themselves; not the neutral-friction and
 # foresight cases (several solves each) unless a group mutates what they check.
-FAMILY_CASES = _formulation("balance", "capacity", "expansion", "objective",
+FAMILY_CASES = _formulation("declare", "balance", "capacity", "expansion", "objective",
                             "resources", "trade", "build_rate", "mutation_classes")
 GROUPS = (
     Group("kpis", ("model/results/kpis.py", "model/results/headline.py"),
