@@ -324,3 +324,4 @@ def test_summary_chart_and_styles(report: Path) -> None:
     assert ws["A7"].font.b and ws["B7"].font.b
     # the status line: 9 pt, no warning fill when every scenario solved
     assert ws["A2"].font.sz == 9 and not ws["A2"].fill.fill_type
+    assert ws["A2"].font.color is None  # black, not the warning's red

@@ -224,3 +224,16 @@ def test_an_unknown_target_is_a_located_error(case: Case) -> None:
     assert (problem.table, problem.column) == ("scenario_rules", "target")
     assert "atlantis" in str(problem)
     assert resolve_target(case, "") is None  # blank: every region
+
+
+def test_a_blank_from_year_makes_base_year_the_shock_year(tmp_path: Path) -> None:
+    # an embargo with a blank from_year (from base_year 2025) and a quota from
+    # 2027: the first shock is 2025; a scale rule is no shock
+    rules = [{"scenario": "shock", "rule": "embargo", "target": "china"},
+             {"scenario": "shock", "rule": "export_quota", "target": "china",
+              "value": 3, "from_year": 2027},
+             {"scenario": "base", "rule": "scale", "field": "demand", "value": 2,
+              "from_year": 2026}]
+    case = load_case(write_case(tmp_path / "c", {**TABLES, "scenario_rules": rules}))
+    assert shock_year(case, "shock") == 2025
+    assert shock_year(case, "base") == 2025
