@@ -88,15 +88,16 @@ def test_per_year_build_limit_is_reported(tmp_path: Path) -> None:
 
 def test_a_build_below_its_per_year_limit_is_not_reported(tmp_path: Path) -> None:
     # existing capacity 20 covers demand 10, so nothing is built: the build (capex
-    # 50, limit 4 tpa a year) sits at 0 with a positive reduced cost, below its
-    # limit; no limit binds (the capacity row has slack)
+    # 50, limit 0.5 tpa a year) sits at 0 with a positive reduced cost, 0.5 t below
+    # its limit; no limit binds (the capacity row has slack)
     proc, io = mine(cost=10.0, capex=50.0)
     case = write_case(tmp_path / "case", {
         "settings": settings(2025, 2025, 0.0), "regions": REGIONS,
         "commodities": one_commodity(penalty=1000.0), "processes": [proc],
         "process_io": [io],
         "capacity": [{"region": "A", "process": "mine", "capacity_tpa": 20}],
-        "expansion": [{"region": "A", "process": "mine", "max_new_tpa_per_year": 4}],
+        "expansion": [{"region": "A", "process": "mine",
+                       "max_new_tpa_per_year": 0.5}],
         "demand": [{"region": "A", "commodity": "ox", "year": 2025, "demand_t": 10}],
     })
     assert run_case(case).tables["bottlenecks"].empty

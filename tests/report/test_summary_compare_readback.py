@@ -312,6 +312,8 @@ def test_summary_chart_and_styles(report: Path) -> None:
     assert fills == {"C14": "00F8CBAD", "D14": "00F8CBAD"}
     # headings 11 pt bold dark blue; body 9 pt; header cells on the header fill,
     # the metric's header line bold, the empty left cell of its pair not
+    assert [ws.cell(r, 1).value for r in (16, 29)] == [
+        "Read with care", "Assumptions that move the answer"]
     for row in (4, 11, 16, 29):
         font = ws.cell(row, 1).font
         assert (font.sz, font.b, font.color.rgb) == (11, True, "001F3864")

@@ -117,6 +117,8 @@ def test_demand_is_interpolated_then_scaled(case: Case) -> None:
     assert _rows(shock, ["region", "commodity", "year", "demand_t"]) == [
         ("a", "ox", 2025, 10.0), ("a", "ox", 2026, 40.0), ("a", "ox", 2027, 60.0),
         ("a", "ox", 2028, 80.0)]
+    assert list(shock.columns) == ["region", "commodity", "year", "demand_t"]
+    assert shock.index.tolist() == [0, 1, 2, 3]  # renumbered after the drop
     base = scenario_data(case, "base").demand
     assert len(base) == 8 and base["demand_t"].sum() == 10 + 20 + 30 + 40 + 4 * 20
 
@@ -237,3 +239,13 @@ def test_a_blank_from_year_makes_base_year_the_shock_year(tmp_path: Path) -> Non
     case = load_case(write_case(tmp_path / "c", {**TABLES, "scenario_rules": rules}))
     assert shock_year(case, "shock") == 2025
     assert shock_year(case, "base") == 2025
+
+
+def test_a_small_scaled_demand_is_kept(tmp_path: Path) -> None:
+    # b's 20 t × 0.02 = 0.4 t a year: more than 0, so kept (4 rows, 2025-2028)
+    rules = [{"scenario": "base", "rule": "scale", "field": "demand", "target": "b",
+              "value": 0.02}]
+    case = load_case(write_case(tmp_path / "c", {**TABLES, "scenario_rules": rules}))
+    demand = scenario_data(case, "base").demand
+    b = demand[demand["region"] == "b"]
+    assert b["demand_t"].tolist() == pytest.approx([0.4] * 4)
