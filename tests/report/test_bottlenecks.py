@@ -86,6 +86,23 @@ def test_per_year_build_limit_is_reported(tmp_path: Path) -> None:
     assert per_year["limit_t"].tolist() == pytest.approx([4.0])
 
 
+def test_per_year_build_limit_value_in_its_years_money(tmp_path: Path) -> None:
+    # 10 % a year, 2025-2026, demand 10 t a year, at most 4 tpa online a year
+    # (free, 30-year life): 4 built for 2025 and 4 for 2026, 6 and 2 t short. One
+    # more tpa online in 2026 saves 990 in 2026 money; one more in 2025 serves
+    # both years: 990 + 990 / 1.1 = 1890 in 2025 money.
+    limits = solve(tmp_path, 0.1, 2026,
+                   expansion=[{"region": "A", "process": "mine",
+                               "max_new_tpa_per_year": 4}],
+                   demand=[{"region": "A", "commodity": "ox", "year": 2025,
+                            "demand_t": 10}])
+    per_year = limits[limits["limit"] == "expansion per year"]
+    values = dict(zip(per_year["year"], per_year["value_usd_per_t"], strict=True))
+    assert values == pytest.approx({2025: 1890.0, 2026: 990.0})
+    assert list(per_year["money"]) == ["that year", "that year"]
+    assert per_year["limit_t"].tolist() == pytest.approx([4.0, 4.0])
+
+
 def test_a_build_below_its_per_year_limit_is_not_reported(tmp_path: Path) -> None:
     # existing capacity 20 covers demand 10, so nothing is built: the build (capex
     # 50, limit 0.5 tpa a year) sits at 0 with a positive reduced cost, 0.5 t below
