@@ -324,6 +324,9 @@ def test_summary_chart_and_styles(report: Path) -> None:
     assert (ws["D5"].font.b, ws["C5"].font.b) == (True, False)
     assert ws["D5"].alignment.horizontal == "right"
     assert ws["A7"].font.b and ws["B7"].font.b
+    # the row labels only on the last header line
+    assert [ws[c].value for c in ("A5", "B5", "A6", "B6", "A7", "B7")] == [
+        None, None, None, None, "Scenario", "Compared with"]
     # the status line: 9 pt, no warning fill when every scenario solved
     assert ws["A2"].font.sz == 9 and not ws["A2"].fill.fill_type
     assert ws["A2"].font.color is None  # black, not the warning's red
