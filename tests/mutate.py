@@ -191,7 +191,8 @@ def score() -> list[str]:
             lines.append(f"{group.name}: not run")
             continue
         counts = Counter(found.values())
-        eq = sum(1 for name, s in found.items() if name in same and s != KILLED)
+        eq = sum(1 for name, s in found.items()
+                 if name in same and s not in (KILLED, "not run"))
         ran = len(found) - counts["not run"]
         real = ran - eq
         pct = 100.0 * counts[KILLED] / real if real else 100.0
