@@ -81,7 +81,8 @@ GROUPS = (
                       "model/report/excel/first_screen.py"),
           ("tests/report/test_layout.py", "tests/report/test_summary_sentences.py",
            "tests/report/test_summary_compare_readback.py",
-           "tests/report/test_first_screen.py", "tests/report/test_first_screen_parts.py",
+           "tests/report/test_first_screen.py",
+           "tests/report/test_first_screen_parts.py",
            "-k", "not one_pdf_page")),
     Group("extract", ("model/results/extract.py",), (*FAMILY_CASES, "tests/results",
                                                      *NUMPY)),
@@ -90,7 +91,8 @@ GROUPS = (
     Group("families", tuple(f"model/formulation/{m}.py" for m in (
         "balance", "build_rate", "capacity", "declare", "expansion", "objective",
         "registry", "resources", "trade", "variables")), (*FAMILY_CASES, *NUMPY)),
-    Group("builders", ("model/formulation/matrix.py", "model/formulation/pyomo_model.py"),
+    Group("builders", ("model/formulation/matrix.py",
+                       "model/formulation/pyomo_model.py"),
           (*FAMILY_CASES, "tests/perf/test_matrix.py")),
 )
 BY_NAME = {g.name: g for g in GROUPS}

@@ -59,7 +59,8 @@ def test_headline_columns_headers() -> None:
     assert [c[0] for c in columns] == [
         ("Full-cost", "premium", "(%)"), ("Delivered-", "cost premium", "(%)"),
         ("Supply-cost", "premium", "(%)"), ("Worst year", "(% of value", "unmet)"),
-        ("Mostly met", "(1 % of", "value) from"), ("All demand", "met (strict)", "from"),
+        ("Mostly met", "(1 % of", "value) from"),
+        ("All demand", "met (strict)", "from"),
         ("Magnets", "unmet", "(% of t)"), ("Oxides", "unmet", "(% of t)")]
     assert [c[1] for c in columns][-2:] == ["group:magnet", "group:oxide"]
     assert {c[3] for c in columns} == {2}

@@ -23,7 +23,8 @@ from tests.helpers import settings, write_case
 # Processes: pit (mining, lead 1) makes ore; sep (separation, lead 2) ore -> ox.
 TABLES: dict[str, list[dict[str, object]]] = {
     "settings": settings(2025, 2028),
-    "regions": [{"region": "a", "bloc": "alliance"}, {"region": "b", "bloc": "alliance"},
+    "regions": [{"region": "a", "bloc": "alliance"},
+                {"region": "b", "bloc": "alliance"},
                 {"region": "c", "bloc": "china"}],
     "commodities": [
         {"commodity": "ore", "kind": "concentrate", "shortfall_penalty_usd_per_t": 9},
