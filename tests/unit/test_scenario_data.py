@@ -164,6 +164,9 @@ def test_expansion_earliest_year_and_lead_time(case: Case) -> None:
     # c/sep given 2028, lead 2
     assert _rows(scenario_data(case, "base").expansion, cols) == [
         ("a", "pit", 2026, 1), ("a", "sep", 2027, 2), ("c", "sep", 2028, 2)]
+    # whole years, as integers (not floats that print as 2026.0)
+    exp = scenario_data(case, "base").expansion
+    assert exp["earliest_online_year"].dtype.kind == exp["lead_time"].dtype.kind == "i"
     # shock: +2 years for separation in the alliance only: a/sep 2029, lead 4
     assert _rows(scenario_data(case, "shock").expansion, cols) == [
         ("a", "pit", 2026, 1), ("a", "sep", 2029, 4), ("c", "sep", 2028, 2)]
