@@ -199,6 +199,7 @@ def test_build_limit_schedule(case: Case) -> None:
         (0, "separation", frozenset({"a", "b"}), 3.0, 2025, 2027),
         (1, "separation", frozenset({"a", "b"}), 4.0, 2027, 2029),
         (2, "mining", None, 6.0, 2026, 2029)]
+    assert str(frame["from_year"].dtype) == str(frame["until_year"].dtype) == "int64"
 
 
 def test_stockpile_release_cost_defaults_to_the_reference_price(case: Case) -> None:
