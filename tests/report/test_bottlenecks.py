@@ -58,6 +58,7 @@ def test_reserve_value_in_base_year_money(tmp_path: Path) -> None:
     assert list(limits["limit"]) == ["reserve"]
     assert limits["value_usd_per_t"].iat[0] == pytest.approx(990.0)
     assert limits["money"].iat[0] == "base year"
+    assert limits["limit_t"].iat[0] == pytest.approx(12.0)  # the reserve
     assert pd.isna(limits["year"].iat[0])
 
 

@@ -140,6 +140,10 @@ def test_scale_factor_multiplies_matching_rows_only() -> None:
     got = scale_factor(rules, "capex", FRAME, "region", "year")
     # row 0: 3; row 1: 3 (2029 < 2030 for the first rule); row 2: 2 × 3; row 3: 2
     assert got.tolist() == [3.0, 3.0, 6.0, 2.0]
+    # region c, commodity ox, from 2030: row 2 only
+    assert scale_factor([ScaleRule("capex", Scope(frozenset({"c"}), "ox", 2030), 7.0)],
+                        "capex", FRAME, "region", "year").tolist() == [
+        1.0, 1.0, 7.0, 1.0]
     # a commodity match given by the caller replaces the commodity column
     only_last = scale_factor(rules[1:2], "capex", FRAME, "region", "year",
                              lambda c: np.array([False, False, False, True]))
@@ -175,6 +179,10 @@ def test_earliest_online_adds_years_by_region_and_stage() -> None:
     # row 0: +1 (every region and stage); row 1: +2 +1; row 2: +1 (refining)
     assert earliest_online(regions, stages, earliest, adds).tolist() == [
         2027, 2030, 2029]
+    # every region, one stage: refining only (row 2)
+    assert earliest_online(regions, stages, earliest,
+                           [LeadAdd(None, "refining", 5)]).tolist() == [
+        2026, 2027, 2033]
     # a region-wide add on every stage
     assert earliest_online(regions, stages, earliest,
                            [LeadAdd(frozenset({"a"}), None, 4)]).tolist() == [
