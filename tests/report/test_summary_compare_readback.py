@@ -323,6 +323,7 @@ def test_summary_chart_and_styles(report: Path) -> None:
     assert ws["D5"].fill.fgColor.rgb == ws["C5"].fill.fgColor.rgb == "00D9E1F2"
     assert (ws["D5"].font.b, ws["C5"].font.b) == (True, False)
     assert ws["C5"].font.sz == 9  # the empty left cell of a pair: body font
+    assert ws["C5"].value is None and ws["E7"].value is None
     assert ws["A5"].fill.fgColor.rgb == ws["B7"].fill.fgColor.rgb == "00D9E1F2"
     assert ws["D5"].alignment.horizontal == "right"
     assert ws["A7"].font.b and ws["B7"].font.b
