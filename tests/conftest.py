@@ -30,14 +30,19 @@ settings.register_profile("nightly", deadline=None, max_examples=300,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # `make mutate` (tests/mutate.py) runs the tests that call a mutated function with
-# -x; cheapest folders first, so most mutants die in milliseconds, not after solves.
+# -x; cheapest folders first, and in each folder the tests that solve nothing
+# before those whose fixtures solve a case (mutmut orders by the test call's time,
+# which leaves a fixture's solve out), so most mutants die in milliseconds.
 CHEAP_FIRST = ("unit", "results", "report", "formulation")
+SOLVING_FIXTURES = {"solve", "solved", "report", "report_path", "book", "solver"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if os.environ.get("MUTANT_UNDER_TEST"):
         rank = {name: i for i, name in enumerate(CHEAP_FIRST)}
-        items.sort(key=lambda item: rank.get(item.path.parent.name, len(rank)))
+        items.sort(key=lambda item: (
+            rank.get(item.path.parent.name, len(rank)),
+            bool(SOLVING_FIXTURES & set(getattr(item, "fixturenames", ())))))
 
 
 @pytest.fixture(params=["numpy", "pyomo"])

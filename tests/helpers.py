@@ -89,11 +89,13 @@ def _cell(value: object) -> object:
 
 
 def shared_unless_mutating(scope: str) -> Callable[[str, object], str]:
-    """A fixture scope: ``scope`` normally, per test under `make mutate`, where
-    mutmut maps each test to the functions it calls and a shared fixture's work
-    would count for the first test only."""
+    """A fixture scope: ``scope`` normally, per test while `make mutate` collects
+    its statistics (MUTANT_UNDER_TEST=stats), where mutmut maps each test to the
+    functions it calls and a shared fixture's work would count for the first test
+    only. A mutant's own run shares the fixture again: it is built once under that
+    mutant, so every test still sees the mutant, at the cost of one solve."""
 
     def pick(fixture_name: str, config: object) -> str:
-        return "function" if os.environ.get("MUTANT_UNDER_TEST") else scope
+        return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
 
     return pick

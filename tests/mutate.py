@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
+import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -48,15 +51,27 @@ class Group:
 FORMULATION = "tests/formulation"
 HAND = "tests/formulation/test_mutation_classes.py"
 NUMPY = ("-k", "not pyomo")  # one builder is enough outside the formulation itself
+
+
+def _formulation(*names: str) -> tuple[str, ...]:
+    return tuple(f"{FORMULATION}/test_{n}.py" for n in names)
+
+
+# Hand-solved cases of the families themselves; not the neutral-friction and
+# foresight cases (several solves each) unless a group mutates what they check.
+FAMILY_CASES = _formulation("declare", "balance", "capacity", "expansion", "objective",
+                            "resources", "trade", "build_rate", "mutation_classes")
 GROUPS = (
     Group("kpis", ("model/results/kpis.py", "model/results/headline.py"),
           ("tests/unit/test_kpis.py", "tests/unit/test_kpi_tables.py",
            "tests/unit/test_headline.py", "tests/unit/test_headline_case.py", HAND,
            *NUMPY)),
     Group("checks", ("model/results/checks.py",), ("tests/results",)),
+    # The rules' row checks and effects and the data each scenario's LP is built
+    # from, checked on loaded cases by hand (no solve: every solve calls these
+    # functions, so a surviving mutant would run every solved case).
     Group("scenarios", ("model/data/scenarios.py", "model/data/rules.py"),
-          ("tests/formulation/test_scenarios.py", "tests/formulation/test_capacity.py",
-           "tests/formulation/test_trade.py", HAND, *NUMPY)),
+          ("tests/unit/test_rule_checks.py", "tests/unit/test_scenario_data.py")),
     Group("bottlenecks", ("model/results/bottlenecks.py",),
           ("tests/report/test_bottlenecks.py", HAND, *NUMPY)),
     # The Summary is written by both modules: the first screen, then the sentences
@@ -66,16 +81,19 @@ GROUPS = (
                       "model/report/excel/first_screen.py"),
           ("tests/report/test_layout.py", "tests/report/test_summary_sentences.py",
            "tests/report/test_summary_compare_readback.py",
-           "tests/report/test_first_screen.py", "-k", "not one_pdf_page")),
-    Group("extract", ("model/results/extract.py",), (FORMULATION, "tests/results",
+           "tests/report/test_first_screen.py",
+           "tests/report/test_first_screen_parts.py",
+           "-k", "not one_pdf_page")),
+    Group("extract", ("model/results/extract.py",), (*FAMILY_CASES, "tests/results",
                                                      *NUMPY)),
     # The constraint and variable families: declared once, so the numpy builder's
     # tests kill what either builder would get wrong.
     Group("families", tuple(f"model/formulation/{m}.py" for m in (
-        "balance", "capacity", "declare", "expansion", "objective", "registry",
-        "resources", "trade", "variables")), (FORMULATION, *NUMPY)),
-    Group("builders", ("model/formulation/matrix.py", "model/formulation/pyomo_model.py"),
-          (FORMULATION, "tests/perf/test_matrix.py")),
+        "balance", "build_rate", "capacity", "declare", "expansion", "objective",
+        "registry", "resources", "trade", "variables")), (*FAMILY_CASES, *NUMPY)),
+    Group("builders", ("model/formulation/matrix.py",
+                       "model/formulation/pyomo_model.py"),
+          (*FAMILY_CASES, "tests/perf/test_matrix.py")),
 )
 BY_NAME = {g.name: g for g in GROUPS}
 
@@ -120,13 +138,32 @@ def run(group: Group, children: int, survivors_only: bool = False) -> int:
     """mutmut on the group; ``survivors_only``: re-run the mutants that survived
     last time (after new tests were written to kill them)."""
     folder = prepare(group)
-    names = sorted(n for n, s in statuses(group).items() if s == SURVIVED)
+    same = equivalent()  # listed as equivalent: re-running them cannot help
+    names = sorted(n for n, s in statuses(group).items()
+                   if s == SURVIVED and n not in same)
     if survivors_only and not names:
         return 0
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children",
                str(children), *(names if survivors_only else [])]
     print(f"== {group.name}: {', '.join(group.modules)}", flush=True)
-    return subprocess.run(command, cwd=folder, check=False).returncode
+    start, load, cpu = time.monotonic(), os.getloadavg()[0], _children_cpu()
+    code = subprocess.run(command, cwd=folder, check=False).returncode
+    # CPU minutes of mutmut and its workers: on a quiet machine with N cores and
+    # N workers the wall time is about cpu / N, whatever else ran meanwhile
+    timing = {"minutes": round((time.monotonic() - start) / 60, 1),
+              "cpu_minutes": round((_children_cpu() - cpu) / 60, 1),
+              "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
+              "survivors_only": survivors_only, "children": children}
+    print(f"== {group.name}: {timing}", flush=True)
+    log = folder / "timings.jsonl"  # one line per run: wall minutes, 1-min load
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(timing) + "\n")
+    return code
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def statuses(group: Group) -> dict[str, str]:
@@ -156,7 +193,8 @@ def score() -> list[str]:
             lines.append(f"{group.name}: not run")
             continue
         counts = Counter(found.values())
-        eq = sum(1 for name, s in found.items() if name in same and s != KILLED)
+        eq = sum(1 for name, s in found.items()
+                 if name in same and s not in (KILLED, "not run"))
         ran = len(found) - counts["not run"]
         real = ran - eq
         pct = 100.0 * counts[KILLED] / real if real else 100.0

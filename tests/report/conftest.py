@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from model.pipeline import RunResult, run_case
-from tests.helpers import settings, write_case
+from tests.helpers import settings, shared_unless_mutating, write_case
 
 EVIL = '=HYPERLINK("http://x.invalid","click")'
 
@@ -82,7 +82,7 @@ def report_case_tables() -> dict[str, list[dict[str, object]]]:
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared_unless_mutating("session"))
 def solved(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     """The report case solved and written once: (run result with ``out_dir``)."""
     root = tmp_path_factory.mktemp("report_case")
@@ -90,7 +90,7 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     return run_case(case, root / "out")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared_unless_mutating("session"))
 def report_path(solved: RunResult) -> Path:
     assert solved.out_dir is not None
     return solved.out_dir / "report.xlsx"

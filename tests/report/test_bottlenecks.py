@@ -41,6 +41,10 @@ def test_capacity_value_is_undiscounted_to_its_year(tmp_path: Path) -> None:
     assert limits["value_usd_per_t"].tolist() == pytest.approx([990.0, 990.0])
     assert limits["limit_t"].tolist() == pytest.approx([10.0, 10.0])
     assert list(limits["rank"]) == [1, 2]
+    assert list(limits["money"]) == ["that year", "that year"]
+    assert list(limits["process"]) == ["mine", "mine"]
+    assert list(limits["region"]) == ["A", "A"]
+    assert list(limits["commodity"]) == ["", ""]
 
 
 def test_reserve_value_in_base_year_money(tmp_path: Path) -> None:
@@ -54,6 +58,7 @@ def test_reserve_value_in_base_year_money(tmp_path: Path) -> None:
     assert list(limits["limit"]) == ["reserve"]
     assert limits["value_usd_per_t"].iat[0] == pytest.approx(990.0)
     assert limits["money"].iat[0] == "base year"
+    assert limits["limit_t"].iat[0] == pytest.approx(12.0)  # the reserve
     assert pd.isna(limits["year"].iat[0])
 
 
@@ -80,6 +85,40 @@ def test_per_year_build_limit_is_reported(tmp_path: Path) -> None:
     per_year = limits[limits["limit"] == "expansion per year"]
     assert per_year["value_usd_per_t"].tolist() == pytest.approx([990.0])
     assert per_year["limit_t"].tolist() == pytest.approx([4.0])
+
+
+def test_per_year_build_limit_value_in_its_years_money(tmp_path: Path) -> None:
+    # 10 % a year, 2025-2026, demand 10 t a year, at most 4 tpa online a year
+    # (free, 30-year life): 4 built for 2025 and 4 for 2026, 6 and 2 t short. One
+    # more tpa online in 2026 saves 990 in 2026 money; one more in 2025 serves
+    # both years: 990 + 990 / 1.1 = 1890 in 2025 money.
+    limits = solve(tmp_path, 0.1, 2026,
+                   expansion=[{"region": "A", "process": "mine",
+                               "max_new_tpa_per_year": 4}],
+                   demand=[{"region": "A", "commodity": "ox", "year": 2025,
+                            "demand_t": 10}])
+    per_year = limits[limits["limit"] == "expansion per year"]
+    values = dict(zip(per_year["year"], per_year["value_usd_per_t"], strict=True))
+    assert values == pytest.approx({2025: 1890.0, 2026: 990.0})
+    assert list(per_year["money"]) == ["that year", "that year"]
+    assert per_year["limit_t"].tolist() == pytest.approx([4.0, 4.0])
+
+
+def test_a_build_below_its_per_year_limit_is_not_reported(tmp_path: Path) -> None:
+    # existing capacity 20 covers demand 10, so nothing is built: the build (capex
+    # 50, limit 0.5 tpa a year) sits at 0 with a positive reduced cost, 0.5 t below
+    # its limit; no limit binds (the capacity row has slack)
+    proc, io = mine(cost=10.0, capex=50.0)
+    case = write_case(tmp_path / "case", {
+        "settings": settings(2025, 2025, 0.0), "regions": REGIONS,
+        "commodities": one_commodity(penalty=1000.0), "processes": [proc],
+        "process_io": [io],
+        "capacity": [{"region": "A", "process": "mine", "capacity_tpa": 20}],
+        "expansion": [{"region": "A", "process": "mine",
+                       "max_new_tpa_per_year": 0.5}],
+        "demand": [{"region": "A", "commodity": "ox", "year": 2025, "demand_t": 10}],
+    })
+    assert run_case(case).tables["bottlenecks"].empty
 
 
 def test_export_quota_value(tmp_path: Path) -> None:
@@ -167,3 +206,127 @@ def test_consecutive_years_merge_into_one_row_with_human_names() -> None:
     assert merged["limit_t"].iat[0] == pytest.approx(11.0)  # (10 + 10 + 13) / 3
     assert merged["commodity"].iat[1] == "An oxide"
     assert merged["rank"].tolist() == [1, 2, 3]
+
+
+IO = pd.DataFrame([("mine", "conc", "out"), ("sep", "conc", "in"), ("sep", "ox", "out"),
+                   ("other", "dy", "out")],
+                  columns=["process", "commodity", "direction"])
+PROCESSES = pd.DataFrame({"process": ["mine", "sep", "other"],
+                          "stage": ["mining", "separation", "mining"]})
+COMMODITIES = pd.DataFrame({"commodity": ["ox", "dy", "conc"],
+                            "element": ["Nd", "Dy", ""]})
+
+
+def _lead(kpi_rows: list[tuple], builds: list[tuple], options: list[tuple],
+          end_year: int = 2035) -> pd.DataFrame:
+    kpi = pd.DataFrame(kpi_rows, columns=["scenario", "commodity",
+                                          "self_sufficient_year"])
+    kpi["self_sufficient_year"] = kpi["self_sufficient_year"].astype("Int64")
+    built = pd.DataFrame(builds, columns=["scenario", "region", "process",
+                                          "online_year"])
+    opts = pd.DataFrame(options, columns=["scenario", "region", "process",
+                                          "earliest_online_year"])
+    return lead_time_stages(kpi, built, opts, IO, PROCESSES, COMMODITIES, end_year)
+
+
+def test_lead_time_row_names_process_and_region_of_the_first_build() -> None:
+    # ox's chain is mine -> sep. Separation's builds: B/sep 2028 and A/sep 2028;
+    # the first of the stage by (year, region, process) is A/sep. Mining comes
+    # online in 2027, before it: separation is the last stage (2028). Its earliest
+    # year anywhere is 2028 (A), so the lead time binds. The build of 'other'
+    # (not in ox's chain) online in 2030 and scenario t's build are ignored.
+    frame = _lead([("s", "ox", 2028)],
+                  [("s", "B", "sep", 2028), ("s", "A", "sep", 2028),
+                   ("s", "A", "mine", 2027), ("s", "A", "other", 2030),
+                   ("t", "A", "sep", 2031)],
+                  [("s", "A", "sep", 2028), ("s", "B", "sep", 2029),
+                   ("s", "A", "mine", 2026), ("t", "A", "sep", 2020)])
+    row = frame.iloc[0]
+    assert (row["scenario"], row["commodity"], row["element"], row["stage"],
+            row["process"], row["region"]) == ("s", "ox", "Nd", "separation", "sep",
+                                               "A")
+    assert (row["self_sufficient_year"], row["first_online_year"],
+            row["earliest_online_year"]) == (2028, 2028, 2028)
+    assert bool(row["lead_time_binding"])
+    assert list(frame.columns) == [
+        "scenario", "commodity", "element", "self_sufficient_year", "stage",
+        "process", "region", "first_online_year", "earliest_online_year",
+        "lead_time_binding"]
+
+
+def test_lead_time_ignores_builds_after_the_self_sufficient_year() -> None:
+    # self-sufficient from 2027: only mining's 2026 build counts (sep's 2029 comes
+    # later); mining could have come online in 2025, so the lead time does not bind
+    frame = _lead([("s", "ox", 2027)],
+                  [("s", "A", "mine", 2026), ("s", "A", "sep", 2029)],
+                  [("s", "A", "mine", 2025), ("s", "A", "sep", 2027)])
+    row = frame.iloc[0]
+    assert (row["stage"], row["process"], row["first_online_year"],
+            row["earliest_online_year"]) == ("mining", "mine", 2026, 2025)
+    assert not bool(row["lead_time_binding"])
+
+
+def test_lead_time_never_self_sufficient_runs_to_the_end_year() -> None:
+    # never self-sufficient: builds up to end_year 2030 count, so sep (2030) is the
+    # last stage; a build in 2031 (after the horizon's end) would not count
+    frame = _lead([("s", "ox", None)],
+                  [("s", "A", "mine", 2026), ("s", "A", "sep", 2030)],
+                  [("s", "A", "mine", 2025), ("s", "A", "sep", 2030)], end_year=2030)
+    row = frame.iloc[0]
+    assert pd.isna(row["self_sufficient_year"])
+    assert (row["stage"], row["first_online_year"]) == ("separation", 2030)
+    later = _lead([("s", "ox", None)], [("s", "A", "sep", 2031)],
+                  [("s", "A", "sep", 2026)], end_year=2030).iloc[0]
+    assert later["stage"] == "" and pd.isna(later["first_online_year"])
+
+
+def test_lead_time_stages_tie_goes_to_the_later_stage_name() -> None:
+    # mining and separation both first online in 2028: ordered by (year, stage),
+    # the last row is 'separation'
+    frame = _lead([("s", "ox", 2028)],
+                  [("s", "A", "sep", 2028), ("s", "A", "mine", 2028)],
+                  [("s", "A", "sep", 2027), ("s", "A", "mine", 2028)])
+    assert frame.iloc[0]["stage"] == "separation"
+    assert frame.iloc[0]["earliest_online_year"] == 2027
+
+
+def test_no_new_capacity_leaves_the_stage_blank() -> None:
+    # dy is made by 'other' with nothing built: one row, blank stage and process
+    frame = _lead([("s", "dy", 2025)], [("s", "A", "sep", 2026)],
+                  [("s", "A", "sep", 2026)])
+    row = frame.iloc[0]
+    assert (row["element"], row["stage"], row["process"], row["region"]) == (
+        "Dy", "", "", "")
+    assert pd.isna(row["first_online_year"]) and pd.isna(row["lead_time_binding"])
+    assert str(frame["first_online_year"].dtype) == "Int64"
+
+
+def test_quota_over_all_commodities_from_a_later_year(tmp_path: Path) -> None:
+    # as test_export_quota_value, the quota's commodity blank (all commodities):
+    # 5 t exported, 5 t short in B, one more tonne of quota saves 990. At a 10 %
+    # rate the 2026 row is in 2026 money: still 990. The quota is labelled
+    # target:all:from_year; its row's commodity is its flows' one commodity, ox.
+    proc, io = mine(cost=10.0)
+    case = write_case(tmp_path / "case", {
+        "settings": settings(2025, 2026, 0.1),
+        "regions": [{"region": "A", "bloc": "partner"},
+                    {"region": "B", "bloc": "alliance"}],
+        "commodities": one_commodity(penalty=1000.0), "processes": [proc],
+        "process_io": [io],
+        "capacity": [{"region": "A", "process": "mine", "capacity_tpa": 100}],
+        "demand": [{"region": "B", "commodity": "ox", "year": 2025, "demand_t": 10}],
+        "routes": [{"origin": "A", "destination": "B", "cost_usd_per_t": 0}],
+        "scenario_rules": [{"scenario": "baseline", "rule": "export_quota",
+                            "target": "A", "value": 5, "from_year": 2026}],
+    })
+    limits = run_case(case).tables["bottlenecks"]
+    assert list(limits["limit"]) == ["export quota"]
+    assert limits["year"].tolist() == [2026]
+    assert limits["value_usd_per_t"].tolist() == pytest.approx([990.0])
+    assert limits["limit_t"].tolist() == pytest.approx([5.0])
+    assert limits["region"].tolist() == ["A:all:2026"]
+    assert limits["commodity"].tolist() == ["ox"]
+    assert limits["process"].tolist() == [""]
+    assert limits["money"].tolist() == ["that year"]
+    assert limits["rank"].tolist() == [1]
+    assert limits["scenario"].tolist() == ["baseline"]

@@ -118,6 +118,19 @@ def test_summary_head_lines(report: Path) -> None:
     assert widths == pytest.approx([15.5, 9.0] + [5.5] * 16, abs=1 / 7)
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.scale in (None, 100)  # absent = 100 % (ECMA-376)
+    # the page geometry test_summary_is_one_pdf_page (LibreOffice, too slow to
+    # run per mutant) fits on one page: A4 (paper size 9), margins 0.3 in left and
+    # right, 0.35 top and bottom, 0.2 header and footer, centred; 9 pt rows of
+    # 11.5 pt set as the sheet's own height, the 14 pt title's row 20 pt
+    assert int(ws.page_setup.paperSize) == 9
+    m = ws.page_margins
+    assert (m.left, m.right, m.top, m.bottom, m.header, m.footer) == (
+        0.3, 0.3, 0.35, 0.35, 0.2, 0.2)
+    assert ws.print_options.horizontalCentered
+    assert ws.sheet_format.defaultRowHeight == 11.5
+    assert ws.sheet_format.customHeight
+    assert ws.row_dimensions[1].height == 20
+    assert ws.row_dimensions[2].height is None
     # the last line of the first screen is the 5th assumption (row 35: 2 head
     # lines, blank, heading + 3 header rows + 2 scenarios, blank, time path of 4
     # rows, blank, caveats, chart rows, assumptions of 6 lines)
@@ -293,9 +306,68 @@ def test_money_apart_from_cost_on_summary_and_compare(book: dict[str, list[Row]]
                      "transfers and revenue are not in the resource cost")
     assert compare == _approx([(*MONEY_ROWS[0], "Δ cut"),
                                *[(*r, r[2] - r[1]) for r in MONEY_ROWS[1:]]])
+
+
 def _width(ws: object, column: int) -> float | None:
     """The width of 1-based ``column``: the <col> range holding it."""
     for dimension in ws.column_dimensions.values():  # type: ignore[attr-defined]
         if dimension.min is not None and dimension.min <= column <= dimension.max:
             return dimension.width
     return None
+
+
+def test_summary_chart_and_styles(report: Path) -> None:
+    # the first screen as laid out above: headline header rows 5-7, scenarios 8-9;
+    # time path header row 12, base 13, cut 14; 'Read with care' at row 16
+    ws = openpyxl.load_workbook(report)["Summary"]
+    (chart,) = ws._charts
+    # one line chart of the time path, right of the caveats from column J
+    # (0-based column 9) at the caveats' heading row (0-based 15)
+    assert type(chart).__name__ == "LineChart"
+    assert (chart.anchor._from.col, chart.anchor._from.row) == (9, 15)
+    # a series per scenario over the years (C:E), not the whole-horizon column B;
+    # named by the scenario cell, the years of the header row as categories
+    assert [(s.val.numRef.f, s.tx.strRef.f, s.cat.numRef.f, s.smooth)
+            for s in chart.series] == [
+        ("'Summary'!$C$13:$E$13", "'Summary'!A13", "'Summary'!$C$12:$E$12", False),
+        ("'Summary'!$C$14:$E$14", "'Summary'!A14", "'Summary'!$C$12:$E$12", False)]
+    y, x = chart.y_axis, chart.x_axis
+    assert (y.scaling.min, y.scaling.max) == (0, 100)
+    assert y.title.tx.rich.p[0].r[0].t == "% met"
+    assert (y.number_format.formatCode, x.number_format.formatCode) == ("0", "0")
+    assert (x.delete, y.delete) == (False, False)
+    assert (x.tickLblSkip, x.tickMarkSkip) == (5, 5)
+    assert chart.legend.position == "r"
+    # 9 grid columns of 5.5 characters (~0.245 cm each) by 13 rows of 11.5 pt,
+    # read back as the anchor's extent in EMU (360,000 a cm)
+    assert chart.anchor.ext.width == pytest.approx(9 * 5.5 * 0.245 * 360000, abs=1)
+    assert chart.anchor.ext.height == pytest.approx(13 * 11.5 * 2.54 / 72 * 360000,
+                                                    abs=1)
+    # cut meets 83.3 % of value in 2025 and 2026 (below 99.5 %, not below 50 %):
+    # light red; 2027 (100 %) and the baseline unshaded
+    fills = {c.coordinate: c.fill.fgColor.rgb for row in ws["C13:E14"] for c in row
+             if c.fill.fill_type}
+    assert fills == {"C14": "00F8CBAD", "D14": "00F8CBAD"}
+    # headings 11 pt bold dark blue; body 9 pt; header cells on the header fill,
+    # the metric's header line bold, the empty left cell of its pair not
+    assert [ws.cell(r, 1).value for r in (16, 29)] == [
+        "Read with care", "Assumptions that move the answer"]
+    for row in (4, 11, 16, 29):
+        font = ws.cell(row, 1).font
+        assert (font.sz, font.b, font.color.rgb) == (11, True, "001F3864")
+    assert (ws["A8"].font.sz, ws["A8"].font.b) == (9, True)  # scenario names bold
+    assert (ws["B9"].font.sz, ws["B9"].font.b) == (9, False)  # comparator
+    assert (ws["A17"].font.sz, ws["A17"].font.b) == (9, False)  # a caveat line
+    assert ws["D5"].fill.fgColor.rgb == ws["C5"].fill.fgColor.rgb == "00D9E1F2"
+    assert (ws["D5"].font.b, ws["C5"].font.b) == (True, False)
+    assert ws["C5"].font.sz == 9  # the empty left cell of a pair: body font
+    assert ws["C5"].value is None and ws["E7"].value is None
+    assert ws["A5"].fill.fgColor.rgb == ws["B7"].fill.fgColor.rgb == "00D9E1F2"
+    assert ws["D5"].alignment.horizontal == "right"
+    assert ws["A7"].font.b and ws["B7"].font.b
+    # the row labels only on the last header line
+    assert [ws[c].value for c in ("A5", "B5", "A6", "B6", "A7", "B7")] == [
+        None, None, None, None, "Scenario", "Compared with"]
+    # the status line: 9 pt, no warning fill when every scenario solved
+    assert ws["A2"].font.sz == 9 and not ws["A2"].fill.fill_type
+    assert ws["A2"].font.color is None  # black, not the warning's red
