@@ -1,4 +1,5 @@
-"""Command line: ``reroute solve [CASE] [--out DIR] [--scenario NAME ...]`` and
+"""Command line: ``reroute solve [CASE] [--out DIR] [--scenario NAME ...]``,
+``reroute sweep``, ``reroute hedge``, ``reroute frontier`` and
 ``reroute synth OUT --regions N --years Y`` (a synthetic case of any size).
 
 Exit codes (MODEL-SPEC §6): 0 solved; 2 bad input; 3 the solver could not solve;
@@ -26,6 +27,7 @@ from model.arguments import (
 from model.errors import InputError, ModelError
 from model.interrupts import SignalGuard, exit_code
 from model.streams import say
+from model.study_cli import add_study_parsers, frontier_command, hedge_command
 from model.sweep.cli import add_sweep_parser, sweep_command
 from model.version import __version__
 
@@ -102,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_solve_parser(sub)
     add_sweep_parser(sub, METHODS)
+    add_study_parsers(sub, METHODS)
     _add_synth_parser(sub)
     for name in ("sweep", "synth"):
         sub.choices[name].add_argument("--debug", action="store_true",
@@ -166,6 +169,10 @@ def command_line(argv: list[str] | None, guard: SignalGuard) -> int:
     try:
         if args.command == "sweep":
             return sweep_command(args, bundled_case())
+        if args.command == "hedge":
+            return hedge_command(args, bundled_case())
+        if args.command == "frontier":
+            return frontier_command(args, bundled_case())
         return _synth(args) if args.command == "synth" else _solve(args)
     except ModelError as exc:
         guard.check()

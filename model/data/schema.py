@@ -288,9 +288,14 @@ TABLES: tuple[TableSpec, ...] = (
             _text("description"),
             ColumnSpec("is_baseline", "boolean", True),
             _text("compare_to", ref="scenarios"),
+            _num("probability", minimum=0, maximum=1),
+            ColumnSpec("hedge_only", "boolean", default=False),
         ),
         key=("scenario",),
-        doc="The scenarios solved by default, in order.",
+        doc="The scenarios solved by default, in order. probability: the "
+        "scenario's weight in `reroute hedge` (MODEL-SPEC §8.4; the given ones sum "
+        "to 1); hedge_only true: solved by `reroute hedge` (or when named with "
+        "--scenario), not by a plain `reroute solve` or sweep.",
     ),
     TableSpec(
         "scenario_rules",

@@ -66,6 +66,23 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
                                "self_sufficient_year", "stage", "process", "region",
                                "first_online_year", "earliest_online_year",
                                "lead_time_binding"), per_scenario=False),
+    # reroute hedge (MODEL-SPEC §8.4)
+    OutputTable("hedge_plan", ("region", "process", "online_year", "capacity_tpa",
+                               "decided_year"), per_scenario=False),
+    OutputTable("value_of_information", ("metric", "usd"), per_scenario=False),
+    OutputTable("regret", ("plan", "scenario", "probability", "cost_usd",
+                           "shortfall_t", "unmet_reference_usd"), per_scenario=False),
+    OutputTable("hedge_risk", ("weight", "alpha", "loss", "expected_cost_usd",
+                               "var_usd", "cvar_usd"), per_scenario=False),
+    OutputTable("hedge_plan_by_weight", ("weight", "region", "process", "online_year",
+                                         "capacity_tpa", "decided_year"),
+                per_scenario=False),
+    # reroute frontier (MODEL-SPEC §8.5)
+    OutputTable("frontier", ("scenario", "unmet_reference_usd", "shortfall_t",
+                             "total_cost_usd", "slope"), per_scenario=False),
+    OutputTable("self_sufficient_by", ("scenario", "year", "total_cost_usd",
+                                       "shortfall_t", "full_cost_usd"),
+                per_scenario=False),
 )
 INTERNAL_TABLES = ("build_options",)  # per scenario, for lead_times; not written
 TABLE_BY_NAME = {t.name: t for t in OUTPUT_TABLES}

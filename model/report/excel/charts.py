@@ -11,7 +11,7 @@ Every product and every scenario keeps one colour on every chart.
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart._chart import ChartBase
 from openpyxl.chart.data_source import AxDataSource, NumRef, StrRef
 from openpyxl.chart.shapes import GraphicalProperties
@@ -197,3 +197,45 @@ def cost_chart(book: ChartBook, data: ReportData) -> None:
     frame = series.cost_by_category(data)
     book.add(chart, "Discounted cost by category (USD)", frame, FMT_USD_M)
     paint(chart, data.scenarios, list(map(str, frame.columns[1:])), line=False)
+
+
+def clustered_columns(title: str, x_title: str, y_title: str, fmt: str) -> BarChart:
+    """An empty clustered column chart with titled axes (hedge and frontier
+    workbooks)."""
+    chart = BarChart()
+    chart.type, chart.grouping = "col", "clustered"
+    _axes(chart, title, x_title, y_title, fmt)
+    chart.x_axis.tickLblSkip = chart.x_axis.tickMarkSkip = 1
+    return chart
+
+
+class XYBook(ChartBook):
+    """A ChartBook whose charts plot numeric x against y (scatter with lines):
+    breakpoints of a frontier sit at their true x."""
+
+    def add_xy(self, title: str, frame: pd.DataFrame, x_title: str, y_title: str,
+               fmt: str = FMT_USD_M, x_fmt: str = FMT_USD_M) -> None:
+        """Column 1 of ``frame`` is x, each further column a line."""
+        if frame.shape[1] < 2 or frame.empty:
+            return
+        first, last = self.rows.block(title, frame, dict.fromkeys(
+            map(str, frame.columns[1:]), fmt) | {str(frame.columns[0]): x_fmt})
+        self.rows.append()
+        chart = ScatterChart()
+        chart.style = 13
+        _axes(chart, title, x_title, y_title, fmt)
+        chart.x_axis.number_format = x_fmt
+        chart.x_axis.tickLblSkip = chart.x_axis.tickMarkSkip = None
+        x = Reference(self.rows.ws, min_col=1, min_row=first + 1, max_row=last)
+        for k in range(2, frame.shape[1] + 1):
+            y = Reference(self.rows.ws, min_col=k, min_row=first, max_row=last)
+            line = Series(y, x, title_from_data=True)
+            line.marker.symbol = "circle"
+            chart.series.append(line)
+        self.place(chart)
+
+    def place(self, chart: ChartBase) -> None:
+        column = "A" if self.count % 2 == 0 else get_column_letter(12)
+        row = 4 + ROWS_PER_CHART * (self.count // 2)
+        self.charts.add_chart(chart, f"{column}{row}")
+        self.count += 1
