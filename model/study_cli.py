@@ -83,6 +83,13 @@ def add_study_parsers(sub: argparse._SubParsersAction, methods: tuple[str, ...]
                    "outputs/<case name>/frontier/<NAME>)")
 
 
+def _usd(value: float) -> str:
+    """US dollars, in millions from a million on."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.1f} USD m"
+    return f"{value:,.0f} USD"
+
+
 def _options(args: argparse.Namespace) -> object:
     from model.solver.records import SolveOptions
 
@@ -107,7 +114,7 @@ def hedge_command(args: argparse.Namespace, default_case: Path) -> int:
     run = run_hedge(case, out, _options(args), risks, step)
     if not quiet:
         for metric, usd in run.outcome.metrics().items():
-            say(f"{metric:>5}  {usd:>20,.0f} USD")
+            say(f"{metric:>5}  {_usd(usd):>20}")
         say(f"commit now: {len(run.tables['hedge_plan'])} builds decided before "
             f"{run.outcome.commit_before}")
     say(f"wrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
@@ -123,10 +130,11 @@ def frontier_command(args: argparse.Namespace, default_case: Path) -> int:
     result = run_frontier(case, args.scenario, out, _options(args))
     if not args.quiet:
         table = result.tables["frontier"]
+        first, last = table.iloc[0], table.iloc[-1]
         say(f"{len(table)} breakpoints in {result.solves} solves; from unmet "
-            f"{table['unmet_reference_usd'].iloc[0] / 1e6:,.1f} USD m at cost "
-            f"{table['total_cost_usd'].iloc[0] / 1e6:,.1f} USD m to unmet "
-            f"{table['unmet_reference_usd'].iloc[-1] / 1e6:,.1f} USD m at cost "
-            f"{table['total_cost_usd'].iloc[-1] / 1e6:,.1f} USD m")
+            f"{_usd(first['unmet_reference_usd'])} at cost "
+            f"{_usd(first['total_cost_usd'])} to unmet "
+            f"{_usd(last['unmet_reference_usd'])} at cost "
+            f"{_usd(last['total_cost_usd'])}")
     say(f"wrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
     return 0

@@ -54,9 +54,13 @@ class Point:
     shortfall_t: float
 
 
+ZERO = 1e-6  # US$ or tonnes below this are reported as zero
+
+
 def point(obj: Objectives, x: np.ndarray) -> Point:
-    return Point(float(obj.unmet @ x), float(obj.cost @ x + obj.offset),
-                 float(obj.tonnes @ x))
+    values = (float(obj.unmet @ x), float(obj.cost @ x + obj.offset),
+              float(obj.tonnes @ x))
+    return Point(*(0.0 if abs(v) < ZERO else v for v in values))
 
 
 def lexicographic(session: Session, first: np.ndarray, second: np.ndarray,

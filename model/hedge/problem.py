@@ -21,6 +21,7 @@ its excess in scenario s; η ≥ 0 loses nothing since every loss is ≥ 0.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,16 +90,22 @@ def members(case: Case, weights: dict[str, float]) -> list[Member]:
     return out
 
 
-def fix_to_plan(member: Member, plan: ScenarioResult, plan_lead: pd.DataFrame,
-                until: int) -> None:
-    """Fix ``member``'s decisions before ``until`` to ``plan``'s (the foresight
-    family's rows, MODEL-SPEC §8.2: builds matched by decision year)."""
-    ix = member.index
-    ix.shock_year = until
+def fixed_to_plan(member: Member, plan: ScenarioResult, plan_lead: pd.DataFrame,
+                  until: int) -> Member:
+    """A copy of ``member`` whose decisions before ``until`` are ``plan``'s (the
+    foresight family's rows, MODEL-SPEC §8.2: builds matched by decision year)."""
+    ix = dataclasses.replace(member.index, shock_year=until)
     tables = plan.tables
     ix.pinned = pin_to_comparator(
         ix, tables["builds"].merge(plan_lead, on=["region", "process"]),
         tables["production"], tables["flows"], tables["stock"])
+    return Member(member.name, member.probability, member.data, ix)
+
+
+def solve_alone(case: Case, member: Member, options: SolveOptions) -> ScenarioResult:
+    """The member's own deterministic LP, solved and extracted."""
+    return scenario_result(case, member, solve(assemble(member.index), member.name,
+                                               options))
 
 
 def lead_times(member: Member) -> pd.DataFrame:

@@ -23,6 +23,8 @@ and the mean-value plan as the stochastic solves left them.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -35,14 +37,14 @@ from model.hedge.problem import (
     Member,
     Risk,
     StochasticResult,
-    fix_to_plan,
+    fixed_to_plan,
     lead_times,
     members,
+    solve_alone,
     solve_stochastic,
 )
 from model.hedge.tree import Link, first_parting, tree_links
 from model.results.extract import ScenarioResult
-from model.scenario_run import solve_scenario
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 
@@ -74,101 +76,88 @@ class HedgeOutcome:
 
 
 def hedge(case: Case, weights: dict[str, float], options: SolveOptions,
-          risks: list[Risk] = (), on_step: object = None) -> HedgeOutcome:
+          risks: list[Risk] = (), on_step: Callable[[str], None] | None = None
+          ) -> HedgeOutcome:
     """Solve the hedging set ``weights`` and its value of information."""
     case = deterministic(case)
     names = list(weights)
     links = tree_links(case, names)
     commit = first_parting(case, names)
-    timer = PhaseTimer()
+    clock = PhaseTimer()
     step = on_step or (lambda _label: None)
+    with clock.phase("build"):
+        group = members(case, weights)
     ws = {}
-    for name in names:
-        ws[name] = solve_scenario(case, name, options, timer)
-        step(f"wait-and-see {name}")
-    rp = solve_stochastic(case, members(case, weights), links, options)
+    with clock.phase("wait_and_see"):
+        for m in group:
+            ws[m.name] = solve_alone(case, m, options)
+            step(f"wait-and-see {m.name}")
+    with clock.phase("stochastic"):
+        rp = solve_stochastic(case, group, links, options)
     step("stochastic solution")
-    ev_case = mean_value_case(case, weights)
-    ev = solve_scenario(ev_case, MEAN_VALUE, options, timer)
-    step("mean-value problem")
-    ev_lead = members(ev_case, {MEAN_VALUE: 1.0})[0]
-    eev = fixed_plan(case, weights, links, ev, lead_times(ev_lead), commit, options,
-                     "eev")
+    with clock.phase("mean_value"):
+        ev_member = members(mean_value_case(case, weights), {MEAN_VALUE: 1.0})[0]
+        ev = solve_alone(case, ev_member, options)
+        step("mean-value problem")
+        eev = fixed_plan(case, group, links, ev, lead_times(ev_member), commit,
+                         options, "eev")
     step("mean-value plan")
-    base = baseline_name(case)
-    base_result = ws.get(base) or solve_scenario(case, base, options, timer)
-    base_member = members(case, {base: 1.0})[0]
-    bpe = fixed_plan(case, weights, links, base_result, lead_times(base_member),
-                     commit, options, "bpe")
+    with clock.phase("baseline_plan"):
+        base = baseline_name(case)
+        base_member = next((m for m in group if m.name == base), None) or members(
+            case, {base: 1.0})[0]
+        base_result = ws.get(base) or solve_alone(case, base_member, options)
+        bpe = fixed_plan(case, group, links, base_result, lead_times(base_member),
+                         commit, options, "bpe")
     step("baseline plan")
-    regret = regret_table(case, weights, ws, commit, options, rp, eev, step)
-    risk = [(r, solve_stochastic(case, members(case, weights), links, options, r))
-            for r in risks]
+    with clock.phase("regret"):
+        regret = regret_table(case, group, ws, commit, options, rp, eev, step)
+    with clock.phase("risk"):
+        risk = [(r, solve_stochastic(case, group, links, options, r)) for r in risks]
     return HedgeOutcome(weights, commit, links, rp, ws, ev, eev, bpe, regret, risk,
-                        dict(timer.seconds))
+                        dict(clock.seconds))
 
 
 def deterministic(case: Case) -> Case:
     """The case as the hedge solves it: the penalty objective (all costs here
     include the shortfall penalty) and no foresight pins of its own."""
-    import dataclasses  # noqa: PLC0415
-
     settings = dataclasses.replace(case.settings, objective="penalty",
                                    foresight="perfect")
     return dataclasses.replace(case, settings=settings)
 
 
-def fixed_plan(case: Case, weights: dict[str, float], links: list[Link],
+def fixed_plan(case: Case, group: list[Member], links: list[Link],
                plan: ScenarioResult, plan_lead: pd.DataFrame, commit: int,
                options: SolveOptions, label: str) -> StochasticResult:
     """The stochastic LP with every scenario's decisions before ``commit`` fixed
     to ``plan``'s."""
-    group = members(case, weights)
-    for m in group:
-        fix_to_plan(m, plan, plan_lead, commit)
-    return solve_stochastic(case, group, links, options, label=label)
-
-
-def regret_table(case: Case, weights: dict[str, float],
-                 ws: dict[str, ScenarioResult], commit: int, options: SolveOptions,
-                 rp: StochasticResult, eev: StochasticResult, step: object
-                 ) -> pd.DataFrame:
-    """plan, scenario, probability, cost_usd, shortfall_t, unmet_reference_usd:
-    each plan's commitments (decisions before ``commit``) kept in each scenario."""
-    rows = []
-    leads = {m.name: lead_times(m) for m in members(case, weights)}
-    for plan in weights:
-        for name in weights:
-            if name == plan:
-                result = ws[name]
-            else:
-                result = evaluate(case, name, ws[plan], leads[plan], commit, options)
-            rows.append(_regret_row(case, plan, name, weights[name], result))
-        step(f"plan of {plan} everywhere")
-    for label, outcome in ((HEDGE_PLAN, rp), (MEAN_VALUE, eev)):
-        for name in weights:
-            rows.append(_regret_row(case, label, name, weights[name],
-                                    outcome.results[name]))
-    return pd.DataFrame(rows, columns=REGRET_COLUMNS)
+    fixed = [fixed_to_plan(m, plan, plan_lead, commit) for m in group]
+    return solve_stochastic(case, fixed, links, options, label=label)
 
 
 REGRET_COLUMNS = ["plan", "scenario", "probability", "cost_usd", "shortfall_t",
                   "unmet_reference_usd"]
 
 
-def evaluate(case: Case, name: str, plan: ScenarioResult, plan_lead: pd.DataFrame,
-             commit: int, options: SolveOptions) -> ScenarioResult:
-    """Scenario ``name`` solved alone with its decisions before ``commit`` fixed
-    to ``plan``'s."""
-    from model.hedge.problem import scenario_result  # noqa: PLC0415
-    from model.solver.highs import solve  # noqa: PLC0415
-
-    m = members(case, {name: 1.0})[0]
-    fix_to_plan(m, plan, plan_lead, commit)
-    from model.formulation.matrix import assemble  # noqa: PLC0415
-
-    sol = solve(assemble(m.index), name, options)
-    return scenario_result(case, m, sol)
+def regret_table(case: Case, group: list[Member], ws: dict[str, ScenarioResult],
+                 commit: int, options: SolveOptions, rp: StochasticResult,
+                 eev: StochasticResult, step: Callable[[str], None]
+                 ) -> pd.DataFrame:
+    """plan, scenario, probability, cost_usd, shortfall_t, unmet_reference_usd:
+    each plan's commitments (decisions before ``commit``) kept in each scenario."""
+    rows = []
+    for plan in group:
+        for m in group:
+            result = ws[m.name] if m.name == plan.name else solve_alone(
+                case, fixed_to_plan(m, ws[plan.name], lead_times(plan), commit),
+                options)
+            rows.append(_regret_row(case, plan.name, m.name, m.probability, result))
+        step(f"plan of {plan.name} everywhere")
+    for label, outcome in ((HEDGE_PLAN, rp), (MEAN_VALUE, eev)):
+        for m in group:
+            rows.append(_regret_row(case, label, m.name, m.probability,
+                                    outcome.results[m.name]))
+    return pd.DataFrame(rows, columns=REGRET_COLUMNS)
 
 
 def _regret_row(case: Case, plan: str, name: str, probability: float,
