@@ -137,7 +137,8 @@ def run_frontier(case_path: Path, scenario: str, out_dir: Path,
 
     with staged_output(out_dir, "frontier") as staging:
         write_tables(result.tables, staging / "tables")
-        write_frontier_report(result, staging / "report.xlsx")
+        write_frontier_report(case.name, scenario, result.penalty_point,
+                              result.tables, staging / "report.xlsx")
         write_run_record(run_info(result, options), staging / "run.json")
     return result
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.frontier.command import FrontierResult
+from model.frontier.trace import Point
 from model.report.excel.book import write_book
 from model.report.excel.cells import FMT_T, FMT_USD_M, HEADING, Rows
 from model.report.excel.charts import XYBook
@@ -17,14 +17,16 @@ FORMATS = {"unmet_reference_usd": FMT_USD_M, "total_cost_usd": FMT_USD_M,
            "year": "0"}
 
 
-def write_frontier_report(result: FrontierResult, path: Path) -> None:
-    write_book(path, "Frontier", lambda rows: _first(rows, result),
-               lambda book: _charts(book, result.tables), result.tables)
+def write_frontier_report(case_name: str, scenario: str, penalty: Point,
+                          tables: dict[str, pd.DataFrame], path: Path) -> None:
+    write_book(path, "Frontier", lambda rows: _first(rows, case_name, scenario,
+                                                     penalty, tables),
+               lambda book: _charts(book, tables), tables)
 
 
-def _first(rows: Rows, result: FrontierResult) -> None:
-    rows.text(f"Cost–shortfall frontier of {result.scenario} "
-              f"({result.case.name})", HEADING)
+def _first(rows: Rows, case_name: str, scenario: str, p: Point,
+           tables: dict[str, pd.DataFrame]) -> None:
+    rows.text(f"Cost–shortfall frontier of {scenario} ({case_name})", HEADING)
     rows.paragraph(
         "Each row is a breakpoint of the exact frontier: the least discounted "
         "supply cost (total_cost_usd, penalty excluded) at which the unmet demand, "
@@ -33,16 +35,15 @@ def _first(rows: Rows, result: FrontierResult) -> None:
         "slope is its change of cost per US$ of unmet demand (negative: minus the "
         "slope is what avoiding one more US$ of unmet demand costs there).")
     rows.append()
-    frame = result.tables["frontier"].drop(columns="scenario")
+    frame = tables["frontier"].drop(columns="scenario")
     rows.block("Breakpoints (USD m)", frame, FORMATS)
     rows.append()
-    p = result.penalty_point
     rows.paragraph(f"The penalty solve (the scenario as reroute solve prices "
                    f"shortfall) lies on the frontier at unmet "
                    f"{p.unmet_usd / 1e6:,.1f} USD m and cost {p.cost_usd / 1e6:,.1f}"
                    " USD m.")
     rows.append()
-    ssb = result.tables["self_sufficient_by"].drop(columns="scenario")
+    ssb = tables["self_sufficient_by"].drop(columns="scenario")
     rows.block("Self-sufficient by year Y: least full cost with every commodity "
                "met within tolerance from Y on (blank: no plan achieves it)", ssb,
                FORMATS)

@@ -96,7 +96,8 @@ def run_hedge(case_path: Path, out_dir: Path | None, options: SolveOptions,
 
         with staged_output(out_dir, "hedge") as staging:
             write_tables(tables, staging / "tables")
-            write_hedge_report(run, staging / "report.xlsx")
+            write_hedge_report(case.name, outcome.commit_before, weights, tables,
+                               staging / "report.xlsx")
             write_run_record(run_info(run, options), staging / "run.json")
     return run
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.hedge.command import HedgeRun
 from model.hedge.value import HEDGE_PLAN
 from model.report.excel.book import write_book
 from model.report.excel.cells import FMT_T, FMT_USD_M, HEADING, Rows
@@ -25,41 +24,43 @@ READING = {
 }
 
 
-def write_hedge_report(run: HedgeRun, path: Path) -> None:
-    tables = run.tables
-    write_book(path, "Hedge", lambda rows: _first(rows, run),
+def write_hedge_report(case_name: str, commit_before: int,
+                       weights: dict[str, float], tables: dict[str, pd.DataFrame],
+                       path: Path) -> None:
+    write_book(path, "Hedge", lambda rows: _first(rows, case_name, commit_before,
+                                                  weights, tables),
                lambda book: _charts(book, tables), tables)
 
 
-def _first(rows: Rows, run: HedgeRun) -> None:
-    outcome = run.outcome
-    rows.text(f"Hedging plan of {run.case.name}", HEADING)
+def _first(rows: Rows, case_name: str, commit_before: int,
+           weights: dict[str, float], tables: dict[str, pd.DataFrame]) -> None:
+    rows.text(f"Hedging plan of {case_name}", HEADING)
     rows.paragraph(
         "The scenarios below, each with its probability, are solved as one plan: "
-        f"every decision taken before {outcome.commit_before} (builds by decision "
+        f"every decision taken before {commit_before} (builds by decision "
         "year, activity, flows, stock releases) is the same in all of them, and "
         "scenarios that part later share their decisions until they part. All "
         "costs include the shortfall penalty. See docs/hedging.md.")
     rows.append()
-    weights = pd.DataFrame({"scenario": list(outcome.weights),
-                            "probability": list(outcome.weights.values())})
-    rows.block("Hedging set", weights, {"probability": "0.00"})
+    frame = pd.DataFrame({"scenario": list(weights),
+                          "probability": list(weights.values())})
+    rows.block("Hedging set", frame, {"probability": "0.00"})
     rows.append()
-    value = run.tables["value_of_information"].assign(
+    value = tables["value_of_information"].assign(
         reading=lambda f: f["metric"].map(READING))
     rows.block("Value of information (USD m, discounted)", value,
                {"usd": FMT_USD_M})
     rows.append()
-    plan = run.tables["hedge_plan"]
+    plan = tables["hedge_plan"]
     if plan.empty:
         rows.text(f"Commit now: nothing (no build decided before "
-                  f"{outcome.commit_before} pays in expectation).")
+                  f"{commit_before} pays in expectation).")
     else:
-        rows.block(f"Commit now: builds decided before {outcome.commit_before}",
+        rows.block(f"Commit now: builds decided before {commit_before}",
                    plan, {"capacity_tpa": FMT_T, "online_year": "0",
                           "decided_year": "0"})
     rows.append()
-    regret = run.tables["regret"]
+    regret = tables["regret"]
     for column, title, fmt in (("cost_usd", "Cost of each plan in each scenario "
                                 "(USD m, penalty included)", FMT_USD_M),
                                ("shortfall_t", "Shortfall each plan leaves in each "
@@ -72,10 +73,10 @@ def _first(rows: Rows, run: HedgeRun) -> None:
                    "stochastic solution) or 'mean_value'; its commitments are kept "
                    "and the rest chosen knowing the scenario (the hedge and mean-value"
                    " rows keep the links of the stochastic solution).")
-    if "hedge_risk" in run.tables:
+    if "hedge_risk" in tables:
         rows.append()
         rows.block("Risk aversion: CVaR weight, expected cost and CVaR (USD m)",
-                   run.tables["hedge_risk"], {"expected_cost_usd": FMT_USD_M,
+                   tables["hedge_risk"], {"expected_cost_usd": FMT_USD_M,
                                               "var_usd": FMT_USD_M,
                                               "cvar_usd": FMT_USD_M,
                                               "weight": "0.00", "alpha": "0.00"})
