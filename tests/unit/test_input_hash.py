@@ -112,10 +112,13 @@ def full_case() -> Tables:
              "release_cost_usd_per_t": 60, "source": "[E] s2"}],
         "scenarios": [
             # compare_to: blank on the baseline (valid only there), 'base' on cut
+            # probability: 0.4 + 0.6 = 1 (MODEL-SPEC §8.4); hedge_only differs
             {"scenario": "base", "description": "China supplies", "is_baseline": "true",
-             "compare_to": "", "source": "[E] sc1"},
+             "compare_to": "", "probability": 0.4, "hedge_only": "false",
+             "source": "[E] sc1"},
             {"scenario": "cut", "description": "China stops", "is_baseline": "false",
-             "compare_to": "base", "source": "[E] sc2"}],
+             "compare_to": "base", "probability": 0.6, "hedge_only": "true",
+             "source": "[E] sc2"}],
         "scenario_rules": [
             {"scenario": "cut", "rule": "scale", "target": "alliance",
              "commodity": "ox", "field": "demand", "value": 1.1, "from_year": 2026,
