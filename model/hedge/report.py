@@ -92,7 +92,8 @@ def _charts(book: XYBook, tables: dict[str, pd.DataFrame]) -> None:
     if "hedge_plan_by_weight" in tables:
         plan = tables["hedge_plan_by_weight"]
         if not plan.empty:
-            totals = plan.assign(option=plan["region"] + " " + plan["process"]).pivot_table(
+            option = plan["region"] + " " + plan["process"]
+            totals = plan.assign(option=option).pivot_table(
                 index="weight", columns="option", values="capacity_tpa",
                 aggfunc="sum", fill_value=0.0).reset_index()
             totals["weight"] = totals["weight"].astype(str)

@@ -31,8 +31,8 @@ class Session:
 
     def add_rows(self, lower: np.ndarray, upper: np.ndarray, row: np.ndarray,
                  column: np.ndarray, coef: np.ndarray) -> np.ndarray:
-        """Append rows ``lower ≤ Σ coef · x[column] ≤ upper`` (terms of row k where
-        ``row == k``); return their positions."""
+        """Append rows ``lower ≤ Σ coef · x[column] ≤ upper`` (the terms of row k
+        where ``row == k``); return their positions."""
         order = np.argsort(row, kind="stable")
         starts = np.searchsorted(row[order], np.arange(len(lower)))
         require_ok(self.h.addRows(len(lower), np.clip(lower, -INF, INF),

@@ -58,8 +58,9 @@ def block_arrays(program: LinearProgram) -> tuple[sp.csc_matrix, np.ndarray,
                                                    float]:
     """(matrix, cost, column upper, row lower, row upper, offset) of ``program``."""
     lp = program.lp
-    a = sp.csc_matrix((np.asarray(lp.a_matrix_.value_, dtype=float),
-                       np.asarray(lp.a_matrix_.index_), np.asarray(lp.a_matrix_.start_)),
+    matrix = lp.a_matrix_
+    a = sp.csc_matrix((np.asarray(matrix.value_, dtype=float),
+                       np.asarray(matrix.index_), np.asarray(matrix.start_)),
                       shape=(lp.num_row_, lp.num_col_))
     return (a, np.asarray(lp.col_cost_, dtype=float),
             np.asarray(lp.col_upper_, dtype=float),

@@ -116,8 +116,8 @@ def farmer_case(folder: Path) -> Path:
 
     A yield factor f is not a Reroute rule, but it is the same LP as demand × 1/f
     and prices × f: with y, w the tonnes bought and sold, f·Y·x + y − w ≥ d is
-    Y·x + y/f − w/f ≥ d/f, and p·y − s·w = f·p·(y/f) − f·s·(w/f); a sale cap
-    w ≤ D becomes w/f ≤ D/f; the constant s·D = (f·s)·(D/f) is the same in every
+    Y·x + y/f − w/f ≥ d/f, and p·y − s·w = f·p·(y/f) − f·s·(w/f); a sale
+    cap w ≤ D becomes w/f ≤ D/f; the constant s·D = (f·s)·(D/f) is the same in every
     scenario. So ``above`` (f = 1.2) and ``below`` (0.8) scale demand by 1/f and
     variable cost and penalty by f from 2026; ``average`` is the baseline.
     """

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.data.case import load_case
@@ -149,6 +149,7 @@ def test_cvar_weight_changes_the_plan(tmp_path: Path) -> None:
     assert risk.loc[3.0, "expected_cost_usd"] == pytest.approx(9250)
 
 
+@settings(max_examples=4)  # each example is a whole hedge (about ten solves)
 @given(fom=st.integers(0, 1500), percent=st.integers(5, 95),
        china=st.integers(0, 15), demand=st.integers(1, 20), lead=st.integers(0, 1),
        mine=st.integers(50, 1500), china_cost=st.integers(10, 900))
