@@ -11,6 +11,7 @@ import pytest
 
 from model.cli import main
 from model.pipeline import run_case
+from model.results.tables import OUTPUT_TABLES
 from tests.hedge.cases import early_build_case
 
 
@@ -30,6 +31,13 @@ def test_hedge_and_frontier_keep_to_their_own_folders(tmp_path: Path, monkeypatc
     assert (tmp_path / "outputs/study/report.xlsx").read_bytes() == solve_report
     voi = pd.read_csv(hedge / "tables/value_of_information.csv")
     assert voi["metric"].tolist() == ["RP", "WS", "EV", "EEV", "VSS", "EVPI", "BPE"]
+    for spec in OUTPUT_TABLES:  # each command's tables with their registered columns
+        folder = {"hedge": hedge, "frontier": frontier}.get(spec.command)
+        if folder is None or spec.name.startswith("hedge_") and spec.name != \
+                "hedge_plan":  # the CVaR tables need --cvar-weight
+            continue
+        written = pd.read_csv(folder / "tables" / f"{spec.name}.csv")
+        assert tuple(written.columns) == spec.columns, spec.name
     assert json.loads((frontier / "run.json").read_text())["command"] == "frontier"
     assert (frontier / "tables/frontier.csv").is_file()
     assert (frontier / "tables/self_sufficient_by.csv").is_file()
