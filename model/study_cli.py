@@ -127,7 +127,15 @@ def frontier_command(args: argparse.Namespace, default_case: Path) -> int:
 
     case = Path(args.case) if args.case else default_case
     out = Path(args.out) if args.out else frontier_out_dir(case, args.scenario)
-    result = run_frontier(case, args.scenario, out, _options(args))
+    found = []
+
+    def tell(p: object) -> None:
+        found.append(p)
+        if not args.quiet:
+            say(f"  found breakpoint {len(found)} (in the order found): unmet {_usd(p.unmet_usd)}, cost "
+                f"{_usd(p.cost_usd)}", flush=True)
+
+    result = run_frontier(case, args.scenario, out, _options(args), tell)
     if not args.quiet:
         table = result.tables["frontier"]
         first, last = table.iloc[0], table.iloc[-1]

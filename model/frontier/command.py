@@ -8,6 +8,7 @@ staged and committed like a solve's outputs (``model.outputs``).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,8 @@ def objectives(case: Case, ix: LPIndex, program: LinearProgram) -> Objectives:
     return Objectives(cost, unmet, tonnes, float(lp.offset_))
 
 
-def frontier(case: Case, scenario: str, options: SolveOptions) -> FrontierResult:
+def frontier(case: Case, scenario: str, options: SolveOptions,
+             on_point: Callable[[Point], None] | None = None) -> FrontierResult:
     """Trace the frontier and the self-sufficient-by curve of ``scenario``."""
     if scenario not in all_scenario_names(case):
         raise InputError(Problem(f"unknown scenario '{scenario}' (known: "
@@ -73,7 +75,7 @@ def frontier(case: Case, scenario: str, options: SolveOptions) -> FrontierResult
     obj = objectives(case, ix, program)
     full = np.asarray(program.lp.col_cost_, dtype=float).copy()
     session = Session(program, scenario, options)
-    points = trace(session, obj)
+    points = trace(session, obj, on_point)
     x = session.minimise(full)
     penalty = point(obj, x)
     ssb = self_sufficient_by(case, ix, program, session, obj, full)
@@ -128,11 +130,12 @@ def self_sufficient_by(case: Case, ix: LPIndex, program: LinearProgram,
 
 
 def run_frontier(case_path: Path, scenario: str, out_dir: Path,
-                 options: SolveOptions) -> FrontierResult:
+                 options: SolveOptions,
+                 on_point: Callable[[Point], None] | None = None) -> FrontierResult:
     """Load, trace and write the frontier outputs atomically."""
     refuse_unwritable(Path(case_path), out_dir, "frontier")
     case = load_case(case_path)
-    result = frontier(case, scenario, options)
+    result = frontier(case, scenario, options, on_point)
     from model.frontier.report import write_frontier_report  # noqa: PLC0415
 
     with staged_output(out_dir, "frontier") as staging:

@@ -24,6 +24,7 @@ costs there).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,10 +80,15 @@ def lexicographic(session: Session, first: np.ndarray, second: np.ndarray,
     return x if y is None else y
 
 
-def trace(session: Session, obj: Objectives) -> list[Point]:
-    """Every breakpoint of the frontier, in increasing unmet value."""
+def trace(session: Session, obj: Objectives,
+          on_point: Callable[[Point], None] | None = None) -> list[Point]:
+    """Every breakpoint of the frontier, in increasing unmet value;
+    ``on_point`` is told of each one as it is found."""
+    tell = on_point or (lambda _p: None)
     low = point(obj, lexicographic(session, obj.unmet, obj.cost))
+    tell(low)
     high = point(obj, lexicographic(session, obj.cost, obj.unmet))
+    tell(high)
     if high.unmet_usd - low.unmet_usd <= REL_GAP * max(high.unmet_usd, 1.0):
         return [low]
     found = [low, high]
@@ -97,6 +103,7 @@ def trace(session: Session, obj: Objectives) -> list[Point]:
         if value < chord - REL_GAP * max(abs(chord), 1.0) and \
                 p.unmet_usd < r.unmet_usd < q.unmet_usd:
             found.append(r)
+            tell(r)
             pending += [(p, r), (r, q)]
     return sorted(found, key=lambda pt: pt.unmet_usd)
 
