@@ -132,8 +132,8 @@ def frontier_command(args: argparse.Namespace, default_case: Path) -> int:
     def tell(p: object) -> None:
         found.append(p)
         if not args.quiet:
-            say(f"  found breakpoint {len(found)} (in the order found): unmet {_usd(p.unmet_usd)}, cost "
-                f"{_usd(p.cost_usd)}", flush=True)
+            say(f"  breakpoint {len(found)} found: unmet {_usd(p.unmet_usd)}, "
+                f"cost {_usd(p.cost_usd)}", flush=True)
 
     result = run_frontier(case, args.scenario, out, _options(args), tell)
     if not args.quiet:
