@@ -1,5 +1,6 @@
 """Command line: ``reroute solve [CASE] [--out DIR] [--scenario NAME ...]``,
-``reroute compare OUT_A OUT_B ... [--out DIR]`` (runs side by side) and
+``reroute hedge``, ``reroute frontier``, ``reroute compare OUT_A OUT_B ...
+[--out DIR]`` (runs side by side) and
 ``reroute synth OUT --regions N --years Y`` (a synthetic case of any size).
 
 Exit codes (MODEL-SPEC §6): 0 solved; 2 bad input; 3 the solver could not solve;
@@ -27,6 +28,7 @@ from model.arguments import (
 from model.errors import InputError, ModelError, Problem
 from model.interrupts import SignalGuard, exit_code
 from model.streams import say
+from model.study_cli import add_study_parsers, frontier_command, hedge_command
 from model.sweep.cli import add_sweep_parser, sweep_command
 from model.version import __version__
 
@@ -152,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_solve_parser(sub)
     add_sweep_parser(sub, METHODS)
+    add_study_parsers(sub, METHODS)
     _add_synth_parser(sub)
     _add_case_file_parsers(sub)
     _add_compare_parser(sub)
@@ -273,6 +276,10 @@ def command_line(argv: list[str] | None, guard: SignalGuard) -> int:
             return _case_file(args)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "hedge":
+            return hedge_command(args, bundled_case())
+        if args.command == "frontier":
+            return frontier_command(args, bundled_case())
         return _synth(args) if args.command == "synth" else _solve(args)
     except ModelError as exc:
         guard.check()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from model.data.case import Case, load_case, recheck_case
-from model.data.scenarios import baseline_name, scenario_names
+from model.data.scenarios import all_scenario_names, baseline_name, scenario_names
 from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
 from model.outputs import refuse_unwritable, staged_output
@@ -57,9 +57,9 @@ class RunResult:
 def select_scenarios(case: Case, requested: list[str] | None) -> list[str]:
     """The scenarios to solve, in case order; the baseline and the scenarios the
     requested ones are compared with (``compare_to``) are always included."""
-    known = scenario_names(case)
     if not requested:
-        return known
+        return scenario_names(case)
+    known = all_scenario_names(case)
     unknown = [s for s in requested if s not in known]
     if unknown:
         raise InputError([Problem(f"unknown scenario '{s}' (known: {', '.join(known)})",

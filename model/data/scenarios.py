@@ -89,7 +89,27 @@ def resolve_target(case: Case, target: str) -> frozenset[str] | None:
 
 
 def scenario_names(case: Case) -> list[str]:
+    """The scenarios a plain ``reroute solve`` or sweep solves (not hedge_only)."""
+    frame = case.table("scenarios")
+    if "hedge_only" not in frame.columns:
+        return list(frame["scenario"])
+    only = frame["hedge_only"].fillna(False).astype(bool).to_numpy()
+    return list(frame.loc[~only, "scenario"])
+
+
+def all_scenario_names(case: Case) -> list[str]:
+    """Every scenario of the table, hedge_only ones included, in order."""
     return list(case.table("scenarios")["scenario"])
+
+
+def probabilities(case: Case) -> dict[str, float]:
+    """The scenarios with a probability (MODEL-SPEC §8.4), in case order."""
+    frame = case.table("scenarios")
+    if "probability" not in frame.columns:
+        return {}
+    given = frame[frame["probability"].notna()]
+    return {str(s): float(p) for s, p in zip(given["scenario"], given["probability"],
+                                            strict=True)}
 
 
 def baseline_name(case: Case) -> str:

@@ -467,9 +467,18 @@ TABLES: tuple[TableSpec, ...] = (
             _text("based_on", ref="scenarios",
                   doc="a parent scenario: its rules come first, then this "
                   "scenario's own (chains allowed; blank = none)"),
+            _num("probability", minimum=0, maximum=1,
+                 doc="the scenario's probability in `reroute hedge` (the given "
+                 "values sum to 1; blank = not in the hedging set)"),
+            ColumnSpec("hedge_only", "boolean", default=False,
+                       doc="solved only by `reroute hedge` or when named with "
+                       "--scenario, not by a plain solve or sweep"),
         ),
         key=("scenario",),
-        doc="The scenarios solved by default, in order.",
+        doc="The scenarios solved by default, in order. probability: the "
+        "scenario's weight in `reroute hedge` (MODEL-SPEC §8.4; the given ones sum "
+        "to 1); hedge_only true: solved by `reroute hedge` (or when named with "
+        "--scenario), not by a plain `reroute solve` or sweep.",
     ),
     TableSpec(
         "scenario_rules",

@@ -179,6 +179,26 @@ def _inheritance(tables: Tables, _years: range | None) -> list[Problem]:
             for pos, text in cycle_problems(tables["scenarios"])]
 
 
+PROBABILITY_SUM_TOLERANCE = 1e-6
+
+
+def _probabilities(tables: Tables, _years: range | None) -> list[Problem]:
+    """The given probabilities (MODEL-SPEC §8.4) sum to 1."""
+    frame = tables["scenarios"]
+    if "probability" not in frame.columns or frame.empty:
+        return []
+    given = frame["probability"].astype(float)
+    if given.isna().all():
+        return []
+    total = float(given.sum())
+    if abs(total - 1.0) <= PROBABILITY_SUM_TOLERANCE:
+        return []
+    last = int(given.notna().to_numpy().nonzero()[0][-1])
+    return [problem_at(tables, "scenarios", last, "probability",
+                       f"the probabilities sum to {total:g}, not 1 (over "
+                       f"{int(given.notna().sum())} scenarios)")]
+
+
 def _process_outputs(tables: Tables, _years: range | None) -> list[Problem]:
     io = tables["process_io"]
     with_output = set(io.loc[io["direction"] == "out", "process"])
@@ -485,6 +505,8 @@ SEMANTIC_RULES: tuple[SemanticRule, ...] = (
     SemanticRule("based-on", "following scenarios.based_on from any scenario never "
                  "comes back to it (a scenario's rules are its parent's, then its "
                  "own)", _inheritance),
+    SemanticRule("probabilities", "scenarios.probability, where given, sums to 1 "
+                 "over the scenarios that have one", _probabilities),
     SemanticRule("process-output", "every process has at least one 'out' row in "
                  "process_io", _process_outputs),
     SemanticRule("gain-cycle", GAIN_RULE, _gain_cycles),

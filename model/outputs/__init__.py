@@ -3,7 +3,8 @@
 * **Marker and manifest.** An output folder carries ``.reroute-output.json``,
   listing per command the entries it wrote there (solve: ``report.xlsx``,
   ``tables/``, ``run.json``; sweep: ``store/``, ``sweep.xlsx``, ``run.json``;
-  compare: ``compare.xlsx``, ``run.json``). A command writes into a folder only if
+  compare: ``compare.xlsx``, ``run.json``; hedge and frontier: as solve, in
+  ``hedge/`` and ``frontier/<scenario>/``). A command writes into a folder only if
   it does not exist, is empty, holds nothing but Reroute output folders, or carries
   the marker (an output folder of a version before the marker is recognised by its
   content); anything else is refused (exit
@@ -36,11 +37,12 @@
 from model.outputs.commit import (claim_folder, recover_stale, refuse_unwritable,
                                   stale_folders, staged_output)
 from model.outputs.folder import (MANIFESTS, MARKER, SWEEP_SUBFOLDER, case_name,
-                                  default_out_dir)
+                                  default_out_dir, frontier_out_dir, hedge_out_dir)
 from model.outputs.lock import LOCK_TIMEOUT_S, lock_path
 from model.outputs.overlap import refuse_input_overlap
 
 __all__ = ["LOCK_TIMEOUT_S", "MANIFESTS", "MARKER", "SWEEP_SUBFOLDER", "case_name",
-           "claim_folder", "default_out_dir", "lock_path", "recover_stale",
+           "claim_folder", "default_out_dir", "frontier_out_dir", "hedge_out_dir",
+           "lock_path", "recover_stale",
            "refuse_input_overlap", "refuse_unwritable", "stale_folders",
            "staged_output"]

@@ -24,8 +24,12 @@ MANIFESTS: dict[str, tuple[str, ...]] = {
     "solve": ("report.xlsx", "run.json", "tables"),
     "sweep": ("run.json", "store", "sweep.xlsx"),
     "compare": ("compare.xlsx", "run.json"),
+    "hedge": ("report.xlsx", "run.json", "tables"),
+    "frontier": ("report.xlsx", "run.json", "tables"),
 }
 SWEEP_SUBFOLDER = "sweep"  # the default sweep folder, inside the solve's
+HEDGE_SUBFOLDER = "hedge"  # the default hedge folder, inside the solve's
+FRONTIER_SUBFOLDER = "frontier"  # holds one folder per scenario
 SUBSET_PREFIX = "scenario-"  # a --scenario run's default folder, inside the solve's
 SHOWN_ENTRIES = 4
 
@@ -60,6 +64,16 @@ def _folder_safe(name: str) -> str:
     """A scenario name as a folder name: characters other than letters, digits,
     '.', '_' and '-' become '_'."""
     return re.sub(r"[^0-9A-Za-z._-]", "_", name).lstrip(".") or "_"
+
+
+def hedge_out_dir(case: str | Path) -> Path:
+    """Where ``reroute hedge CASE`` writes without ``--out``."""
+    return default_out_dir(case) / HEDGE_SUBFOLDER
+
+
+def frontier_out_dir(case: str | Path, scenario: str) -> Path:
+    """Where ``reroute frontier CASE --scenario NAME`` writes without ``--out``."""
+    return default_out_dir(case) / FRONTIER_SUBFOLDER / scenario
 
 
 @dataclass
@@ -112,8 +126,14 @@ def write_marker(folder: Path, marker: Marker) -> None:
 
 
 def is_output_folder(path: Path) -> bool:
-    """A real folder (not a link) carrying Reroute's marker."""
-    return path.is_dir() and not path.is_symlink() and (path / MARKER).is_file()
+    """A real folder (not a link) carrying Reroute's marker, or holding nothing but
+    such folders (``frontier/`` with one output folder per scenario)."""
+    if not path.is_dir() or path.is_symlink():
+        return False
+    if (path / MARKER).is_file():
+        return True
+    names = os.listdir(path)
+    return bool(names) and all(is_output_folder(path / n) for n in names)
 
 
 def check_writable(out_dir: Path, command: str) -> Marker:
@@ -159,7 +179,8 @@ def _legacy(out_dir: Path, names: list[str]) -> Marker | None:
     """The output of a version before the marker: nothing but one command's
     entries (a solve's may hold a sweep folder) with a Reroute run record."""
     for command, entries in MANIFESTS.items():
-        allowed = {*entries, SWEEP_SUBFOLDER} if command == "solve" else set(entries)
+        allowed = ({*entries, SWEEP_SUBFOLDER, HEDGE_SUBFOLDER, FRONTIER_SUBFOLDER}
+                   if command == "solve" else set(entries))
         if set(names) <= allowed and "run.json" in names and _is_run_record(
                 out_dir / "run.json"):
             return Marker({command: sorted(set(names) & set(entries))})

@@ -25,6 +25,7 @@ class OutputTable:
     name: str
     columns: tuple[str, ...]
     per_scenario: bool
+    command: str = "solve"  # the command that writes it (hedge, frontier: their own)
 
 
 OUTPUT_TABLES: tuple[OutputTable, ...] = (
@@ -84,11 +85,33 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
     OutputTable("new_capacity_by_stage", ("scenario", "region", "stage",
                                           "capacity_tpa", "capex_usd"),
                 per_scenario=False),
+    # reroute hedge (MODEL-SPEC §8.4)
+    OutputTable("hedge_plan", ("region", "process", "online_year", "capacity_tpa",
+                               "decided_year"), per_scenario=False, command="hedge"),
+    OutputTable("value_of_information", ("metric", "usd"), per_scenario=False,
+                command="hedge"),
+    OutputTable("regret", ("plan", "scenario", "probability", "cost_usd",
+                           "shortfall_t", "unmet_reference_usd"), per_scenario=False,
+                command="hedge"),
+    OutputTable("hedge_risk", ("weight", "alpha", "loss", "expected_cost_usd",
+                               "var_usd", "cvar_usd"), per_scenario=False,
+                command="hedge"),
+    OutputTable("hedge_plan_by_weight", ("weight", "region", "process", "online_year",
+                                         "capacity_tpa", "decided_year"),
+                per_scenario=False, command="hedge"),
+    # reroute frontier (MODEL-SPEC §8.5)
+    OutputTable("frontier", ("scenario", "unmet_reference_usd", "shortfall_t",
+                             "total_cost_usd", "slope"), per_scenario=False,
+                command="frontier"),
+    OutputTable("self_sufficient_by", ("scenario", "year", "total_cost_usd",
+                                       "shortfall_t", "full_cost_usd"),
+                per_scenario=False, command="frontier"),
 )
 INTERNAL_TABLES = ("build_options", "friction_rows")  # per scenario, for lead_times;
 # not written
 TABLE_BY_NAME = {t.name: t for t in OUTPUT_TABLES}
-TABLE_ORDER = tuple(t.name for t in OUTPUT_TABLES)
+ALL_TABLES = tuple(t.name for t in OUTPUT_TABLES)
+TABLE_ORDER = tuple(t.name for t in OUTPUT_TABLES if t.command == "solve")
 
 
 class UnregisteredTable(ValueError):
@@ -114,4 +137,4 @@ def checked(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             raise UnregisteredTable(f"output table '{name}' has columns "
                                     f"{list(frame.columns)}, registered "
                                     f"{list(spec.columns)}")
-    return {name: tables[name] for name in TABLE_ORDER if name in tables}
+    return {name: tables[name] for name in ALL_TABLES if name in tables}

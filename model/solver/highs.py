@@ -225,6 +225,7 @@ def read_solution(h: highspy.Highs, program: LinearProgram, scenario: str = ""
         row_duals={name: row_dual[block.rows] for name, block in program.rows.items()},
         col_duals={f: _take(col_dual, c) for f, c in program.column_of.items()},
         rows=dict(program.rows),
+        column_values=col_value,
     )
 
 

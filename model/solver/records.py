@@ -138,6 +138,7 @@ class Solution:
     size: dict[str, int] = field(default_factory=dict)
     peak_mb: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    column_values: np.ndarray | None = None  # every LP column, in LP order
 
 
 @dataclass

@@ -25,9 +25,9 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("model.results", "model.diagnose"),     # what a solution and an IIS say
     ("model.report",),                       # tables, workbook, run record
     ("model.scenario_run", "model.pipeline"),
-    ("model.sweep",),
-    ("model.synth", "model.cli", "model.program", "model.__main__", "model.api",
-     "model"),
+    ("model.sweep", "model.hedge", "model.frontier"),  # studies over many solves
+    ("model.synth", "model.study_cli", "model.cli", "model.program", "model.__main__",
+     "model.api", "model"),
 )
 
 

@@ -131,11 +131,14 @@ def full_case() -> Tables:
              "source": "[E] cal2"}],
         "scenarios": [
             # compare_to: blank on the baseline (valid only there), 'base' on cut
-            # based_on: 'cut' inherits the baseline's rules (a valid chain)
+            # based_on: 'cut' inherits the baseline's rules (a valid chain);
+            # probability: 0.4 + 0.6 = 1 (MODEL-SPEC §8.4); hedge_only differs
             {"scenario": "base", "description": "China supplies", "is_baseline": "true",
-             "compare_to": "", "based_on": "", "source": "[E] sc1"},
+             "compare_to": "", "based_on": "", "probability": 0.4,
+             "hedge_only": "false", "source": "[E] sc1"},
             {"scenario": "cut", "description": "China stops", "is_baseline": "false",
-             "compare_to": "base", "based_on": "base", "source": "[E] sc2"}],
+             "compare_to": "base", "based_on": "base", "probability": 0.6,
+             "hedge_only": "true", "source": "[E] sc2"}],
         "scenario_rules": [
             {"scenario": "cut", "rule": "scale", "target": "alliance",
              "commodity": "ox", "field": "demand", "value": 1.1, "from_year": 2026,

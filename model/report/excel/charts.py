@@ -196,3 +196,38 @@ def china_share_charts(book: ChartBook, data: ReportData) -> None:
         axes(chart, title, "year", "%", FMT_USD_KG)
         book.add(chart, title, frame, FMT_USD_KG)
         paint(chart, list(ELEMENT_COLOURS), list(frame.columns[1:]), line=True)
+
+
+def clustered_columns(title: str, x_title: str, y_title: str, fmt: str) -> Chart:
+    """An empty clustered column chart with titled axes (hedge and frontier
+    workbooks), a label on every category."""
+    chart = Chart("column")
+    axes(chart, title, x_title, y_title, fmt)
+    chart.tick_skip = 1
+    return chart
+
+
+class XYBook(ChartBook):
+    """A ChartBook whose charts plot numeric x against y (scatter with lines):
+    breakpoints of a frontier sit at their true x."""
+
+    def add_xy(self, title: str, frame: pd.DataFrame, x_title: str, y_title: str,
+               fmt: str = FMT_USD_M, x_fmt: str = FMT_USD_M) -> None:
+        """Column 1 of ``frame`` is x, each further column a line."""
+        if frame.shape[1] < 2 or frame.empty:
+            return
+        first, last = self.rows.block(title, frame, dict.fromkeys(
+            map(str, frame.columns[1:]), fmt) | {str(frame.columns[0]): x_fmt})
+        self.rows.append()
+        chart = Chart("scatter")
+        axes(chart, title, x_title, y_title, fmt)
+        chart.x_format, chart.tick_skip = x_fmt, None
+        _bind(chart, self.rows.ws, first, last, frame.shape[1] - 1)
+        self.place(chart)
+
+    def place(self, chart: Chart) -> None:
+        """Put ``chart`` at the next place of the two-column grid."""
+        column = "A" if self.count % 2 == 0 else column_letter(12)
+        row = 4 + ROWS_PER_CHART * (self.count // 2)
+        self.charts.add_chart(chart, f"{column}{row}")
+        self.count += 1

@@ -135,7 +135,8 @@ class Series:
 
 @dataclass
 class Chart:
-    """A native chart: ``kind`` column, bar (horizontal) or line."""
+    """A native chart: ``kind`` column, bar (horizontal), line or scatter (the
+    categories are numeric x values)."""
 
     kind: str = "column"
     stacked: bool = False
@@ -166,6 +167,8 @@ class Chart:
                                categories_col)))
 
     def options(self) -> dict[str, object]:
+        if self.kind == "scatter":  # numeric x: straight lines through markers
+            return {"type": "scatter", "subtype": "straight_with_markers"}
         return {"type": self.kind, **({"subtype": "stacked"} if self.stacked else {})}
 
 
@@ -192,6 +195,10 @@ def _series_options(chart: Chart, s: Series) -> dict[str, object]:
         else:
             opts["marker"] = {"type": "none"}
         opts["line"] = line
+    elif chart.kind == "scatter":
+        opts["marker"] = {"type": "circle", "size": s.marker_size}
+        if s.colour:
+            opts["line"] = {"color": _hex(s.colour)}
     elif s.colour:
         opts["fill"] = {"color": _hex(s.colour)}
         opts["border"] = {"color": _hex(s.colour)}
