@@ -251,7 +251,7 @@ def test_lead_time_row_names_process_and_region_of_the_first_build() -> None:
     assert list(frame.columns) == [
         "scenario", "commodity", "element", "self_sufficient_year", "stage",
         "process", "region", "first_online_year", "earliest_online_year",
-        "lead_time_binding"]
+        "lead_time_binding", "friction", "friction_stage"]
 
 
 def test_lead_time_ignores_builds_after_the_self_sufficient_year() -> None:
