@@ -17,8 +17,12 @@ $(VENV): $(STAMP)
 solve: $(STAMP)
 	$(BIN)/reroute solve inputs/default --out outputs/default
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist); 2 keeps it under 15 min
+# on a 2-core machine.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Benchmark ladder (not part of `make test`): per-phase seconds, peak memory, ratios.
 bench: $(STAMP)

@@ -33,12 +33,14 @@ def test_exit_0_writes_report_tables_and_run_record(tmp_path: Path, capsys) -> N
     assert main(["solve", str(_case(tmp_path)), "--out", str(out)]) == 0
     assert (out / "report.xlsx").is_file()
     # MODEL-SPEC §5's ten tables, the §8.1 views (by product group, element and
-    # year), the report's bottleneck tables and §8.3's china_content and
-    # calibration_fit
+    # year), the report's bottleneck tables, §8.3's offtake_sales, transfers,
+    # china_content and calibration_fit, and the sources of supply
     written = {p.stem for p in (out / "tables").glob("*.csv")}
     assert written == TABLE_NAMES | {"kpi_by_group", "kpi_by_element",
                                      "value_met_by_year", "bottlenecks", "lead_times",
-                                     "china_content", "calibration_fit"}
+                                     "offtake_sales", "transfers", "china_content",
+                                     "calibration_fit", "supply_by_origin",
+                                     "new_capacity_by_stage"}
     record = json.loads((out / "run.json").read_text())
     assert record["scenarios"]["baseline"]["status"] == "optimal"
     assert {"load", "build", "translate", "solve", "extract", "report"} <= set(

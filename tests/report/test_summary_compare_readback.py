@@ -127,10 +127,12 @@ def test_summary_head_lines(report: Path) -> None:
     assert (m.left, m.right, m.top, m.bottom, m.header, m.footer) == (
         0.3, 0.3, 0.35, 0.35, 0.2, 0.2)
     assert ws.print_options.horizontalCentered
-    assert ws.sheet_format.defaultRowHeight == 11.5
+    # heights are stored in whole pixels of 0.75 pt: 11.5 pt is written 11.25
+    default = ws.sheet_format.defaultRowHeight
+    assert default == pytest.approx(11.5, abs=0.75)
     assert ws.sheet_format.customHeight
-    assert ws.row_dimensions[1].height == 20
-    assert ws.row_dimensions[2].height is None
+    assert ws.row_dimensions[1].height == pytest.approx(20, abs=0.75)
+    assert ws.row_dimensions[2].height in (None, default)  # no height of its own
     # the last line of the first screen is the 5th assumption (row 35: 2 head
     # lines, blank, heading + 3 header rows + 2 scenarios, blank, time path of 4
     # rows, blank, caveats, chart rows, assumptions of 6 lines)
@@ -327,42 +329,44 @@ def test_summary_chart_and_styles(report: Path) -> None:
     assert (chart.anchor._from.col, chart.anchor._from.row) == (9, 15)
     # a series per scenario over the years (C:E), not the whole-horizon column B;
     # named by the scenario cell, the years of the header row as categories
-    assert [(s.val.numRef.f, s.tx.strRef.f, s.cat.numRef.f, s.smooth)
+    # (references without quotes and with absolute names; smooth absent = off)
+    assert [(s.val.numRef.f, s.tx.strRef.f, s.cat.numRef.f, bool(s.smooth))
             for s in chart.series] == [
-        ("'Summary'!$C$13:$E$13", "'Summary'!A13", "'Summary'!$C$12:$E$12", False),
-        ("'Summary'!$C$14:$E$14", "'Summary'!A14", "'Summary'!$C$12:$E$12", False)]
+        ("Summary!$C$13:$E$13", "Summary!$A$13", "Summary!$C$12:$E$12", False),
+        ("Summary!$C$14:$E$14", "Summary!$A$14", "Summary!$C$12:$E$12", False)]
     y, x = chart.y_axis, chart.x_axis
     assert (y.scaling.min, y.scaling.max) == (0, 100)
     assert y.title.tx.rich.p[0].r[0].t == "% met"
     assert (y.number_format.formatCode, x.number_format.formatCode) == ("0", "0")
-    assert (x.delete, y.delete) == (False, False)
+    assert not x.delete and not y.delete  # both axes shown (absent = shown)
     assert (x.tickLblSkip, x.tickMarkSkip) == (5, 5)
     assert chart.legend.position == "r"
-    # 9 grid columns of 5.5 characters (~0.245 cm each) by 13 rows of 11.5 pt,
-    # read back as the anchor's extent in EMU (360,000 a cm)
-    assert chart.anchor.ext.width == pytest.approx(9 * 5.5 * 0.245 * 360000, abs=1)
-    assert chart.anchor.ext.height == pytest.approx(13 * 11.5 * 2.54 / 72 * 360000,
-                                                    abs=1)
+    # 9 grid columns of 5.5 characters by 13 rows of 11.5 pt: the anchor spans
+    # exactly columns J..R and rows 16..28 (from (9, 15) to (18, 28), no offsets)
+    a = chart.anchor
+    assert (a.to.col - a._from.col, a.to.row - a._from.row) == (9, 13)
+    assert (a._from.colOff, a._from.rowOff, a.to.colOff, a.to.rowOff) == (0, 0, 0, 0)
     # cut meets 83.3 % of value in 2025 and 2026 (below 99.5 %, not below 50 %):
     # light red; 2027 (100 %) and the baseline unshaded
-    fills = {c.coordinate: c.fill.fgColor.rgb for row in ws["C13:E14"] for c in row
-             if c.fill.fill_type}
-    assert fills == {"C14": "00F8CBAD", "D14": "00F8CBAD"}
+    # (colours compared without their alpha byte, which Excel ignores)
+    fills = {c.coordinate: c.fill.fgColor.rgb[-6:] for row in ws["C13:E14"]
+             for c in row if c.fill.fill_type}
+    assert fills == {"C14": "F8CBAD", "D14": "F8CBAD"}
     # headings 11 pt bold dark blue; body 9 pt; header cells on the header fill,
     # the metric's header line bold, the empty left cell of its pair not
     assert [ws.cell(r, 1).value for r in (16, 29)] == [
         "Read with care", "Assumptions that move the answer"]
     for row in (4, 11, 16, 29):
         font = ws.cell(row, 1).font
-        assert (font.sz, font.b, font.color.rgb) == (11, True, "001F3864")
+        assert (font.sz, font.b, font.color.rgb[-6:]) == (11, True, "1F3864")
     assert (ws["A8"].font.sz, ws["A8"].font.b) == (9, True)  # scenario names bold
     assert (ws["B9"].font.sz, ws["B9"].font.b) == (9, False)  # comparator
     assert (ws["A17"].font.sz, ws["A17"].font.b) == (9, False)  # a caveat line
-    assert ws["D5"].fill.fgColor.rgb == ws["C5"].fill.fgColor.rgb == "00D9E1F2"
+    assert ws["D5"].fill.fgColor.rgb[-6:] == ws["C5"].fill.fgColor.rgb[-6:] == "D9E1F2"
     assert (ws["D5"].font.b, ws["C5"].font.b) == (True, False)
     assert ws["C5"].font.sz == 9  # the empty left cell of a pair: body font
     assert ws["C5"].value is None and ws["E7"].value is None
-    assert ws["A5"].fill.fgColor.rgb == ws["B7"].fill.fgColor.rgb == "00D9E1F2"
+    assert ws["A5"].fill.fgColor.rgb[-6:] == ws["B7"].fill.fgColor.rgb[-6:] == "D9E1F2"
     assert ws["D5"].alignment.horizontal == "right"
     assert ws["A7"].font.b and ws["B7"].font.b
     # the row labels only on the last header line
@@ -370,4 +374,5 @@ def test_summary_chart_and_styles(report: Path) -> None:
         None, None, None, None, "Scenario", "Compared with"]
     # the status line: 9 pt, no warning fill when every scenario solved
     assert ws["A2"].font.sz == 9 and not ws["A2"].fill.fill_type
-    assert ws["A2"].font.color is None  # black, not the warning's red
+    colour = ws["A2"].font.color  # black (none, or the theme's text), not red
+    assert colour is None or colour.type == "theme"

@@ -119,9 +119,9 @@ def test_the_run_time_on_the_summary_is_utc(tmp_path, monkeypatch) -> None:
     import time
     from datetime import UTC, datetime, timedelta
 
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
-    from model.report.excel.cells import Sheets
+    from model.report.excel.book import write_book
     from model.report.excel.summary import write_summary
 
     summary = pd.DataFrame({
@@ -137,14 +137,12 @@ def test_the_run_time_on_the_summary_is_utc(tmp_path, monkeypatch) -> None:
     time.tzset()
     try:
         before = datetime.now(UTC).replace(second=0, microsecond=0)
-        wb = Workbook(write_only=True)
-        write_summary(Sheets(wb), ReportData(tables, {}, {"case": "c",
-                                                          "input_hash": "ab"}))
+        data = ReportData(tables, {}, {"case": "c", "input_hash": "ab"})
+        write_book(tmp_path / "s.xlsx", lambda sheets: write_summary(sheets, data))
         after = datetime.now(UTC)
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
-    wb.save(tmp_path / "s.xlsx")
     line = load_workbook(tmp_path / "s.xlsx")["Summary"]["A2"].value
     stamp = re.search(r"run (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", line).group(1)
     written = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
