@@ -64,4 +64,4 @@ def test_the_foresight_line_follows_the_setting() -> None:
     from model.report.excel.first_screen import foresight_line
     assert foresight_line("perfect").startswith("Foresight: perfect")
     assert foresight_line("none").startswith("Foresight: none")
-    assert "baseline's decisions" in foresight_line("none")
+    assert "its comparator's decisions" in foresight_line("none")

@@ -285,8 +285,8 @@ def foresight_line(foresight: str) -> str:
     """How much each scenario knows of its future (MODEL-SPEC §8.2)."""
     if foresight == "none":
         return ("Foresight: none — before its first embargo or export quota, every "
-                "scenario takes the baseline's decisions (activity, flows, builds "
-                "decided then).")
+                "scenario takes its comparator's decisions (activity, flows, builds "
+                "decided then; the baseline unless it names another).")
     return ("Foresight: perfect — every scenario plans from the first year knowing "
             "its rules.")
 
