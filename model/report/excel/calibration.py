@@ -72,7 +72,8 @@ def write_calibration(sheets: Sheets, data: ReportData) -> None:
     shares = china_shares(data)
     if fit.empty and shares.empty:
         return
-    ws = sheets.new("Calibration", [14, 12, 12, 16, 16, 14, 12, 12, 10, 12, 8])
+    ws = sheets.new("Calibration", [14, 12, 12, 16, 16, 14, 12, 12, 10, 12, 8],
+                    fit=True)  # printed landscape, one page wide
     rows = Rows(ws)
     rows.text("Calibration: the baseline against the observed base years", BOLD)
     line = calibration_line(data)
