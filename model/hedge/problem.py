@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.data.calibration import calibration_rows
 from model.data.case import Case
 from model.data.indices import LPIndex, build_index
 from model.data.scenarios import ScenarioData, scenario_data
@@ -82,10 +83,16 @@ class StochasticResult:
 
 
 def members(case: Case, weights: dict[str, float]) -> list[Member]:
-    """The scenarios of ``weights`` with their index (their LPs come later)."""
+    """The scenarios of ``weights`` with their index (their LPs come later).
+    Every member keeps the baseline's calibration bands (MODEL-SPEC §8.3): the
+    scenarios of a hedging set share the observed base year, and each one's plan
+    is fixed in the others (regret, EEV), so a plan that ignored the bands could
+    not be evaluated where they hold."""
+    bands = calibration_rows(case, True)
     out = []
     for name, p in weights.items():
         data = scenario_data(case, name)
+        data.calibration = bands
         out.append(Member(name, p, data, build_index(data)))
     return out
 
