@@ -59,6 +59,15 @@ def _arrays(folder: Path) -> dict[str, dict[str, np.ndarray]]:
     return out
 
 
+def assert_same_lps(a_case: Path, b_case: Path) -> None:
+    """Both cases build, scenario by scenario, the same LP arrays exactly."""
+    a, b = _arrays(a_case), _arrays(b_case)
+    assert a.keys() == b.keys()
+    for name in a:
+        for key, value in a[name].items():
+            np.testing.assert_array_equal(value, b[name][key], err_msg=key)
+
+
 def _objectives(folder: Path, builder: str) -> dict[str, float]:
     run = run_case(folder, None, None, SolveOptions(builder=builder))
     return {r.name: r.objective for r in run.scenarios}
@@ -68,11 +77,7 @@ def _objectives(folder: Path, builder: str) -> dict[str, float]:
 def test_neutral_frictions_build_the_same_lp(tmp_path: Path, seed: int) -> None:
     plain = write_synthetic(tmp_path / "plain", SynthSpec(4, 4, seed=seed))
     neutral = _neutral_frictions(plain, tmp_path / "neutral")
-    a, b = _arrays(plain), _arrays(neutral)
-    assert a.keys() == b.keys()
-    for name in a:
-        for key, value in a[name].items():
-            np.testing.assert_array_equal(value, b[name][key], err_msg=key)
+    assert_same_lps(plain, neutral)
 
 
 @pytest.mark.parametrize("builder", ["numpy", "pyomo"])
@@ -105,11 +110,7 @@ def test_empty_recycling_and_recipe_tables_build_the_same_lp(tmp_path: Path,
     shutil.copytree(plain, empty)
     for table, columns in RECYCLING_AND_RECIPES.items():
         pd.DataFrame(columns=columns).to_csv(empty / f"{table}.csv", index=False)
-    a, b = _arrays(plain), _arrays(empty)
-    assert a.keys() == b.keys()
-    for name in a:
-        for key, value in a[name].items():
-            np.testing.assert_array_equal(value, b[name][key], err_msg=key)
+    assert_same_lps(plain, empty)
 
 
 def _with_copy_recipe(folder: Path, out: Path, base: str) -> Path:

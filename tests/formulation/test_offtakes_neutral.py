@@ -8,14 +8,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from model.pipeline import run_case
 from model.solver.records import SolveOptions
 from model.synth import SynthSpec, write_synthetic
-from tests.formulation.test_frictions_neutral import _arrays
+from tests.formulation.test_frictions_neutral import assert_same_lps
 
 
 def _neutral_contracts(folder: Path, out: Path) -> Path:
@@ -42,11 +41,7 @@ def _neutral_contracts(folder: Path, out: Path) -> Path:
 def test_neutral_contracts_build_the_same_lp(tmp_path: Path, seed: int) -> None:
     plain = write_synthetic(tmp_path / "plain", SynthSpec(6, 4, seed=seed))
     neutral = _neutral_contracts(plain, tmp_path / "neutral")
-    a, b = _arrays(plain), _arrays(neutral)
-    assert a.keys() == b.keys()
-    for name in a:
-        for key, value in a[name].items():
-            np.testing.assert_array_equal(value, b[name][key], err_msg=key)
+    assert_same_lps(plain, neutral)
 
 
 @pytest.mark.parametrize("builder", ["numpy", "pyomo"])
