@@ -507,6 +507,8 @@ TABLES: tuple[TableSpec, ...] = (
             _num("low", True),
             _num("mode"),
             _num("high", True),
+            _int("from_year", minimum=YEAR_MIN, maximum=YEAR_MAX,
+                 doc="a multiplier acts from this year on (blank = base year)"),
         ),
         required=False,
         doc="Uncertain inputs of a sweep (MODEL-SPEC §7); checked in model.sweep.",

@@ -4,7 +4,8 @@ Each row is one uncertain input. A drawn value is applied exactly like a scenari
 rule: a ``scale`` field becomes a synthetic ``scale`` rule (a multiplier), a
 ``lead_time`` row a ``lead_time_add`` rule of whole years (rounded half away from
 zero) for the stage named in ``stage``. A blank ``scenario`` applies the row to
-every scenario. The synthetic rules are appended to the scenario's own rules, so
+every scenario; a multiplier with a ``from_year`` acts from that year on, like a
+rule's. The synthetic rules are appended to the scenario's own rules, so
 they act on top of them.
 """
 
@@ -40,6 +41,7 @@ class UncertainInput:
     low: float
     mode: float
     high: float
+    from_year: int | None = None  # a multiplier's first year (None = base year)
 
     @property
     def label(self) -> str:
@@ -72,7 +74,8 @@ def uncertain_inputs(case: Case) -> list[UncertainInput]:
         inputs.append(UncertainInput(
             int(frame[ROW].iloc[pos]), row.scenario, row.field, row.target,
             row.commodity, row.stage, row.distribution, float(row.low),
-            float(row.mode), float(row.high)))
+            float(row.mode), float(row.high),
+            None if pd.isna(row.from_year) else int(row.from_year)))
     if problems:
         raise InputError(problems)
     return inputs
@@ -102,6 +105,9 @@ def _reference_problems(case: Case, row: object) -> list[tuple[str, str]]:
         out.append(("commodity", "a lead_time row takes no commodity (use stage)"))
     if r.stage and r.field in SCALE_FIELDS:
         out.append(("stage", f"only lead_time rows take a stage, not '{r.field}'"))
+    if r.field == "lead_time" and not pd.isna(r.from_year):
+        out.append(("from_year", "a lead_time row takes no from_year (it moves "
+                    "the earliest online year of every build of its stage)"))
     return out
 
 
@@ -153,4 +159,5 @@ def _synthetic_rule(scenario: str, item: UncertainInput, value: float
     return {"scenario": scenario, "rule": "lead_time_add" if lead else "scale",
             "target": item.target, "commodity": "" if lead else item.commodity,
             "field": item.stage if lead else item.field,
-            "value": item.applied_value(value), "from_year": pd.NA, ROW: 0}
+            "value": item.applied_value(value),
+            "from_year": pd.NA if item.from_year is None else item.from_year, ROW: 0}

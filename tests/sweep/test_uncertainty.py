@@ -147,3 +147,43 @@ def _number_or_text(value: str) -> object:
         return float(value)
     except ValueError:
         return value or None
+
+
+def test_a_draw_with_a_from_year_scales_only_from_that_year(tmp_path: Path) -> None:
+    rows = [{"field": "capacity", "target": "cn", "distribution": "uniform",
+             "low": 0.2, "high": 1.0, "from_year": 2027}]
+    case = load_with(tmp_path, rows)
+    drawn = apply_draws(case, uncertain_inputs(case), [0.5])
+    existing = scenario_data(drawn, "baseline").existing
+    by_year = dict(zip(existing["year"], existing["capacity_tpa"], strict=True))
+    # cn's 1000 t/yr mine, halved from 2027 on, untouched in 2025 and 2026
+    assert by_year == {2025: 1000.0, 2026: 1000.0, 2027: 500.0, 2028: 500.0,
+                       2029: 500.0}
+
+
+def test_a_lead_time_row_takes_no_from_year(tmp_path: Path) -> None:
+    found = problems(tmp_path, [{"field": "lead_time", "stage": "mining",
+                                 "distribution": "uniform", "low": 0, "high": 2,
+                                 "from_year": 2027}])
+    assert len(found) == 1
+    assert "row 2, column from_year" in found[0]
+    assert "takes no from_year" in found[0]
+
+
+def test_the_default_cases_scenario_draws_act_from_the_scenarios_shock() -> None:
+    # Under foresight "none" a scenario's years before its shock repeat its
+    # comparator's decisions. A capacity draw of that scenario alone acting in those
+    # years leaves the comparator's activity above the drawn capacity: the sample
+    # has no feasible point (heavy_controls' 0.26-1 export-capacity draw from 2025
+    # failed in almost every sample). So each scenario-only multiplier of the
+    # bundled case starts at or after its scenario's first embargo year.
+    from model.data.scenarios import shock_year
+
+    case = load_case(Path(__file__).resolve().parents[2] / "inputs" / "default")
+    assert case.settings.foresight == "none"
+    own = [i for i in uncertain_inputs(case)
+           if i.scenario and i.field != "lead_time"]
+    assert own  # heavy_controls' capacity draw
+    for item in own:
+        first = item.from_year or case.settings.base_year
+        assert first >= shock_year(case, item.scenario), item.label
