@@ -155,7 +155,10 @@ def frontier_command(args: argparse.Namespace, default_case: Path) -> int:
             say(f"  breakpoint {len(found)} found: unmet {_usd(p.unmet_usd)}, "
                 f"cost {_usd(p.cost_usd)}", flush=True)
 
-    result = run_frontier(case, args.scenario, out, _options(args), tell)
+    progress = _progress(args, "frontier")
+    with _shown(progress):
+        result = run_frontier(case, args.scenario, out, _options(args), tell,
+                              placement(args, serial_when_single=True), progress)
     if not args.quiet:
         table = result.tables["frontier"]
         first, last = table.iloc[0], table.iloc[-1]

@@ -92,6 +92,11 @@ def kept_members(context: HedgeContext) -> dict[str, Member]:
     return _KEPT[key]
 
 
+def forget() -> None:
+    """Let this process's kept members go."""
+    _KEPT.clear()
+
+
 def member_of(context: HedgeContext, name: str) -> Member:
     """A member of the set, the mean-value scenario, or (the baseline without a
     probability) a scenario on its own."""

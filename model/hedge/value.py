@@ -48,6 +48,7 @@ from model.hedge.tasks import (
     HedgeTask,
     TaskOutcome,
     failed,
+    forget,
     regret_row,
     run_task,
 )
@@ -107,6 +108,7 @@ def hedge(case: Case, weights: dict[str, float], options: SolveOptions,
         start = time.perf_counter()
         done.update(run_round(workers, second, progress))
         seconds["round_2"] = time.perf_counter() - start
+    forget()  # what this process kept for the tasks it ran
     for task in [*first, *second]:
         kind = task.key.split(":")[0]
         seconds[f"{kind}_task_sum"] = seconds.get(f"{kind}_task_sum", 0.0) + done[
