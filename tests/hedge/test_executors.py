@@ -121,25 +121,27 @@ def run_json(folder: Path) -> dict:
 
 def test_executor_options_are_recorded(early: Path, tmp_path: Path,
                                        dask_address: str, capsys) -> None:
-    out = tmp_path / "pool"
-    assert main(["hedge", str(early), "--executor", "pool", "--workers", "2",
-                 "--out", str(out), "-q"]) == 0
-    assert run_json(out)["executor"] == {"executor": "pool", "workers": 2,
+    # one local worker: this process (a pool of one would only add its start)
+    out = tmp_path / "one"
+    assert main(["hedge", str(early), "--workers", "1", "--out", str(out), "-q"]) == 0
+    assert run_json(out)["executor"] == {"executor": "serial", "workers": 1,
                                          "scheduler": None}
     voi = pd.read_csv(out / "tables/value_of_information.csv")
     assert dict(zip(voi["metric"], voi["usd"], strict=True)) == pytest.approx(
         EARLY_BUILD, abs=1e-6)
-    # one local worker: this process (a pool of one would only add its start)
-    out = tmp_path / "one"
-    assert main(["frontier", str(early), "--scenario", "embargo", "--workers", "1",
-                 "--out", str(out), "-q"]) == 0
-    assert run_json(out)["executor"] == {"executor": "serial", "workers": 1,
+    out = tmp_path / "pool"
+    assert main(["frontier", str(early), "--scenario", "embargo", "--executor",
+                 "pool", "--workers", "2", "--out", str(out), "-q"]) == 0
+    assert run_json(out)["executor"] == {"executor": "pool", "workers": 2,
                                          "scheduler": None}
     out = tmp_path / "cluster"
     assert main(["frontier", str(early), "--scenario", "embargo", "--scheduler",
                  dask_address, "--out", str(out), "-q"]) == 0
     assert run_json(out)["executor"] == {"executor": "dask", "workers": 0,
                                          "scheduler": dask_address}
+    # the same frontier wherever it ran
+    pd.testing.assert_frame_equal(pd.read_csv(out / "tables/frontier.csv"),
+                                  pd.read_csv(tmp_path / "pool/tables/frontier.csv"))
     capsys.readouterr()
 
 
