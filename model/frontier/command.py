@@ -67,19 +67,20 @@ def frontier(case: Case, scenario: str, options: SolveOptions,
                                  table="scenarios", column="scenario"))
     start = time.perf_counter()
     context = FrontierContext(case, scenario, options)
-    executor = executor or SerialExecutor(run_task)
-    solves = [0]
-    with executor.open(context) as workers:
-        points = trace(lambda requests: solve_round(workers, requests, solves,
-                                                    progress), on_point)
-    traced = time.perf_counter() - start
-    mine = kept(context)  # this process's own LP (the same one when serial)
-    before = mine.session.solves
-    progress.grow(1 + len(case.years))
-    penalty = point(mine.objectives, mine.session.minimise(mine.full))
-    progress.advance("penalty solve")
-    ssb = self_sufficient_by(case, mine.index, mine.program, mine.session,
-                             mine.objectives, mine.full, progress)
+    try:
+        points, solves = trace_on(executor or SerialExecutor(run_task), context,
+                                  on_point, progress)
+        traced = time.perf_counter() - start
+        mine = kept(context)  # this process's own LP (the same one when serial)
+        before = mine.session.solves
+        progress.grow(1 + len(case.years))
+        penalty = point(mine.objectives, mine.session.minimise(mine.full))
+        progress.advance("penalty solve")
+        ssb = self_sufficient_by(case, mine.index, mine.program, mine.session,
+                                 mine.objectives, mine.full, progress)
+        solves += mine.session.solves - before
+    finally:
+        forget(context)
     table = pd.DataFrame({
         "scenario": scenario,
         "unmet_reference_usd": [p.unmet_usd for p in points],
@@ -90,11 +91,20 @@ def frontier(case: Case, scenario: str, options: SolveOptions,
     table["slope"] = table["slope"].astype(float)
     tables = checked({"frontier": table, "self_sufficient_by": ssb.assign(
         scenario=scenario)[["scenario", *ssb.columns]]})
-    solves[0] += mine.session.solves - before
-    forget(context)
-    return FrontierResult(case, scenario, tables, penalty, solves[0],
+    return FrontierResult(case, scenario, tables, penalty, solves,
                           {"frontier": round(time.perf_counter() - start, 4),
                            "trace": round(traced, 4)})
+
+
+def trace_on(executor: Executor, context: FrontierContext,
+             on_point: Callable[[Point], None] | None, progress: Steps
+             ) -> tuple[list[Point], int]:
+    """The breakpoints, each round solved on ``executor``, and the HiGHS runs."""
+    solves = [0]
+    with executor.open(context) as workers:
+        points = trace(lambda requests: solve_round(workers, requests, solves,
+                                                    progress), on_point)
+    return points, solves[0]
 
 
 def solve_round(workers: Workers, requests: list[Request], solves: list[int],

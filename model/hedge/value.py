@@ -99,16 +99,18 @@ def hedge(case: Case, weights: dict[str, float], options: SolveOptions,
     first = first_round(names, base, list(risks))
     executor = executor or SerialExecutor(run_task)
     seconds: dict[str, float] = {}
-    with executor.open(context) as workers:
-        start = time.perf_counter()
-        done = run_round(workers, first, progress)
-        seconds["round_1"] = time.perf_counter() - start
-        plans = {key: out.plan for key, out in done.items() if out.plan is not None}
-        second = second_round(names, base, plans)
-        start = time.perf_counter()
-        done.update(run_round(workers, second, progress))
-        seconds["round_2"] = time.perf_counter() - start
-    forget()  # what this process kept for the tasks it ran
+    try:
+        with executor.open(context) as workers:
+            start = time.perf_counter()
+            done = run_round(workers, first, progress)
+            seconds["round_1"] = time.perf_counter() - start
+            plans = {k: out.plan for k, out in done.items() if out.plan is not None}
+            second = second_round(names, base, plans)
+            start = time.perf_counter()
+            done.update(run_round(workers, second, progress))
+            seconds["round_2"] = time.perf_counter() - start
+    finally:
+        forget()  # what this process kept for the tasks it ran
     for task in [*first, *second]:
         kind = task.key.split(":")[0]
         seconds[f"{kind}_task_sum"] = seconds.get(f"{kind}_task_sum", 0.0) + done[
