@@ -99,8 +99,9 @@ def _options(args: argparse.Namespace) -> object:
                         threads=args.threads)
 
 
-def _progress(args: argparse.Namespace, label: str) -> object:
-    """A bar on a terminal, a line per solve elsewhere, nothing with --quiet."""
+def _progress(args: argparse.Namespace, label: str, lines: bool = True) -> object:
+    """A bar on a terminal; elsewhere a line per solve if ``lines``; nothing with
+    --quiet."""
     from model.parallel.progress import (
         NO_STEPS,
         StepLines,
@@ -110,7 +111,7 @@ def _progress(args: argparse.Namespace, label: str) -> object:
 
     if show_progress(args.quiet):
         return TaskProgress(label, "solves", 0, 0, True)
-    return NO_STEPS if args.quiet else StepLines()
+    return StepLines() if lines and not args.quiet else NO_STEPS
 
 
 def hedge_command(args: argparse.Namespace, default_case: Path) -> int:
@@ -155,7 +156,7 @@ def frontier_command(args: argparse.Namespace, default_case: Path) -> int:
             say(f"  breakpoint {len(found)} found: unmet {_usd(p.unmet_usd)}, "
                 f"cost {_usd(p.cost_usd)}", flush=True)
 
-    progress = _progress(args, "frontier")
+    progress = _progress(args, "frontier", lines=False)  # it tells of breakpoints
     with _shown(progress):
         result = run_frontier(case, args.scenario, out, _options(args), tell,
                               placement(args, serial_when_single=True), progress)

@@ -123,7 +123,13 @@ def test_executor_options_are_recorded(early: Path, tmp_path: Path,
                                        dask_address: str, capsys) -> None:
     # one local worker: this process (a pool of one would only add its start)
     out = tmp_path / "one"
-    assert main(["hedge", str(early), "--workers", "1", "--out", str(out), "-q"]) == 0
+    assert main(["hedge", str(early), "--workers", "1", "--out", str(out)]) == 0
+    # not a terminal: a line per solve instead of the bar. Two scenarios: round 1
+    # is WS of each, RP and EV (4); round 2 is EEV, BPE and 2 × 1 regret cells (4).
+    solved = [line for line in capsys.readouterr().out.splitlines()
+              if line.startswith("  solved ")]
+    assert len(solved) == 8
+    assert "  solved plan of baseline in embargo" in solved
     assert run_json(out)["executor"] == {"executor": "serial", "workers": 1,
                                          "scheduler": None}
     voi = pd.read_csv(out / "tables/value_of_information.csv")
