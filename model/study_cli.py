@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from model.arguments import positive_integer, seconds
+from model.parallel.options import add_executor_options, placement
 from model.streams import say
 
 
@@ -47,6 +48,7 @@ def _common(p: argparse.ArgumentParser, methods: tuple[str, ...]) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="log each phase")
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                    help="show tracebacks and debug logging")
+    add_executor_options(p, "independent solves")
 
 
 def add_study_parsers(sub: argparse._SubParsersAction, methods: tuple[str, ...]
@@ -97,6 +99,21 @@ def _options(args: argparse.Namespace) -> object:
                         threads=args.threads)
 
 
+def _progress(args: argparse.Namespace, label: str, lines: bool = True) -> object:
+    """A bar on a terminal; elsewhere a line per solve if ``lines``; nothing with
+    --quiet."""
+    from model.parallel.progress import (
+        NO_STEPS,
+        StepLines,
+        TaskProgress,
+        show_progress,
+    )
+
+    if show_progress(args.quiet):
+        return TaskProgress(label, "solves", 0, 0, True)
+    return StepLines() if lines and not args.quiet else NO_STEPS
+
+
 def hedge_command(args: argparse.Namespace, default_case: Path) -> int:
     from model.hedge.command import run_hedge
     from model.hedge.problem import Risk
@@ -105,20 +122,24 @@ def hedge_command(args: argparse.Namespace, default_case: Path) -> int:
     case = Path(args.case) if args.case else default_case
     out = Path(args.out) if args.out else hedge_out_dir(case)
     risks = [Risk(args.cvar_alpha, w, args.cvar_of) for w in args.cvar_weight or []]
-    quiet = args.quiet
-
-    def step(label: str) -> None:
-        if not quiet:
-            say(f"  solved {label}", flush=True)
-
-    run = run_hedge(case, out, _options(args), risks, step)
-    if not quiet:
+    progress = _progress(args, "hedge")
+    with _shown(progress):
+        run = run_hedge(case, out, _options(args), risks,
+                        placement(args, serial_when_single=True), progress)
+    if not args.quiet:
         for metric, usd in run.outcome.metrics().items():
             say(f"{metric:>5}  {_usd(usd):>20}")
         say(f"commit now: {len(run.tables['hedge_plan'])} builds decided before "
             f"{run.outcome.commit_before}")
     say(f"wrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")
     return 0
+
+
+def _shown(progress: object) -> object:
+    """The bar's context (it draws while entered); nothing for the others."""
+    import contextlib
+
+    return progress if hasattr(progress, "__enter__") else contextlib.nullcontext()
 
 
 def frontier_command(args: argparse.Namespace, default_case: Path) -> int:
@@ -135,7 +156,10 @@ def frontier_command(args: argparse.Namespace, default_case: Path) -> int:
             say(f"  breakpoint {len(found)} found: unmet {_usd(p.unmet_usd)}, "
                 f"cost {_usd(p.cost_usd)}", flush=True)
 
-    result = run_frontier(case, args.scenario, out, _options(args), tell)
+    progress = _progress(args, "frontier", lines=False)  # it tells of breakpoints
+    with _shown(progress):
+        result = run_frontier(case, args.scenario, out, _options(args), tell,
+                              placement(args, serial_when_single=True), progress)
     if not args.quiet:
         table = result.tables["frontier"]
         first, last = table.iloc[0], table.iloc[-1]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -63,3 +64,18 @@ def solve(tmp_path: Path, request: pytest.FixtureRequest) -> Solver:
         return run_case(folder, None, scenarios, options).tables
 
     return _solve
+
+
+@pytest.fixture(scope="session")
+def dask_address() -> Iterator[str]:
+    """A LocalCluster(n_workers=2, threads_per_worker=1, processes=True), one per
+    session (the sweep's, hedge's and frontier's executor tests share it)."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        host="127.0.0.1", silence_logs=logging.ERROR)
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()

@@ -17,6 +17,13 @@ Each solve either finds a new breakpoint or closes a segment, so the method
 ends after 2k − 3 weighted solves for k breakpoints, every one exact (up to the
 solver's tolerance), none missed, with no grid.
 
+The segments of one round are independent (each needs only its own two ends), so
+``trace`` asks for one round's weighted solves at a time and any executor may run
+them (``model.frontier.tasks``); which optimal vertex a solver returns for a tie
+may depend on its warm start, so a point found on an edge of the frontier rather
+than at its corner is dropped at the end (``corners``): the breakpoints are the
+same whichever executor ran the solves.
+
 The slope of the segment ending at a breakpoint is ΔC / ΔU (≤ 0: US$ of cost
 per US$ of unmet demand; −slope is what avoiding one more US$ of unmet demand
 costs there).
@@ -80,32 +87,81 @@ def lexicographic(session: Session, first: np.ndarray, second: np.ndarray,
     return x if y is None else y
 
 
-def trace(session: Session, obj: Objectives,
-          on_point: Callable[[Point], None] | None = None) -> list[Point]:
+LEAST_UNMET = "least_unmet"  # the end A: lexicographic, least U then least C
+LEAST_COST = "least_cost"  # the end B: lexicographic, least C then least U
+
+
+@dataclass(frozen=True)
+class Request:
+    """One solve of the trace: an end (``kind``) or ``min C + weight · U``."""
+
+    kind: str = "weighted"
+    weight: float = 0.0
+
+
+SolveRound = Callable[[list[Request]], list[Point]]  # the points, in order
+
+
+def solve_request(session: Session, obj: Objectives, request: Request) -> Point:
+    """The point ``request`` asks for, solved in ``session``."""
+    if request.kind == LEAST_UNMET:
+        return point(obj, lexicographic(session, obj.unmet, obj.cost))
+    if request.kind == LEAST_COST:
+        return point(obj, lexicographic(session, obj.cost, obj.unmet))
+    x = session.minimise(obj.cost + request.weight * obj.unmet)
+    if x is None:
+        raise RuntimeError("the scenario's LP is infeasible")
+    return point(obj, x)
+
+
+def trace(solve_round: SolveRound, on_point: Callable[[Point], None] | None = None
+          ) -> list[Point]:
     """Every breakpoint of the frontier, in increasing unmet value;
-    ``on_point`` is told of each one as it is found."""
+    ``solve_round`` solves one round's requests, ``on_point`` is told of each
+    point as it is found."""
     tell = on_point or (lambda _p: None)
-    low = point(obj, lexicographic(session, obj.unmet, obj.cost))
+    low, high = solve_round([Request(LEAST_UNMET), Request(LEAST_COST)])
     tell(low)
-    high = point(obj, lexicographic(session, obj.cost, obj.unmet))
     tell(high)
     if high.unmet_usd - low.unmet_usd <= REL_GAP * max(high.unmet_usd, 1.0):
         return [low]
     found = [low, high]
     pending = [(low, high)]
     while pending:
-        p, q = pending.pop()
-        w = (p.cost_usd - q.cost_usd) / (q.unmet_usd - p.unmet_usd)
-        x = session.minimise(obj.cost + w * obj.unmet)
-        r = point(obj, x)
-        chord = p.cost_usd + w * p.unmet_usd
-        value = r.cost_usd + w * r.unmet_usd
-        if value < chord - REL_GAP * max(abs(chord), 1.0) and \
-                p.unmet_usd < r.unmet_usd < q.unmet_usd:
-            found.append(r)
-            tell(r)
-            pending += [(p, r), (r, q)]
-    return sorted(found, key=lambda pt: pt.unmet_usd)
+        weights = [tie_weight(p, q) for p, q in pending]
+        points = solve_round([Request(weight=w) for w in weights])
+        later = []
+        for (p, q), r in zip(pending, points, strict=True):
+            if below_chord(p, q, r) and p.unmet_usd < r.unmet_usd < q.unmet_usd:
+                found.append(r)
+                tell(r)
+                later += [(p, r), (r, q)]
+        pending = later
+    return corners(sorted(found, key=lambda pt: pt.unmet_usd))
+
+
+def tie_weight(p: Point, q: Point) -> float:
+    """The weight w at which C + w U is the same at ``p`` and ``q``."""
+    return (p.cost_usd - q.cost_usd) / (q.unmet_usd - p.unmet_usd)
+
+
+def below_chord(p: Point, q: Point, r: Point) -> bool:
+    """Whether ``r`` lies below the line through ``p`` and ``q`` by more than the
+    tolerance (at their tie weight)."""
+    w = tie_weight(p, q)
+    chord = p.cost_usd + w * p.unmet_usd
+    return r.cost_usd + w * r.unmet_usd < chord - REL_GAP * max(abs(chord), 1.0)
+
+
+def corners(points: list[Point]) -> list[Point]:
+    """``points`` (by increasing U) without those that lie on the line through
+    their neighbours: the corners of their lower convex hull."""
+    out: list[Point] = []
+    for r in points:
+        while len(out) >= 2 and not below_chord(out[-2], r, out[-1]):
+            out.pop()
+        out.append(r)
+    return out
 
 
 def slopes(points: list[Point]) -> list[float | None]:

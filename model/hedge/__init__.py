@@ -6,5 +6,6 @@ copies of each decision; ``problem`` stacks the scenario LPs (every constraint
 family of the deterministic model, each scenario's LP built as for ``solve``) with
 the non-anticipativity rows and an optional CVaR term; ``mean_value`` writes the
 mean-value scenario; ``value`` computes RP, WS, EV, EEV, VSS, EVPI, BPE and the
-regret table; ``command`` runs it all and writes the outputs.
+regret table in two rounds of independent solves, the tasks of ``tasks``, on any
+executor of ``model.parallel``; ``command`` runs it all and writes the outputs.
 """

@@ -6,7 +6,6 @@ information and (optionally) its plans under CVaR weights; writes
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +15,19 @@ from model.data.case import Case, load_case
 from model.data.scenarios import probabilities, scenario_data
 from model.errors import InputError, Problem
 from model.hedge.problem import Risk
+from model.hedge.tasks import run_task
 from model.hedge.value import HedgeOutcome, hedge, hedge_plan, value_table
 from model.outputs import refuse_unwritable, staged_output
+from model.parallel.executors import make_executor
+from model.parallel.options import IN_PROCESS, Placement
+from model.parallel.progress import NO_STEPS, Steps
 from model.pipeline import combine
 from model.report.csv_tables import write_tables
 from model.report.run_record import versions, write_run_record
 from model.results.tables import checked
 from model.solver.records import SolveOptions
+
+PRELOAD = ("model.hedge.tasks",)  # what a pool's workers import at start
 
 
 @dataclass
@@ -33,6 +38,7 @@ class HedgeRun:
     outcome: HedgeOutcome
     tables: dict[str, pd.DataFrame]
     seconds: float
+    where: Placement = IN_PROCESS
 
 
 def hedging_set(case: Case) -> dict[str, float]:
@@ -80,17 +86,19 @@ def risk_tables(outcome: HedgeOutcome, leads: dict[str, pd.DataFrame]
 
 
 def run_hedge(case_path: Path, out_dir: Path | None, options: SolveOptions,
-              risks: list[Risk] = (), on_step: Callable[[str], None] | None = None
-              ) -> HedgeRun:
-    """Load, hedge and (if ``out_dir``) write the outputs atomically."""
+              risks: list[Risk] = (), where: Placement = IN_PROCESS,
+              progress: Steps = NO_STEPS) -> HedgeRun:
+    """Load, hedge and (if ``out_dir``) write the outputs atomically; the
+    independent solves run where ``where`` says (default: this process)."""
     start = time.perf_counter()
     if out_dir is not None:
         refuse_unwritable(Path(case_path), out_dir, "hedge")
     case = load_case(case_path)
     weights = hedging_set(case)
-    outcome = hedge(case, weights, options, list(risks), on_step)
+    executor = make_executor(where, run_task, PRELOAD)
+    outcome = hedge(case, weights, options, list(risks), executor, progress)
     tables = hedge_tables(case, outcome)
-    run = HedgeRun(case, outcome, tables, time.perf_counter() - start)
+    run = HedgeRun(case, outcome, tables, time.perf_counter() - start, where)
     if out_dir is not None:
         from model.hedge.report import write_hedge_report  # noqa: PLC0415
 
@@ -107,6 +115,7 @@ def run_info(run: HedgeRun, options: SolveOptions) -> dict[str, object]:
     return {"case": run.case.name, "case_path": run.case.path,
             "input_hash": run.case.input_hash, "versions": versions(),
             "command": "hedge", "options": options.as_dict(),
+            "executor": run.where.as_dict(),
             "probabilities": outcome.weights,
             "commit_before_year": outcome.commit_before,
             "links": [{"earlier": k.earlier, "later": k.later, "shared_until": k.until}

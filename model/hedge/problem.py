@@ -97,15 +97,35 @@ def members(case: Case, weights: dict[str, float]) -> list[Member]:
     return out
 
 
-def fixed_to_plan(member: Member, plan: ScenarioResult, plan_lead: pd.DataFrame,
-                  until: int) -> Member:
+@dataclass(frozen=True)
+class Plan:
+    """The decisions of a solved scenario taken before a year: its builds decided
+    before it (with their ``lead_time``), and its activity, flows and stock
+    releases of the years before it (the §5 tables' rows)."""
+
+    builds: pd.DataFrame
+    production: pd.DataFrame
+    flows: pd.DataFrame
+    stock: pd.DataFrame
+
+
+def plan_of(result: ScenarioResult, lead: pd.DataFrame, until: int) -> Plan:
+    """``result``'s decisions before ``until``; ``lead``: (region, process,
+    lead_time) of its scenario's expansion options."""
+    t = result.tables
+    builds = t["builds"].merge(lead, on=["region", "process"])
+    builds = builds[builds["online_year"] - builds["lead_time"] < until]
+    return Plan(*(frame.reset_index(drop=True) for frame in (
+        builds, *(t[n][t[n]["year"] < until] for n in ("production", "flows",
+                                                        "stock")))))
+
+
+def fixed_to_plan(member: Member, plan: Plan, until: int) -> Member:
     """A copy of ``member`` whose decisions before ``until`` are ``plan``'s (the
     foresight family's rows, MODEL-SPEC §8.2: builds matched by decision year)."""
     ix = dataclasses.replace(member.index, shock_year=until)
-    tables = plan.tables
-    ix.pinned = pin_to_comparator(
-        ix, tables["builds"].merge(plan_lead, on=["region", "process"]),
-        tables["production"], tables["flows"], tables["stock"])
+    ix.pinned = pin_to_comparator(ix, plan.builds, plan.production, plan.flows,
+                                  plan.stock)
     return Member(member.name, member.probability, member.data, ix)
 
 

@@ -19,34 +19,43 @@ figure is finite.
 The regret table evaluates each scenario's own plan (its \bar{x}) in every other
 scenario (\bar{x} fixed, the rest chosen knowing the scenario), the hedging plan
 and the mean-value plan as the stochastic solves left them.
+
+The solves run in two rounds of independent tasks (``tasks``), each on the
+executor given (in this process by default): first WS, RP, EV and the CVaR
+weights, then the plans they found fixed (EEV, BPE, the regret cells).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from model.data.case import Case
 from model.data.scenarios import baseline_name
+from model.errors import SolveError
 from model.hedge.mean_value import NAME as MEAN_VALUE
-from model.hedge.mean_value import mean_value_case
-from model.hedge.problem import (
-    Member,
-    Risk,
-    StochasticResult,
-    fixed_to_plan,
-    lead_times,
-    members,
-    solve_alone,
-    solve_stochastic,
-)
+from model.hedge.problem import Plan, Risk, StochasticResult
 from model.hedge.tree import Link, first_parting, tree_links
+from model.hedge.tasks import (
+    ALONE,
+    FIXED_ALONE,
+    FIXED_STOCHASTIC,
+    STOCHASTIC,
+    HedgeContext,
+    HedgeTask,
+    TaskOutcome,
+    failed,
+    forget,
+    regret_row,
+    run_task,
+)
+from model.parallel.executors import Executor, SerialExecutor, Workers
+from model.parallel.progress import NO_STEPS, Steps
 from model.results.extract import ScenarioResult
 from model.solver.records import SolveOptions
-from model.timing import PhaseTimer
 
 METRICS = ("RP", "WS", "EV", "EEV", "VSS", "EVPI", "BPE")
 HEDGE_PLAN = "hedge"
@@ -76,46 +85,108 @@ class HedgeOutcome:
 
 
 def hedge(case: Case, weights: dict[str, float], options: SolveOptions,
-          risks: list[Risk] = (), on_step: Callable[[str], None] | None = None
-          ) -> HedgeOutcome:
-    """Solve the hedging set ``weights`` and its value of information."""
+          risks: list[Risk] = (), executor: Executor | None = None,
+          progress: Steps = NO_STEPS) -> HedgeOutcome:
+    """Solve the hedging set ``weights`` and its value of information; the
+    independent solves run on ``executor`` (default: this process), and
+    ``progress`` is told of each round and of each task as it finishes."""
     case = deterministic(case)
     names = list(weights)
     links = tree_links(case, names)
     commit = first_parting(case, names)
-    clock = PhaseTimer()
-    step = on_step or (lambda _label: None)
-    with clock.phase("build"):
-        group = members(case, weights)
-    ws = {}
-    with clock.phase("wait_and_see"):
-        for m in group:
-            ws[m.name] = solve_alone(case, m, options)
-            step(f"wait-and-see {m.name}")
-    with clock.phase("stochastic"):
-        rp = solve_stochastic(case, group, links, options)
-    step("stochastic solution")
-    with clock.phase("mean_value"):
-        ev_member = members(mean_value_case(case, weights), {MEAN_VALUE: 1.0})[0]
-        ev = solve_alone(case, ev_member, options)
-        step("mean-value problem")
-        eev = fixed_plan(case, group, links, ev, lead_times(ev_member), commit,
-                         options, "eev")
-    step("mean-value plan")
-    with clock.phase("baseline_plan"):
-        base = baseline_name(case)
-        base_member = next((m for m in group if m.name == base), None) or members(
-            case, {base: 1.0})[0]
-        base_result = ws.get(base) or solve_alone(case, base_member, options)
-        bpe = fixed_plan(case, group, links, base_result, lead_times(base_member),
-                         commit, options, "bpe")
-    step("baseline plan")
-    with clock.phase("regret"):
-        regret = regret_table(case, group, ws, commit, options, rp, eev, step)
-    with clock.phase("risk"):
-        risk = [(r, solve_stochastic(case, group, links, options, r)) for r in risks]
-    return HedgeOutcome(weights, commit, links, rp, ws, ev, eev, bpe, regret, risk,
-                        dict(clock.seconds))
+    context = HedgeContext(case, dict(weights), tuple(links), commit, options)
+    base = baseline_name(case)
+    first = first_round(names, base, list(risks))
+    executor = executor or SerialExecutor(run_task)
+    seconds: dict[str, float] = {}
+    try:
+        with executor.open(context) as workers:
+            start = time.perf_counter()
+            done = run_round(workers, first, progress)
+            seconds["round_1"] = time.perf_counter() - start
+            plans = {k: out.plan for k, out in done.items() if out.plan is not None}
+            second = second_round(names, base, plans)
+            start = time.perf_counter()
+            done.update(run_round(workers, second, progress))
+            seconds["round_2"] = time.perf_counter() - start
+    finally:
+        forget()  # what this process kept for the tasks it ran
+    for task in [*first, *second]:
+        kind = task.key.split(":")[0]
+        seconds[f"{kind}_task_sum"] = seconds.get(f"{kind}_task_sum", 0.0) + done[
+            task.key].seconds
+    return outcome_of(context, done, names, list(risks), seconds)
+
+
+def first_round(names: list[str], base: str, risks: list[Risk]) -> list[HedgeTask]:
+    """Tasks that need only the case: WS, RP, EV, the CVaR weights (and the
+    baseline alone when it has no probability)."""
+    tasks = [HedgeTask(f"ws:{n}", f"wait-and-see {n}", ALONE, n) for n in names]
+    if base not in names:
+        tasks.append(HedgeTask(f"ws:{base}", f"baseline {base}", ALONE, base))
+    tasks.append(HedgeTask("rp", "stochastic solution", STOCHASTIC))
+    tasks.append(HedgeTask("ev", "mean-value problem", ALONE, MEAN_VALUE))
+    tasks += [HedgeTask(f"risk:{k}", f"CVaR weight {r.weight:g}", STOCHASTIC,
+                        risk=r) for k, r in enumerate(risks)]
+    return tasks
+
+
+def second_round(names: list[str], base: str, plans: dict[str, Plan]
+                 ) -> list[HedgeTask]:
+    """Tasks that fix a plan of the first round: EEV, BPE and the regret cells
+    (each scenario's plan in every other scenario)."""
+    tasks = [HedgeTask("eev", "mean-value plan", FIXED_STOCHASTIC, plan=plans["ev"]),
+             HedgeTask("bpe", "baseline plan", FIXED_STOCHASTIC,
+                       plan=plans[f"ws:{base}"])]
+    for plan in names:
+        tasks += [HedgeTask(f"regret:{plan}:{n}", f"plan of {plan} in {n}",
+                            FIXED_ALONE, n, plans[f"ws:{plan}"], plan)
+                  for n in names if n != plan]
+    return tasks
+
+
+def run_round(workers: Workers, tasks: list[HedgeTask], progress: Steps
+              ) -> dict[str, TaskOutcome]:
+    """Every task's outcome by key; the first failure or lost task raised."""
+    progress.grow(len(tasks))
+    labels = {t.key: t.label for t in tasks}
+    done: dict[str, TaskOutcome] = {}
+    lost: list[Exception] = []
+
+    def on_outcome(outcome: TaskOutcome) -> None:
+        done[outcome.key] = outcome
+        progress.advance(labels[outcome.key])
+
+    workers.run(tasks, on_outcome, lambda t, reason: lost.append(failed(t, reason)))
+    if lost:
+        raise lost[0]
+    for task in tasks:  # in the order of the tasks, not of their finishing
+        if done[task.key].failure is not None:
+            raise SolveError(*done[task.key].failure)
+    return done
+
+
+def outcome_of(context: HedgeContext, done: dict[str, TaskOutcome],
+               names: list[str], risks: list[Risk], seconds: dict[str, float]
+               ) -> HedgeOutcome:
+    """The ``HedgeOutcome`` of the two rounds' outcomes."""
+    value = {key: out.value for key, out in done.items()}
+    rp = value["rp"]
+    rows = []
+    for plan in names:
+        for n in names:
+            rows.append(regret_row(context.case, plan, n, context.weights[n],
+                                   value[f"ws:{n}"]) if n == plan else
+                        value[f"regret:{plan}:{n}"])
+    for label, outcome in ((HEDGE_PLAN, rp), (MEAN_VALUE, value["eev"])):
+        rows += [regret_row(context.case, label, n, context.weights[n],
+                            outcome.results[n]) for n in names]
+    return HedgeOutcome(context.weights, context.commit, list(context.links), rp,
+                        {n: value[f"ws:{n}"] for n in names}, value["ev"],
+                        value["eev"], value["bpe"],
+                        pd.DataFrame(rows, columns=REGRET_COLUMNS),
+                        [(r, value[f"risk:{k}"]) for k, r in enumerate(risks)],
+                        seconds)
 
 
 def deterministic(case: Case) -> Case:
@@ -126,53 +197,8 @@ def deterministic(case: Case) -> Case:
     return dataclasses.replace(case, settings=settings)
 
 
-def fixed_plan(case: Case, group: list[Member], links: list[Link],
-               plan: ScenarioResult, plan_lead: pd.DataFrame, commit: int,
-               options: SolveOptions, label: str) -> StochasticResult:
-    """The stochastic LP with every scenario's decisions before ``commit`` fixed
-    to ``plan``'s."""
-    fixed = [fixed_to_plan(m, plan, plan_lead, commit) for m in group]
-    return solve_stochastic(case, fixed, links, options, label=label)
-
-
 REGRET_COLUMNS = ["plan", "scenario", "probability", "cost_usd", "shortfall_t",
                   "unmet_reference_usd"]
-
-
-def regret_table(case: Case, group: list[Member], ws: dict[str, ScenarioResult],
-                 commit: int, options: SolveOptions, rp: StochasticResult,
-                 eev: StochasticResult, step: Callable[[str], None]
-                 ) -> pd.DataFrame:
-    """plan, scenario, probability, cost_usd, shortfall_t, unmet_reference_usd:
-    each plan's commitments (decisions before ``commit``) kept in each scenario."""
-    rows = []
-    for plan in group:
-        for m in group:
-            result = ws[m.name] if m.name == plan.name else solve_alone(
-                case, fixed_to_plan(m, ws[plan.name], lead_times(plan), commit),
-                options)
-            rows.append(_regret_row(case, plan.name, m.name, m.probability, result))
-        step(f"plan of {plan.name} everywhere")
-    for label, outcome in ((HEDGE_PLAN, rp), (MEAN_VALUE, eev)):
-        for m in group:
-            rows.append(_regret_row(case, label, m.name, m.probability,
-                                    outcome.results[m.name]))
-    return pd.DataFrame(rows, columns=REGRET_COLUMNS)
-
-
-def _regret_row(case: Case, plan: str, name: str, probability: float,
-                result: ScenarioResult) -> dict[str, object]:
-    short = result.tables["shortfall"]
-    scope = case.scope_regions()
-    mine = short[short["region"].isin(scope)]
-    commodities = case.table("commodities").set_index("commodity")
-    price = mine["commodity"].map(commodities["reference_price_usd_per_t"]).fillna(0)
-    rate, base = case.settings.discount_rate, case.settings.base_year
-    df = (1 + rate) ** -(mine["year"] - base)
-    return {"plan": plan, "scenario": name, "probability": probability,
-            "cost_usd": result.objective,
-            "shortfall_t": float(mine["shortfall_t"].sum()),
-            "unmet_reference_usd": float((mine["shortfall_t"] * price * df).sum())}
 
 
 def value_table(outcome: HedgeOutcome) -> pd.DataFrame:

@@ -8,11 +8,11 @@ are checked by the same types as ``reroute solve``'s (``model.arguments``).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from model.arguments import non_negative_integer, positive_integer, seconds
+from model.parallel.options import add_executor_options, placement
 from model.streams import say
 
 
@@ -33,14 +33,7 @@ def add_sweep_parser(sub: argparse._SubParsersAction, methods: tuple[str, ...]) 
                    help="random seed of the draws, >= 0 (default 0)")
     p.add_argument("--sampler", choices=("random", "lhs"), default="random",
                    help="independent random draws (default) or Latin hypercube")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=positive_integer, metavar="K",
-                       help="local worker processes, >= 1 (default: one per CPU)")
-    where.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing "
-                       "dask.distributed cluster, e.g. tcp://host:8786")
-    p.add_argument("--executor", choices=("dask", "pool", "serial"), default="dask",
-                   help="local execution: a Dask LocalCluster (default), a process "
-                   "pool, or this process")
+    add_executor_options(p, "samples")
     p.add_argument("--resume", action="store_true",
                    help="solve only the samples missing from the store")
     p.add_argument("--out", metavar="DIR",
@@ -58,16 +51,11 @@ def add_sweep_parser(sub: argparse._SubParsersAction, methods: tuple[str, ...]) 
 
 def make_executor(args: argparse.Namespace) -> object:
     """The executor the options ask for."""
-    from model.sweep.runner import DaskExecutor, PoolExecutor, SerialExecutor
+    from model.parallel.executors import make_executor as make
+    from model.sweep.runner import PRELOAD, task_key
+    from model.sweep.worker import run_sample
 
-    if args.scheduler:
-        return DaskExecutor(address=args.scheduler)
-    workers = args.workers or os.cpu_count() or 1  # --workers is >= 1 (its type)
-    if args.executor == "serial":
-        return SerialExecutor()
-    if args.executor == "pool":
-        return PoolExecutor(workers)
-    return DaskExecutor(workers=workers)
+    return make(placement(args), run_sample, PRELOAD, task_key)
 
 
 def sweep_command(args: argparse.Namespace, default_case: Path) -> int:

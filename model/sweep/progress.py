@@ -1,49 +1,16 @@
-"""A progress bar for sweeps: samples done of the total, rate and ETA (rich)."""
+"""The sweep's progress bar: samples done of the total, rate and ETA
+(``model.parallel.progress``)."""
 
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
+
+from model.parallel.progress import TaskProgress
 
 
-class RateColumn(ProgressColumn):
-    """Samples per minute, over the samples solved in this run."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.speed
-        if speed is None:
-            return Text("-- samples/min")
-        return Text(f"{60 * speed:.1f} samples/min")
-
-
-class SweepProgress:
+class SweepProgress(TaskProgress):
     """Context manager; ``advance()`` once per finished sample. Writes to stderr."""
 
     def __init__(self, total: int, already_done: int, enabled: bool,
                  console: Console | None = None) -> None:
-        self.enabled = enabled
-        self.progress = Progress(
-            TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=console or Console(stderr=True), disable=not enabled)
-        self.task = self.progress.add_task("sweep", total=total, completed=already_done)
-
-    def __enter__(self) -> SweepProgress:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def advance(self) -> None:
-        self.progress.advance(self.task)
+        super().__init__("sweep", "samples", total, already_done, enabled, console)

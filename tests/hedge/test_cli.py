@@ -21,8 +21,9 @@ def test_hedge_and_frontier_keep_to_their_own_folders(tmp_path: Path, monkeypatc
     case = early_build_case(tmp_path / "study")
     assert main(["solve", str(case), "-q"]) == 0
     solve_report = (tmp_path / "outputs/study/report.xlsx").read_bytes()
-    assert main(["hedge", str(case), "-q"]) == 0
-    assert main(["frontier", str(case), "--scenario", "embargo", "-q"]) == 0
+    serial = ["--executor", "serial", "-q"]  # where is tests/hedge/test_executors.py's
+    assert main(["hedge", str(case), *serial]) == 0
+    assert main(["frontier", str(case), "--scenario", "embargo", *serial]) == 0
     hedge = tmp_path / "outputs/study/hedge"
     frontier = tmp_path / "outputs/study/frontier/embargo"
     for folder in (hedge, frontier):

@@ -18,7 +18,8 @@ PACKAGE = ROOT / "model"
 STAGES: tuple[tuple[str, ...], ...] = (
     ("model.errors", "model.memory", "model.timing", "model.files", "model.version",
      "model.outputs", "model.streams", "model.interrupts",
-     "model.arguments"),                     # errors, timing, files, output folders
+     "model.arguments", "model.parallel"),   # errors, timing, files, output folders,
+                                             # executors of independent tasks
     ("model.solver",),                       # the one door to HiGHS
     ("model.data",),                         # read, validate, scenarios, indices
     ("model.formulation",),                  # the LP declarations and builders
