@@ -6,7 +6,8 @@ scenario's LP in HiGHS, changes its numbers in place and restarts from the
 reference basis) and cold (a new LP and a new HiGHS run per sample). The cold run
 is the independent method: both must give the same objective to 1e-7 and the same
 headline figures. The warm counter proves the warm path was taken, so the
-comparison is not cold against cold.
+comparison is not cold against cold, and the mapped counter proves no sample's
+data and index were rebuilt (model/sweep/kept.py).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def test_warm_solves_give_the_cold_answer(tmp_path: Path, kind: str) -> None:
     assert reuse is not None
     # every sample of both scenarios re-solved warm: the structure never changed
     assert reuse.warm.counts == {"warm": 2 * len(draws), "cold": 0}
+    # and its index was mapped from the kept reference, never rebuilt
+    assert reuse.counts == {"mapped": 2 * len(draws), "rebuilt": 0}
 
 
 def test_a_warm_result_does_not_depend_on_the_samples_before_it(tmp_path: Path
