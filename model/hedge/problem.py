@@ -100,7 +100,7 @@ def members(case: Case, weights: dict[str, float]) -> list[Member]:
 def fixed_to_plan(member: Member, plan: ScenarioResult, plan_lead: pd.DataFrame,
                   until: int) -> Member:
     """A copy of ``member`` whose decisions before ``until`` are ``plan``'s (the
-    foresight family's rows, MODEL-SPEC §8.2: builds matched by decision year)."""
+    foresight family's fixings, MODEL-SPEC §8.2: builds matched by decision year)."""
     ix = dataclasses.replace(member.index, shock_year=until)
     tables = plan.tables
     ix.pinned = pin_to_comparator(
