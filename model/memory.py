@@ -1,8 +1,9 @@
 """Peak resident memory per phase (Linux: VmHWM, reset through clear_refs).
 
 ``reset_peak()`` starts a new measurement window; ``peak_mb()`` is the highest
-resident set size since then, in MiB; ``rss_mb()`` the resident set size now. Where /proc is unavailable both are no-ops
-and ``peak_mb()`` falls back to the process's lifetime peak (or 0).
+resident set size since then, in MiB; ``rss_mb()`` the resident set size now.
+Where /proc is unavailable the reset is a no-op and both fall back to the
+process's lifetime peak (or 0).
 """
 
 from __future__ import annotations
