@@ -3,6 +3,7 @@ sample spends beyond the HiGHS solve.
 
     .venv/bin/python bench/sweep_bench.py [--case inputs/default] [--samples 4]
         [--workers 1 2] [--executor dask|pool] [--modes warm cold]
+        [--memory N [--scenario NAME ...]]
 
 Every worker count runs once per mode, in the same run: ``cold`` builds and solves
 every sample's LPs from scratch; ``warm`` (the default of ``reroute sweep``) keeps
@@ -10,6 +11,11 @@ each scenario's LP in HiGHS and re-solves it from the reference basis. The warm
 wall time includes each worker's one-off cold solve of the undrawn case; the
 projected 1,000-sample time is 1,000 x the steady seconds per sample (samples after
 the first of each worker) divided by the workers.
+
+``--memory N`` measures one worker instead: N warm samples solved in this process
+as a worker solves them (no store, no executor), printing the resident memory
+after sample 1, 10 and N, the growth from 10 to N and the peak (``--scenario``
+narrows the sweep to some scenarios, to keep N samples short on a busy machine).
 
 Each run is a fresh sweep into a temporary folder (the cluster or pool start-up is
 included in the wall time and also reported on its own). The solve seconds come from
@@ -21,15 +27,22 @@ KPIs) is the per-sample overhead.
 from __future__ import annotations
 
 import argparse
+import gc
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
+from model.data.case import load_case
+from model.memory import peak_mb, reset_peak, rss_mb
+from model.pipeline import select_scenarios
+from model.solver.records import SolveOptions
 from model.sweep.command import SweepRequest, run_sweep
 from model.sweep.runner import DaskExecutor, PoolExecutor
-from model.sweep.worker import ALL
+from model.sweep.sampling import draw
+from model.sweep.uncertainty import uncertain_inputs
+from model.sweep.worker import ALL, SampleTask, SweepContext, run_sample, worker_reuse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +78,33 @@ def measure(case: Path, samples: int, workers: int, executor: str, mode: str
             "failures": len(result.failures)}
 
 
+def worker_memory(case: Path, samples: int, scenarios: list[str] | None
+                  ) -> dict[str, float]:
+    """Resident memory (MiB) of one worker solving ``samples`` warm samples."""
+    loaded = load_case(case)
+    inputs = uncertain_inputs(loaded)
+    context = SweepContext(loaded, tuple(inputs),
+                           tuple(select_scenarios(loaded, scenarios)), SolveOptions(),
+                           seed=0, warm=True)
+    reset_peak()
+    marks: dict[str, float] = {"before": rss_mb()}
+    start = time.perf_counter()
+    for i in range(samples):
+        run_sample(context, SampleTask(i, tuple(draw(inputs, 0, i, "random",
+                                                     samples))))
+        if i + 1 in (1, 10, samples):
+            gc.collect()
+            marks[f"after_{i + 1}"] = rss_mb()
+    reuse = worker_reuse(context)
+    out = {"samples": samples, "scenarios": len(context.scenarios), **marks,
+           "growth_10_to_n": marks[f"after_{samples}"] - marks.get("after_10", 0.0),
+           "peak": peak_mb(), "s_per_sample": (time.perf_counter() - start) / samples}
+    if reuse is not None:
+        out.update({f"index_{k}": v for k, v in reuse.counts.items()})
+        out.update({f"highs_{k}": v for k, v in reuse.warm.counts.items()})
+    return out
+
+
 def startup_seconds(executor: str) -> float:
     """Time to start and stop an idle local cluster of one worker (Dask only)."""
     if executor != "dask":
@@ -90,7 +130,17 @@ def main() -> None:
     parser.add_argument("--executor", choices=("dask", "pool"), default="dask")
     parser.add_argument("--modes", nargs="+", choices=("warm", "cold"),
                         default=["cold", "warm"])
+    parser.add_argument("--memory", type=int, default=0, metavar="N")
+    parser.add_argument("--scenario", nargs="+", default=None)
     args = parser.parse_args()
+    if args.memory:
+        print(f"case {args.case}, one worker, {args.memory} warm samples, scenarios "
+              f"{args.scenario or 'all'}; resident memory in MiB")
+        for key, value in worker_memory(args.case, args.memory,
+                                        args.scenario).items():
+            print(f"  {key}: {value:.1f}" if isinstance(value, float) else
+                  f"  {key}: {value}")
+        return
     print(f"case {args.case}, {args.samples} samples per run, executor {args.executor}")
     print(f"idle cluster start+stop: {startup_seconds(args.executor):.1f} s")
     rows = [measure(args.case, args.samples, k, args.executor, mode)

@@ -1,8 +1,9 @@
 """Peak resident memory per phase (Linux: VmHWM, reset through clear_refs).
 
 ``reset_peak()`` starts a new measurement window; ``peak_mb()`` is the highest
-resident set size since then, in MiB. Where /proc is unavailable both are no-ops
-and ``peak_mb()`` falls back to the process's lifetime peak (or 0).
+resident set size since then, in MiB; ``rss_mb()`` the resident set size now.
+Where /proc is unavailable the reset is a no-op and both fall back to the
+process's lifetime peak (or 0).
 """
 
 from __future__ import annotations
@@ -20,6 +21,17 @@ def reset_peak() -> None:
     """Start a new peak window (writing 5 to clear_refs resets VmHWM)."""
     with contextlib.suppress(OSError):
         _CLEAR.write_text("5")
+
+
+def rss_mb() -> float:
+    """Resident memory now in MiB (Linux VmRSS; elsewhere the lifetime peak)."""
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return peak_mb()
 
 
 def peak_mb() -> float:

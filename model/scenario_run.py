@@ -37,10 +37,13 @@ SCENARIO_TOTALS = ["demand_t", "shortfall_t", "shortfall_pct", "cost_premium_usd
 
 
 class Reuse(Protocol):
-    """What a sweep worker keeps between samples (model/sweep/reuse.py): it may
-    widen a scenario's build columns before indexing and solve warm."""
+    """What a sweep worker keeps between samples (model/sweep/reuse.py): a
+    scenario's data and index for the sample (widest build window, mapped from
+    the kept reference), the lead times that made them, warm solves."""
 
-    def prepare(self, data: ScenarioData) -> None: ...
+    def index(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]: ...
+
+    def lead_times(self, name: str) -> pd.DataFrame: ...
 
     def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
               clock: PhaseTimer, lexicographic: np.ndarray | None) -> Solution: ...
@@ -98,18 +101,20 @@ def comparator_of(case: Case, name: str) -> str:
 
 
 def pin_early_decisions(case: Case, data: ScenarioData, index: LPIndex,
-                        comparator: ScenarioResult | None) -> None:
+                        comparator: ScenarioResult | None,
+                        reuse: Reuse | None = None) -> None:
     """With foresight ``none``, fix a non-baseline scenario's decisions before its
     shock year to its comparator's (MODEL-SPEC §8.2: ``compare_to``, default the
-    baseline)."""
+    baseline). The comparator's lead times come from ``reuse`` when given."""
     if case.settings.foresight != "none" or data.is_baseline:
         return
     if comparator is None:
         raise SolveError(data.name, "no comparator solution", "foresight none fixes "
                          "the decisions before the shock year to those of "
                          f"'{comparator_of(case, data.name)}', which was not solved")
-    lead = scenario_data(case, comparator.name).expansion[
-        ["region", "process", "lead_time"]]
+    lead = (reuse.lead_times(comparator.name) if reuse is not None else
+            scenario_data(case, comparator.name).expansion[
+                ["region", "process", "lead_time"]])
     tables = comparator.tables
     index.pinned = pin_to_comparator(
         index, tables["builds"].merge(lead, on=["region", "process"]),
@@ -123,11 +128,12 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
     ``comparator``: the solved comparator (``comparator_of``), needed with
     foresight ``none``; ``reuse``: a sweep worker's kept state (warm solves)."""
     with timer.phase("build"):
-        data = scenario_data(case, name)
         if reuse is not None:
-            reuse.prepare(data)
-        index = build_index(data)
-        pin_early_decisions(case, data, index, comparator)
+            data, index = reuse.index(case, name)
+        else:
+            data = scenario_data(case, name)
+            index = build_index(data)
+        pin_early_decisions(case, data, index, comparator, reuse)
     clock = PhaseTimer()
     program = build_program(index, name, options, timer, clock)
     shortfall_first = (program.column_of["short"]

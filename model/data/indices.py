@@ -151,12 +151,10 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     and fixed O&M, each summed over the discounted years the build is in service inside the
     horizon.
     """
-    exp = data.expansion
-    exp = exp[~(exp["max_new_tpa"] == 0)]
+    exp, first = build_options(data.expansion, data.years)
     end = data.years[-1]
     open_from = np.maximum(exp["earliest_online_year"].to_numpy(dtype=np.int64),
                            data.years[0])
-    first = np.minimum(open_from, _indexed_from(exp, data.years[0]))
     frame = _year_runs(exp[["region", "process"]], first, end)
     runs = np.maximum(end - first + 1, 0)
     per_year = exp["max_new_tpa_per_year"].astype("Float64").to_numpy(
@@ -185,6 +183,18 @@ def _build_frame(data: ScenarioData, discount: dict[int, float]) -> pd.DataFrame
     frame["lifetime"] = lifetime
     frame["stage"] = frame["process"].map(_process_attr(data, "stage")).astype(str)
     return frame
+
+
+def build_options(expansion: pd.DataFrame, years: list[int]
+                  ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The expansion options that get build columns (``max_new_tpa`` not 0) and the
+    first year of each one's columns: its first online year, or an earlier
+    ``index_from_year`` (a sweep's widest window). Option ``k`` has the build rows
+    ``first[k] .. end_year``, option after option."""
+    exp = expansion[~(expansion["max_new_tpa"] == 0)]
+    open_from = np.maximum(exp["earliest_online_year"].to_numpy(dtype=np.int64),
+                           years[0])
+    return exp, np.minimum(open_from, _indexed_from(exp, years[0]))
 
 
 def _indexed_from(exp: pd.DataFrame, base_year: int) -> np.ndarray:

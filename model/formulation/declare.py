@@ -1,11 +1,12 @@
-"""How the LP is declared: variable families and constraint families as arrays.
+"""How the LP is declared: variable, constraint and bound families as arrays.
 
 Each family is declared once, in its own module, and both builders are generated
 from the declarations: ``matrix.assemble`` (numpy triplets, the default) and
 ``pyomo_model.build_model`` (the Pyomo model). As in linopy, a constraint family
 is a block of rows in long form: for every term its row, the variable (family and
 position in that family's index frame) and the coefficient, plus one sense for the
-family and a right-hand side and a key (an index row) per row.
+family and a right-hand side and a key (an index row) per row. A bound family fixes
+variables (lower = upper bound) without rows.
 
 A constraint family's ``rows`` function carries the family's math in its
 docstring (docs/formulation.md repeats it; tests/unit/test_registry.py checks the
@@ -96,6 +97,34 @@ class VariableFamily:
         return np.where(np.isnan(upper), np.inf, upper)
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """Variables fixed at a value: ``family[position]`` has lower bound = upper
+    bound = ``value``. ``family`` names one variable family for all, or one per
+    variable (an array of names)."""
+
+    family: str | np.ndarray
+    position: np.ndarray
+    value: np.ndarray
+
+
+@dataclass(frozen=True)
+class BoundFamily:
+    """A family of column bounds: every variable ``fixed(ix)`` names is fixed at
+    its value (both bounds; a value outside the variable's declared bounds, a
+    solver's tolerance away, is taken to the nearer bound). It adds no rows, so
+    which variables are fixed never changes the LP's structure. Its math is the
+    ``fixed`` function's docstring."""
+
+    name: str
+    fixed: Callable[[LPIndex], Fixed]
+    doc: str
+
+    @property
+    def math(self) -> str:
+        return self.fixed.__doc__ or ""
+
+
 def limit_of(values: pd.Series) -> np.ndarray:
     """A nullable limit column as floats, NaN where blank."""
     return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -150,7 +179,12 @@ def flatten(family: ConstraintFamily, rows: Rows, first: dict[str, int]) -> Bloc
                  column[order], coef[order])
 
 
-def _columns(terms: Terms, first: dict[str, int]) -> np.ndarray:
+def fixed_columns(fixed: Fixed, first: dict[str, int]) -> np.ndarray:
+    """Uncompressed column of every fixed variable."""
+    return _columns(fixed, first)
+
+
+def _columns(terms: Terms | Fixed, first: dict[str, int]) -> np.ndarray:
     """Uncompressed column of every term."""
     position = np.asarray(terms.position, dtype=np.int64)
     if isinstance(terms.family, str):

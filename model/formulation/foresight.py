@@ -1,5 +1,5 @@
 """Foresight (MODEL-SPEC §8.2): with ``settings.foresight = none`` a scenario's
-decisions before its shock year are its comparator's."""
+decisions before its shock year are its comparator's, fixed as column bounds."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import RPY, LPIndex
-from model.formulation.declare import ConstraintFamily, Rows, Terms
+from model.formulation.declare import BoundFamily, Fixed
 
 FLOW = ["origin", "destination", "commodity", "year"]
 RCY = ["region", "commodity", "year"]
 PINNED = ["variable", "position", "value"]
 
 
-def foresight_rows(ix: LPIndex) -> Rows:
+def foresight_fixed(ix: LPIndex) -> Fixed:
     r"""Decisions taken before the shock year equal the comparator's.
 
     Math:
@@ -33,18 +33,18 @@ def foresight_rows(ix: LPIndex) -> Rows:
     L, \hat{L} = the lead time of (r, p) in the scenario and in the comparator
     (``processes.lead_time_years`` + ``lead_time_add``): a build the comparator
     decided in year d = \hat{y} - \hat{L} comes online in d + L here.
-    Rows exist only for a non-baseline scenario under ``settings.foresight = none``
+    Each is a column bound, lower = upper = \widehat{x} (no row: which
+    variables are fixed never changes the LP's structure, so a sweep's
+    lead-time draws stay bound changes); a value outside the variable's own
+    bounds by a solver's tolerance is taken to the nearer bound. Only a
+    non-baseline scenario under ``settings.foresight = none`` has fixings
     (``ix.pinned``, from ``pin_to_comparator``); none otherwise.
-    Keys: (family, position) of the pinned variable, a row per pinned variable.
     Spec: MODEL-SPEC §8.2 "Foresight". Tests: tests/formulation/test_foresight.py.
     """
     pinned = ix.pinned if len(ix.pinned) else pd.DataFrame(columns=PINNED)
-    n = len(pinned)
-    keys = pinned[["variable", "position"]].rename(columns={"variable": "family"})
-    keys = keys.reset_index(drop=True)
-    return Rows(keys, pinned["value"].to_numpy(dtype=float), (
-        Terms(pinned["variable"].to_numpy(dtype=object), np.arange(n),
-              pinned["position"].to_numpy(dtype=np.int64), 1.0),))
+    return Fixed(pinned["variable"].to_numpy(dtype=object),
+                 pinned["position"].to_numpy(dtype=np.int64),
+                 pinned["value"].to_numpy(dtype=float))
 
 
 def pin_to_comparator(ix: LPIndex, builds: pd.DataFrame, activity: pd.DataFrame,
@@ -93,5 +93,5 @@ def _pinned_builds(ix: LPIndex, builds: pd.DataFrame) -> pd.DataFrame:
                              dtype=float)})
 
 
-FORESIGHT = ConstraintFamily("foresight", "==", foresight_rows,
-                             "decisions before the shock year = comparator's")
+FORESIGHT = BoundFamily("foresight", foresight_fixed,
+                        "decisions before the shock year = comparator's")

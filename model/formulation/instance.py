@@ -3,6 +3,8 @@
 Columns are numbered family by family in ``VARIABLES`` order, each family in the
 order of its index frame (the *uncompressed* numbering; a builder drops columns
 that appear nowhere). Rows are numbered family by family in ``CONSTRAINTS`` order.
+Column bounds are the variable families' (0 and ``upper``), then the ``BOUNDS``
+families' fixings.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
-from model.formulation.declare import Block, VariableFamily, flatten
+from model.formulation.declare import Block, VariableFamily, fixed_columns, flatten
 from model.formulation.objective import constant_cost
-from model.formulation.registry import CONSTRAINTS, VARIABLES
+from model.formulation.registry import BOUNDS, CONSTRAINTS, VARIABLES
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Instance:
     size: dict[str, int]
     column_keys: dict[str, pd.DataFrame]  # the index frame of each family
     upper: np.ndarray  # per uncompressed column, inf = no limit
+    lower: np.ndarray  # per uncompressed column, 0 unless a bound family fixes it
     cost: np.ndarray  # per uncompressed column
     offset: float
     blocks: list[Block]
@@ -46,6 +49,13 @@ def instantiate(ix: LPIndex) -> Instance:
     cost = np.concatenate([np.zeros(size[v.name]) if v.cost is None
                            else np.asarray(v.cost(ix), dtype=float)
                            for v in VARIABLES])
+    lower = np.zeros(len(upper))
+    for family in BOUNDS:
+        fixed = family.fixed(ix)
+        columns = fixed_columns(fixed, first)
+        value = np.clip(np.asarray(fixed.value, dtype=float), lower[columns],
+                        upper[columns])
+        lower[columns] = upper[columns] = value
     blocks = [flatten(c, c.rows(ix), first) for c in CONSTRAINTS]
-    return Instance(VARIABLES, first, size, frames, upper, cost, constant_cost(ix),
-                    blocks)
+    return Instance(VARIABLES, first, size, frames, upper, lower, cost,
+                    constant_cost(ix), blocks)

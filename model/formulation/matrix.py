@@ -47,7 +47,8 @@ def to_program(inst: Instance) -> LinearProgram:
         inst.cost[kept], inst.upper[kept], inst.offset,
         np.concatenate([b.lower for b in inst.blocks]),
         np.concatenate([b.upper for b in inst.blocks]),
-        np.searchsorted(c[order], np.arange(n_col + 1)), r[order], v[order])
+        np.searchsorted(c[order], np.arange(n_col + 1)), r[order], v[order],
+        inst.lower[kept])
     column_of = {name: renumber[first:first + inst.size[name]]
                  for name, first in inst.first.items()}
     rows = {b.name: RowBlock(int(o), b.keys, b.rhs)

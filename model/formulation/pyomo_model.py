@@ -1,7 +1,8 @@
 """The declared LP as a Pyomo model: the documented, extensible view
 (``--builder pyomo``).
 
-One ``Var`` per variable family (in ``VARIABLES`` order, bounds as declared) and
+One ``Var`` per variable family (in ``VARIABLES`` order, bounds as declared, the
+bound families' fixings included) and
 one ``Constraint`` per constraint family (in ``CONSTRAINTS`` order, row ``k``
 keyed by the family's key frame row ``k``); the math of each is its declaration's
 docstring (``ConstraintFamily.math``).
@@ -57,13 +58,15 @@ def _add_variables(m: pyo.ConcreteModel, inst: Instance) -> list[object]:
     every: list[object] = []
     for family in inst.variables:
         first, size = inst.first[family.name], inst.size[family.name]
-        if family.upper is None:
+        lower = inst.lower[first:first + size]
+        if family.upper is None and not lower.any():
             var = pyo.Var(range(size), domain=pyo.NonNegativeReals, doc=family.doc)
         else:
-            upper = [None if np.isinf(u) else u
-                     for u in inst.upper[first:first + size].tolist()]
+            bounds = list(zip(lower.tolist(), [
+                None if np.isinf(u) else u
+                for u in inst.upper[first:first + size].tolist()], strict=True))
             var = pyo.Var(range(size), domain=pyo.NonNegativeReals,
-                          bounds=lambda _m, i, u=upper: (0, u[i]), doc=family.doc)
+                          bounds=lambda _m, i, b=bounds: b[i], doc=family.doc)
         setattr(m, family.name, var)
         every.extend(var.values())
     return every

@@ -1,6 +1,7 @@
-"""The LP's table of contents: its variable families (in column order) and its
-constraint families (in row order). Both builders and the documentation test
-read these; a new family is declared in its module and listed here."""
+"""The LP's table of contents: its variable families (in column order), its
+constraint families (in row order) and its bound families (fixings of columns).
+Both builders and the documentation test read these; a new family is declared in
+its module and listed here."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from model.formulation.build_rate import BUILD_RATE
 from model.formulation.calibration import CALIBRATION
 from model.formulation.capacity import CAPACITY
 from model.formulation.collection import COLLECTION
-from model.formulation.declare import ConstraintFamily, VariableFamily
+from model.formulation.declare import BoundFamily, ConstraintFamily, VariableFamily
 from model.formulation.expansion import EXPANSION
 from model.formulation.foresight import FORESIGHT
 from model.formulation.offtake import OFFTAKE_MAX, OFFTAKE_MIN
@@ -26,7 +27,6 @@ CONSTRAINTS: tuple[ConstraintFamily, ...] = (
     STOCKPILES,    # stock evolution (release limits are bounds)
     EXPORT_QUOTA,  # export quotas of scenario rules
     BUILD_RATE,    # new capacity of a stage per year (build_limits)
-    FORESIGHT,     # foresight none: pre-shock decisions = the comparator's
     OFFTAKE_MAX,   # offtake deliveries per year <= max_tpa
     OFFTAKE_MIN,   # take-or-pay: deliveries + undelivered >= min_tpa
     COLLECTION,    # collected scrap <= rate ceiling x end-of-life scrap arising
@@ -34,6 +34,9 @@ CONSTRAINTS: tuple[ConstraintFamily, ...] = (
     CALIBRATION,   # baseline: observed base-year values within their tolerance
 )
 
+BOUNDS: tuple[BoundFamily, ...] = (
+    FORESIGHT,     # foresight none: pre-shock decisions = the comparator's
+)
 
 
 def variable_inputs() -> dict[str, tuple[str, ...]]:
@@ -41,4 +44,4 @@ def variable_inputs() -> dict[str, tuple[str, ...]]:
     return {v.name: v.inputs for v in VARIABLES}
 
 
-__all__ = ["CONSTRAINTS", "VARIABLES", "VariableFamily", "variable_inputs"]
+__all__ = ["BOUNDS", "CONSTRAINTS", "VARIABLES", "VariableFamily", "variable_inputs"]

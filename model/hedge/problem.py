@@ -122,7 +122,7 @@ def plan_of(result: ScenarioResult, lead: pd.DataFrame, until: int) -> Plan:
 
 def fixed_to_plan(member: Member, plan: Plan, until: int) -> Member:
     """A copy of ``member`` whose decisions before ``until`` are ``plan``'s (the
-    foresight family's rows, MODEL-SPEC §8.2: builds matched by decision year)."""
+    foresight family's fixings, MODEL-SPEC §8.2: builds matched by decision year)."""
     ix = dataclasses.replace(member.index, shock_year=until)
     ix.pinned = pin_to_comparator(ix, plan.builds, plan.production, plan.flows,
                                   plan.stock)

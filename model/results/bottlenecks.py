@@ -45,17 +45,29 @@ def capacity_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
 
 
 def build_limit_rows(ix: LPIndex, sol: Solution) -> pd.DataFrame:
-    """Builds at their per-year limit: value of one more tpa allowed that year."""
+    """Builds at their per-year limit: value of one more tpa allowed that year.
+    A build fixed by foresight (its comparator's decision, a bound family) is at
+    its fixing, not at a limit: its reduced cost is the fixing's."""
     cost = sol.col_duals.get("build", np.zeros(len(ix.build)))
     limit = ix.build["max_per_year"].to_numpy(dtype=float)
     at_limit = (np.isfinite(limit) & (sol.values["build"] >= limit - 1e-6)
-                & (ix.build["year"] >= ix.build["open_from"]).to_numpy())
+                & (ix.build["year"] >= ix.build["open_from"]).to_numpy()
+                & ~_fixed(ix, "build", len(ix.build)))
     frame = ix.build[["region", "process", "year"]].copy()
     frame["limit"] = "expansion per year"
     frame["limit_t"] = limit
     frame["value_usd_per_t"] = -cost / _undiscount(ix, ix.build["year"])
     frame["money"] = "that year"
     return frame[at_limit & (np.abs(cost) > BINDING)]
+
+
+def _fixed(ix: LPIndex, family: str, size: int) -> np.ndarray:
+    """Which variables of ``family`` foresight fixes (``ix.pinned``)."""
+    fixed = np.zeros(size, dtype=bool)
+    if len(ix.pinned):
+        mine = ix.pinned[ix.pinned["variable"] == family]
+        fixed[mine["position"].to_numpy(dtype=np.int64)] = True
+    return fixed
 
 
 def expansion_rows(sol: Solution) -> pd.DataFrame:

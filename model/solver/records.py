@@ -90,13 +90,16 @@ class LinearProgram:
 
 def column_wise_lp(cost: np.ndarray, upper: np.ndarray, offset: float,
                    row_lower: np.ndarray, row_upper: np.ndarray, start: np.ndarray,
-                   index: np.ndarray, value: np.ndarray) -> highspy.HighsLp:
-    """A HiGHS LP of non-negative columns from column-wise (CSC) arrays; ±inf
-    bounds become HiGHS's infinity, repeated (row, column) entries are summed."""
+                   index: np.ndarray, value: np.ndarray,
+                   lower: np.ndarray | None = None) -> highspy.HighsLp:
+    """A HiGHS LP from column-wise (CSC) arrays, columns from ``lower`` (None: 0,
+    non-negative) to ``upper``; ±inf bounds become HiGHS's infinity, repeated
+    (row, column) entries are summed."""
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cost), len(row_lower)
     lp.col_cost_ = cost
-    lp.col_lower_ = np.zeros(len(cost))
+    lp.col_lower_ = np.zeros(len(cost)) if lower is None else np.clip(
+        lower, -INF, INF)
     lp.col_upper_ = np.clip(upper, -INF, INF)
     lp.offset_ = offset
     lp.row_lower_ = np.clip(row_lower, -INF, INF)

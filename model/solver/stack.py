@@ -55,8 +55,9 @@ class Stack:
 
 def block_arrays(program: LinearProgram) -> tuple[sp.csc_matrix, np.ndarray,
                                                    np.ndarray, np.ndarray, np.ndarray,
-                                                   float]:
-    """(matrix, cost, column upper, row lower, row upper, offset) of ``program``."""
+                                                   float, np.ndarray]:
+    """(matrix, cost, column upper, row lower, row upper, offset, column lower) of
+    ``program``."""
     lp = program.lp
     matrix = lp.a_matrix_
     a = sp.csc_matrix((np.asarray(matrix.value_, dtype=float),
@@ -65,7 +66,8 @@ def block_arrays(program: LinearProgram) -> tuple[sp.csc_matrix, np.ndarray,
     return (a, np.asarray(lp.col_cost_, dtype=float),
             np.asarray(lp.col_upper_, dtype=float),
             np.asarray(lp.row_lower_, dtype=float),
-            np.asarray(lp.row_upper_, dtype=float), float(lp.offset_))
+            np.asarray(lp.row_upper_, dtype=float), float(lp.offset_),
+            np.asarray(lp.col_lower_, dtype=float))
 
 
 def stack(blocks: dict[str, LinearProgram], weights: dict[str, float],
@@ -102,9 +104,11 @@ def stack(blocks: dict[str, LinearProgram], weights: dict[str, float],
                           + [np.zeros(0) if extra_cost is None else extra_cost])
     col_upper = np.concatenate([arrays[n][2] for n in names] + [
         np.full(n_extra, np.inf) if extra_upper is None else extra_upper])
+    col_lower = np.concatenate([arrays[n][6] for n in names] + [np.zeros(n_extra)])
     offset = sum(weights[n] * arrays[n][5] for n in names)
     lp = column_wise_lp(cost, col_upper, offset, np.concatenate(lower),
-                        np.concatenate(upper), a.indptr, a.indices, a.data)
+                        np.concatenate(upper), a.indptr, a.indices, a.data,
+                        col_lower)
     program = LinearProgram(lp, _columns(blocks, first), {
         **_rows(blocks, arrays), **extra_blocks})
     return Stack(program, names, first, {n: arrays[n][1] for n in names},

@@ -1,7 +1,9 @@
 """``reroute sweep``: draw the samples, run the missing ones, store, report.
 
-Writes ``<out>/store/`` (per-sample records), ``<out>/sweep.xlsx`` and
-``<out>/run.json``; the report and the run record are replaced atomically. Every
+Writes ``<out>/store/`` (per-sample records, written as each sample arrives),
+``<out>/sweep.xlsx`` and ``<out>/run.json`` (once, at the end, from the records in
+memory: the store is read back only for the samples a resumed sweep reuses); the
+report and the run record are replaced atomically. Every
 stored record is keyed by input hash, seed and sample number, so ``resume``
 solves exactly the samples whose record is missing.
 """
@@ -85,11 +87,13 @@ def run_sweep(request: SweepRequest, executor: Executor | None = None) -> SweepR
                            tuple(select_scenarios(case, request.scenarios)),
                            request.options, request.seed, request.warm)
     lost: list[dict[str, object]] = []
+    fresh: dict[int, pd.DataFrame] = {}  # this run's records, as they arrive
     executor = executor or SerialExecutor()
     with SweepProgress(request.samples, len(done), request.progress) as progress:
         def on_outcome(outcome: SampleOutcome) -> None:
             store.put(request.seed, outcome.sample, outcome.records,
                       replace=not request.resume)
+            fresh[outcome.sample] = outcome.records
             progress.advance()
 
         def on_lost(task: SampleTask, reason: str) -> None:
@@ -98,12 +102,26 @@ def run_sweep(request: SweepRequest, executor: Executor | None = None) -> SweepR
             progress.advance()
 
         run_all(executor, context, tasks, on_outcome, on_lost)
-    records = store.load(request.seed, range(request.samples))
+    records = _all_records(store, request, fresh)
     failures = _failures(records, lost)
     result = SweepResult(request.out_dir, records, failures, [t.sample for t in tasks],
                          len(done), time.perf_counter() - start)
     _write_outputs(request, case, inputs, result, executor)
     return result
+
+
+def _all_records(store: SweepStore, request: SweepRequest,
+                 fresh: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    """Every sample's records in sample order: this run's as they arrived, only
+    the reused ones read back from the store."""
+    reused = store.load(request.seed, [s for s in range(request.samples)
+                                       if s not in fresh])
+    frames = [reused] if len(reused) else []
+    frames += [fresh[s] for s in sorted(fresh)]
+    if not frames:
+        return pd.DataFrame()
+    records = pd.concat(frames, ignore_index=True)
+    return records.sort_values("sample", kind="stable").reset_index(drop=True)
 
 
 def _check_request(request: SweepRequest) -> None:

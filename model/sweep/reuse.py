@@ -8,18 +8,27 @@ value), and a sample's later earliest year fixes the earlier columns at 0: the L
 keeps one structure, so a lead-time sample is a bound change, solved warm. Before
 its first sample, a worker solves the case with no draws applied, cold, in the
 solving order; each scenario's optimal basis is the start of all its later solves.
+
+While priming, the worker also keeps each scenario's data and index and finds where
+every uncertain input acts on it (model/sweep/kept.py): a sample's index is then
+the reference index with the drawn numbers written in, not a rebuild of the
+scenario's data and index. A scenario or sample the mapping cannot express is
+rebuilt as before (``counts``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+import pandas as pd
 
 from model.data.case import Case
+from model.data.indices import LPIndex, build_index
 from model.data.scenarios import ScenarioData, scenario_data
 from model.solver.records import LinearProgram, Solution, SolveOptions
 from model.solver.warm import WarmStarts
+from model.sweep.kept import KeptIndex
 from model.sweep.uncertainty import UncertainInput, apply_draws
 from model.timing import PhaseTimer
 
@@ -32,13 +41,65 @@ class SampleReuse:
     inputs: tuple[UncertainInput, ...]
     warm: WarmStarts = field(default_factory=WarmStarts)
     priming: bool = False  # solving the reference (undrawn) case now
+    values: tuple[float, ...] = ()  # the drawn values of the sample being solved
+    counts: dict[str, int] = field(default_factory=lambda: {"mapped": 0,
+                                                            "rebuilt": 0})
     _widest: dict[str, np.ndarray] = field(default_factory=dict)
+    _kept: dict[str, KeptIndex] = field(default_factory=dict)
+    _current: dict[str, LPIndex] = field(default_factory=dict)
 
     def prepare(self, data: ScenarioData) -> None:
         """Index the scenario's build columns from the widest window."""
         widest = self._widest_for(data.name)
         if len(widest) == len(data.expansion):
             data.expansion["index_from_year"] = widest
+
+    def index(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]:
+        """The data and index of scenario ``name`` for the sample being solved
+        (``case``: the case with its draws applied): mapped from the kept
+        reference where it can be, else built."""
+        kept = self._kept.get(name)
+        if self.priming or kept is None or not kept.fits(self.values):
+            data, index = self._built(case, name)
+            if self.priming:
+                self._keep(data, index)
+            else:
+                self.counts["rebuilt"] += 1
+        else:
+            data, index = kept.data, kept.patched(self.values)
+            self.counts["mapped"] += 1
+        self._current[name] = index
+        return data, replace(index)  # the caller may pin it; the kept one stays
+
+    def kept(self, name: str) -> KeptIndex | None:
+        return self._kept.get(name)
+
+    def lead_times(self, name: str) -> pd.DataFrame:
+        """(region, process, lead_time) of the build options of scenario ``name``
+        in the sample being solved (foresight none pins its builds)."""
+        build = self._current[name].build
+        return build[["region", "process", "lead_time"]].drop_duplicates(
+            ["region", "process"])
+
+    def _built(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]:
+        data = scenario_data(case, name)
+        self.prepare(data)
+        return data, build_index(data)
+
+    def _keep(self, data: ScenarioData, index: LPIndex) -> None:
+        name = data.name
+
+        def built(inputs: list[UncertainInput], values: list[float]) -> LPIndex:
+            mine = [(i, v) for i, v in zip(inputs, values, strict=True)
+                    if not i.scenario or i.scenario == name]
+            if not mine:
+                return index
+            case = apply_draws(self.case, [i for i, _ in mine], [v for _, v in mine])
+            return self._built(case, name)[1]
+
+        kept = KeptIndex(data, index, self.inputs)
+        kept.map_inputs(built)
+        self._kept[name] = kept
 
     def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
               clock: PhaseTimer, lexicographic: np.ndarray | None) -> Solution:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,7 +99,7 @@ class SweepStore:
             pq.write_table(table, tmp)
         return True
 
-    def load(self, seed: int, samples: range) -> pd.DataFrame:
+    def load(self, seed: int, samples: Iterable[int]) -> pd.DataFrame:
         """The records of ``samples`` (those that are complete), in sample order."""
         frames = [pd.read_parquet(self.path(seed, s)) for s in samples
                   if _readable(self.path(seed, s))]

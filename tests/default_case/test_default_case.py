@@ -390,6 +390,13 @@ def test_full_cost_premium_does_not_reward_shortfall(run: RunResult, scenario: s
 #   test "Dy/Tb-bearing magnets no earlier than standard magnets" is gone: it assumed
 #   Dy/Tb bind; now NdPr metal binds both grades and the LP serves the dearer
 #   high-coercivity grade first (met 2038, standard magnets never by 2040).
+# 2026-12-01: issue 18 (sweeps): foresight none fixes the decisions before the
+#   shock year as column bounds (lower = upper = the comparator's value), not as
+#   one row each. Every answer is unchanged; the constraint counts drop by the
+#   fixed variables (the pre-2026 act, flow and release columns and the builds
+#   decided before 2026): 2,122 in decoupling, heavy_controls, delays, high_demand
+#   and members_only, 50 in high_demand_china (counted with
+#   foresight.pin_to_comparator on each scenario's index). Variables unchanged.
 EXPECTED = {
     # scenario: (total_cost_usd, cost_premium_pct, shortfall_t, self_sufficient_year,
     #            variables, constraints, full_cost_premium_pct, unmet_share_pct,
@@ -397,17 +404,17 @@ EXPECTED = {
     "baseline": (47254330030.0, 0.0,
         0.0, 2025, 39322, 8022, 0.0, 0.0, 2025),
     "decoupling": (38538967690.0, -18.44352113,
-        484191.0922, None, 37117, 10115, 382.1706315, 33.63609153, None),
+        484191.0922, None, 37117, 7993, 382.1706315, 33.63609153, None),
     "heavy_controls": (46710797470.0, -1.150228059,
-        99641.16691, 2036, 38257, 10130, 137.7175795, 11.76391196, 2036),
+        99641.16691, 2036, 38257, 8008, 137.7175795, 11.76391196, 2036),
     "delays": (35733806160.0, -24.37982692,
-        577360.5626, None, 36921, 10045, 422.3345246, 37.47512908, None),
+        577360.5626, None, 36921, 7923, 422.3345246, 37.47512908, None),
     "high_demand_china": (58912629180.0, 24.67138808,
-        0.0, 2025, 39322, 8058, 24.67138808, 0.0, 2025),
+        0.0, 2025, 39322, 8008, 24.67138808, 0.0, 2025),
     "high_demand": (40154875650.0, -31.83995315,
-        864102.9176, None, 37117, 10115, 533.3875597, 45.85165103, None),
+        864102.9176, None, 37117, 7993, 533.3875597, 45.85165103, None),
     "members_only": (38485350700.0, -18.55698583,
-        514594.5733, None, 37117, 10130, 396.2957958, 34.7599847, None),
+        514594.5733, None, 37117, 8008, 396.2957958, 34.7599847, None),
 }
 MONEY = {
     # scenario: (net_cost_premium_pct, transfers_usd, offtake_revenue_usd)

@@ -105,7 +105,7 @@ def test_tiny_case_with_frictions(tmp_path: Path) -> None:
 
 
 def test_pinned_variables_of_foresight(tmp_path: Path) -> None:
-    """Foresight rows fix variables of several families (act, flow, build): the
+    """Foresight fixes variables of several families (act, flow, build): the
     same LP from both builders."""
     proc, io = mine(cost=1.0, capex=10.0, lead=1)
     folder = write_case(tmp_path / "t", {
@@ -120,10 +120,27 @@ def test_pinned_variables_of_foresight(tmp_path: Path) -> None:
         "demand": [{"region": "A", "commodity": "ox", "year": 2025, "demand_t": 5}],
     })
     index = build_index(scenario_data(load_case(folder), "baseline"))
+    free = assemble(index)
     index.pinned = pd.DataFrame({"variable": ["flow", "act", "build", "act"],
                                  "position": [0, 1, 0, 0],
                                  "value": [2.0, 3.0, 1.5, 0.0]})
     assert_same_lp(index)
+    # the fixings are bounds (lower = upper = the given value), not rows: the
+    # pinned LP has the free LP's rows and matrix, and only those 4 bounds differ
+    pinned = assemble(index)
+    assert pinned.lp.num_row_ == free.lp.num_row_
+    for name in MATRIX:
+        np.testing.assert_array_equal(np.asarray(getattr(pinned.lp.a_matrix_, name)),
+                                      np.asarray(getattr(free.lp.a_matrix_, name)))
+    columns = [pinned.column_of[f][p] for f, p in
+               (("flow", 0), ("act", 1), ("build", 0), ("act", 0))]
+    lower, upper = np.asarray(pinned.lp.col_lower_), np.asarray(pinned.lp.col_upper_)
+    np.testing.assert_array_equal(lower[columns], [2.0, 3.0, 1.5, 0.0])
+    np.testing.assert_array_equal(upper[columns], [2.0, 3.0, 1.5, 0.0])
+    others = np.setdiff1d(np.arange(len(lower)), columns)
+    np.testing.assert_array_equal(lower[others], 0.0)
+    np.testing.assert_array_equal(upper[others],
+                                  np.asarray(free.lp.col_upper_)[others])
 
 
 def _with_contracts(folder: Path) -> Path:

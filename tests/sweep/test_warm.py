@@ -6,7 +6,8 @@ scenario's LP in HiGHS, changes its numbers in place and restarts from the
 reference basis) and cold (a new LP and a new HiGHS run per sample). The cold run
 is the independent method: both must give the same objective to 1e-7 and the same
 headline figures. The warm counter proves the warm path was taken, so the
-comparison is not cold against cold.
+comparison is not cold against cold, and the mapped counter proves no sample's
+data and index were rebuilt (model/sweep/kept.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from model.data.case import load_case
@@ -21,7 +23,7 @@ from model.solver.records import SolveOptions
 from model.sweep import worker
 from model.sweep.uncertainty import uncertain_inputs
 from model.sweep.worker import SampleTask, SweepContext, run_sample
-from tests.helpers import write_case
+from tests.helpers import settings, write_case
 from tests.sweep.cases import chain_tables
 
 HEADLINE = ["total_cost_usd", "full_cost_usd", "cost_premium_usd", "shortfall_t",
@@ -49,11 +51,23 @@ KINDS: dict[str, tuple[dict[str, object], tuple[float, ...]]] = {
 }
 
 
-def context(tmp_path: Path, row: dict[str, object], warm: bool) -> SweepContext:
-    case = load_case(write_case(tmp_path / ("warm" if warm else "cold"),
-                                chain_tables([row])))
+def context(tmp_path: Path, row: dict[str, object], warm: bool,
+            foresight: str = "perfect") -> SweepContext:
+    tables = chain_tables([row])
+    if foresight == "none":  # the embargo from 2027: 2025-26 are the baseline's
+        tables["settings"] = settings(2025, 2029, 0.05, foresight="none")
+        tables["scenario_rules"][0]["from_year"] = 2027
+    case = load_case(write_case(tmp_path / ("warm" if warm else "cold"), tables))
     return SweepContext(case, tuple(uncertain_inputs(case)), ("baseline", "embargo"),
                         SolveOptions(), seed=1, warm=warm)
+
+
+def assert_same_records(hot: pd.DataFrame, ref: pd.DataFrame, label: object) -> None:
+    assert list(hot["scenario"]) == list(ref["scenario"])
+    for column in HEADLINE:
+        assert hot[column].to_numpy() == pytest.approx(
+            ref[column].to_numpy(), rel=1e-7, abs=1e-6, nan_ok=True), (label, column)
+    assert hot["self_sufficient_year"].equals(ref["self_sufficient_year"])
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -63,16 +77,38 @@ def test_warm_solves_give_the_cold_answer(tmp_path: Path, kind: str) -> None:
     for sample, value in enumerate(draws):
         hot = run_sample(warm, SampleTask(sample, (value,))).records
         ref = run_sample(cold, SampleTask(sample, (value,))).records
-        assert list(hot["scenario"]) == list(ref["scenario"])
-        for column in HEADLINE:
-            assert hot[column].to_numpy() == pytest.approx(
-                ref[column].to_numpy(), rel=1e-7, abs=1e-6, nan_ok=True), (
-                kind, value, column)
-        assert hot["self_sufficient_year"].equals(ref["self_sufficient_year"])
+        assert_same_records(hot, ref, (kind, value))
     reuse = worker.worker_reuse(warm)
     assert reuse is not None
     # every sample of both scenarios re-solved warm: the structure never changed
     assert reuse.warm.counts == {"warm": 2 * len(draws), "cold": 0}
+    # and its index was mapped from the kept reference, never rebuilt
+    assert reuse.counts == {"mapped": 2 * len(draws), "rebuilt": 0}
+
+
+def test_lead_time_draws_under_foresight_none_stay_warm(tmp_path: Path) -> None:
+    # Foresight none fixes the embargo's builds decided before 2027 at the
+    # baseline's (which builds nothing: China's ore at 10 + 5 USD/t beats the us
+    # mine's 40). A lead of 1 + 3 = 4 years fixes every build online by 2030 (all
+    # of them, to 0: the embargoed demand goes unmet); 1 - 1 = 0 years fixes those
+    # online by 2026 only. Which builds are fixed changes with the draw, but as
+    # bounds, not rows: every sample re-solves warm and equals the cold solve.
+    row, draws = KINDS["lead_time"]
+    warm = context(tmp_path, row, True, foresight="none")
+    cold = context(tmp_path, row, False, foresight="none")
+    unmet = []
+    for sample, value in enumerate(draws):
+        hot = run_sample(warm, SampleTask(sample, (value,))).records
+        ref = run_sample(cold, SampleTask(sample, (value,))).records
+        assert_same_records(hot, ref, value)
+        unmet.append(float(ref.loc[(ref["scenario"] == "embargo")
+                                   & (ref["commodity"] == ""), "shortfall_t"].iat[0]))
+    # +3 years: the embargoed 2027-29 go unmet (3 x 100 t); -1: none of them do
+    assert unmet == pytest.approx([300.0, 0.0], abs=1e-6)
+    reuse = worker.worker_reuse(warm)
+    assert reuse is not None
+    assert reuse.warm.counts == {"warm": 2 * len(draws), "cold": 0}
+    assert reuse.counts == {"mapped": 2 * len(draws), "rebuilt": 0}
 
 
 def test_a_warm_result_does_not_depend_on_the_samples_before_it(tmp_path: Path

@@ -11,7 +11,7 @@ from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.formulation import build_model
-from model.formulation.registry import CONSTRAINTS, VARIABLES
+from model.formulation.registry import BOUNDS, CONSTRAINTS, VARIABLES
 from tests.helpers import mine, one_commodity, write_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +28,9 @@ def test_every_component_is_documented_and_tested(tmp_path: Path) -> None:
     m = build_model(build_index(scenario_data(case, "baseline")))
     doc = (ROOT / "docs" / "formulation.md").read_text(encoding="utf-8")
     components = list(m.component_objects((pyo.Var, pyo.Constraint, pyo.Objective)))
-    # 9 variable families, 13 constraint families, 1 objective
-    assert len(components) == 23
+    # 9 variable families, 12 constraint families, 1 objective (a bound family,
+    # foresight, fixes variables' bounds and adds no component)
+    assert len(components) == 22
     for component in components:
         name = component.local_name
         assert component.doc, f"{name} has no doc"
@@ -40,6 +41,11 @@ def test_every_component_is_documented_and_tested(tmp_path: Path) -> None:
         assert hasattr(m, name), f"{name} is not built"
         text = (ROOT / "tests" / "formulation" / f"test_{module}.py").read_text()
         assert column in text, f"{name}: test_{module}.py never sets {column}"
+    for family in BOUNDS:
+        module, column = BOUNDS_COVERED_BY[family.name]
+        assert f"`{family.name}`" in doc, f"{family.name} not in the doc"
+        text = (ROOT / "tests" / "formulation" / f"test_{module}.py").read_text()
+        assert column in text, f"{family.name}: test_{module}.py never sets {column}"
 
 
 COVERED_BY = {
@@ -50,7 +56,6 @@ COVERED_BY = {
     "stock_evolution": ("resources", "initial_t"),
     "export_quota": ("trade", "export_quota"),
     "build_rate": ("build_rate", "max_new_tpa_per_year"),
-    "foresight": ("foresight", "foresight"),
     "offtake_max": ("offtakes", "max_tpa"),
     "offtake_min": ("offtakes", "min_tpa"),
     "collection": ("collection", "growth_per_year"),
@@ -58,6 +63,7 @@ COVERED_BY = {
     "calibration": ("calibration", "tolerance_pct"),
     "total_cost": ("objective", "capex"),
 }
+BOUNDS_COVERED_BY = {"foresight": ("foresight", "foresight")}
 
 
 SENSE_IN_DOC = {"==": "=", "<=": "≤", ">=": "≥"}
@@ -72,7 +78,8 @@ def _sections(doc: str) -> list[tuple[str, str]]:
 
 def test_the_formulation_doc_matches_the_declarations() -> None:
     """docs/formulation.md has a section per constraint family, in row order, whose
-    equation has the declared sense (as has the family's docstring math), and
+    equation has the declared sense (as has the family's docstring math), one per
+    bound family, and
     states every variable's upper bound with its input column."""
     doc = (ROOT / "docs" / "formulation.md").read_text(encoding="utf-8")
     sections = _sections(doc)
@@ -87,6 +94,12 @@ def test_the_formulation_doc_matches_the_declarations() -> None:
         assert family.doc, family.name
     headings = [h for h, _ in sections]
     assert found == sorted(found, key=headings.index), "sections not in row order"
+    for bounds in BOUNDS:  # fixings: an equation "=" in the doc and the math
+        tag = f"`{bounds.fixed.__name__}` (bounds `{bounds.name}`)"
+        (heading, body), = [(h, b) for h, b in sections if tag in h]
+        equation = next(line for line in body.splitlines() if line.strip())
+        assert "=" in equation and "Math:" in bounds.math and "=" in bounds.math
+        assert bounds.doc, bounds.name
     (variables,) = [b for h, b in sections if h.startswith("1. Variables")]
     flat = " ".join(variables.split())
     for var in VARIABLES:
