@@ -89,6 +89,15 @@ GROUPS = (
     # every solved test that reaches it.
     Group("extract", ("model/results/extract.py",),
           ("tests/results/test_extract_tables.py",)),
+    # Results read off a solved scenario, each module with its own hand-solved
+    # cases (numpy builder): the friction that sets the self-sufficient year,
+    # China content traced through the network, the calibration fit.
+    Group("frictions", ("model/results/frictions.py",),
+          ("tests/results/test_frictions.py", *NUMPY)),
+    Group("china_content", ("model/results/china_content.py",),
+          ("tests/results/test_china_content.py", *NUMPY)),
+    Group("calibration_fit", ("model/results/calibration_fit.py",),
+          ("tests/formulation/test_calibration.py", *NUMPY)),
     # The constraint and variable families: declared once, so the numpy builder's
     # tests kill what either builder would get wrong.
     Group("families", tuple(f"model/formulation/{m}.py" for m in (
