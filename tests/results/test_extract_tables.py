@@ -214,6 +214,21 @@ def test_costs_without_offtakes_or_existing_fixed_om() -> None:
            [(y, c, usd, usd * DF[y]) for y, c, usd in rows])
 
 
+def test_costs_of_a_take_or_pay_no_seller_can_deliver() -> None:
+    # Take-or-pay rows but no deliveries (no seller has a route): the penalty
+    # (30 x 5 = 150 in 2026) is still a cost; no sale transport, tariff or
+    # revenue (2026 transport 5, tariff 1; nothing in 2027).
+    ix, sol = _index(), _solution()
+    ix.sale = ix.sale.iloc[0:0]
+    sol.values["sale"] = np.zeros(0)
+    changed = {(2026, "transport"): 5, (2026, "tariff"): 1}
+    rows = [(y, c, changed.get((y, c), usd)) for y, c, usd in COSTS
+            if c != "offtake_revenue" and (y, c) != (2027, "transport")]
+    frame = extract.costs(ix, sol, "S")
+    _check(frame, ["year", "category", "usd", "discounted_usd"],
+           [(y, c, usd, usd * DF[y]) for y, c, usd in rows])
+
+
 def test_offtake_sales_with_undelivered_take_or_pay() -> None:
     # Sorted by offtake, year, seller: o0 sold 3 t by CN in 2027 at 80 (240);
     # o1 in 2026: 5 t undelivered (a blank seller, priced at the contract's 100)
@@ -229,12 +244,32 @@ def test_offtake_sales_with_undelivered_take_or_pay() -> None:
 
 
 def test_offtake_sales_of_a_case_without_offtakes_is_empty() -> None:
+    # no offtake frames, no contracts (the index's defaults) and no sale columns
+    # in the solution: an empty table whose money columns are still numbers
     ix, sol = _index(), _solution()
     ix.sale, ix.sale_short = ix.sale.iloc[0:0], ix.sale_short.iloc[0:0]
+    ix.offtakes = pd.DataFrame()
     del sol.values["sale"], sol.values["sale_short"]
     frame = extract.offtake_sales(ix, sol, "S")
     assert list(frame.columns) == ["scenario", *extract.OFFTAKE_SALE_COLUMNS]
     assert frame.empty
+    assert frame["price_usd_per_t"].dtype == float
+    assert frame["revenue_usd"].dtype == float
+
+
+def test_amounts_under_one_unit_are_kept() -> None:
+    # only |x| < 1e-6 is zero: a 0.5 tpa build (x 800 = 400 USD capex), 0.5 t
+    # surplus and 0.5 t undelivered under o0 (priced at its 80, the blank seller
+    # sorted before CN) are rows
+    ix, sol = _index(), _solution()
+    sol.values["build"][2] = 0.5
+    sol.values["surplus"][1] = 0.5
+    sol.values["sale_short"][1] = 0.5
+    assert _rows(extract.builds(ix, sol, "S"))[-1] == (
+        "S", "US", "sep", 2027, 0.5, 400.0)
+    assert _rows(extract.surplus(ix, sol, "S"))[-1] == ("S", "CN", "ox", 2026, 0.5)
+    assert _rows(extract.offtake_sales(ix, sol, "S"))[0] == (
+        "S", "o0", "US", "", "ox", 2027, 0.0, 0.5, 80.0, 0.0)
 
 
 def test_extract_all_holds_every_table_of_the_scenario() -> None:
