@@ -217,9 +217,11 @@ def test_costs_without_offtakes_or_existing_fixed_om() -> None:
 def test_costs_of_a_take_or_pay_no_seller_can_deliver() -> None:
     # Take-or-pay rows but no deliveries (no seller has a route): the penalty
     # (30 x 5 = 150 in 2026) is still a cost; no sale transport, tariff or
-    # revenue (2026 transport 5, tariff 1; nothing in 2027).
+    # revenue (2026 transport 5, tariff 1; nothing in 2027). The empty sale frame
+    # is the one build_index makes (columns only, no dtypes); the table's years
+    # stay whole numbers and its amounts floats.
     ix, sol = _index(), _solution()
-    ix.sale = ix.sale.iloc[0:0]
+    ix.sale = pd.DataFrame(columns=SALE_COLUMNS)
     sol.values["sale"] = np.zeros(0)
     changed = {(2026, "transport"): 5, (2026, "tariff"): 1}
     rows = [(y, c, changed.get((y, c), usd)) for y, c, usd in COSTS
@@ -227,6 +229,7 @@ def test_costs_of_a_take_or_pay_no_seller_can_deliver() -> None:
     frame = extract.costs(ix, sol, "S")
     _check(frame, ["year", "category", "usd", "discounted_usd"],
            [(y, c, usd, usd * DF[y]) for y, c, usd in rows])
+    assert (frame["year"].dtype, frame["usd"].dtype) == (np.int64, np.float64)
 
 
 def test_offtake_sales_with_undelivered_take_or_pay() -> None:
