@@ -247,10 +247,12 @@ def test_offtake_sales_with_undelivered_take_or_pay() -> None:
 
 
 def test_offtake_sales_of_a_case_without_offtakes_is_empty() -> None:
-    # no offtake frames, no contracts (the index's defaults) and no sale columns
-    # in the solution: an empty table whose money columns are still numbers
+    # no offtake frames (columns only, as build_index makes them), no contracts
+    # and no sale columns in the solution: an empty table whose money columns
+    # are still numbers
     ix, sol = _index(), _solution()
-    ix.sale, ix.sale_short = ix.sale.iloc[0:0], ix.sale_short.iloc[0:0]
+    ix.sale = pd.DataFrame(columns=SALE_COLUMNS)
+    ix.sale_short = pd.DataFrame(columns=SALE_SHORT_COLUMNS)
     ix.offtakes = pd.DataFrame()
     del sol.values["sale"], sol.values["sale_short"]
     frame = extract.offtake_sales(ix, sol, "S")
@@ -262,17 +264,19 @@ def test_offtake_sales_of_a_case_without_offtakes_is_empty() -> None:
 
 def test_amounts_under_one_unit_are_kept() -> None:
     # only |x| < 1e-6 is zero: a 0.5 tpa build (x 800 = 400 USD capex), 0.5 t
-    # surplus and 0.5 t undelivered under o0 (priced at its 80, the blank seller
-    # sorted before CN) are rows
+    # surplus, 0.5 t undelivered under o0 (priced at its 80, the blank seller
+    # sorted before CN) and 0.5 t delivered by AU under o1 (50 USD) are rows
     ix, sol = _index(), _solution()
     sol.values["build"][2] = 0.5
     sol.values["surplus"][1] = 0.5
     sol.values["sale_short"][1] = 0.5
+    sol.values["sale"][1] = 0.5
     assert _rows(extract.builds(ix, sol, "S"))[-1] == (
         "S", "US", "sep", 2027, 0.5, 400.0)
     assert _rows(extract.surplus(ix, sol, "S"))[-1] == ("S", "CN", "ox", 2026, 0.5)
-    assert _rows(extract.offtake_sales(ix, sol, "S"))[0] == (
-        "S", "o0", "US", "", "ox", 2027, 0.0, 0.5, 80.0, 0.0)
+    sales = _rows(extract.offtake_sales(ix, sol, "S"))
+    assert sales[0] == ("S", "o0", "US", "", "ox", 2027, 0.0, 0.5, 80.0, 0.0)
+    assert sales[3] == ("S", "o1", "US", "AU", "ox", 2026, 0.5, 0.0, 100.0, 50.0)
 
 
 def test_extract_all_holds_every_table_of_the_scenario() -> None:
