@@ -96,7 +96,8 @@ GROUPS = (
     # cases (numpy builder): the friction that sets the self-sufficient year,
     # China content traced through the network, the calibration fit.
     Group("frictions", ("model/results/frictions.py",),
-          ("tests/results/test_frictions.py", *NUMPY)),
+          ("tests/results/test_friction_rows.py", "tests/results/test_frictions.py",
+           *NUMPY)),
     Group("china_content", ("model/results/china_content.py",),
           ("tests/results/test_china_content.py", *NUMPY)),
     Group("calibration_fit", ("model/results/calibration_fit.py",),
