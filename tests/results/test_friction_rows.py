@@ -135,6 +135,16 @@ def test_a_scenario_without_capacity_rows_has_no_ramp_up_rows() -> None:
         ("S", "collection", "", "", "jp", 2027, 3.0)]
 
 
+def test_a_blank_key_reads_as_blank() -> None:
+    # a build-rate row over every stage (a blank stage key): stage "", not "nan"
+    ix, sol = _index(), _solution()
+    keys = sol.rows["build_rate"].keys
+    keys["stage"] = keys["stage"].astype(object)
+    keys.loc[0, "stage"] = None
+    frame = frictions.friction_rows(ix, sol, "S", [BUILD_RATE])
+    assert frame["stage"].iloc[0] == ""
+
+
 # attribute: ox is made by sep (refining) from ore of mine (mining); the
 # horizon is 2025-2030.
 PROCESSES = pd.DataFrame({"process": ["mine", "sep", "grind", "recyc"],
