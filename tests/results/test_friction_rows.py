@@ -135,6 +135,18 @@ def test_a_scenario_without_capacity_rows_has_no_ramp_up_rows() -> None:
         ("S", "collection", "", "", "jp", 2027, 3.0)]
 
 
+def test_a_friction_keyed_by_process_names_that_process() -> None:
+    # a friction family whose rows are keyed by (region, process, year): the
+    # row's process is its process key (no recipe or scrap key to read instead)
+    plant = ConstraintFamily("plant", "<=", lambda ix: None, "per plant",
+                             friction="plant")
+    ix, sol = _index(), _solution()
+    sol.rows["plant"] = _block(["region", "process", "year"], [("us", "sep", 2026)])
+    sol.row_duals["plant"] = np.array([4.0])
+    frame = frictions.friction_rows(ix, sol, "S", [plant])
+    assert tuple(frame.iloc[0]) == ("S", "plant", "", "sep", "us", 2026, 4.0)
+
+
 def test_a_blank_key_reads_as_blank() -> None:
     # a build-rate row over every stage (a blank stage key): stage "", not "nan"
     ix, sol = _index(), _solution()
