@@ -172,6 +172,49 @@ def hand_summary(hand_report: Path) -> list[Row]:
         wb.close()
 
 
+def _style(cell: object) -> tuple[object, ...]:
+    """(value, number format, size, bold, colour, horizontal alignment)."""
+    font = cell.font  # type: ignore[attr-defined]
+    rgb = getattr(font.color, "rgb", None)  # none, a theme colour or an RGB
+    return (cell.value, cell.number_format, font.sz, bool(font.b),  # type: ignore
+            rgb[-6:] if isinstance(rgb, str) else None,
+            cell.alignment.horizontal)  # type: ignore[attr-defined]
+
+
+def test_headline_cells_formats_on_hand_data(tmp_path: Path,
+                                             hand_report: Path) -> None:
+    # Headline rows 8 (base) and 9 (cut); each metric's value in the right cell
+    # of its pair: D, F, H (premiums), J (worst year), L (mostly met), N (strict),
+    # P (oxides unmet). 9 pt body text; premiums signed to one decimal, years as
+    # whole numbers, the group's % to one decimal; text cells right-aligned.
+    ws = openpyxl.load_workbook(hand_report)["Summary"]
+    signed, red = "+0.0;-0.0;0.0", "9C0006"
+    assert [_style(ws[c]) for c in ("D8", "J8", "L8", "P8")] == [
+        ("—", "General", 9, False, None, "right"),   # the baseline: no premium
+        ("none", "General", 9, False, None, "right"),  # no year short
+        (2025, "0", 9, False, None, None),
+        (0, "0.0", 9, False, None, None)]
+    cut = [_style(ws[c]) for c in ("D9", "H9", "J9", "N9", "P9")]
+    assert cut == [
+        (pytest.approx(FULL_PCT_CUT), signed, 9, False, None, None),
+        (pytest.approx(PCT_CUT), signed, 9, False, None, None),
+        ("2025 (17 %)", "General", 9, False, None, "right"),
+        (2027, "0", 9, False, None, None),
+        (pytest.approx(SHORT_PCT_CUT), "0.0", 9, False, None, None)]
+    # cut never self-sufficient (blank strict year): "never (by 2027)", the
+    # horizon's end, in red; a scenario that did not solve: "not solved"
+    tables = _hand_tables()
+    tables["summary"]["self_sufficient_year"] = pd.array([2025, None], dtype="Int64")
+    tables["summary"].loc[0, "status"] = "time limit"
+    case = load_case(write_case(tmp_path / "case", _case()))
+    inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
+    data = ReportData(tables, inputs, {"case": "case", "input_hash": "0" * 64}, case)
+    write_book(tmp_path / "s.xlsx", lambda sheets: write_summary(sheets, data))
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Summary"]
+    assert _style(ws["N9"]) == ("never (by 2027)", "General", 9, False, red, "right")
+    assert _style(ws["D8"]) == ("not solved", "General", 9, False, None, "right")
+
+
 def test_summary_head_lines(report: Path) -> None:
     _check_head_lines(report)
 
