@@ -27,7 +27,8 @@ def _frame(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
 
 
 def _index() -> LPIndex:
-    act = _frame(["region", "process", "year", "existing_tpa", "variable_cost_usd_per_t"],
+    act = _frame(["region", "process", "year", "existing_tpa",
+                  "variable_cost_usd_per_t"],
                  [("CN", "mine", 2025, 100.0, 5.0), ("CN", "mine", 2026, 100.0, 5.0),
                   ("US", "sep", 2025, 0.0, 7.0), ("US", "sep", 2026, 0.0, 7.0),
                   ("US", "sep", 2027, 0.0, 7.0), ("CN", "sep", 2027, 0.0, 3.0)])
@@ -42,8 +43,10 @@ def _index() -> LPIndex:
                     [(2, 0, 1.0), (3, 0, 1.0), (3, 1, 1.0), (4, 1, 1.0), (4, 2, 1.0)])
     flow = _frame(["origin", "destination", "commodity", "year", "transport_usd_per_t",
                    "tariff_usd_per_t"],
-                  [("CN", "US", "ox", 2025, 10.0, 2.0), ("CN", "US", "ox", 2026, 10.0, 2.0),
-                   ("US", "US", "ox", 2026, 0.0, 0.0), ("CN", "CN", "ox", 2027, 10.0, 0.0)])
+                  [("CN", "US", "ox", 2025, 10.0, 2.0),
+                   ("CN", "US", "ox", 2026, 10.0, 2.0),
+                   ("US", "US", "ox", 2026, 0.0, 0.0),
+                   ("CN", "CN", "ox", 2027, 10.0, 0.0)])
     short = _frame([*RCY, "demand_t", "penalty_usd_per_t"],
                    [("US", "ox", 2025, 50.0, 1000.0), ("US", "ox", 2026, 30.0, 1000.0),
                     ("US", "ox", 2027, 20.0, 1000.0)])
