@@ -201,11 +201,29 @@ def test_headline_cells_formats_on_hand_data(tmp_path: Path,
         ("2025 (17 %)", "General", 9, False, None, "right"),
         (2027, "0", 9, False, None, None),
         (pytest.approx(SHORT_PCT_CUT), "0.0", 9, False, None, None)]
+    # the time path (header row 12, base 13, cut 14): bold header cells on the
+    # header fill, the years as whole numbers; the horizon's share to one
+    # decimal, each year's as a whole number, in body text
+    fill = "D9E1F2"
+    assert [_style(ws[c]) for c in ("A12", "B12", "C12")] == [
+        ("Scenario", "General", 9, True, None, None),
+        ("2025–2027", "General", 9, True, None, "right"),
+        (2025, "0", 9, True, None, None)]
+    assert [ws[c].fill.fgColor.rgb[-6:] for c in ("A12", "B12")] == [fill, fill]
+    assert [_style(ws[c]) for c in ("A14", "B14", "C14")] == [
+        ("cut", "General", 9, True, None, None),
+        (pytest.approx(100 * 16000 / 18000), "0.0", 9, False, None, None),
+        (pytest.approx(MET_CUT), "0", 9, False, None, None)]
     # cut never self-sufficient (blank strict year): "never (by 2027)", the
-    # horizon's end, in red; a scenario that did not solve: "not solved"
+    # horizon's end, in red; a scenario that did not solve: "not solved".
+    # cut's value met 49 %, 50 % and 99.5 %: deep red below 50 %, light red
+    # from 50 % to below 99.5 %, none from 99.5 %; base has no 2027 figure: blank
     tables = _hand_tables()
     tables["summary"]["self_sufficient_year"] = pd.array([2025, None], dtype="Int64")
     tables["summary"].loc[0, "status"] = "time limit"
+    met = tables["value_met_by_year"]
+    met.loc[3:5, "met_pct"] = [49.0, 50.0, 99.5]
+    tables["value_met_by_year"] = met.drop(index=2)
     case = load_case(write_case(tmp_path / "case", _case()))
     inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
     data = ReportData(tables, inputs, {"case": "case", "input_hash": "0" * 64}, case)
@@ -213,6 +231,10 @@ def test_headline_cells_formats_on_hand_data(tmp_path: Path,
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Summary"]
     assert _style(ws["N9"]) == ("never (by 2027)", "General", 9, False, red, "right")
     assert _style(ws["D8"]) == ("not solved", "General", 9, False, None, "right")
+    fills = {c: ws[c].fill.fgColor.rgb[-6:] if ws[c].fill.fill_type else None
+             for c in ("C14", "D14", "E14")}
+    assert fills == {"C14": "E06666", "D14": "F8CBAD", "E14": None}
+    assert ws["E13"].value is None and ws["D13"].value == 100
 
 
 def test_summary_head_lines(report: Path) -> None:
