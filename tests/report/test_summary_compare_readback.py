@@ -41,9 +41,15 @@ import re
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
+from model.data.case import load_case
+from model.data.coerce import ROW
 from model.pipeline import run_case
+from model.report.excel.book import write_book
+from model.report.excel.data import ReportData
+from model.report.excel.summary import write_summary
 from tests.helpers import settings, shared_unless_mutating, write_case
 
 Row = tuple[object, ...]
@@ -100,7 +106,146 @@ def book(report: Path) -> dict[str, list[Row]]:
         wb.close()
 
 
+# The same Summary written from hand-made tables (no solve): each number below
+# is the module docstring's, so the checks read the same cells back. Under
+# `make mutate` these run first and a Summary mutant dies without a solve.
+PCT_CUT = -205 / 1815 * 100
+SHORT_PCT_CUT = 20 / 180 * 100
+FULL_PCT_CUT = (21610 - 1815) / 1815 * 100
+DELIVERED_PCT_CUT = (1610 / 16000 / (1815 / 18000) - 1) * 100
+MET_CUT = 100 * 50 / 60
+
+
+def _hand_tables() -> dict[str, pd.DataFrame]:
+    summary = pd.DataFrame({
+        "scenario": ["base", "cut"], "is_baseline": [True, False],
+        "status": ["optimal", "optimal"], "compare_to": ["base", "base"],
+        "total_cost_usd": [1815.0, 1610.0], "cost_premium_usd": [0.0, -205.0],
+        "cost_premium_pct": [0.0, PCT_CUT], "demand_t": [180.0, 180.0],
+        "shortfall_t": [0.0, 20.0], "shortfall_pct": [0.0, SHORT_PCT_CUT],
+        "self_sufficient_year": [2025, 2027],
+        "unmet_share_pct": [0.0, 2000 / 18000 * 100],
+        "full_cost_premium_pct": [0.0, FULL_PCT_CUT],
+        "delivered_cost_premium_pct": [0.0, DELIVERED_PCT_CUT],
+        "worst_year": pd.array([None, 2025], dtype="Int64"),
+        "worst_year_unmet_share_pct": [0.0, 1000 / 6000 * 100],
+        "mostly_met_year": [2025, 2027],
+        # money apart from cost: no floors or offtakes; buyers pay 1815 and 1610
+        "transfers_usd": [0.0, 0.0], "offtake_revenue_usd": [0.0, 0.0],
+        "offtake_penalty_usd": [0.0, 0.0], "net_cost_usd": [1815.0, 1610.0],
+        "buyers_pay_usd": [1815.0, 1610.0]})
+    # per commodity over the horizon: 150 t NdPr, 30 t Dy; cut's Dy met from 2027
+    kpi = pd.DataFrame({"scenario": ["base", "base", "cut", "cut"],
+                        "commodity": ["dy", "ndpr", "dy", "ndpr"],
+                        "demand_t": [30.0, 150.0, 30.0, 150.0],
+                        "self_sufficient_year": [2025, 2025, 2027, 2025]})
+    group = pd.DataFrame({"scenario": ["base", "cut"], "group": ["oxide", "oxide"],
+                          "demand_t": [180.0, 180.0], "shortfall_t": [0.0, 20.0],
+                          "shortfall_pct": [0.0, SHORT_PCT_CUT],
+                          "demand_value_usd": [18000.0, 18000.0]})
+    met = pd.DataFrame({"scenario": ["base"] * 3 + ["cut"] * 3,
+                        "year": [2025, 2026, 2027] * 2,
+                        "met_pct": [100.0, 100.0, 100.0, MET_CUT, MET_CUT, 100.0]})
+    return {"summary": summary, "kpi_by_commodity": kpi, "kpi_by_group": group,
+            "value_met_by_year": met}
+
+
+@pytest.fixture(scope=shared_unless_mutating("module"))
+def hand_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Summary sheet alone, from the case's inputs and the hand-made tables."""
+    root = tmp_path_factory.mktemp("summary_hand")
+    case = load_case(write_case(root / "case", _case()))
+    inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
+    data = ReportData(_hand_tables(), inputs,
+                      {"case": "case", "input_hash": "0123456789abcdef" * 4}, case)
+    path = root / "summary.xlsx"
+    write_book(path, lambda sheets: write_summary(sheets, data))
+    return path
+
+
+@pytest.fixture
+def hand_summary(hand_report: Path) -> list[Row]:
+    wb = openpyxl.load_workbook(hand_report, read_only=True)
+    try:
+        return [tuple(r) for r in wb["Summary"].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _style(cell: object) -> tuple[object, ...]:
+    """(value, number format, size, bold, colour, horizontal alignment)."""
+    font = cell.font  # type: ignore[attr-defined]
+    rgb = getattr(font.color, "rgb", None)  # none, a theme colour or an RGB
+    return (cell.value, cell.number_format, font.sz, bool(font.b),  # type: ignore
+            rgb[-6:] if isinstance(rgb, str) else None,
+            cell.alignment.horizontal)  # type: ignore[attr-defined]
+
+
+def test_headline_cells_formats_on_hand_data(tmp_path: Path,
+                                             hand_report: Path) -> None:
+    # Headline rows 8 (base) and 9 (cut); each metric's value in the right cell
+    # of its pair: D, F, H (premiums), J (worst year), L (mostly met), N (strict),
+    # P (oxides unmet). 9 pt body text; premiums signed to one decimal, years as
+    # whole numbers, the group's % to one decimal; text cells right-aligned.
+    ws = openpyxl.load_workbook(hand_report)["Summary"]
+    signed, red = "+0.0;-0.0;0.0", "9C0006"
+    assert [_style(ws[c]) for c in ("D8", "J8", "L8", "P8")] == [
+        ("—", "General", 9, False, None, "right"),   # the baseline: no premium
+        ("none", "General", 9, False, None, "right"),  # no year short
+        (2025, "0", 9, False, None, None),
+        (0, "0.0", 9, False, None, None)]
+    cut = [_style(ws[c]) for c in ("D9", "H9", "J9", "N9", "P9")]
+    assert cut == [
+        (pytest.approx(FULL_PCT_CUT), signed, 9, False, None, None),
+        (pytest.approx(PCT_CUT), signed, 9, False, None, None),
+        ("2025 (17 %)", "General", 9, False, None, "right"),
+        (2027, "0", 9, False, None, None),
+        (pytest.approx(SHORT_PCT_CUT), "0.0", 9, False, None, None)]
+    # the time path (header row 12, base 13, cut 14): bold header cells on the
+    # header fill, the years as whole numbers; the horizon's share to one
+    # decimal, each year's as a whole number, in body text
+    fill = "D9E1F2"
+    assert [_style(ws[c]) for c in ("A12", "B12", "C12")] == [
+        ("Scenario", "General", 9, True, None, None),
+        ("2025–2027", "General", 9, True, None, "right"),
+        (2025, "0", 9, True, None, None)]
+    assert [ws[c].fill.fgColor.rgb[-6:] for c in ("A12", "B12")] == [fill, fill]
+    assert [_style(ws[c]) for c in ("A14", "B14", "C14")] == [
+        ("cut", "General", 9, True, None, None),
+        (pytest.approx(100 * 16000 / 18000), "0.0", 9, False, None, None),
+        (pytest.approx(MET_CUT), "0", 9, False, None, None)]
+    # cut never self-sufficient (blank strict year): "never (by 2027)", the
+    # horizon's end, in red; a scenario that did not solve: "not solved".
+    # cut's value met 49 %, 50 % and 99.5 %: deep red below 50 %, light red
+    # from 50 % to below 99.5 %, none from 99.5 %; base has no 2027 figure: blank
+    tables = _hand_tables()
+    tables["summary"]["self_sufficient_year"] = pd.array([2025, None], dtype="Int64")
+    tables["summary"].loc[0, "status"] = "time limit"
+    met = tables["value_met_by_year"]
+    met.loc[3:5, "met_pct"] = [49.0, 50.0, 99.5]
+    tables["value_met_by_year"] = met.drop(index=2)
+    case = load_case(write_case(tmp_path / "case", _case()))
+    inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
+    data = ReportData(tables, inputs, {"case": "case", "input_hash": "0" * 64}, case)
+    write_book(tmp_path / "s.xlsx", lambda sheets: write_summary(sheets, data))
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Summary"]
+    assert _style(ws["N9"]) == ("never (by 2027)", "General", 9, False, red, "right")
+    assert _style(ws["D8"]) == ("not solved", "General", 9, False, None, "right")
+    fills = {c: ws[c].fill.fgColor.rgb[-6:] if ws[c].fill.fill_type else None
+             for c in ("C14", "D14", "E14")}
+    assert fills == {"C14": "E06666", "D14": "F8CBAD", "E14": None}
+    assert ws["E13"].value is None and ws["D13"].value == 100
+
+
 def test_summary_head_lines(report: Path) -> None:
+    _check_head_lines(report)
+
+
+def test_summary_head_lines_on_hand_data(hand_report: Path) -> None:
+    _check_head_lines(hand_report)
+
+
+def _check_head_lines(report: Path) -> None:
     # the first screen: title (bold, 14 pt), then hash, run time and status on
     # one line; one landscape page at 100 %, the print area exactly the block
     ws = openpyxl.load_workbook(report)["Summary"]
@@ -165,15 +310,15 @@ def _approx(rows: list[Row]) -> list[Row]:
             for r in rows]
 
 
-PCT_CUT = -205 / 1815 * 100
-SHORT_PCT_CUT = 20 / 180 * 100
-FULL_PCT_CUT = (21610 - 1815) / 1815 * 100
-DELIVERED_PCT_CUT = (1610 / 16000 / (1815 / 18000) - 1) * 100
-MET_CUT = 100 * 50 / 60
-
-
 def test_summary_headline_rows(book: dict[str, list[Row]]) -> None:
-    rows = book["Summary"]
+    _check_headline_rows(book["Summary"])
+
+
+def test_summary_headline_rows_on_hand_data(hand_summary: list[Row]) -> None:
+    _check_headline_rows(hand_summary)
+
+
+def _check_headline_rows(rows: list[Row]) -> None:
     table = _table_after(rows, "Cost, time and shortfall per scenario (premiums "
                          "against the scenario under 'Compared with')")[1:]
     # three header lines; every metric's header sits in the right of its two cells
@@ -200,9 +345,18 @@ def test_summary_headline_rows(book: dict[str, list[Row]]) -> None:
 
 
 def test_summary_notes_under_the_table(book: dict[str, list[Row]]) -> None:
+    _check_notes(book["Summary"])
+
+
+def test_summary_notes_under_the_table_on_hand_data(hand_summary: list[Row]
+                                                   ) -> None:
+    _check_notes(hand_summary)
+
+
+def _check_notes(summary: list[Row]) -> None:
     # the caveat of the scenario that goes short (2000 / 18000 = 11.1 % of value;
     # 20 t = 0 kt), and the footnotes under the sentences (then the money block)
-    rows = [r[0] if r else None for r in book["Summary"]]
+    rows = [r[0] if r else None for r in summary]
     caveat = rows.index("Read with care")
     assert rows[caveat + 1:caveat + 3] == [
         "cut: 11.1 % of demand value unmet (0 kt of oxides); its supply-cost "
@@ -222,10 +376,18 @@ def test_summary_notes_under_the_table(book: dict[str, list[Row]]) -> None:
 
 def test_summary_sentences_are_each_scenarios_own(book: dict[str, list[Row]]
                                                   ) -> None:
+    _check_sentences(book["Summary"])
+
+
+def test_summary_sentences_on_hand_data(hand_summary: list[Row]) -> None:
+    _check_sentences(hand_summary)
+
+
+def _check_sentences(summary: list[Row]) -> None:
     # "In brief": two sentences per scenario, the second indented; from the
     # numbers of the module docstring (205 / 1815 = 11.3 %, 20 / 180 = 11.1 %);
     # each scenario's own key-element years: NdPr (150 t) before Dy (30 t)
-    rows = [r[0] if r else None for r in book["Summary"]]
+    rows = [r[0] if r else None for r in summary]
     start = rows.index("In brief (every scenario, in words)")
     assert rows[start + 1:start + 5] == [
         "Baseline 'base': NdPr and Dy demand is met from the start (2025); overall "
@@ -298,12 +460,13 @@ MONEY_ROWS = [("metric", "base", "cut"),
               ("What the alliance's buyers pay (at marginal cost)", 1815, 1610)]
 
 
+SUMMARY_MONEY = ("Money apart from cost (discounted USD m): a price floor moves "
+                 "money between members and leaves the resource cost unchanged")
+
+
 def test_money_apart_from_cost_on_summary_and_compare(book: dict[str, list[Row]]
                                                       ) -> None:
-    summary = _block(book["Summary"], "Money apart from cost (discounted USD m): a "
-                     "price floor moves money between members and leaves the "
-                     "resource cost unchanged")
-    assert summary == _approx(MONEY_ROWS)
+    assert _block(book["Summary"], SUMMARY_MONEY) == _approx(MONEY_ROWS)
     compare = _block(book["Compare"], "Money apart from cost (discounted USD m): "
                      "transfers and revenue are not in the resource cost")
     assert compare == _approx([(*MONEY_ROWS[0], "Δ cut"),
@@ -318,7 +481,19 @@ def _width(ws: object, column: int) -> float | None:
     return None
 
 
+def test_money_apart_from_cost_on_hand_data(hand_summary: list[Row]) -> None:
+    assert _block(hand_summary, SUMMARY_MONEY) == _approx(MONEY_ROWS)
+
+
 def test_summary_chart_and_styles(report: Path) -> None:
+    _check_chart_and_styles(report)
+
+
+def test_summary_chart_and_styles_on_hand_data(hand_report: Path) -> None:
+    _check_chart_and_styles(hand_report)
+
+
+def _check_chart_and_styles(report: Path) -> None:
     # the first screen as laid out above: headline header rows 5-7, scenarios 8-9;
     # time path header row 12, base 13, cut 14; 'Read with care' at row 16
     ws = openpyxl.load_workbook(report)["Summary"]
