@@ -2,11 +2,12 @@
 
 Measured on this model's LPs (docs/performance.md, "HiGHS method",
 ``python -m bench.methods``, CPU seconds): HiGHS's dual simplex (``simplex``)
-took less than interior point with crossover (``ipx``) on every scenario of the
-default case (37-39k columns, 1.1-3.4x) and of the ``make bench`` rungs up to
-98k columns (1.3-3.2x). At 151-197k columns (96 regions) the winner depends on
-the LP: simplex 1.5x faster on the baseline and quota LPs, IPX 1.2-1.3x on the
-embargo ones, simplex ahead over the four (107 s against 116 s). Above 200k
+took less than interior point with crossover (``ipx``) on every LP of the
+``make bench`` rungs up to 98k columns (1.05-4.6x) and over the default case's
+seven scenarios (37-39k columns: 14.1 s against 16.5 s; 1.7-3.4x faster on
+three, 1.0-1.5x slower on four). At 151-197k columns (96 regions) the winner
+depends on the LP: simplex 1.5x faster on the baseline and quota LPs, IPX
+1.2-1.3x on the embargo ones, simplex ahead over the four (107 s against 116 s). Above 200k
 columns simplex was not measured against IPX, whose iteration count hardly
 grows with size (43-65 on every LP measured) while simplex's does; IPX stays
 there. So ``auto`` is, for an LP of n columns,
