@@ -7,10 +7,10 @@ took less than interior point with crossover (``ipx``) on every LP of the
 seven scenarios (37-39k columns: 14.1 s against 16.5 s; 1.7-3.4x faster on
 three, 1.0-1.5x slower on four). At 151-197k columns (96 regions) the winner
 depends on the LP: simplex 1.5x faster on the baseline and quota LPs, IPX
-1.2-1.3x on the embargo ones, simplex ahead over the four (107 s against 116 s). Above 200k
-columns simplex was not measured against IPX, whose iteration count hardly
-grows with size (43-65 on every LP measured) while simplex's does; IPX stays
-there. So ``auto`` is, for an LP of n columns,
+1.2-1.3x on the embargo ones, simplex ahead over the four (107 s against
+116 s). Above 200k columns simplex was not measured against IPX, whose
+iteration count hardly grows with size (43-65 on every LP measured) while
+simplex's does; IPX stays there. So ``auto`` is, for an LP of n columns,
 
     method(n) = simplex   if n <= SIMPLEX_MAX_COLUMNS (200,000)
                 ipx       otherwise.
