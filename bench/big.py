@@ -49,7 +49,7 @@ def run(case_dir: Path, scenario: str, options: SolveOptions,
         if options.builder == "pyomo":
             compiled = compile_program(model)
             del model
-        h = make_highs(options)
+        h = make_highs(options, columns=compiled.lp.num_col_)
         h.passModel(compiled.lp)
         size = {"variables": compiled.lp.num_col_, "constraints": compiled.lp.num_row_,
                 "nonzeros": len(compiled.lp.a_matrix_.value_)}
@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--regions", type=int, default=1040)
     parser.add_argument("--years", type=int, default=16)
     parser.add_argument("--scenario", default="baseline")
-    parser.add_argument("--method", default="ipx")
+    parser.add_argument("--method", default="auto")
     parser.add_argument("--time-limit", type=float, default=300.0)
     parser.add_argument("--builder", default="numpy", choices=("numpy", "pyomo"))
     parser.add_argument("--extract-anyway", action="store_true",

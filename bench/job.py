@@ -40,7 +40,7 @@ def other_builder(run: object, options: SolveOptions, builder: str
         program = (compile_program(build_model(ix)) if builder == "pyomo"
                    else assemble(ix))
         lp = program.lp
-        h = make_highs(options)
+        h = make_highs(options, columns=lp.num_col_)
         h.passModel(lp)
         del lp, h
         index_s += t1 - t0
@@ -53,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("case")
     parser.add_argument("out")
-    parser.add_argument("--method", default="ipx")
+    parser.add_argument("--method", default="auto")
     parser.add_argument("--scenario", nargs="*")
     parser.add_argument("--builder", default="numpy", choices=("numpy", "pyomo"))
     parser.add_argument("--no-other", action="store_true")

@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--regions", type=int, nargs="*", default=list(LADDER))
     parser.add_argument("--years", type=int, default=16)
-    parser.add_argument("--method", default="ipx")
+    parser.add_argument("--method", default="auto")
     parser.add_argument("--scenario", nargs="*", help="default: every scenario")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds per job before it is skipped (default 600)")

@@ -27,12 +27,13 @@ from model.arguments import (
 )
 from model.errors import InputError, ModelError, Problem
 from model.interrupts import SignalGuard, exit_code
+from model.solver.method import SIMPLEX_MAX_COLUMNS
 from model.streams import say
 from model.study_cli import add_study_parsers, frontier_command, hedge_command
 from model.sweep.cli import add_sweep_parser, sweep_command
 from model.version import __version__
 
-METHODS = ("ipx", "simplex", "pdlp", "hipo", "choose")
+METHODS = ("auto", "ipx", "simplex", "pdlp", "hipo", "choose")
 
 
 def bundled_case() -> Path:
@@ -62,8 +63,10 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
                    "put CASE before --scenario, or use --case")
     p.add_argument("--time-limit", metavar="SECONDS", type=seconds,
                    help="stop each scenario's solve after this many seconds (exit 3)")
-    p.add_argument("--method", choices=METHODS, default="ipx",
-                   help="HiGHS algorithm (default: ipx, interior point with crossover)")
+    p.add_argument("--method", choices=METHODS, default="auto",
+                   help="HiGHS algorithm (default: auto, dual simplex up to "
+                   f"{SIMPLEX_MAX_COLUMNS:,} columns, ipx, interior point with "
+                   "crossover, above)")
     p.add_argument("--threads", type=positive_integer, default=1, metavar="N",
                    help="HiGHS threads, >= 1 (default 1)")
     p.add_argument("--builder", choices=("numpy", "pyomo"), default="numpy",

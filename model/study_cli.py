@@ -38,7 +38,8 @@ def _weight(text: str) -> float:
 def _common(p: argparse.ArgumentParser, methods: tuple[str, ...]) -> None:
     p.add_argument("case", nargs="?", help="the case; default: the bundled default "
                    "case")
-    p.add_argument("--method", choices=methods, default="ipx", help="HiGHS algorithm")
+    p.add_argument("--method", choices=methods, default="auto",
+                   help="HiGHS algorithm (default: auto, by the LP's size)")
     p.add_argument("--time-limit", metavar="SECONDS", type=seconds,
                    help="stop each solve after this many seconds (exit 3)")
     p.add_argument("--threads", type=positive_integer, default=1, metavar="N",

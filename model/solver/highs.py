@@ -20,6 +20,7 @@ import highspy
 import numpy as np
 
 from model.errors import SolveError
+from model.solver.method import method_for
 from model.solver.records import (
     INF,
     Infeasibility,
@@ -62,11 +63,13 @@ def new_highs() -> highspy.Highs:
     return h
 
 
-def make_highs(options: SolveOptions, scenario: str = "") -> highspy.Highs:
-    """A quiet HiGHS instance with the chosen algorithm and limits; SolveError
-    naming the option if HiGHS rejects one."""
+def make_highs(options: SolveOptions, scenario: str = "", columns: int = 0
+               ) -> highspy.Highs:
+    """A quiet HiGHS instance with the chosen algorithm (``auto``: by the LP's
+    ``columns``, ``model.solver.method``) and limits; SolveError naming the
+    option if HiGHS rejects one."""
     h = new_highs()
-    set_option(h, "solver", options.method, scenario)
+    set_option(h, "solver", method_for(options.method, columns), scenario)
     set_option(h, "threads", options.threads, scenario)
     set_option(h, "presolve", options.presolve, scenario)
     set_option(h, "random_seed", 0, scenario)
@@ -122,7 +125,7 @@ def solve(program: LinearProgram, scenario: str, options: SolveOptions,
     clock = clock or PhaseTimer()
     with clock.phase("translate"):
         warn_scaling(program.lp, scenario)
-        h = make_highs(options, scenario)
+        h = make_highs(options, scenario, program.lp.num_col_)
         require_ok(h.passModel(program.lp), "passModel", scenario)
         size = {"variables": program.lp.num_col_, "constraints": program.lp.num_row_,
                 "nonzeros": len(program.lp.a_matrix_.value_)}

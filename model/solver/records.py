@@ -22,7 +22,7 @@ INF = highspy.kHighsInf
 class SolveOptions:
     """Solver settings (recorded in run.json)."""
 
-    method: str = "ipx"
+    method: str = "auto"  # by the LP's size: model/solver/method.py
     time_limit: float | None = None
     threads: int = 1
     presolve: str = "on"

@@ -23,7 +23,7 @@ class Session:
     def __init__(self, program: LinearProgram, scenario: str,
                  options: SolveOptions) -> None:
         self.program, self.scenario, self.options = program, scenario, options
-        self.h = make_highs(options, scenario)
+        self.h = make_highs(options, scenario, program.lp.num_col_)
         require_ok(self.h.passModel(program.lp), "passModel", scenario)
         self.n_col = program.lp.num_col_
         self.n_row = program.lp.num_row_

@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from model.report.excel.writer import (
@@ -93,6 +94,38 @@ def safe_value(ws: Sheet | None, value: object) -> object:
             return text_cell(ws, value)
         return storable(value)
     return value
+
+
+def safe_column(values: pd.Series) -> list[object]:
+    """``safe_value`` of each of ``values``, a column at a time: a float, integer
+    or boolean column as Python scalars at once (missing and non-finite: None),
+    any other column one ``safe_value`` per distinct value."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+        array = values.to_numpy()
+        out = array.tolist()
+        if dtype.kind == "f":
+            for i in np.flatnonzero(~np.isfinite(array)).tolist():
+                out[i] = None
+        return out
+    seen: dict[tuple[type, object], object] = {}
+    out = []
+    for value in values.tolist():
+        try:
+            key = (value.__class__, value)
+            found = seen[key] if key in seen else seen.setdefault(
+                key, safe_value(None, value))
+        except TypeError:  # unhashable: no reuse
+            found = safe_value(None, value)
+        out.append(found)
+    return out
+
+
+def number_column(values: pd.Series, fmt: str) -> list[object]:
+    """``number_cell`` of each of ``values`` (a column at a time, as
+    ``safe_column``)."""
+    return [value if value is None or value.__class__ is Cell
+            else number_cell(None, value, fmt) for value in safe_column(values)]
 
 
 def header_cells(ws: Sheet | None, names: Iterable[str]) -> list[Cell]:

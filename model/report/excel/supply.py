@@ -87,14 +87,22 @@ def colours(order: list[str], labels: list[str]) -> list[str]:
     return out
 
 
-def supply_over_time(supply: pd.DataFrame, years: list[int], scenario: str,
+def supply_sums(supply: pd.DataFrame) -> pd.Series:
+    """Supply (t) summed per scenario, commodity, year and label, once for every
+    chart (each sum over the same rows in the same order as one chart's own)."""
+    return supply.groupby(["scenario", "commodity", "year", "label"])[
+        "supplied_t"].sum()
+
+
+def supply_over_time(sums: pd.Series, years: list[int], scenario: str,
                      commodity: str, order: list[str]) -> pd.DataFrame:
     """Supply (t) per year (rows) and 'origin · stage' (columns) of one product
-    in one scenario; beyond ``MAX_SERIES`` labels, the rest summed as 'other'."""
-    rows = supply[(supply["scenario"] == scenario)
-                  & (supply["commodity"] == commodity)]
-    wide = rows.pivot_table(index="year", columns="label", values="supplied_t",
-                            aggfunc="sum", fill_value=0.0)
+    in one scenario (from ``supply_sums``); beyond ``MAX_SERIES`` labels, the
+    rest summed as 'other'."""
+    if (scenario, commodity) in sums.index.droplevel([2, 3]):
+        wide = sums.loc[(scenario, commodity)].unstack("label", fill_value=0.0)
+    else:
+        wide = pd.DataFrame(index=pd.Index([], name="year"))
     columns = [c for c in order if c in wide.columns]
     wide = wide.reindex(index=years, columns=columns, fill_value=0.0)
     if len(columns) > MAX_SERIES:
@@ -150,6 +158,7 @@ def write_supply(sheets: Sheets, data: ReportData) -> None:
     book = ChartBook(ws, sheets.new("Supply chart data", [22] + [14] * 12))
     supply = labelled(data)
     order = label_order(supply)
+    sums, charted = supply_sums(supply), products(data, supply)
     for scenario in data.scenarios:
         rows.append()
         rows.text(f"Scenario '{scenario}'", HEADING)
@@ -159,15 +168,18 @@ def write_supply(sheets: Sheets, data: ReportData) -> None:
                        table, {})
         else:
             rows.text("No new capacity.")
-        _charts(rows, book, data, supply, scenario, order)
+        _charts(rows, book, data, (sums, charted), scenario, order)
 
 
-def _charts(rows: Rows, book: ChartBook, data: ReportData, supply: pd.DataFrame,
-            scenario: str, order: list[str]) -> None:
-    """The scenario's supply charts, two per band of rows below the table."""
+def _charts(rows: Rows, book: ChartBook, data: ReportData,
+            supply: tuple[pd.Series, list[str]], scenario: str, order: list[str]
+            ) -> None:
+    """The scenario's supply charts, two per band of rows below the table
+    (``supply``: the ``supply_sums`` and the ``products`` to chart)."""
     frames = []
-    for commodity in products(data, supply):
-        frame = supply_over_time(supply, data.years, scenario, commodity, order)
+    sums, charted = supply
+    for commodity in charted:
+        frame = supply_over_time(sums, data.years, scenario, commodity, order)
         if frame.shape[1] > 1 and frame.iloc[:, 1:].to_numpy().sum() > 0:
             frames.append((commodity, frame))
     frames = frames[:MAX_CHARTS_PER_SCENARIO]

@@ -20,8 +20,8 @@ from model.report.excel.cells import (
     Sheets,
     frame_widths,
     header_cells,
-    number_cell,
-    safe_value,
+    number_column,
+    safe_column,
 )
 from model.report.excel.data import ReportData
 from model.report.excel.writer import Sheet, column_letter
@@ -62,8 +62,8 @@ def write_plain(sheets: Sheets, title: str, frame: pd.DataFrame,
     if note:
         rows.text(note, WARNING)
     header = rows.header(frame.columns)
-    for values in frame.itertuples(index=False, name=None):
-        ws.append([safe_value(ws, v) for v in values])
+    ws.append_columns([safe_column(frame.iloc[:, j])
+                       for j in range(frame.shape[1])], len(frame))
     rows.row += len(frame)
     if table_name and len(frame) and len(frame.columns):
         add_table(ws, table_name, frame.columns, header, rows.row)
@@ -106,11 +106,10 @@ def write_human(sheets: Sheets, data: ReportData) -> None:
         rows.header(list(keys) + [str(y) for y in data.years])
         fmt = FMT_PRICE if value.endswith("usd_per_t") else FMT_T
         styled = frame.size <= STYLE_LIMIT
-        n_keys = len(keys)
-        for values in frame.itertuples(index=False, name=None):
-            ws.append([safe_value(ws, v) for v in values[:n_keys]]
-                      + [number_cell(ws, v, fmt) if styled else safe_value(ws, v)
-                         for v in values[n_keys:]])
+        ws.append_columns([
+            number_column(frame.iloc[:, j], fmt) if styled and j >= len(keys)
+            else safe_column(frame.iloc[:, j]) for j in range(frame.shape[1])],
+            len(frame))
 
 
 def write_tidy(sheets: Sheets, data: ReportData, names: list[str]) -> None:

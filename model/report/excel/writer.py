@@ -251,6 +251,24 @@ class Sheet:
                 put(row, col, value)
         self.next_row += 1
 
+    def append_columns(self, columns: Sequence[Sequence[object]], length: int
+                       ) -> None:
+        """Write ``length`` rows from the next one, column by column: ``columns[j]``
+        holds column j's values (None = blank cell), each written as ``put``
+        writes it, plain numbers straight to the writer. The cells are those
+        ``append`` of each row would write."""
+        first, put, number = self.next_row, self.put, self.ws.write_number
+        for col, values in enumerate(columns):
+            for row, value in enumerate(values, first):
+                if value is None:
+                    continue
+                kind = value.__class__
+                if kind is float or kind is int:
+                    number(row, col, value)
+                else:
+                    put(row, col, value)
+        self.next_row += length
+
     def put(self, row: int, col: int, value: object) -> None:
         """Write one value (0-based row and column): a Cell, text, number, bool."""
         ws = self.ws
