@@ -135,7 +135,7 @@ def _passed(program: LinearProgram, scenario: str, options: SolveOptions
             ) -> highspy.Highs:
     lp = program.lp
     assert lp is not None
-    h = make_highs(options, scenario)
+    h = make_highs(options, scenario, lp.num_col_)
     require_ok(h.passModel(lp), "passModel", scenario)
     check_held(h, {"variables": lp.num_col_, "constraints": lp.num_row_}, scenario)
     return h

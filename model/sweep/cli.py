@@ -40,7 +40,8 @@ def add_sweep_parser(sub: argparse._SubParsersAction, methods: tuple[str, ...]) 
                    help="output folder (default: outputs/<case name>/sweep)")
     p.add_argument("--scenario", metavar="NAME", nargs="+", action="extend",
                    help="solve only these scenarios (the baseline is always solved)")
-    p.add_argument("--method", choices=methods, default="ipx", help="HiGHS algorithm")
+    p.add_argument("--method", choices=methods, default="auto",
+                   help="HiGHS algorithm (auto: by LP size, model/solver/method.py)")
     p.add_argument("--time-limit", metavar="SECONDS", type=seconds,
                    help="stop each scenario's solve after this many seconds (>= 0)")
     p.add_argument("--cold", action="store_true",
