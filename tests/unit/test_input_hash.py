@@ -198,10 +198,11 @@ def full_case() -> Tables:
         "uncertainty": [
             {"scenario": "cut", "field": "demand", "target": "alliance",
              "commodity": "ox", "stage": "", "distribution": "triangular",
-             "low": 0.9, "mode": 1.0, "high": 1.2, "source": "[E] u1"},
+             "low": 0.9, "mode": 1.0, "high": 1.2, "from_year": 2026,
+             "source": "[E] u1"},
             {"scenario": "", "field": "lead_time", "target": "ra", "commodity": "",
              "stage": "mining", "distribution": "uniform", "low": 0, "mode": "",
-             "high": 2, "source": "[E] u2"}],
+             "high": 2, "from_year": "", "source": "[E] u2"}],
     }
 
 
