@@ -95,6 +95,37 @@ def test_without_an_adoption_limit_the_recipe_takes_max_share(solve) -> None:
     assert t["summary"]["shortfall_t"].iat[0] == pytest.approx(0, abs=1e-6)
 
 
+def test_two_recipes_of_one_base_share_its_output(solve) -> None:
+    # Demand 200 (out of reach), Dy 3 t/yr binds: the LP makes as many magnets as
+    # the Dy allows. Two recipes of make, each capped on make's whole output
+    # x = b + l + m (base b, lean l, leaner m): lean 0.02 t Dy, max_share 0.5;
+    # leaner 0.01 t Dy (2 USD/t), max_share 0.25. At the caps l = 0.5 x,
+    # m = 0.25 x, b = 0.25 x and Dy = (0.04 x 0.25 + 0.02 x 0.5 + 0.01 x 0.25) x
+    # = 0.0225 x = 3: x = 133.33, l = 66.667, m = 33.333 every year.
+    # (Were each share taken of base + that recipe alone, l <= b and m <= b / 3:
+    # x = 7 b / 3 with Dy 0.19 b / 3 = 3, x = 110.5.)
+    tables = _case({"max_share": 0.5})
+    tables["demand"][0]["demand_t"] = 200
+    tables["processes"].append({"process": "leaner", "stage": "magnet",
+                                "lead_time_years": 0, "lifetime_years": 30,
+                                "variable_cost_usd_per_t": 2})
+    tables["process_io"] += [
+        {"process": "leaner", "commodity": "dy", "direction": "in",
+         "coefficient": 0.01},
+        {"process": "leaner", "commodity": "mag", "direction": "out",
+         "coefficient": 1}]
+    tables["recipes"].append({"recipe": "leaner", "process": "make",
+                              "max_share": 0.25})
+    t = solve(tables)
+    x = 3 / 0.0225
+    years = range(2025, 2030)
+    assert _output(t, "lean") == pytest.approx({y: 0.5 * x for y in years}, rel=1e-9)
+    assert _output(t, "leaner") == pytest.approx({y: 0.25 * x for y in years},
+                                                 rel=1e-9)
+    assert _output(t, "make") == pytest.approx({y: 0.25 * x for y in years},
+                                               rel=1e-9)
+
+
 def test_recipe_rows_are_checked(tmp_path: Path) -> None:
     tables = _case({"ready_year": 2031})
     tables["processes"].append({"process": "odd", "stage": "magnet",
