@@ -74,8 +74,9 @@ FAMILY_GROUPS = (
     _family("offtake", ("offtake",), "offtakes", "offtakes_neutral"),
     _family("calibration", ("calibration",), "calibration", "calibration_neutral"),
     _family("foresight", ("foresight",), "foresight"),
+    # recipes run on their base's capacity (test_adoption)
     _family("balance_capacity", ("balance", "capacity"),
-            "balance", "capacity", "ramp_up", "mutation_classes"),
+            "balance", "capacity", "ramp_up", "adoption", "mutation_classes"),
     _family("expansion_build_rate", ("expansion", "build_rate"),
             "expansion", "build_rate"),
     _family("trade_resources", ("trade", "resources"), "trade", "resources"),
