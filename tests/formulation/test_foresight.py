@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from model.data.case import load_case
+from model.data.indices import build_index
+from model.data.scenarios import scenario_data
 from model.errors import InputError
+from model.formulation.foresight import foresight_rows, pin_to_comparator
 from model.scenario_run import solving_order
 from tests.helpers import mine, one_commodity, settings, write_case
 
@@ -152,3 +156,86 @@ def test_solving_order_puts_comparators_first(tmp_path: Path) -> None:
     names = ["late", "embargo_small", "china_small", "baseline"]
     assert solving_order(case, names) == ["baseline", "china_small",
                                           "embargo_small", "late"]
+
+
+def _pins(tmp_path: Path, scenario: str) -> tuple[dict, object]:
+    """The variables ``pin_to_comparator`` fixes in ``scenario`` of the first case
+    (plus a stockpile in a), given a comparator solution written by hand, keyed
+    (variable, key of the variable's row) -> value; and the scenario's index."""
+    tables = _case("none")
+    tables["stockpiles"] = [{"region": "a", "commodity": "ox", "initial_t": 30,
+                             "max_release_tpa": 30}]
+    case = load_case(write_case(tmp_path / "c", tables))
+    ix = build_index(scenario_data(case, scenario))
+    builds = pd.DataFrame({"region": ["a", "a"], "process": ["local_mine"] * 2,
+                           "online_year": [2026, 2027], "capacity_tpa": [40.0, 5.0],
+                           "lead_time": [1, 1]})
+    activity = pd.DataFrame({"region": ["cn", "cn"], "process": ["china_mine"] * 2,
+                             "year": [2025, 2026], "activity_t": [60.0, 55.0]})
+    flows = pd.DataFrame({"origin": ["cn"], "destination": ["a"],
+                          "commodity": ["ox"], "year": [2026], "quantity_t": [55.0]})
+    releases = pd.DataFrame({"region": ["a", "a"], "commodity": ["ox", "ox"],
+                             "year": [2025, 2026], "release_t": [30.0, 0.0]})
+    pinned = pin_to_comparator(ix, builds, activity, flows, releases)
+    frames = {"act": (ix.act, ["region", "process", "year"]),
+              "flow": (ix.flow, ["origin", "destination", "commodity", "year"]),
+              "release": (ix.stock, ["region", "commodity", "year"]),
+              "build": (ix.build, ["region", "process", "year"])}
+    got = {}
+    for k in pinned.itertuples(index=False):
+        frame, keys = frames[k.variable]
+        got[(k.variable, *frame[keys].iloc[k.position])] = k.value
+    return got, ix
+
+
+def test_foresight_none_pins_each_family_before_the_shock(tmp_path: Path) -> None:
+    # embargo: shock year 2026 (its embargo's from_year). Variables of 2025: the
+    # Chinese mine's activity (the local mine, lead 1, has none before 2026),
+    # the flow cn -> a and the release of a's stock. Their comparator values: 60,
+    # none written for the 2025 flow (0, "0 where it has no such variable"), 30.
+    # Builds: lead 1, so online 2026 was decided in 2025 < 2026: the
+    # comparator's build decided in 2025 (online 2026, 40); online 2027 was
+    # decided in 2026, free. Nothing of 2026 or later is pinned.
+    got, ix = _pins(tmp_path, "embargo")
+    assert ix.shock_year == 2026
+    assert got == {("act", "cn", "china_mine", 2025): 60.0,
+                   ("flow", "cn", "a", "ox", 2025): 0.0,
+                   ("release", "a", "ox", 2025): 30.0,
+                   ("build", "a", "local_mine", 2026): 40.0}
+
+
+def test_foresight_none_pins_builds_by_their_decision_year(tmp_path: Path) -> None:
+    # delays: lead 1 + 1 = 2 in a, so the build online 2027 was decided in 2025,
+    # before the shock (2026): it takes the comparator's build decided in 2025,
+    # 40 (online 2026 there, lead 1), not its build online 2027 (5, decided
+    # 2026). The rest as in the embargo scenario.
+    got, _ = _pins(tmp_path, "delays")
+    assert got == {("act", "cn", "china_mine", 2025): 60.0,
+                   ("flow", "cn", "a", "ox", 2025): 0.0,
+                   ("release", "a", "ox", 2025): 30.0,
+                   ("build", "a", "local_mine", 2027): 40.0}
+
+
+def test_foresight_rows_fix_each_pinned_variable(tmp_path: Path) -> None:
+    # One row per pinned variable: 1 x variable = its value; keys (family,
+    # position) of the variable.
+    _, ix = _pins(tmp_path, "embargo")
+    ix.pinned = pd.DataFrame({"variable": ["act", "release", "build"],
+                              "position": [0, 0, 1], "value": [60.0, 30.0, 40.0]})
+    rows = foresight_rows(ix)
+    assert rows.keys.to_dict("list") == {"family": ["act", "release", "build"],
+                                         "position": [0, 0, 1]}
+    assert list(rows.rhs) == [60.0, 30.0, 40.0]
+    (terms,) = rows.terms
+    assert list(terms.family) == ["act", "release", "build"]
+    assert list(terms.row) == [0, 1, 2]
+    assert list(terms.position) == [0, 0, 1]
+    assert terms.coef == 1.0
+
+
+def test_no_pinned_variable_no_foresight_row(tmp_path: Path) -> None:
+    _, ix = _pins(tmp_path, "embargo")
+    ix.pinned = pd.DataFrame()
+    rows = foresight_rows(ix)
+    assert len(rows.keys) == 0 and len(rows.rhs) == 0
+    assert list(rows.keys.columns) == ["family", "position"]
