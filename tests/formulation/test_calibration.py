@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from model.data.case import Case, load_case
@@ -104,6 +105,96 @@ def test_calibration_rows_build_the_same_lp_in_both_builders(tmp_path: Path) -> 
     assert len(index.calibration) == 3
     assert_same_lp(index)
     assert build_index(scenario_data(case, "free")).calibration.empty
+
+
+def _richer(calibration: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
+    """``_case`` plus a partner region b with its own mine and routes a <-> b,
+    cn -> b, and a stockpile in a whose draws are 25 % Chinese."""
+    tables = _case(calibration)
+    tables["regions"].append({"region": "b", "bloc": "partner"})
+    tables["capacity"].append({"region": "b", "process": "mine", "capacity_tpa": 50})
+    tables["routes"] += [{"origin": "a", "destination": "b", "cost_usd_per_t": 1},
+                         {"origin": "b", "destination": "a", "cost_usd_per_t": 1},
+                         {"origin": "cn", "destination": "b", "cost_usd_per_t": 1}]
+    tables["stockpiles"] = [{"region": "a", "commodity": "ox", "initial_t": 10,
+                             "china_share": 0.25}]
+    return tables
+
+
+def _calibration_lp(tmp_path: Path, rows: list[dict[str, object]]
+                    ) -> tuple[list[tuple[str, float]], dict]:
+    """(bound, rhs) per calibration row built and the terms by (row, variable),
+    each variable named by its family and key."""
+    case = load_case(write_case(tmp_path / "c", _richer(rows)))
+    ix = build_index(scenario_data(case, "baseline"))
+    built = calibration_rows(ix)
+    name = {"act": lambda k: ("act", ix.act["region"].iat[k],
+                              ix.act["process"].iat[k]),
+            "flow": lambda k: ("flow", ix.flow["origin"].iat[k],
+                               ix.flow["destination"].iat[k]),
+            "release": lambda k: ("release", ix.stock["region"].iat[k])}
+    (terms,) = built.terms
+    family = np.broadcast_to(np.asarray(terms.family, dtype=object), terms.row.shape)
+    got: dict = {}
+    for f, r, k, v in zip(family, terms.row, terms.position, terms.coef, strict=True):
+        got[(int(r), name[f](k))] = got.get((int(r), name[f](k)), 0.0) + v
+    bounds = list(zip(built.keys["bound"], built.rhs.tolist(), strict=True))
+    return bounds, got
+
+
+def test_a_china_share_row_counts_each_supply_by_its_origin(tmp_path: Path) -> None:
+    # Buyers blank = the alliance and partners {a, b}; value 0.5, tolerance 20 %:
+    # L = 0.4, H = 0.6. The supplies of ox to a or b in 2025 (S): a's and b's
+    # mines (chi = 0), cn -> a and cn -> b (chi = 1), a's stock draws (chi =
+    # 0.25); a <-> b stays inside the buyers and is no supply. Rows, rhs 0:
+    #   low  sum (L - chi) q <= 0: mines 0.4, cn flows -0.6, release 0.15
+    #   high sum (chi - H) q <= 0: mines -0.6, cn flows 0.4, release -0.35
+    bounds, got = _calibration_lp(tmp_path, [
+        {"year": 2025, "quantity": "china_share", "commodity": "ox", "value": 0.5,
+         "tolerance_pct": 20}])
+    assert bounds == [("low", 0.0), ("high", 0.0)]
+    mines = [("act", "a", "mine"), ("act", "b", "mine")]
+    china = [("flow", "cn", "a"), ("flow", "cn", "b")]
+    want = {(0, m): 0.4 for m in mines} | {(1, m): -0.6 for m in mines}
+    want |= {(0, f): -0.6 for f in china} | {(1, f): 0.4 for f in china}
+    want |= {(0, ("release", "a")): 0.15, (1, ("release", "a")): -0.35}
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_a_share_band_reaching_1_leaves_the_chinese_terms_out(tmp_path: Path
+                                                              ) -> None:
+    # Buyers a only (region a), value 0.9 ± 20 %: L = 0.72, H = min(1.08, 1) = 1.
+    # Supplies to a: its mine (chi 0), cn -> a and b -> a (chi 1 and 0), its
+    # stock (0.25). High row: (chi - 1) q: 0 for cn -> a (left out), -1 for the
+    # mine and b -> a, -0.75 for the draws. Low row: (0.72 - chi) q: 0.72,
+    # -0.28 for cn -> a, 0.72 for b -> a, 0.47 for the draws.
+    bounds, got = _calibration_lp(tmp_path, [
+        {"year": 2025, "quantity": "china_share", "region": "a", "commodity": "ox",
+         "value": 0.9, "tolerance_pct": 20}])
+    assert bounds == [("low", 0.0), ("high", 0.0)]
+    assert got == pytest.approx({
+        (0, ("act", "a", "mine")): 0.72, (0, ("flow", "cn", "a")): -0.28,
+        (0, ("flow", "b", "a")): 0.72, (0, ("release", "a")): 0.47,
+        (1, ("act", "a", "mine")): -1.0, (1, ("flow", "b", "a")): -1.0,
+        (1, ("release", "a")): -0.75}, rel=1e-12)
+
+
+def test_activity_and_flow_rows_sum_their_variables(tmp_path: Path) -> None:
+    # Activity of mine in the alliance (a bloc: region a only; b's mine is
+    # not in it) observed 40, tolerance 0: -act a <= -40 and act a <= 40.
+    # Flows of every commodity (blank) from the partners (b) to every region
+    # outside them (blank destination; b has a route to a only): 20 ± 50 %:
+    # -flow b->a <= -10, flow b->a <= 30. Rows: both lows, then both highs.
+    bounds, got = _calibration_lp(tmp_path, [
+        {"year": 2025, "quantity": "activity", "region": "alliance",
+         "process": "mine", "value": 40, "tolerance_pct": 0},
+        {"year": 2025, "quantity": "flow", "region": "partner", "value": 20,
+         "tolerance_pct": 50}])
+    assert bounds == [("low", -40.0), ("low", -10.0), ("high", 40.0),
+                      ("high", 30.0)]
+    assert got == pytest.approx({
+        (0, ("act", "a", "mine")): -1.0, (2, ("act", "a", "mine")): 1.0,
+        (1, ("flow", "b", "a")): -1.0, (3, ("flow", "b", "a")): 1.0}, rel=1e-12)
 
 
 def test_calibration_rows_are_checked(tmp_path: Path) -> None:
