@@ -184,17 +184,22 @@ def test_activity_and_flow_rows_sum_their_variables(tmp_path: Path) -> None:
     # not in it) observed 40, tolerance 0: -act a <= -40 and act a <= 40.
     # Flows of every commodity (blank) from the partners (b) to every region
     # outside them (blank destination; b has a route to a only): 20 ± 50 %:
-    # -flow b->a <= -10, flow b->a <= 30. Rows: both lows, then both highs.
+    # -flow b->a <= -10, flow b->a <= 30. Flows from China (bloc) to b only
+    # (destination b; cn -> a is not counted) 10 ± 10 %: -flow cn->b <= -9,
+    # flow cn->b <= 11. Rows: the three lows, then the three highs.
     bounds, got = _calibration_lp(tmp_path, [
         {"year": 2025, "quantity": "activity", "region": "alliance",
          "process": "mine", "value": 40, "tolerance_pct": 0},
         {"year": 2025, "quantity": "flow", "region": "partner", "value": 20,
-         "tolerance_pct": 50}])
-    assert bounds == [("low", -40.0), ("low", -10.0), ("high", 40.0),
-                      ("high", 30.0)]
+         "tolerance_pct": 50},
+        {"year": 2025, "quantity": "flow", "region": "china", "destination": "b",
+         "value": 10, "tolerance_pct": 10}])
+    assert [b for b, _ in bounds] == ["low"] * 3 + ["high"] * 3
+    assert [r for _, r in bounds] == pytest.approx([-40, -10, -9, 40, 30, 11])
     assert got == pytest.approx({
-        (0, ("act", "a", "mine")): -1.0, (2, ("act", "a", "mine")): 1.0,
-        (1, ("flow", "b", "a")): -1.0, (3, ("flow", "b", "a")): 1.0}, rel=1e-12)
+        (0, ("act", "a", "mine")): -1.0, (3, ("act", "a", "mine")): 1.0,
+        (1, ("flow", "b", "a")): -1.0, (4, ("flow", "b", "a")): 1.0,
+        (2, ("flow", "cn", "b")): -1.0, (5, ("flow", "cn", "b")): 1.0}, rel=1e-12)
 
 
 def test_calibration_rows_are_checked(tmp_path: Path) -> None:
