@@ -158,10 +158,13 @@ def test_solving_order_puts_comparators_first(tmp_path: Path) -> None:
                                           "embargo_small", "late"]
 
 
-def _pins(tmp_path: Path, scenario: str) -> tuple[dict, object]:
+def _pins(tmp_path: Path, scenario: str, online: tuple[int, ...] = (2026, 2027)
+          ) -> tuple[dict, object]:
     """The variables ``pin_to_comparator`` fixes in ``scenario`` of the first case
     (plus a stockpile in a), given a comparator solution written by hand, keyed
-    (variable, key of the variable's row) -> value; and the scenario's index."""
+    (variable, key of the variable's row) -> value; and the scenario's index.
+    ``online``: the online years of the comparator's builds (40 t online 2026,
+    5 t online 2027) it keeps."""
     tables = _case("none")
     tables["stockpiles"] = [{"region": "a", "commodity": "ox", "initial_t": 30,
                              "max_release_tpa": 30}]
@@ -170,6 +173,7 @@ def _pins(tmp_path: Path, scenario: str) -> tuple[dict, object]:
     builds = pd.DataFrame({"region": ["a", "a"], "process": ["local_mine"] * 2,
                            "online_year": [2026, 2027], "capacity_tpa": [40.0, 5.0],
                            "lead_time": [1, 1]})
+    builds = builds[builds["online_year"].isin(online)]
     activity = pd.DataFrame({"region": ["cn", "cn"], "process": ["china_mine"] * 2,
                              "year": [2025, 2026], "activity_t": [60.0, 55.0]})
     flows = pd.DataFrame({"origin": ["cn"], "destination": ["a"],
@@ -214,6 +218,16 @@ def test_foresight_none_pins_builds_by_their_decision_year(tmp_path: Path) -> No
                    ("flow", "cn", "a", "ox", 2025): 0.0,
                    ("release", "a", "ox", 2025): 30.0,
                    ("build", "a", "local_mine", 2027): 40.0}
+
+
+def test_a_build_the_comparator_did_not_decide_is_pinned_at_0(tmp_path: Path
+                                                               ) -> None:
+    # As the embargo case, but the comparator built nothing decided in 2025
+    # (only its 5 t online 2027): the build online 2026 here is still pinned,
+    # at 0 ("0 where it has no such variable"), not left free.
+    got, _ = _pins(tmp_path, "embargo", online=(2027,))
+    assert got[("build", "a", "local_mine", 2026)] == 0.0
+    assert len(got) == 4
 
 
 def test_foresight_rows_fix_each_pinned_variable(tmp_path: Path) -> None:
