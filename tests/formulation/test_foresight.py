@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -253,3 +254,9 @@ def test_no_pinned_variable_no_foresight_row(tmp_path: Path) -> None:
     rows = foresight_rows(ix)
     assert len(rows.keys) == 0 and len(rows.rhs) == 0
     assert list(rows.keys.columns) == ["family", "position"]
+    # the arrays keep their types when empty: the builders concatenate every
+    # family's rhs and positions, and one object array would make all of them
+    # object arrays
+    assert rows.rhs.dtype == np.float64
+    (terms,) = rows.terms
+    assert terms.position.dtype == np.int64
