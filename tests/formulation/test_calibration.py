@@ -121,17 +121,21 @@ def _richer(calibration: list[dict[str, object]]) -> dict[str, list[dict[str, ob
     return tables
 
 
-def _calibration_lp(tmp_path: Path, rows: list[dict[str, object]]
+def _calibration_lp(tmp_path: Path, rows: list[dict[str, object]],
+                    tables: dict | None = None
                     ) -> tuple[list[tuple[str, float]], dict]:
     """(bound, rhs) per calibration row built and the terms by (row, variable),
-    each variable named by its family and key."""
-    case = load_case(write_case(tmp_path / "c", _richer(rows)))
+    each variable named by its family and key; on ``_richer(rows)`` unless
+    ``tables`` are given."""
+    tables = _richer(rows) if tables is None else tables
+    case = load_case(write_case(tmp_path / "c", tables))
     ix = build_index(scenario_data(case, "baseline"))
     built = calibration_rows(ix)
     name = {"act": lambda k: ("act", ix.act["region"].iat[k],
                               ix.act["process"].iat[k]),
             "flow": lambda k: ("flow", ix.flow["origin"].iat[k],
-                               ix.flow["destination"].iat[k]),
+                               ix.flow["destination"].iat[k],
+                               ix.flow["commodity"].iat[k]),
             "release": lambda k: ("release", ix.stock["region"].iat[k])}
     (terms,) = built.terms
     family = np.broadcast_to(np.asarray(terms.family, dtype=object), terms.row.shape)
@@ -154,7 +158,7 @@ def test_a_china_share_row_counts_each_supply_by_its_origin(tmp_path: Path) -> N
          "tolerance_pct": 20}])
     assert bounds == [("low", 0.0), ("high", 0.0)]
     mines = [("act", "a", "mine"), ("act", "b", "mine")]
-    china = [("flow", "cn", "a"), ("flow", "cn", "b")]
+    china = [("flow", "cn", "a", "ox"), ("flow", "cn", "b", "ox")]
     want = {(0, m): 0.4 for m in mines} | {(1, m): -0.6 for m in mines}
     want |= {(0, f): -0.6 for f in china} | {(1, f): 0.4 for f in china}
     want |= {(0, ("release", "a")): 0.15, (1, ("release", "a")): -0.35}
@@ -173,9 +177,9 @@ def test_a_share_band_reaching_1_leaves_the_chinese_terms_out(tmp_path: Path
          "value": 0.9, "tolerance_pct": 20}])
     assert bounds == [("low", 0.0), ("high", 0.0)]
     assert got == pytest.approx({
-        (0, ("act", "a", "mine")): 0.72, (0, ("flow", "cn", "a")): -0.28,
-        (0, ("flow", "b", "a")): 0.72, (0, ("release", "a")): 0.47,
-        (1, ("act", "a", "mine")): -1.0, (1, ("flow", "b", "a")): -1.0,
+        (0, ("act", "a", "mine")): 0.72, (0, ("flow", "cn", "a", "ox")): -0.28,
+        (0, ("flow", "b", "a", "ox")): 0.72, (0, ("release", "a")): 0.47,
+        (1, ("act", "a", "mine")): -1.0, (1, ("flow", "b", "a", "ox")): -1.0,
         (1, ("release", "a")): -0.75}, rel=1e-12)
 
 
@@ -198,8 +202,33 @@ def test_activity_and_flow_rows_sum_their_variables(tmp_path: Path) -> None:
     assert [r for _, r in bounds] == pytest.approx([-40, -10, -9, 40, 30, 11])
     assert got == pytest.approx({
         (0, ("act", "a", "mine")): -1.0, (3, ("act", "a", "mine")): 1.0,
-        (1, ("flow", "b", "a")): -1.0, (4, ("flow", "b", "a")): 1.0,
-        (2, ("flow", "cn", "b")): -1.0, (5, ("flow", "cn", "b")): 1.0}, rel=1e-12)
+        (1, ("flow", "b", "a", "ox")): -1.0, (4, ("flow", "b", "a", "ox")): 1.0,
+        (2, ("flow", "cn", "b", "ox")): -1.0, (5, ("flow", "cn", "b", "ox")): 1.0},
+        rel=1e-12)
+
+
+def test_a_flow_row_counts_its_commodity_only(tmp_path: Path) -> None:
+    # The richer case plus a second commodity dy, made in cn (1000 t/yr) and
+    # needed in a (10 t): flows cn -> a of ox and of dy. One row, the only
+    # calibration row: China's exports of ox (commodity ox), 60 t exactly:
+    # -(flow cn->a ox + flow cn->b ox) <= -60, the same sum <= 60; no dy flow.
+    row = {"year": 2025, "quantity": "flow", "region": "china", "commodity": "ox",
+           "value": 60, "tolerance_pct": 0}
+    tables = _richer([row])
+    tables["commodities"].append({"commodity": "dy", "kind": "metal",
+                                  "shortfall_penalty_usd_per_t": 1000})
+    dy, dy_out = mine("buy_dy", cost=5, out="dy")
+    tables["processes"].append(dy)
+    tables["process_io"].append(dy_out)
+    tables["capacity"].append({"region": "cn", "process": "buy_dy",
+                               "capacity_tpa": 1000})
+    tables["demand"].append({"region": "a", "commodity": "dy", "year": 2025,
+                             "demand_t": 10})
+    bounds, got = _calibration_lp(tmp_path, [row], tables)
+    assert bounds == [("low", -60.0), ("high", 60.0)]
+    flows = [("flow", "cn", "a", "ox"), ("flow", "cn", "b", "ox")]
+    assert got == pytest.approx({(0, f): -1.0 for f in flows}
+                                | {(1, f): 1.0 for f in flows}, rel=1e-12)
 
 
 def test_calibration_rows_are_checked(tmp_path: Path) -> None:
