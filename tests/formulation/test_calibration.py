@@ -183,6 +183,19 @@ def test_a_share_band_reaching_1_leaves_the_chinese_terms_out(tmp_path: Path
         (1, ("release", "a")): -0.75}, rel=1e-12)
 
 
+def test_output_made_in_a_chinese_buyer_counts_as_chinese(tmp_path: Path) -> None:
+    # Buyers = bloc china (cn), value 0.9, tolerance 0: L = H = 0.9. The only
+    # supply of ox to cn is its own "buy" output (chi = 1: made in China; no
+    # route leads into cn, no stock there). Low: (0.9 - 1) q = -0.1 q; high:
+    # (1 - 0.9) q = 0.1 q.
+    bounds, got = _calibration_lp(tmp_path, [
+        {"year": 2025, "quantity": "china_share", "region": "china",
+         "commodity": "ox", "value": 0.9, "tolerance_pct": 0}])
+    assert bounds == [("low", 0.0), ("high", 0.0)]
+    assert got == pytest.approx({(0, ("act", "cn", "buy")): -0.1,
+                                 (1, ("act", "cn", "buy")): 0.1}, rel=1e-12)
+
+
 def test_activity_and_flow_rows_sum_their_variables(tmp_path: Path) -> None:
     # Activity of mine in the alliance (a bloc: region a only; b's mine is
     # not in it) observed 40, tolerance 0: -act a <= -40 and act a <= 40.
