@@ -259,3 +259,16 @@ def test_offtake_rows_group_sales_by_contract_and_year(tmp_path: Path) -> None:
     assert _by_row(floor, ix) == {
         ("to_b", 2025): (10.0, {"a": 1.0, "c": 1.0, "short": 1.0}),
         ("to_b", 2026): (10.0, {"a": 1.0, "c": 1.0, "short": 1.0})}
+
+
+def test_without_offtakes_the_contract_rows_are_empty_with_their_keys(
+        tmp_path: Path) -> None:
+    # No offtake, so no sale and no take-or-pay variable: no row in either
+    # family, and the (empty) keys still name (offtake, year).
+    tables = _case(price=20)
+    tables["offtakes"] = []
+    case = load_case(write_case(tmp_path / "c", tables))
+    ix = build_index(scenario_data(case, "baseline"))
+    for rows in (offtake_max_rows(ix), offtake_min_rows(ix)):
+        assert len(rows.keys) == 0 and len(rows.rhs) == 0
+        assert list(rows.keys.columns) == ["offtake", "year"]
