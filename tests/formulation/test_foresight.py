@@ -254,9 +254,9 @@ def test_no_pinned_variable_no_foresight_row(tmp_path: Path) -> None:
     rows = foresight_rows(ix)
     assert len(rows.keys) == 0 and len(rows.rhs) == 0
     assert list(rows.keys.columns) == ["family", "position"]
-    # the arrays keep their types when empty: the builders concatenate every
-    # family's rhs and positions, and one object array would make all of them
-    # object arrays
+    # the arrays keep the types declare.Rows promises (float rhs, int64
+    # positions) when empty; flatten casts them anyway, so this checks the
+    # contract, not an answer
     assert rows.rhs.dtype == np.float64
     (terms,) = rows.terms
     assert terms.position.dtype == np.int64
