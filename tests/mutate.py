@@ -62,6 +62,32 @@ def _formulation(*names: str) -> tuple[str, ...]:
 # foresight cases (several solves each) unless a group mutates what they check.
 FAMILY_CASES = _formulation("declare", "balance", "capacity", "expansion", "objective",
                             "resources", "trade", "build_rate", "mutation_classes")
+
+
+def _family(name: str, modules: tuple[str, ...], *tests: str) -> Group:
+    return Group(name, tuple(f"model/formulation/{m}.py" for m in modules),
+                 (*_formulation(*tests), *NUMPY))
+
+
+FAMILY_GROUPS = (
+    _family("collection", ("collection",), "collection"),
+    _family("adoption", ("adoption",), "adoption"),
+    _family("offtake", ("offtake",), "offtakes", "offtakes_neutral"),
+    _family("calibration", ("calibration",), "calibration", "calibration_neutral"),
+    _family("foresight", ("foresight",), "foresight"),
+    # recipes run on their base's capacity (test_adoption)
+    _family("balance_capacity", ("balance", "capacity"),
+            "balance", "capacity", "ramp_up", "adoption", "mutation_classes"),
+    _family("expansion_build_rate", ("expansion", "build_rate"),
+            "expansion", "build_rate"),
+    _family("trade_resources", ("trade", "resources"), "trade", "resources"),
+    _family("objective", ("objective",), "objective", "mutation_classes"),
+    # the declaration types and the table of contents: every family's rows pass
+    # through them, so a few cases of different families and the neutral LPs
+    _family("declare", ("declare", "registry", "variables"),
+            "declare", "balance", "capacity", "frictions_neutral"),
+)
+
 GROUPS = (
     Group("kpis", ("model/results/kpis.py", "model/results/headline.py"),
           ("tests/unit/test_kpis.py", "tests/unit/test_kpi_tables.py",
@@ -103,14 +129,18 @@ GROUPS = (
           ("tests/results/test_china_content.py", *NUMPY)),
     Group("calibration_fit", ("model/results/calibration_fit.py",),
           ("tests/formulation/test_calibration.py", *NUMPY)),
-    # The constraint and variable families: declared once, so the numpy builder's
-    # tests kill what either builder would get wrong.
-    Group("families", tuple(f"model/formulation/{m}.py" for m in (
-        "balance", "build_rate", "capacity", "declare", "expansion", "objective",
-        "registry", "resources", "trade", "variables")), (*FAMILY_CASES, *NUMPY)),
-    Group("builders", ("model/formulation/matrix.py",
-                       "model/formulation/pyomo_model.py"),
-          (*FAMILY_CASES, "tests/perf/test_matrix.py")),
+    # The constraint and variable families, one group per family or pair: a
+    # family's mutants run only the cases that hand-solve that family (every solve
+    # calls every family's rows, so with one shared list a surviving mutant would
+    # run every family's cases). Declared once, so the numpy builder's tests kill
+    # what either builder would get wrong.
+    *FAMILY_GROUPS,
+    # Builders and the instance they read: the other builder is the independent
+    # method here (a mutant in one builder makes the two LPs differ).
+    Group("builders", tuple(f"model/formulation/{m}.py" for m in (
+        "instance", "matrix", "pyomo_model")),
+          (*_formulation("declare", "balance", "capacity", "objective"),
+           "tests/perf/test_matrix.py")),
 )
 BY_NAME = {g.name: g for g in GROUPS}
 # Left out of a plain `make mutate` so that it stays under 30 minutes on a quiet

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from model.data.case import load_case
+from model.data.indices import build_index
+from model.data.scenarios import scenario_data
 from model.errors import InputError
+from model.formulation.adoption import adoption_rows
+from model.formulation.declare import Rows
 from tests.helpers import mine, settings, write_case
 
 
@@ -93,6 +99,88 @@ def test_without_an_adoption_limit_the_recipe_takes_max_share(solve) -> None:
     assert _output(t, "lean") == pytest.approx({y: 50 for y in range(2025, 2030)},
                                                rel=1e-9)
     assert t["summary"]["shortfall_t"].iat[0] == pytest.approx(0, abs=1e-6)
+
+
+def test_two_recipes_of_one_base_share_its_output(solve) -> None:
+    # Demand 200 (out of reach), Dy 3 t/yr binds: the LP makes as many magnets as
+    # the Dy allows. Two recipes of make, each capped on make's whole output
+    # x = b + l + m (base b, lean l, leaner m): lean 0.02 t Dy, max_share 0.5;
+    # leaner 0.01 t Dy (2 USD/t), max_share 0.25. At the caps l = 0.5 x,
+    # m = 0.25 x, b = 0.25 x and Dy = (0.04 x 0.25 + 0.02 x 0.5 + 0.01 x 0.25) x
+    # = 0.0225 x = 3: x = 133.33, l = 66.667, m = 33.333 every year.
+    # (Were each share taken of base + that recipe alone, l <= b and m <= b / 3:
+    # x = 7 b / 3 with Dy 0.19 b / 3 = 3, x = 110.5.)
+    tables = _case({"max_share": 0.5})
+    tables["demand"][0]["demand_t"] = 200
+    tables["processes"].append({"process": "leaner", "stage": "magnet",
+                                "lead_time_years": 0, "lifetime_years": 30,
+                                "variable_cost_usd_per_t": 2})
+    tables["process_io"] += [
+        {"process": "leaner", "commodity": "dy", "direction": "in",
+         "coefficient": 0.01},
+        {"process": "leaner", "commodity": "mag", "direction": "out",
+         "coefficient": 1}]
+    tables["recipes"].append({"recipe": "leaner", "process": "make",
+                              "max_share": 0.25})
+    t = solve(tables)
+    x = 3 / 0.0225
+    years = range(2025, 2030)
+    assert _output(t, "lean") == pytest.approx({y: 0.5 * x for y in years}, rel=1e-9)
+    assert _output(t, "leaner") == pytest.approx({y: 0.25 * x for y in years},
+                                                 rel=1e-9)
+    assert _output(t, "make") == pytest.approx({y: 0.25 * x for y in years},
+                                               rel=1e-9)
+
+
+def _rows(tmp_path: Path, recipe: dict[str, object]) -> tuple[Rows, pd.DataFrame]:
+    """The adoption rows of ``_case(recipe)`` and its act frame (no solve)."""
+    ix = build_index(scenario_data(load_case(write_case(tmp_path / "c",
+                                                         _case(recipe))), "baseline"))
+    return adoption_rows(ix), ix.act
+
+
+def test_adoption_rows_one_per_recipe_year_below_its_full_share(tmp_path: Path
+                                                                ) -> None:
+    # Ready 2026, 0.1 a year, max 0.3: s = 0.1, 0.2, 0.3, 0.3 in 2026-29 (the
+    # recipe has no act row in 2025), all < 1, so one row (a, lean, y) a year:
+    #   (1 - s) lean - s make <= 0 (no other recipe of make).
+    rows, act = _rows(tmp_path, {"ready_year": 2026, "adoption_per_year": 0.1,
+                                 "max_share": 0.3})
+    years = [2026, 2027, 2028, 2029]
+    assert list(rows.keys.columns) == ["region", "recipe", "year"]
+    assert rows.keys.to_dict("list") == {"region": ["a"] * 4, "recipe": ["lean"] * 4,
+                                         "year": years}
+    assert list(rows.rhs) == [0.0] * 4
+    share = {2026: 0.1, 2027: 0.2, 2028: 0.3, 2029: 0.3}
+    got = {}
+    for terms in rows.terms:
+        for r, c, v in zip(terms.row, terms.position,
+                           terms.coef * np.ones(len(terms.row)), strict=True):
+            got[(years[r], act["process"].iat[c], int(act["year"].iat[c]))] = v
+    want = {(y, "lean", y): 1 - s for y, s in share.items()}
+    want |= {(y, "make", y): -s for y, s in share.items()}
+    assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_a_recipe_at_full_share_has_no_adoption_row(tmp_path: Path) -> None:
+    # max_share blank = 1 and no adoption limit: s = 1, and the row would read
+    # 0 x lean - make <= 0, true for every act >= 0: no row (docstring: s < 1).
+    rows, _ = _rows(tmp_path, {})
+    assert len(rows.keys) == 0
+    assert len(rows.rhs) == 0
+
+
+def test_a_binding_adoption_cap_is_the_friction_that_sets_the_year(solve) -> None:
+    # The first case: magnets are short every year (x < 100), the adoption row
+    # binds in 2026-29 and no other friction (build rate, ramp-up, collection)
+    # exists; the only other limit, the Dy mine's capacity, is no friction. By
+    # rule 3 of model/results/frictions.py the adoption cap sets the (never
+    # reached) year, at the stage of its recipe lean: magnet.
+    t = solve(_case({"ready_year": 2026, "adoption_per_year": 0.1,
+                     "max_share": 0.3}))
+    (row,) = t["lead_times"].itertuples()
+    assert (row.commodity, row.friction, row.friction_stage) == (
+        "mag", "adoption", "magnet")
 
 
 def test_recipe_rows_are_checked(tmp_path: Path) -> None:

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from model.data.case import load_case
+from model.data.indices import build_index
+from model.data.scenarios import scenario_data
 from model.errors import InputError
+from model.formulation.foresight import foresight_fixed, pin_to_comparator
 from model.scenario_run import solving_order
 from tests.helpers import mine, one_commodity, settings, write_case
 
@@ -152,3 +157,98 @@ def test_solving_order_puts_comparators_first(tmp_path: Path) -> None:
     names = ["late", "embargo_small", "china_small", "baseline"]
     assert solving_order(case, names) == ["baseline", "china_small",
                                           "embargo_small", "late"]
+
+
+def _pins(tmp_path: Path, scenario: str, online: tuple[int, ...] = (2026, 2027)
+          ) -> tuple[dict, object]:
+    """The variables ``pin_to_comparator`` fixes in ``scenario`` of the first case
+    (plus a stockpile in a), given a comparator solution written by hand, keyed
+    (variable, key of the variable's row) -> value; and the scenario's index.
+    ``online``: the online years of the comparator's builds (40 t online 2026,
+    5 t online 2027) it keeps."""
+    tables = _case("none")
+    tables["stockpiles"] = [{"region": "a", "commodity": "ox", "initial_t": 30,
+                             "max_release_tpa": 30}]
+    case = load_case(write_case(tmp_path / "c", tables))
+    ix = build_index(scenario_data(case, scenario))
+    builds = pd.DataFrame({"region": ["a", "a"], "process": ["local_mine"] * 2,
+                           "online_year": [2026, 2027], "capacity_tpa": [40.0, 5.0],
+                           "lead_time": [1, 1]})
+    builds = builds[builds["online_year"].isin(online)]
+    activity = pd.DataFrame({"region": ["cn", "cn"], "process": ["china_mine"] * 2,
+                             "year": [2025, 2026], "activity_t": [60.0, 55.0]})
+    flows = pd.DataFrame({"origin": ["cn"], "destination": ["a"],
+                          "commodity": ["ox"], "year": [2026], "quantity_t": [55.0]})
+    releases = pd.DataFrame({"region": ["a", "a"], "commodity": ["ox", "ox"],
+                             "year": [2025, 2026], "release_t": [30.0, 0.0]})
+    pinned = pin_to_comparator(ix, builds, activity, flows, releases)
+    frames = {"act": (ix.act, ["region", "process", "year"]),
+              "flow": (ix.flow, ["origin", "destination", "commodity", "year"]),
+              "release": (ix.stock, ["region", "commodity", "year"]),
+              "build": (ix.build, ["region", "process", "year"])}
+    got = {}
+    for k in pinned.itertuples(index=False):
+        frame, keys = frames[k.variable]
+        got[(k.variable, *frame[keys].iloc[k.position])] = k.value
+    return got, ix
+
+
+def test_foresight_none_pins_each_family_before_the_shock(tmp_path: Path) -> None:
+    # embargo: shock year 2026 (its embargo's from_year). Variables of 2025: the
+    # Chinese mine's activity (the local mine, lead 1, has none before 2026),
+    # the flow cn -> a and the release of a's stock. Their comparator values: 60,
+    # none written for the 2025 flow (0, "0 where it has no such variable"), 30.
+    # Builds: lead 1, so online 2026 was decided in 2025 < 2026: the
+    # comparator's build decided in 2025 (online 2026, 40); online 2027 was
+    # decided in 2026, free. Nothing of 2026 or later is pinned.
+    got, ix = _pins(tmp_path, "embargo")
+    assert ix.shock_year == 2026
+    assert got == {("act", "cn", "china_mine", 2025): 60.0,
+                   ("flow", "cn", "a", "ox", 2025): 0.0,
+                   ("release", "a", "ox", 2025): 30.0,
+                   ("build", "a", "local_mine", 2026): 40.0}
+
+
+def test_foresight_none_pins_builds_by_their_decision_year(tmp_path: Path) -> None:
+    # delays: lead 1 + 1 = 2 in a, so the build online 2027 was decided in 2025,
+    # before the shock (2026): it takes the comparator's build decided in 2025,
+    # 40 (online 2026 there, lead 1), not its build online 2027 (5, decided
+    # 2026). The rest as in the embargo scenario.
+    got, _ = _pins(tmp_path, "delays")
+    assert got == {("act", "cn", "china_mine", 2025): 60.0,
+                   ("flow", "cn", "a", "ox", 2025): 0.0,
+                   ("release", "a", "ox", 2025): 30.0,
+                   ("build", "a", "local_mine", 2027): 40.0}
+
+
+def test_a_build_the_comparator_did_not_decide_is_pinned_at_0(tmp_path: Path
+                                                               ) -> None:
+    # As the embargo case, but the comparator built nothing decided in 2025
+    # (only its 5 t online 2027): the build online 2026 here is still pinned,
+    # at 0 ("0 where it has no such variable"), not left free.
+    got, _ = _pins(tmp_path, "embargo", online=(2027,))
+    assert got[("build", "a", "local_mine", 2026)] == 0.0
+    assert len(got) == 4
+
+
+def test_foresight_fixes_each_pinned_variable(tmp_path: Path) -> None:
+    # One fixing per pinned variable: variable family[position] = its value
+    # (lower = upper bound), in the order of ix.pinned.
+    _, ix = _pins(tmp_path, "embargo")
+    ix.pinned = pd.DataFrame({"variable": ["act", "release", "build"],
+                              "position": [0, 0, 1], "value": [60.0, 30.0, 40.0]})
+    fixed = foresight_fixed(ix)
+    assert list(fixed.family) == ["act", "release", "build"]
+    assert list(fixed.position) == [0, 0, 1]
+    assert list(fixed.value) == [60.0, 30.0, 40.0]
+
+
+def test_no_pinned_variable_no_fixing(tmp_path: Path) -> None:
+    _, ix = _pins(tmp_path, "embargo")
+    ix.pinned = pd.DataFrame()
+    fixed = foresight_fixed(ix)
+    assert len(fixed.family) == len(fixed.position) == len(fixed.value) == 0
+    # the arrays keep the types declare.Fixed's readers index with (int64
+    # positions, float values) when empty
+    assert fixed.position.dtype == np.int64
+    assert fixed.value.dtype == np.float64

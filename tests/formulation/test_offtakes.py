@@ -7,9 +7,17 @@ buyer region ``b`` (bloc china) reached by route a → b at 5 USD/t, and demand 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
-from tests.helpers import mine, one_commodity, settings
+from model.data.case import load_case
+from model.data.indices import build_index
+from model.data.scenarios import scenario_data
+from model.formulation.declare import Rows
+from model.formulation.offtake import offtake_max_rows, offtake_min_rows
+from tests.helpers import mine, one_commodity, settings, write_case
 
 
 def _case(price: float, capacity: float = 60, years: tuple[int, int] = (2025, 2025),
@@ -203,3 +211,64 @@ def test_offtake_and_floor_rows_are_checked(tmp_path) -> None:  # noqa: ANN001
             "range") in text
     assert ("price_floors.csv [price_floors] row 2, column from_year: 2030 is after "
             "end_year 2027") in text
+
+
+def _contract_rows(tmp_path: Path) -> tuple[Rows, Rows, object]:
+    """offtake_max and offtake_min rows of a case with two sellers and two
+    offtakes (no solve): ``_case`` over 2025-26 plus region c (alliance, a mine,
+    route c -> b); to_b now buys from every alliance region (a and c), min 10,
+    max 30; to_b2 buys from a in 2026 only, min 0, max 5."""
+    tables = _case(price=20, years=(2025, 2026), min_tpa=10)
+    tables["regions"].append({"region": "c", "bloc": "alliance"})
+    tables["capacity"].append({"region": "c", "process": "mine", "capacity_tpa": 20})
+    tables["routes"].append({"origin": "c", "destination": "b", "cost_usd_per_t": 5})
+    tables["offtakes"][0]["seller"] = "alliance"
+    tables["offtakes"].append({"offtake": "to_b2", "buyer": "b", "seller": "a",
+                               "commodity": "ox", "price_usd_per_t": 20,
+                               "min_tpa": 0, "max_tpa": 5, "from_year": 2026})
+    case = load_case(write_case(tmp_path / "c", tables))
+    ix = build_index(scenario_data(case, "baseline"))
+    return offtake_max_rows(ix), offtake_min_rows(ix), ix
+
+
+def _by_row(rows: Rows, ix: object) -> dict:
+    """(offtake, year) of each row -> (rhs, {variable: summed coefficient}), a
+    sale named by its seller, sale_short by "short"."""
+    keys = list(zip(rows.keys["offtake"], rows.keys["year"], strict=True))
+    got = {k: (float(r), {}) for k, r in zip(keys, rows.rhs, strict=True)}
+    for terms in rows.terms:
+        coef = np.broadcast_to(np.asarray(terms.coef, dtype=float), terms.row.shape)
+        for r, k, v in zip(terms.row, terms.position, coef, strict=True):
+            name = (ix.sale["seller"].iat[k] if terms.family == "sale" else "short")
+            got[keys[r]][1][name] = got[keys[r]][1].get(name, 0.0) + v
+    return got
+
+
+def test_offtake_rows_group_sales_by_contract_and_year(tmp_path: Path) -> None:
+    # Sales: to_b from a and from c in 2025 and 2026, to_b2 from a in 2026.
+    # offtake_max, one row per (offtake, year) with a sale: to_b's two sellers
+    # summed <= 30 in each year; to_b2's one sale <= 5 in 2026.
+    # offtake_min (min_tpa > 0: to_b only): a + c + sale_short >= 10 each year.
+    top, floor, ix = _contract_rows(tmp_path)
+    assert list(top.keys.columns) == ["offtake", "year"]
+    assert _by_row(top, ix) == {
+        ("to_b", 2025): (30.0, {"a": 1.0, "c": 1.0}),
+        ("to_b", 2026): (30.0, {"a": 1.0, "c": 1.0}),
+        ("to_b2", 2026): (5.0, {"a": 1.0})}
+    assert list(floor.keys.columns) == ["offtake", "year"]
+    assert _by_row(floor, ix) == {
+        ("to_b", 2025): (10.0, {"a": 1.0, "c": 1.0, "short": 1.0}),
+        ("to_b", 2026): (10.0, {"a": 1.0, "c": 1.0, "short": 1.0})}
+
+
+def test_without_offtakes_the_contract_rows_are_empty_with_their_keys(
+        tmp_path: Path) -> None:
+    # No offtake, so no sale and no take-or-pay variable: no row in either
+    # family, and the (empty) keys still name (offtake, year).
+    tables = _case(price=20)
+    tables["offtakes"] = []
+    case = load_case(write_case(tmp_path / "c", tables))
+    ix = build_index(scenario_data(case, "baseline"))
+    for rows in (offtake_max_rows(ix), offtake_min_rows(ix)):
+        assert len(rows.keys) == 0 and len(rows.rhs) == 0
+        assert list(rows.keys.columns) == ["offtake", "year"]
