@@ -1,7 +1,6 @@
 """`make mutate`: mutation testing with mutmut, one module group at a time.
 
-    python -m tests.mutate [GROUP ...] [--children N]   # default: DEFAULT groups
-    python -m tests.mutate --all                        # every group
+    python -m tests.mutate [GROUP ...] [--children N]   # default: every group
     python -m tests.mutate --score                      # scores of what has run
 
 Each group mutates a few modules and runs only the tests that can kill its
@@ -143,11 +142,6 @@ GROUPS = (
            "tests/perf/test_matrix.py")),
 )
 BY_NAME = {g.name: g for g in GROUPS}
-# Left out of a plain `make mutate` so that it stays under 30 minutes on a quiet
-# 2-core machine with 2 workers (docs/testing.md, "Time"): their tests solve
-# cases, a few CPU seconds a mutant. `--all` or their names run them.
-OVER_BUDGET = ("bottlenecks",)
-DEFAULT = tuple(g.name for g in GROUPS if g.name not in OVER_BUDGET)
 
 
 def _toml_list(values: tuple[str, ...] | list[str]) -> str:
@@ -264,8 +258,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("groups", nargs="*", help=f"of: {', '.join(BY_NAME)}")
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--score", action="store_true", help="only print the scores")
-    parser.add_argument("--all", action="store_true",
-                        help=f"every group, also {', '.join(OVER_BUDGET)}")
     parser.add_argument("--survivors", action="store_true",
                         help="re-run only the mutants that survived last time")
     args = parser.parse_args(argv)
@@ -273,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group(s) {', '.join(unknown)}")
     if not args.score:
-        for name in args.groups or (list(BY_NAME) if args.all else DEFAULT):
+        for name in args.groups or list(BY_NAME):
             run(BY_NAME[name], args.children, args.survivors)
     print("\n".join(score()))
     return 0
