@@ -23,24 +23,28 @@ def reset_peak() -> None:
         _CLEAR.write_text("5")
 
 
-def rss_mb() -> float:
-    """Resident memory now in MiB (Linux VmRSS; elsewhere the lifetime peak)."""
+def _status_mb(field: str) -> float | None:
+    """A ``/proc/self/status`` memory line (``VmRSS``, ``VmHWM``) in MiB, or None
+    where there is none (not Linux)."""
     try:
         for line in _STATUS.read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024.0
     except OSError:
         pass
-    return peak_mb()
+    return None
+
+
+def rss_mb() -> float:
+    """Resident memory now in MiB (Linux VmRSS; elsewhere the lifetime peak)."""
+    now = _status_mb("VmRSS")
+    return peak_mb() if now is None else now
 
 
 def peak_mb() -> float:
     """Peak resident memory since the last ``reset_peak()`` in MiB."""
-    try:
-        for line in _STATUS.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
+    peak = _status_mb("VmHWM")
+    if peak is not None:
+        return peak
+    most = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return most / (1024.0 * 1024.0) if sys.platform == "darwin" else most / 1024.0
