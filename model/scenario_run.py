@@ -39,11 +39,9 @@ SCENARIO_TOTALS = ["demand_t", "shortfall_t", "shortfall_pct", "cost_premium_usd
 class Reuse(Protocol):
     """What a sweep worker keeps between samples (model/sweep/reuse.py): a
     scenario's data and index for the sample (widest build window, mapped from
-    the kept reference), the lead times that made them, warm solves."""
+    the kept reference) and warm solves."""
 
     def index(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]: ...
-
-    def lead_times(self, name: str) -> pd.DataFrame: ...
 
     def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
               clock: PhaseTimer, lexicographic: np.ndarray | None) -> Solution: ...
@@ -101,21 +99,18 @@ def comparator_of(case: Case, name: str) -> str:
 
 
 def pin_early_decisions(case: Case, data: ScenarioData, index: LPIndex,
-                        comparator: ScenarioResult | None,
-                        reuse: Reuse | None = None) -> None:
+                        comparator: ScenarioResult | None) -> None:
     """With foresight ``none``, fix a non-baseline scenario's decisions before its
     shock year to its comparator's (MODEL-SPEC §8.2: ``compare_to``, default the
-    baseline). The comparator's lead times come from ``reuse`` when given."""
+    baseline), with the lead times the comparator was solved with."""
     if case.settings.foresight != "none" or data.is_baseline:
         return
     if comparator is None:
         raise SolveError(data.name, "no comparator solution", "foresight none fixes "
                          "the decisions before the shock year to those of "
                          f"'{comparator_of(case, data.name)}', which was not solved")
-    lead = (reuse.lead_times(comparator.name) if reuse is not None else
-            scenario_data(case, comparator.name).expansion[
-                ["region", "process", "lead_time"]])
     tables = comparator.tables
+    lead = tables["build_options"][["region", "process", "lead_time"]]
     index.pinned = pin_to_comparator(
         index, tables["builds"].merge(lead, on=["region", "process"]),
         tables["production"], tables["flows"], tables["stock"])
@@ -133,7 +128,7 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         else:
             data = scenario_data(case, name)
             index = build_index(data)
-        pin_early_decisions(case, data, index, comparator, reuse)
+        pin_early_decisions(case, data, index, comparator)
     clock = PhaseTimer()
     program = build_program(index, name, options, timer, clock)
     shortfall_first = (program.column_of["short"]

@@ -146,9 +146,10 @@ def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
 
 
 def build_options(ix: LPIndex, scenario: str) -> pd.DataFrame:
-    """Earliest online year of every buildable (region, process) in a scenario."""
-    frame = ix.build.groupby(["region", "process"], as_index=False)["open_from"].min()
-    frame = frame.rename(columns={"open_from": "earliest_online_year"})
+    """Earliest online year and lead time of every buildable (region, process) in
+    a scenario (foresight ``none`` reads the comparator's lead times here)."""
+    frame = ix.build.groupby(["region", "process"], as_index=False).agg(
+        earliest_online_year=("open_from", "min"), lead_time=("lead_time", "first"))
     frame.insert(0, "scenario", scenario)
     return frame
 

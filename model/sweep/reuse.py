@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import pandas as pd
 
 from model.data.case import Case
 from model.data.indices import LPIndex, build_index
@@ -46,7 +45,6 @@ class SampleReuse:
                                                             "rebuilt": 0})
     _widest: dict[str, np.ndarray] = field(default_factory=dict)
     _kept: dict[str, KeptIndex] = field(default_factory=dict)
-    _current: dict[str, LPIndex] = field(default_factory=dict)
 
     def prepare(self, data: ScenarioData) -> None:
         """Index the scenario's build columns from the widest window."""
@@ -68,18 +66,10 @@ class SampleReuse:
         else:
             data, index = kept.data, kept.patched(self.values)
             self.counts["mapped"] += 1
-        self._current[name] = index
         return data, replace(index)  # the caller may pin it; the kept one stays
 
     def kept(self, name: str) -> KeptIndex | None:
         return self._kept.get(name)
-
-    def lead_times(self, name: str) -> pd.DataFrame:
-        """(region, process, lead_time) of the build options of scenario ``name``
-        in the sample being solved (foresight none pins its builds)."""
-        build = self._current[name].build
-        return build[["region", "process", "lead_time"]].drop_duplicates(
-            ["region", "process"])
 
     def _built(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]:
         data = scenario_data(case, name)
