@@ -1,4 +1,5 @@
-"""The one module that talks to the xlsx writer (XlsxWriter); openpyxl only reads.
+"""The one module that talks to the xlsx writer (XlsxWriter) and knows the file
+format; openpyxl only reads.
 
 Sheet code never sees the writer: it makes ``Cell`` values (text, number, blank)
 with a ``Font``, ``PatternFill`` and ``Alignment``, appends rows to a ``Sheet`` (or
@@ -7,14 +8,29 @@ ranges. ``Book.close`` turns the charts into the writer's and saves the file; ea
 distinct style becomes one writer format, made once. XlsxWriter holds the cells in
 memory and writes each sheet's XML once at the end: measured faster than openpyxl's
 write-only mode (bench/report_default.py).
+
+Tables (``Sheet.append_columns``) bypass XlsxWriter's cells, whose cost is per cell
+(a call to store each one, another to write it): their ``<row>`` elements are made
+here, a column at a time, when they are appended, with the cell XML XlsxWriter
+writes (``r`` reference, ``s`` style index, ``t`` type, ``%.16G`` numbers, text
+through XlsxWriter's shared-string table, which escapes it). XlsxWriter then writes
+the package to memory with those rows left out, and ``close`` copies it to the
+file, each sheet's table rows spliced into its ``<sheetData>`` in row order. This
+uses three of XlsxWriter's internals, pinned by tests/report/test_bulk_rows.py:
+the shared-string table, a format's style index and the sheet's used range.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
@@ -22,6 +38,8 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 CM_PER_PX = 2.54 / 96
 PADDING_CHARS = 5 / 7  # XlsxWriter's 5 px of column padding, in 7 px characters
+TEXT_MAX = 32_767  # UTF-16 units a cell's text holds (XlsxWriter cuts longer text)
+BLOCK_ROWS = 20_000  # rows made into XML at a time (bounds the pieces in memory)
 
 
 @dataclass(frozen=True)
@@ -233,6 +251,112 @@ def _to_writer(book: xlsxwriter.Workbook, chart: Chart) -> object:
     return out
 
 
+def fit_text(text: str) -> str:
+    """``text`` cut to ``TEXT_MAX`` UTF-16 units without splitting a character,
+    as XlsxWriter's ``write_string`` cuts it."""
+    if len(text) <= TEXT_MAX // 2:
+        return text
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > TEXT_MAX:
+            return text[:index]
+    return text
+
+
+def number_text(value: object) -> str:
+    """A number as XlsxWriter writes it in ``<v>`` (non-finite refused, as
+    XlsxWriter refuses it without ``nan_inf_to_errors``)."""
+    if value.__class__ is Fraction:
+        value = float(value)  # type: ignore[arg-type]
+    if math.isnan(value) or math.isinf(value):  # type: ignore[arg-type]
+        raise TypeError("NAN/INF not supported in write_number() without "
+                        "'nan_inf_to_errors' Workbook() option")
+    return f"{value:.16G}"
+
+
+@dataclass
+class Block:
+    """``<row>`` elements of 0-based rows first..stop-1, in order."""
+
+    first: int
+    stop: int
+    xml: str
+
+
+class CellXml:
+    """The cell XML of one sheet's tables, as XlsxWriter writes each cell."""
+
+    def __init__(self, book: Book, ws: object) -> None:
+        self.book = book
+        self.ws = ws
+        self.strings = book.wb.str_table  # type: ignore[attr-defined]
+
+    def row_attributes(self) -> str:
+        """What XlsxWriter adds to a ``<row>`` of default height (a height when
+        the sheet's default row height is not Excel's)."""
+        height = self.ws.default_row_height  # type: ignore[attr-defined]
+        if height == self.ws.original_row_height:  # type: ignore[attr-defined]
+            return ""
+        return f' ht="{height * 0.75:.16g}" customHeight="1"'
+
+    def rows(self, columns: Sequence[Sequence[object]], first: int
+             ) -> tuple[str, list[tuple[int, int]] | None]:
+        """The ``<row>`` elements of ``columns`` from 0-based row ``first`` and
+        the top-left and bottom-right used cells (None when all are blank)."""
+        cells = [self.column(column_letter(j + 1), values, first)
+                 for j, values in enumerate(columns)]
+        used_cols = [j for j, column in enumerate(cells) if any(column)]
+        if not used_cols:
+            return "", None
+        length = max(map(len, columns))
+        cells = [c + [""] * (length - len(c)) for c in cells]
+        attrs, parts, used_rows = self.row_attributes(), [], []
+        for row, row_cells in enumerate(zip(*cells, strict=True), first + 1):
+            body = "".join(row_cells)
+            if body:
+                parts.append(f'<row r="{row}"{attrs}>{body}</row>')
+                used_rows.append(row - 1)
+        return "".join(parts), [(used_rows[0], used_cols[0]),
+                                (used_rows[-1], used_cols[-1])]
+
+    def column(self, letter: str, values: Sequence[object], first: int
+               ) -> list[str]:
+        """Each value's ``<c>`` element ('' for None), 1-based rows from
+        ``first + 1``; plain finite numbers inline, anything else by ``cell``."""
+        cell, finite = self.cell, math.isfinite
+        return ["" if v is None else
+                f'<c r="{letter}{r}"><v>{v:.16G}</v></c>'
+                if v.__class__ is int or (v.__class__ is float and finite(v))
+                else cell(f"{letter}{r}", v)
+                for r, v in enumerate(values, first + 1)]
+
+    def cell(self, ref: str, value: object) -> str:
+        """One value as ``Sheet.put`` writes it: a Cell, text, bool, number."""
+        if isinstance(value, Cell):
+            return self.styled(ref, value)
+        if isinstance(value, str):
+            return self.text(ref, value, "") if value else ""
+        if isinstance(value, bool):
+            return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}"><v>{number_text(value)}</v></c>'
+
+    def styled(self, ref: str, value: Cell) -> str:
+        fmt = self.book.format(value.style())
+        s = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+        if value.data_type == "s" and value.value != "":
+            return self.text(ref, str(value.value), s)
+        if value.data_type == "s" or value.value is None:
+            return f'<c r="{ref}"{s}/>' if s else ""  # blank: only when styled
+        if isinstance(value.value, bool):
+            return f'<c r="{ref}"{s} t="b"><v>{int(value.value)}</v></c>'
+        return f'<c r="{ref}"{s}><v>{number_text(value.value)}</v></c>'
+
+    def text(self, ref: str, text: str, s: str) -> str:
+        index = self.strings._get_shared_string_index(fit_text(text))
+        return f'<c r="{ref}"{s} t="s"><v>{index}</v></c>'
+
+
 class Sheet:
     """One worksheet: rows appended in order, or values put at a cell."""
 
@@ -242,6 +366,8 @@ class Sheet:
         self.title = title
         self.next_row = 0  # 0-based row the next append writes
         self.charts: list[tuple[str, Chart]] = []
+        self._cells = CellXml(book, ws)
+        self._blocks: list[Block] = []
 
     def append(self, values: Sequence[object] = ()) -> None:
         """Write ``values`` in the next row from column A (None = blank cell)."""
@@ -255,19 +381,42 @@ class Sheet:
                        ) -> None:
         """Write ``length`` rows from the next one, column by column: ``columns[j]``
         holds column j's values (None = blank cell), each written as ``put``
-        writes it, plain numbers straight to the writer. The cells are those
-        ``append`` of each row would write."""
-        first, put, number = self.next_row, self.put, self.ws.write_number
-        for col, values in enumerate(columns):
-            for row, value in enumerate(values, first):
-                if value is None:
-                    continue
-                kind = value.__class__
-                if kind is float or kind is int:
-                    number(row, col, value)
-                else:
-                    put(row, col, value)
+        writes it. The cells are those ``append`` of each row would write; their
+        XML is made here (module docstring) and no other write may touch these
+        rows."""
+        if any(len(values) > length for values in columns):
+            raise ValueError(f"sheet {self.title!r}: a column is longer than "
+                             f"{length} rows")
+        first = self.next_row
+        for start in range(0, length, BLOCK_ROWS):
+            stop = min(start + BLOCK_ROWS, length)
+            xml, used = self._cells.rows([values[start:stop] for values in columns],
+                                         first + start)
+            if used is not None:
+                self._blocks.append(Block(first + start, first + stop, xml))
+                for row, col in used:
+                    self.ws._check_dimensions(row, col)  # the sheet's used range
         self.next_row += length
+
+    def has_blocks(self) -> bool:
+        return bool(self._blocks)
+
+    def splice_plan(self) -> list[tuple[int | None, str]]:
+        """Each block of table rows with the first row after it that XlsxWriter
+        writes (None: none), in row order; a row both in a block and in
+        XlsxWriter's cells or row settings is refused."""
+        ws: Any = self.ws
+        written = sorted({r for r, cells in ws.table.items() if cells}
+                         | set(ws.row_info) | set(ws.comments))
+        plan: list[tuple[int | None, str]] = []
+        for block in self._blocks:
+            clash = [r for r in written if block.first <= r < block.stop]
+            if clash:
+                raise ValueError(f"sheet {self.title!r}: row {clash[0] + 1} is "
+                                 "both in a table block and written cell by cell")
+            after = [r for r in written if r >= block.stop]
+            plan.append((after[0] if after else None, block.xml))
+        return plan
 
     def put(self, row: int, col: int, value: object) -> None:
         """Write one value (0-based row and column): a Cell, text, number, bool."""
@@ -348,7 +497,9 @@ class Book:
     """A workbook being written: its sheets in order and its formats."""
 
     def __init__(self, path: Path) -> None:
-        self.wb = xlsxwriter.Workbook(str(path), {
+        self.path = Path(path)
+        self._package = io.BytesIO()  # XlsxWriter's package, before the splice
+        self.wb = xlsxwriter.Workbook(self._package, {
             "strings_to_numbers": False, "strings_to_formulas": False,
             "strings_to_urls": False, "nan_inf_to_errors": False,
             "in_memory": True})  # no temporary files to leave behind on a kill
@@ -383,13 +534,45 @@ class Book:
             s.ws.index = index  # type: ignore[attr-defined]
 
     def close(self) -> None:
-        """Place the charts and save the workbook."""
+        """Place the charts, let XlsxWriter write the package to memory, and
+        save it to ``path`` with each sheet's table rows spliced in."""
         for sheet in self.sheets:
             for anchor, chart in sheet.charts:
                 sheet.ws.insert_chart(anchor, _to_writer(self.wb, chart))
+        plans = {f"xl/worksheets/sheet{n}.xml": sheet.splice_plan()
+                 for n, sheet in enumerate(self.sheets, 1) if sheet.has_blocks()}
         self.wb.close()
+        with (zipfile.ZipFile(self._package) as package,
+              zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as out):
+            for info in package.infolist():
+                data = package.read(info)
+                if info.filename not in plans:
+                    out.writestr(info, data)
+                    continue
+                with out.open(info, "w") as member:
+                    for piece in splice(data.decode("utf-8"), plans[info.filename]):
+                        member.write(piece.encode("utf-8"))
 
     def discard(self) -> None:
-        """Give up the workbook: nothing is written (XlsxWriter writes only on
-        close, so there is nothing to delete)."""
+        """Give up the workbook: nothing is written (the file is written only
+        at the end of ``close``, so there is nothing to delete)."""
         self.sheets.clear()
+
+
+def splice(xml: str, plan: list[tuple[int | None, str]]) -> Iterable[str]:
+    """A sheet's XML in pieces, each block of rows ``(before, rows)`` put before
+    XlsxWriter's ``<row>`` of 0-based row ``before`` (None: at the end of
+    ``<sheetData>``); the blocks in row order."""
+    at = 0
+    for before, rows in plan:
+        if before is None:
+            cut = xml.index("</sheetData>", at)
+        else:
+            found = re.compile(f'<row r="{before + 1}"[ >/]').search(xml, at)
+            if found is None:
+                raise ValueError(f"no row {before + 1} in the sheet's XML")
+            cut = found.start()
+        yield xml[at:cut]
+        yield rows
+        at = cut
+    yield xml[at:]
