@@ -195,3 +195,21 @@ def test_nan_refused_and_rows_not_written_twice(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="row 2 is both in a table block"):
         book.close()
     assert not (tmp_path / "bad.xlsx").exists()  # refused before the file is made
+
+
+def test_table_over_a_block(tmp_path: Path) -> None:
+    # a header in row 1 and 30,000 rows below it: the Excel Table reads back as
+    # A1:C30001 with its name and header cells
+    n = 30_000
+    book = Book(tmp_path / "t.xlsx")
+    ws = book.add_sheet("t")
+    headers = [text_cell(ws, h, BOLD, HEADER_FILL) for h in ("a", "b", "c")]
+    ws.append(headers)
+    ws.append_columns([list(range(n)), ["x"] * n, [0.5] * n], n)
+    ws.add_table("t_big", headers, 1, n + 1)
+    book.close()
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert [(t.name, t.ref) for t in sheet.tables.values()] == [
+        ("t_big", f"A1:C{n + 1}")]
+    assert sheet.tables["t_big"].autoFilter.ref == f"A1:C{n + 1}"
+    assert [sheet.cell(1, c).value for c in (1, 2, 3)] == ["a", "b", "c"]

@@ -29,6 +29,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -269,10 +271,19 @@ def number_text(value: object) -> str:
     XlsxWriter refuses it without ``nan_inf_to_errors``)."""
     if value.__class__ is Fraction:
         value = float(value)  # type: ignore[arg-type]
-    if math.isnan(value) or math.isinf(value):  # type: ignore[arg-type]
-        raise TypeError("NAN/INF not supported in write_number() without "
-                        "'nan_inf_to_errors' Workbook() option")
+    finite([value])
     return f"{value:.16G}"
+
+
+def finite(values: Sequence[object]) -> None:
+    """Refuse a NaN or infinite number among ``values`` (numbers and None) as
+    XlsxWriter refuses it: their sum is finite when they all are, else each
+    one is checked (a finite sum may overflow)."""
+    numbers = list(filter(partial(is_not, None), values))
+    if math.isfinite(sum(numbers)) or all(map(math.isfinite, numbers)):
+        return
+    raise TypeError("NAN/INF not supported in write_number() without "
+                    "'nan_inf_to_errors' Workbook() option")
 
 
 @dataclass
@@ -300,12 +311,15 @@ class CellXml:
             return ""
         return f' ht="{height * 0.75:.16g}" customHeight="1"'
 
-    def rows(self, columns: Sequence[Sequence[object]], first: int
+    def rows(self, columns: Sequence[Sequence[object]], first: int,
+             formats: Sequence[str | None]
              ) -> tuple[str, list[tuple[int, int]] | None]:
-        """The ``<row>`` elements of ``columns`` from 0-based row ``first`` and
-        the top-left and bottom-right used cells (None when all are blank)."""
-        cells = [self.column(column_letter(j + 1), values, first)
-                 for j, values in enumerate(columns)]
+        """The ``<row>`` elements of ``columns`` from 0-based row ``first`` (the
+        numbers of column j in number format ``formats[j]``) and the top-left and
+        bottom-right used cells (None when all are blank)."""
+        cells = [self.column(column_letter(j + 1), values, first, fmt)
+                 for j, (values, fmt) in enumerate(zip(columns, formats,
+                                                       strict=True))]
         used_cols = [j for j, column in enumerate(cells) if any(column)]
         if not used_cols:
             return "", None
@@ -320,30 +334,55 @@ class CellXml:
         return "".join(parts), [(used_rows[0], used_cols[0]),
                                 (used_rows[-1], used_cols[-1])]
 
-    def column(self, letter: str, values: Sequence[object], first: int
-               ) -> list[str]:
+    def column(self, letter: str, values: Sequence[object], first: int,
+               number_format: str | None = None) -> list[str]:
         """Each value's ``<c>`` element ('' for None), 1-based rows from
-        ``first + 1``; plain finite numbers inline, anything else by ``cell``."""
-        cell, finite = self.cell, math.isfinite
-        return ["" if v is None else
-                f'<c r="{letter}{r}"><v>{v:.16G}</v></c>'
-                if v.__class__ is int or (v.__class__ is float and finite(v))
-                else cell(f"{letter}{r}", v)
+        ``first + 1``, numbers and booleans in ``number_format``: a column of
+        only numbers or only text at once, any other value by ``cell``."""
+        s = self.style((number_format, None, None, None, False))
+        kinds = set(map(type, values)) - {type(None)}
+        if kinds <= {float, int}:
+            if float in kinds:
+                finite(values)
+            return ["" if v is None else f'<c r="{letter}{r}"{s}><v>{v:.16G}</v></c>'
+                    for r, v in enumerate(values, first + 1)]
+        if kinds == {str}:
+            tails = self.text_tails(values)
+            return ["" if v is None or v == "" else f'<c r="{letter}{r}"{tails[v]}'
+                    for r, v in enumerate(values, first + 1)]
+        cell = self.cell
+        return ["" if v is None else cell(f"{letter}{r}", v, s)
                 for r, v in enumerate(values, first + 1)]
 
-    def cell(self, ref: str, value: object) -> str:
-        """One value as ``Sheet.put`` writes it: a Cell, text, bool, number."""
+    def text_tails(self, values: Sequence[object]) -> dict[object, str]:
+        """What follows ``<c r="..."`` for each distinct non-empty text of
+        ``values``: its shared string, added once and counted per cell."""
+        distinct = [v for v in dict.fromkeys(values) if v is not None and v != ""]
+        strings = self.strings
+        tails = {v: f' t="s"><v>{strings._get_shared_string_index(fit_text(v))}'
+                    "</v></c>" for v in distinct}
+        cells = len(values) - values.count(None) - values.count("")
+        strings.count += cells - len(tails)
+        return tails
+
+    def style(self, style: tuple[object, ...]) -> str:
+        """The ``s`` attribute of a cell style ('' when unstyled)."""
+        fmt = self.book.format(style)
+        return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+
+    def cell(self, ref: str, value: object, s: str = "") -> str:
+        """One value as ``Sheet.put`` writes it: a Cell, text, bool, number (the
+        last two with style attribute ``s``)."""
         if isinstance(value, Cell):
             return self.styled(ref, value)
         if isinstance(value, str):
             return self.text(ref, value, "") if value else ""
         if isinstance(value, bool):
-            return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-        return f'<c r="{ref}"><v>{number_text(value)}</v></c>'
+            return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}"{s}><v>{number_text(value)}</v></c>'
 
     def styled(self, ref: str, value: Cell) -> str:
-        fmt = self.book.format(value.style())
-        s = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+        s = self.style(value.style())
         if value.data_type == "s" and value.value != "":
             return self.text(ref, str(value.value), s)
         if value.data_type == "s" or value.value is None:
@@ -377,13 +416,16 @@ class Sheet:
                 put(row, col, value)
         self.next_row += 1
 
-    def append_columns(self, columns: Sequence[Sequence[object]], length: int
-                       ) -> None:
+    def append_columns(self, columns: Sequence[Sequence[object]], length: int,
+                       formats: Sequence[str | None] | None = None) -> None:
         """Write ``length`` rows from the next one, column by column: ``columns[j]``
         holds column j's values (None = blank cell), each written as ``put``
-        writes it. The cells are those ``append`` of each row would write; their
-        XML is made here (module docstring) and no other write may touch these
-        rows."""
+        writes it, its plain numbers and booleans in number format
+        ``formats[j]`` (None: unformatted). The cells are those ``append`` of
+        each row would write (with ``Cell(value, "n", formats[j])`` for those
+        numbers); their XML is made here (module docstring) and no other write
+        may touch these rows."""
+        formats = list(formats) if formats is not None else [None] * len(columns)
         if any(len(values) > length for values in columns):
             raise ValueError(f"sheet {self.title!r}: a column is longer than "
                              f"{length} rows")
@@ -391,7 +433,7 @@ class Sheet:
         for start in range(0, length, BLOCK_ROWS):
             stop = min(start + BLOCK_ROWS, length)
             xml, used = self._cells.rows([values[start:stop] for values in columns],
-                                         first + start)
+                                         first + start, formats)
             if used is not None:
                 self._blocks.append(Block(first + start, first + stop, xml))
                 for row, col in used:
@@ -485,12 +527,20 @@ class Sheet:
     def add_table(self, name: str, headers: Sequence[Cell], first: int, last: int
                   ) -> None:
         """An Excel Table with filter buttons over 1-based rows first..last: the
-        ``headers`` (its first row, written here) over the rows written."""
-        self.ws.add_table(first - 1, 0, last - 1, len(headers) - 1, {
-            "name": name, "style": "Table Style Medium 2", "autofilter": True,
-            "columns": [{"header": str(h.value),
-                         "header_format": self.book.format(h.style())}
-                        for h in headers]})
+        ``headers`` (its first row, written here) over the rows written.
+        XlsxWriter marks each cell of a table's range to refuse overlaps, a cost
+        per cell; it is given the header and at most one row, and the table's
+        ranges are then widened to ``last`` (a table sheet holds one table)."""
+        last_col = len(headers) - 1
+        if self.ws.add_table(first - 1, 0, min(last, first + 1) - 1, last_col, {
+                "name": name, "style": "Table Style Medium 2", "autofilter": True,
+                "columns": [{"header": str(h.value),
+                             "header_format": self.book.format(h.style())}
+                            for h in headers]}):
+            return  # refused (XlsxWriter warns): no table, as before
+        table = self.ws.tables[-1]
+        full = f"A{first}:{column_letter(last_col + 1)}{last}"
+        table["range"] = table["a_range"] = table["autofilter"] = full
 
 
 class Book:
