@@ -20,7 +20,15 @@ import openpyxl
 import pytest
 
 from model.report.excel.cells import BOLD, FMT_T, HEADER_FILL, text_cell
-from model.report.excel.writer import TEXT_MAX, Book, Cell, fit_text
+from model.report.excel.writer import (
+    TEXT_MAX,
+    Book,
+    Cell,
+    Chart,
+    Ref,
+    Series,
+    fit_text,
+)
 
 # Text a sheet's XML must escape or preserve: markup, entities, quotes, leading and
 # trailing spaces, tabs and newlines, XlsxWriter's own _xHHHH_ escape written
@@ -213,3 +221,24 @@ def test_table_over_a_block(tmp_path: Path) -> None:
         ("t_big", f"A1:C{n + 1}")]
     assert sheet.tables["t_big"].autoFilter.ref == f"A1:C{n + 1}"
     assert [sheet.cell(1, c).value for c in (1, 2, 3)] == ["a", "b", "c"]
+
+
+def test_chart_over_a_block_refused(tmp_path: Path) -> None:
+    # charts take their cached values from XlsxWriter's cells: a chart over
+    # table rows (rows 2..4 here, 0-based 1..3) is refused before anything is
+    # written; one over the header row only is not
+    book = Book(tmp_path / "c.xlsx")
+    ws = book.add_sheet("c")
+    ws.append(["year", "t"])
+    ws.append_columns([[2030, 2031, 2032], [1.0, 2.0, 3.0]], 3)
+    chart = Chart(kind="line")
+    chart.add_columns("c", 0, 3, 1, 1)
+    ws.add_chart(chart, "D2")
+    with pytest.raises(ValueError, match="a chart reads rows of a table block"):
+        book.close()
+    assert not (tmp_path / "c.xlsx").exists()
+    ok = Chart(kind="line")
+    ok.series.append(Series(values=Ref("c", 0, 1, 0, 1)))
+    book.sheets[0].charts[:] = [("D2", ok)]
+    book.close()
+    assert (tmp_path / "c.xlsx").exists()

@@ -15,9 +15,14 @@ here, a column at a time, when they are appended, with the cell XML XlsxWriter
 writes (``r`` reference, ``s`` style index, ``t`` type, ``%.16G`` numbers, text
 through XlsxWriter's shared-string table, which escapes it). XlsxWriter then writes
 the package to memory with those rows left out, and ``close`` copies it to the
-file, each sheet's table rows spliced into its ``<sheetData>`` in row order. This
-uses three of XlsxWriter's internals, pinned by tests/report/test_bulk_rows.py:
-the shared-string table, a format's style index and the sheet's used range.
+file, each sheet's table rows spliced into its ``<sheetData>`` in row order; a row
+is either in a table block or XlsxWriter's, never both. Charts read their cached
+values from XlsxWriter's cells, so a chart's data is never a table block (the
+chart data sheets are written row by row). XlsxWriter internals used, pinned by
+tests/report/test_bulk_rows.py: the shared-string table (``str_table``), a
+format's style index, a sheet's used range (``_check_dimensions``), its cells and
+row settings (``table``, ``row_info``), its default row height, and a table's
+ranges (``Sheet.add_table``).
 """
 
 from __future__ import annotations
@@ -190,6 +195,12 @@ class Chart:
         if self.kind == "scatter":  # numeric x: straight lines through markers
             return {"type": "scatter", "subtype": "straight_with_markers"}
         return {"type": self.kind, **({"subtype": "stacked"} if self.stacked else {})}
+
+
+def chart_refs(chart: Chart) -> list[Ref]:
+    """The cell ranges ``chart`` reads."""
+    return [ref for s in chart.series for ref in (s.values, s.name, s.categories)
+            if ref is not None]
 
 
 def _series_options(chart: Chart, s: Series) -> dict[str, object]:
@@ -440,6 +451,14 @@ class Sheet:
                     self.ws._check_dimensions(row, col)  # the sheet's used range
         self.next_row += length
 
+    def refuse_blocks(self, ref: Ref) -> None:
+        """Refuse chart data in a table block (it would chart no cached
+        values)."""
+        for block in self._blocks:
+            if block.first <= ref.last_row and ref.first_row < block.stop:
+                raise ValueError(f"a chart reads rows of a table block of sheet "
+                                 f"{self.title!r}")
+
     def has_blocks(self) -> bool:
         return bool(self._blocks)
 
@@ -586,8 +605,11 @@ class Book:
     def close(self) -> None:
         """Place the charts, let XlsxWriter write the package to memory, and
         save it to ``path`` with each sheet's table rows spliced in."""
+        by_title = {sheet.title: sheet for sheet in self.sheets}
         for sheet in self.sheets:
             for anchor, chart in sheet.charts:
+                for ref in chart_refs(chart):
+                    by_title[ref.sheet].refuse_blocks(ref)
                 sheet.ws.insert_chart(anchor, _to_writer(self.wb, chart))
         plans = {f"xl/worksheets/sheet{n}.xml": sheet.splice_plan()
                  for n, sheet in enumerate(self.sheets, 1) if sheet.has_blocks()}
