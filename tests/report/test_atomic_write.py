@@ -44,7 +44,7 @@ def test_failure_half_way_through_saving_keeps_the_old_report(
 
     def save_then_fail(self: Book) -> None:
         real_close(self)  # the whole file is written ...
-        with open(self.wb.filename, "r+b") as handle:  # ... then cut short, as a
+        with open(self.path, "r+b") as handle:  # ... then cut short, as a
             handle.truncate(100)  # crash would
         raise OSError("disk full (simulated)")
 

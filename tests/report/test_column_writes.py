@@ -1,7 +1,8 @@
 """Tables written a column at a time give the cells that row-by-row writing gave.
 
 ``write_plain`` and ``write_human`` hand whole columns to the writer
-(``cells.safe_column``, ``cells.number_column``, ``Sheet.append_columns``). The
+(``cells.safe_column``, ``Sheet.append_columns``, with a number format per column
+on the human sheets). The
 reference is the row-by-row path they replaced: each row's values through
 ``safe_value`` (or ``number_cell``) and ``Sheet.append``. Both books are read back
 with openpyxl and compared cell by cell (value, type, number format, font and
@@ -23,7 +24,6 @@ import pandas as pd
 from model.report.excel.cells import (
     FMT_T,
     number_cell,
-    number_column,
     safe_column,
     safe_value,
 )
@@ -49,7 +49,8 @@ def cells(path: Path) -> dict[tuple[int, int], tuple[object, ...]]:
 
 
 def write(path: Path, rows: list[list[object]] | None,
-          columns: list[list[object]] | None) -> dict:
+          columns: list[list[object]] | None,
+          formats: list[str | None] | None = None) -> dict:
     book = Book(path)
     ws = book.add_sheet("t")
     ws.append(["header"])
@@ -57,7 +58,7 @@ def write(path: Path, rows: list[list[object]] | None,
         for values in rows:
             ws.append(values)
     else:
-        ws.append_columns(columns, len(FRAME))
+        ws.append_columns(columns, len(FRAME), formats)
     ws.append(["after"])
     book.close()
     return cells(path)
@@ -81,9 +82,10 @@ def test_plain_columns_equal_plain_rows(tmp_path: Path) -> None:
 def test_number_columns_equal_number_cells(tmp_path: Path) -> None:
     rows = [[number_cell(None, v, FMT_T) for v in values]
             for values in FRAME.itertuples(index=False, name=None)]
-    columns = [number_column(FRAME[c], FMT_T) for c in FRAME.columns]
+    columns = [safe_column(FRAME[c]) for c in FRAME.columns]
     by_rows = write(tmp_path / "rows.xlsx", rows, None)
-    by_columns = write(tmp_path / "columns.xlsx", None, columns)
+    by_columns = write(tmp_path / "columns.xlsx", None, columns,
+                       [FMT_T] * len(FRAME.columns))
     assert by_columns == by_rows
     # 1.5 carries the table's format; a text value keeps no number format
     assert by_rows[(2, 3)] == (1.5, "n", FMT_T, False, False)

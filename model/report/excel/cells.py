@@ -99,7 +99,8 @@ def safe_value(ws: Sheet | None, value: object) -> object:
 def safe_column(values: pd.Series) -> list[object]:
     """``safe_value`` of each of ``values``, a column at a time: a float, integer
     or boolean column as Python scalars at once (missing and non-finite: None),
-    any other column one ``safe_value`` per distinct value."""
+    a text column one ``safe_value`` per distinct text (``pd.factorize``), any
+    other column one ``safe_value`` per distinct value and type."""
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
         array = values.to_numpy()
@@ -108,6 +109,10 @@ def safe_column(values: pd.Series) -> list[object]:
             for i in np.flatnonzero(~np.isfinite(array)).tolist():
                 out[i] = None
         return out
+    if isinstance(dtype, pd.StringDtype):  # only text and missing (code -1)
+        codes, texts = pd.factorize(values)
+        distinct = [safe_value(None, t) for t in texts.tolist()] + [None]
+        return [distinct[c] for c in codes.tolist()]
     seen: dict[tuple[type, object], object] = {}
     out = []
     for value in values.tolist():
@@ -119,13 +124,6 @@ def safe_column(values: pd.Series) -> list[object]:
             found = safe_value(None, value)
         out.append(found)
     return out
-
-
-def number_column(values: pd.Series, fmt: str) -> list[object]:
-    """``number_cell`` of each of ``values`` (a column at a time, as
-    ``safe_column``)."""
-    return [value if value is None or value.__class__ is Cell
-            else number_cell(None, value, fmt) for value in safe_column(values)]
 
 
 def header_cells(ws: Sheet | None, names: Iterable[str]) -> list[Cell]:

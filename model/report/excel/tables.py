@@ -20,7 +20,6 @@ from model.report.excel.cells import (
     Sheets,
     frame_widths,
     header_cells,
-    number_column,
     safe_column,
 )
 from model.report.excel.data import ReportData
@@ -106,10 +105,10 @@ def write_human(sheets: Sheets, data: ReportData) -> None:
         rows.header(list(keys) + [str(y) for y in data.years])
         fmt = FMT_PRICE if value.endswith("usd_per_t") else FMT_T
         styled = frame.size <= STYLE_LIMIT
-        ws.append_columns([
-            number_column(frame.iloc[:, j], fmt) if styled and j >= len(keys)
-            else safe_column(frame.iloc[:, j]) for j in range(frame.shape[1])],
-            len(frame))
+        ws.append_columns([safe_column(frame.iloc[:, j])
+                           for j in range(frame.shape[1])], len(frame),
+                          [fmt if styled and j >= len(keys) else None
+                           for j in range(frame.shape[1])])
 
 
 def write_tidy(sheets: Sheets, data: ReportData, names: list[str]) -> None:

@@ -1,4 +1,5 @@
-"""The one module that talks to the xlsx writer (XlsxWriter); openpyxl only reads.
+"""The one module that talks to the xlsx writer (XlsxWriter) and knows the file
+format; openpyxl only reads.
 
 Sheet code never sees the writer: it makes ``Cell`` values (text, number, blank)
 with a ``Font``, ``PatternFill`` and ``Alignment``, appends rows to a ``Sheet`` (or
@@ -7,14 +8,36 @@ ranges. ``Book.close`` turns the charts into the writer's and saves the file; ea
 distinct style becomes one writer format, made once. XlsxWriter holds the cells in
 memory and writes each sheet's XML once at the end: measured faster than openpyxl's
 write-only mode (bench/report_default.py).
+
+Tables (``Sheet.append_columns``) bypass XlsxWriter's cells, whose cost is per cell
+(a call to store each one, another to write it): their ``<row>`` elements are made
+here, a column at a time, when they are appended, with the cell XML XlsxWriter
+writes (``r`` reference, ``s`` style index, ``t`` type, ``%.16G`` numbers, text
+through XlsxWriter's shared-string table, which escapes it). XlsxWriter then writes
+the package to memory with those rows left out, and ``close`` copies it to the
+file, each sheet's table rows spliced into its ``<sheetData>`` in row order; a row
+is either in a table block or XlsxWriter's, never both. Charts read their cached
+values from XlsxWriter's cells, so a chart's data is never a table block (the
+chart data sheets are written row by row). XlsxWriter internals used, pinned by
+tests/report/test_bulk_rows.py: the shared-string table (``str_table``), a
+format's style index, a sheet's used range (``_check_dimensions``), its cells and
+row settings (``table``, ``row_info``), its default row height, and a table's
+ranges (``Sheet.add_table``).
 """
 
 from __future__ import annotations
 
+import io
+import math
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import partial
+from operator import is_not
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
@@ -22,6 +45,8 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 CM_PER_PX = 2.54 / 96
 PADDING_CHARS = 5 / 7  # XlsxWriter's 5 px of column padding, in 7 px characters
+TEXT_MAX = 32_767  # UTF-16 units a cell's text holds (XlsxWriter cuts longer text)
+BLOCK_ROWS = 20_000  # rows made into XML at a time (bounds the pieces in memory)
 
 
 @dataclass(frozen=True)
@@ -172,6 +197,12 @@ class Chart:
         return {"type": self.kind, **({"subtype": "stacked"} if self.stacked else {})}
 
 
+def chart_refs(chart: Chart) -> list[Ref]:
+    """The cell ranges ``chart`` reads."""
+    return [ref for s in chart.series for ref in (s.values, s.name, s.categories)
+            if ref is not None]
+
+
 def _series_options(chart: Chart, s: Series) -> dict[str, object]:
     opts: dict[str, object] = {"values": s.values.as_list()}
     if s.name is not None:
@@ -233,6 +264,149 @@ def _to_writer(book: xlsxwriter.Workbook, chart: Chart) -> object:
     return out
 
 
+def fit_text(text: str) -> str:
+    """``text`` cut to ``TEXT_MAX`` UTF-16 units without splitting a character,
+    as XlsxWriter's ``write_string`` cuts it."""
+    if len(text) <= TEXT_MAX // 2:
+        return text
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > TEXT_MAX:
+            return text[:index]
+    return text
+
+
+def number_text(value: object) -> str:
+    """A number as XlsxWriter writes it in ``<v>`` (non-finite refused, as
+    XlsxWriter refuses it without ``nan_inf_to_errors``)."""
+    if value.__class__ is Fraction:
+        value = float(value)  # type: ignore[arg-type]
+    finite([value])
+    return f"{value:.16G}"
+
+
+def finite(values: Sequence[object]) -> None:
+    """Refuse a NaN or infinite number among ``values`` (numbers and None) as
+    XlsxWriter refuses it: their sum is finite when they all are, else each
+    one is checked (a finite sum may overflow)."""
+    numbers = list(filter(partial(is_not, None), values))
+    if math.isfinite(sum(numbers)) or all(map(math.isfinite, numbers)):
+        return
+    raise TypeError("NAN/INF not supported in write_number() without "
+                    "'nan_inf_to_errors' Workbook() option")
+
+
+@dataclass
+class Block:
+    """``<row>`` elements of 0-based rows first..stop-1, in order."""
+
+    first: int
+    stop: int
+    xml: str
+
+
+class CellXml:
+    """The cell XML of one sheet's tables, as XlsxWriter writes each cell."""
+
+    def __init__(self, book: Book, ws: object) -> None:
+        self.book = book
+        self.ws = ws
+        self.strings = book.wb.str_table  # type: ignore[attr-defined]
+
+    def row_attributes(self) -> str:
+        """What XlsxWriter adds to a ``<row>`` of default height (a height when
+        the sheet's default row height is not Excel's)."""
+        height = self.ws.default_row_height  # type: ignore[attr-defined]
+        if height == self.ws.original_row_height:  # type: ignore[attr-defined]
+            return ""
+        return f' ht="{height * 0.75:.16g}" customHeight="1"'
+
+    def rows(self, columns: Sequence[Sequence[object]], first: int,
+             formats: Sequence[str | None]
+             ) -> tuple[str, list[tuple[int, int]] | None]:
+        """The ``<row>`` elements of ``columns`` from 0-based row ``first`` (the
+        numbers of column j in number format ``formats[j]``) and the top-left and
+        bottom-right used cells (None when all are blank)."""
+        cells = [self.column(column_letter(j + 1), values, first, fmt)
+                 for j, (values, fmt) in enumerate(zip(columns, formats,
+                                                       strict=True))]
+        used_cols = [j for j, column in enumerate(cells) if any(column)]
+        if not used_cols:
+            return "", None
+        length = max(map(len, columns))
+        cells = [c + [""] * (length - len(c)) for c in cells]
+        attrs, parts, used_rows = self.row_attributes(), [], []
+        for row, row_cells in enumerate(zip(*cells, strict=True), first + 1):
+            body = "".join(row_cells)
+            if body:
+                parts.append(f'<row r="{row}"{attrs}>{body}</row>')
+                used_rows.append(row - 1)
+        return "".join(parts), [(used_rows[0], used_cols[0]),
+                                (used_rows[-1], used_cols[-1])]
+
+    def column(self, letter: str, values: Sequence[object], first: int,
+               number_format: str | None = None) -> list[str]:
+        """Each value's ``<c>`` element ('' for None), 1-based rows from
+        ``first + 1``, numbers and booleans in ``number_format``: a column of
+        only numbers or only text at once, any other value by ``cell``."""
+        s = self.style((number_format, None, None, None, False))
+        kinds = set(map(type, values)) - {type(None)}
+        if kinds <= {float, int}:
+            if float in kinds:
+                finite(values)
+            return ["" if v is None else f'<c r="{letter}{r}"{s}><v>{v:.16G}</v></c>'
+                    for r, v in enumerate(values, first + 1)]
+        if kinds == {str}:
+            tails = self.text_tails(values)
+            return ["" if v is None or v == "" else f'<c r="{letter}{r}"{tails[v]}'
+                    for r, v in enumerate(values, first + 1)]
+        cell = self.cell
+        return ["" if v is None else cell(f"{letter}{r}", v, s)
+                for r, v in enumerate(values, first + 1)]
+
+    def text_tails(self, values: Sequence[object]) -> dict[object, str]:
+        """What follows ``<c r="..."`` for each distinct non-empty text of
+        ``values``: its shared string, added once and counted per cell."""
+        distinct = [v for v in dict.fromkeys(values) if v is not None and v != ""]
+        strings = self.strings
+        tails = {v: f' t="s"><v>{strings._get_shared_string_index(fit_text(v))}'
+                    "</v></c>" for v in distinct}
+        cells = len(values) - values.count(None) - values.count("")
+        strings.count += cells - len(tails)
+        return tails
+
+    def style(self, style: tuple[object, ...]) -> str:
+        """The ``s`` attribute of a cell style ('' when unstyled)."""
+        fmt = self.book.format(style)
+        return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+
+    def cell(self, ref: str, value: object, s: str = "") -> str:
+        """One value as ``Sheet.put`` writes it: a Cell, text, bool, number (the
+        last two with style attribute ``s``)."""
+        if isinstance(value, Cell):
+            return self.styled(ref, value)
+        if isinstance(value, str):
+            return self.text(ref, value, "") if value else ""
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        return f'<c r="{ref}"{s}><v>{number_text(value)}</v></c>'
+
+    def styled(self, ref: str, value: Cell) -> str:
+        s = self.style(value.style())
+        if value.data_type == "s" and value.value != "":
+            return self.text(ref, str(value.value), s)
+        if value.data_type == "s" or value.value is None:
+            return f'<c r="{ref}"{s}/>' if s else ""  # blank: only when styled
+        if isinstance(value.value, bool):
+            return f'<c r="{ref}"{s} t="b"><v>{int(value.value)}</v></c>'
+        return f'<c r="{ref}"{s}><v>{number_text(value.value)}</v></c>'
+
+    def text(self, ref: str, text: str, s: str) -> str:
+        index = self.strings._get_shared_string_index(fit_text(text))
+        return f'<c r="{ref}"{s} t="s"><v>{index}</v></c>'
+
+
 class Sheet:
     """One worksheet: rows appended in order, or values put at a cell."""
 
@@ -242,6 +416,8 @@ class Sheet:
         self.title = title
         self.next_row = 0  # 0-based row the next append writes
         self.charts: list[tuple[str, Chart]] = []
+        self._cells = CellXml(book, ws)
+        self._blocks: list[Block] = []
 
     def append(self, values: Sequence[object] = ()) -> None:
         """Write ``values`` in the next row from column A (None = blank cell)."""
@@ -251,23 +427,57 @@ class Sheet:
                 put(row, col, value)
         self.next_row += 1
 
-    def append_columns(self, columns: Sequence[Sequence[object]], length: int
-                       ) -> None:
+    def append_columns(self, columns: Sequence[Sequence[object]], length: int,
+                       formats: Sequence[str | None] | None = None) -> None:
         """Write ``length`` rows from the next one, column by column: ``columns[j]``
         holds column j's values (None = blank cell), each written as ``put``
-        writes it, plain numbers straight to the writer. The cells are those
-        ``append`` of each row would write."""
-        first, put, number = self.next_row, self.put, self.ws.write_number
-        for col, values in enumerate(columns):
-            for row, value in enumerate(values, first):
-                if value is None:
-                    continue
-                kind = value.__class__
-                if kind is float or kind is int:
-                    number(row, col, value)
-                else:
-                    put(row, col, value)
+        writes it, its plain numbers and booleans in number format
+        ``formats[j]`` (None: unformatted). The cells are those ``append`` of
+        each row would write (with ``Cell(value, "n", formats[j])`` for those
+        numbers); their XML is made here (module docstring) and no other write
+        may touch these rows."""
+        formats = list(formats) if formats is not None else [None] * len(columns)
+        if any(len(values) > length for values in columns):
+            raise ValueError(f"sheet {self.title!r}: a column is longer than "
+                             f"{length} rows")
+        first = self.next_row
+        for start in range(0, length, BLOCK_ROWS):
+            stop = min(start + BLOCK_ROWS, length)
+            xml, used = self._cells.rows([values[start:stop] for values in columns],
+                                         first + start, formats)
+            if used is not None:
+                self._blocks.append(Block(first + start, first + stop, xml))
+                for row, col in used:
+                    self.ws._check_dimensions(row, col)  # the sheet's used range
         self.next_row += length
+
+    def refuse_blocks(self, ref: Ref) -> None:
+        """Refuse chart data in a table block (it would chart no cached
+        values)."""
+        for block in self._blocks:
+            if block.first <= ref.last_row and ref.first_row < block.stop:
+                raise ValueError(f"a chart reads rows of a table block of sheet "
+                                 f"{self.title!r}")
+
+    def has_blocks(self) -> bool:
+        return bool(self._blocks)
+
+    def splice_plan(self) -> list[tuple[int | None, str]]:
+        """Each block of table rows with the first row after it that XlsxWriter
+        writes (None: none), in row order; a row both in a block and in
+        XlsxWriter's cells or row settings is refused."""
+        ws: Any = self.ws
+        written = sorted({r for r, cells in ws.table.items() if cells}
+                         | set(ws.row_info) | set(ws.comments))
+        plan: list[tuple[int | None, str]] = []
+        for block in self._blocks:
+            clash = [r for r in written if block.first <= r < block.stop]
+            if clash:
+                raise ValueError(f"sheet {self.title!r}: row {clash[0] + 1} is "
+                                 "both in a table block and written cell by cell")
+            after = [r for r in written if r >= block.stop]
+            plan.append((after[0] if after else None, block.xml))
+        return plan
 
     def put(self, row: int, col: int, value: object) -> None:
         """Write one value (0-based row and column): a Cell, text, number, bool."""
@@ -336,19 +546,29 @@ class Sheet:
     def add_table(self, name: str, headers: Sequence[Cell], first: int, last: int
                   ) -> None:
         """An Excel Table with filter buttons over 1-based rows first..last: the
-        ``headers`` (its first row, written here) over the rows written."""
-        self.ws.add_table(first - 1, 0, last - 1, len(headers) - 1, {
-            "name": name, "style": "Table Style Medium 2", "autofilter": True,
-            "columns": [{"header": str(h.value),
-                         "header_format": self.book.format(h.style())}
-                        for h in headers]})
+        ``headers`` (its first row, written here) over the rows written.
+        XlsxWriter marks each cell of a table's range to refuse overlaps, a cost
+        per cell; it is given the header and at most one row, and the table's
+        ranges are then widened to ``last`` (a table sheet holds one table)."""
+        last_col = len(headers) - 1
+        if self.ws.add_table(first - 1, 0, min(last, first + 1) - 1, last_col, {
+                "name": name, "style": "Table Style Medium 2", "autofilter": True,
+                "columns": [{"header": str(h.value),
+                             "header_format": self.book.format(h.style())}
+                            for h in headers]}):
+            return  # refused (XlsxWriter warns): no table, as before
+        table = self.ws.tables[-1]
+        full = f"A{first}:{column_letter(last_col + 1)}{last}"
+        table["range"] = table["a_range"] = table["autofilter"] = full
 
 
 class Book:
     """A workbook being written: its sheets in order and its formats."""
 
     def __init__(self, path: Path) -> None:
-        self.wb = xlsxwriter.Workbook(str(path), {
+        self.path = Path(path)
+        self._package = io.BytesIO()  # XlsxWriter's package, before the splice
+        self.wb = xlsxwriter.Workbook(self._package, {
             "strings_to_numbers": False, "strings_to_formulas": False,
             "strings_to_urls": False, "nan_inf_to_errors": False,
             "in_memory": True})  # no temporary files to leave behind on a kill
@@ -383,13 +603,48 @@ class Book:
             s.ws.index = index  # type: ignore[attr-defined]
 
     def close(self) -> None:
-        """Place the charts and save the workbook."""
+        """Place the charts, let XlsxWriter write the package to memory, and
+        save it to ``path`` with each sheet's table rows spliced in."""
+        by_title = {sheet.title: sheet for sheet in self.sheets}
         for sheet in self.sheets:
             for anchor, chart in sheet.charts:
+                for ref in chart_refs(chart):
+                    by_title[ref.sheet].refuse_blocks(ref)
                 sheet.ws.insert_chart(anchor, _to_writer(self.wb, chart))
+        plans = {f"xl/worksheets/sheet{n}.xml": sheet.splice_plan()
+                 for n, sheet in enumerate(self.sheets, 1) if sheet.has_blocks()}
         self.wb.close()
+        with (zipfile.ZipFile(self._package) as package,
+              zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as out):
+            for info in package.infolist():
+                data = package.read(info)
+                if info.filename not in plans:
+                    out.writestr(info, data)
+                    continue
+                with out.open(info, "w") as member:
+                    for piece in splice(data.decode("utf-8"), plans[info.filename]):
+                        member.write(piece.encode("utf-8"))
 
     def discard(self) -> None:
-        """Give up the workbook: nothing is written (XlsxWriter writes only on
-        close, so there is nothing to delete)."""
+        """Give up the workbook: nothing is written (the file is written only
+        at the end of ``close``, so there is nothing to delete)."""
         self.sheets.clear()
+
+
+def splice(xml: str, plan: list[tuple[int | None, str]]) -> Iterable[str]:
+    """A sheet's XML in pieces, each block of rows ``(before, rows)`` put before
+    XlsxWriter's ``<row>`` of 0-based row ``before`` (None: at the end of
+    ``<sheetData>``); the blocks in row order."""
+    at = 0
+    for before, rows in plan:
+        if before is None:
+            cut = xml.index("</sheetData>", at)
+        else:
+            found = re.compile(f'<row r="{before + 1}"[ >/]').search(xml, at)
+            if found is None:
+                raise ValueError(f"no row {before + 1} in the sheet's XML")
+            cut = found.start()
+        yield xml[at:cut]
+        yield rows
+        at = cut
+    yield xml[at:]
