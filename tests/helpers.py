@@ -6,6 +6,9 @@ import csv
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 DEFAULT_TABLES: dict[str, list[dict[str, object]]] = {
     "settings": [
@@ -99,3 +102,20 @@ def shared_unless_mutating(scope: str) -> Callable[[str, object], str]:
         return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
 
     return pick
+
+
+def row_terms(rows: Any, keys: list[str], frames: dict[str, tuple[Any, list[str]]]
+              ) -> dict[tuple, float]:
+    """A constraint family's ``Rows`` as (row key..., variable family, variable
+    key...) -> coefficient, summed over repeated terms; ``keys``: the row keys'
+    columns; ``frames``: variable family -> (its index frame, its key columns)."""
+    got: dict[tuple, float] = {}
+    for t in rows.terms:
+        n = len(t.row)
+        family = np.broadcast_to(np.asarray(t.family, dtype=object), (n,))
+        coef = np.broadcast_to(np.asarray(t.coef, dtype=float), (n,))
+        for f, r, p, c in zip(family, t.row, t.position, coef, strict=True):
+            frame, columns = frames[f]
+            key = (*rows.keys[keys].iloc[r], f, *frame[columns].iloc[p])
+            got[key] = got.get(key, 0.0) + float(c)
+    return got

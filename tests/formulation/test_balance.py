@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.helpers import settings
+from model.data.case import load_case
+from model.data.indices import RCY, build_index
+from model.data.scenarios import scenario_data
+from model.formulation.balance import balance_rows
+from tests.helpers import mine, one_commodity, row_terms, settings, write_case
 
 
 def test_coproduction_surplus(solve) -> None:
@@ -59,3 +65,48 @@ def test_process_chain_input_output(solve) -> None:
     act = t["production"].set_index("process")["activity_t"]
     assert act.to_dict() == pytest.approx({"mine": 10, "sep": 10})
     assert t["summary"]["total_cost_usd"].iat[0] == pytest.approx(50)
+
+
+def test_balance_rows_by_hand(tmp_path: Path) -> None:
+    # 2025-26. Region a mines ox (100 t) and ships it to b (route a -> b); b
+    # demands 20 t of ox a year and holds a stockpile (30 t, 10 t/yr). One row
+    # per (region, commodity, year) with a term, sorted by key; the rows of
+    # 2025 differ from each other in the region only:
+    #   (a, ox, y): act_mine - flow_ab - surplus_a = 0      (no demand, no short)
+    #   (b, ox, y): flow_ab + release_b + short_b - surplus_b = 20
+    m, m_out = mine("mine")
+    tables = {
+        "settings": settings(2025, 2026),
+        "regions": [{"region": r, "bloc": "alliance"} for r in ("a", "b")],
+        "commodities": one_commodity(),
+        "processes": [m], "process_io": [m_out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "routes": [{"origin": "a", "destination": "b", "commodity": "ox",
+                    "cost_usd_per_t": 1}],
+        "stockpiles": [{"region": "b", "commodity": "ox", "initial_t": 30,
+                        "max_release_tpa": 10}],
+        "demand": [{"region": "b", "commodity": "ox", "year": 2025,
+                    "demand_t": 20}],
+    }
+    ix = build_index(scenario_data(load_case(write_case(tmp_path / "c", tables)),
+                                   "baseline"))
+    rows = balance_rows(ix)
+    assert list(rows.keys.columns) == RCY
+    keys = [("a", "ox", 2025), ("a", "ox", 2026), ("b", "ox", 2025),
+            ("b", "ox", 2026)]
+    assert list(rows.keys.itertuples(index=False, name=None)) == keys
+    assert rows.rhs.tolist() == [0.0, 0.0, 20.0, 20.0]
+    want = {}
+    for y in (2025, 2026):
+        want |= {("a", "ox", y, "act", "a", "mine", y): 1.0,
+                 ("a", "ox", y, "flow", "a", "b", "ox", y): -1.0,
+                 ("a", "ox", y, "surplus", "a", "ox", y): -1.0,
+                 ("b", "ox", y, "flow", "a", "b", "ox", y): 1.0,
+                 ("b", "ox", y, "release", "b", "ox", y): 1.0,
+                 ("b", "ox", y, "short", "b", "ox", y): 1.0,
+                 ("b", "ox", y, "surplus", "b", "ox", y): -1.0}
+    flow = ["origin", "destination", "commodity", "year"]
+    frames = {"act": (ix.act, ["region", "process", "year"]),
+              "flow": (ix.flow, flow), "release": (ix.stock, RCY),
+              "short": (ix.short, RCY), "surplus": (ix.surplus, RCY)}
+    assert row_terms(rows, RCY, frames) == want

@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 from model.data.case import load_case
+from model.data.indices import LPIndex, build_index
+from model.data.scenarios import scenario_data
 from model.errors import InputError
-from tests.helpers import mine, one_commodity, settings, write_case
+from model.formulation.build_rate import build_rate_rows
+from model.formulation.expansion import expansion_rows
+from tests.helpers import mine, one_commodity, row_terms, settings, write_case
 
 
 def _bloc_case(limits: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
@@ -79,3 +83,80 @@ def test_build_limit_rows_are_checked(tmp_path: Path) -> None:
            "or bloc 'aliance'" in text
     assert "build_limits.csv [build_limits] row 4, column max_new_tpa_per_year: -1 " \
            "is out of range (expected a number >= 0)" in text
+
+
+def _limits_index(tmp_path: Path) -> LPIndex:
+    """2025-27; a, b alliance, c partner. Expansion (in this order): c mine (no
+    total), a sep (20 t), b mine (30 t, from 2026), a mine (50 t); lead 0, so
+    builds online from 2025 unless said. Build limits of mining: 40 t/yr in the
+    alliance from 2026; 100 t/yr anywhere from 2025, 60 from 2027."""
+    m, m_out = mine("mine", lead=0)
+    sep = {"process": "sep", "stage": "separation", "lead_time_years": 0,
+           "lifetime_years": 30}
+    tables = {
+        "settings": settings(2025, 2027),
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "b", "bloc": "alliance"},
+                    {"region": "c", "bloc": "partner"}],
+        "commodities": one_commodity(),
+        "processes": [m, sep],
+        "process_io": [m_out, {**m_out, "process": "sep"}],
+        "expansion": [{"region": "c", "process": "mine"},
+                      {"region": "a", "process": "sep", "max_new_tpa": 20},
+                      {"region": "b", "process": "mine", "max_new_tpa": 30,
+                       "earliest_online_year": 2026},
+                      {"region": "a", "process": "mine", "max_new_tpa": 50}],
+        "build_limits": [
+            {"stage": "mining", "target": "alliance", "max_new_tpa_per_year": 40,
+             "from_year": 2026},
+            {"stage": "mining", "max_new_tpa_per_year": 100},
+            {"stage": "mining", "max_new_tpa_per_year": 60, "from_year": 2027}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025,
+                    "demand_t": 100}],
+    }
+    case = load_case(write_case(tmp_path / "c", tables))
+    return build_index(scenario_data(case, "baseline"))
+
+
+def test_expansion_rows_by_hand(tmp_path: Path) -> None:
+    # One row per pair with a total, in the table's order (c mine has none):
+    #   a sep:  b(a,sep,25) + b(a,sep,26) + b(a,sep,27) <= 20
+    #   b mine: b(b,mine,26) + b(b,mine,27) <= 30          (from 2026)
+    #   a mine: b(a,mine,25) + b(a,mine,26) + b(a,mine,27) <= 50
+    ix = _limits_index(tmp_path)
+    rows = expansion_rows(ix)
+    keys = ["region", "process"]
+    assert list(rows.keys.columns) == keys
+    assert list(rows.keys.itertuples(index=False, name=None)) == [
+        ("a", "sep"), ("b", "mine"), ("a", "mine")]
+    assert rows.rhs.tolist() == [20.0, 30.0, 50.0]
+    years = {("a", "sep"): (2025, 2026, 2027), ("b", "mine"): (2026, 2027),
+             ("a", "mine"): (2025, 2026, 2027)}
+    want = {(r, p, "build", r, p, y): 1.0 for (r, p), ys in years.items()
+            for y in ys}
+    frames = {"build": (ix.build, ["region", "process", "year"])}
+    assert row_terms(rows, keys, frames) == want
+
+
+def test_build_rate_rows_by_hand(tmp_path: Path) -> None:
+    # Mining builds only (sep is another stage), a row per limit and year:
+    #   limit 0 (alliance: a, b), 2026 and 2027 (no later row of its target):
+    #     b(a,y) + b(b,y) <= 40
+    #   limit 1 (all regions), 2025 until 2027 (limit 2 takes over):
+    #     2025: b(c) + b(a) <= 100 (b builds from 2026); 2026: c, a, b <= 100
+    #   limit 2 (all), 2027: b(c) + b(a) + b(b) <= 60
+    ix = _limits_index(tmp_path)
+    rows = build_rate_rows(ix)
+    keys = ["limit", "stage", "target", "year"]
+    assert list(rows.keys.columns) == keys
+    assert list(rows.keys.itertuples(index=False, name=None)) == [
+        (0, "mining", "alliance", 2026), (0, "mining", "alliance", 2027),
+        (1, "mining", "", 2025), (1, "mining", "", 2026), (2, "mining", "", 2027)]
+    assert rows.rhs.tolist() == [40.0, 40.0, 100.0, 100.0, 60.0]
+    regions = {(0, 2026): "ab", (0, 2027): "ab", (1, 2025): "ca", (1, 2026): "cab",
+               (2, 2027): "cab"}
+    target = {0: "alliance", 1: "", 2: ""}
+    want = {(k, "mining", target[k], y, "build", r, "mine", y): 1.0
+            for (k, y), rs in regions.items() for r in rs}
+    frames = {"build": (ix.build, ["region", "process", "year"])}
+    assert row_terms(rows, keys, frames) == want

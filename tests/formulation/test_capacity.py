@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.helpers import mine, one_commodity, settings
+from model.data.case import load_case
+from model.data.indices import RPY, LPIndex, build_index
+from model.data.scenarios import scenario_data
+from model.formulation.capacity import capacity_rows
+from tests.helpers import mine, one_commodity, row_terms, settings, write_case
 
 
 def _case(**overrides: object) -> dict:
@@ -96,3 +102,70 @@ def test_committed_capacity_online_later(solve) -> None:
                             "online_year": 2029}])
     s = solve(case)["summary"].set_index("scenario")
     assert s.loc["base", "self_sufficient_year"] == 2029
+
+
+def test_capacity_rows_by_hand(tmp_path: Path) -> None:
+    # 2025-28, region a. mine: availability 0.8, lead 1, life 2, 100 t from
+    # before the base year and 40 t online 2027, mining ramp 0.5 then 0.8;
+    # builds online 2026-28. make: availability 0.9, 10 t, a build online 2028
+    # (its earliest year), no ramp for its stage; recipe lean of make from 2028.
+    # Rows (one per act row, keys sorted), act - alpha sum rho build <= alpha K:
+    #   mine 2025: act <= 0.8 x 100 = 80;  2026: act - 0.8 x 0.5 b26 <= 80
+    #   mine 2027: act - 0.64 b26 - 0.4 b27 <= 0.8 (100 + 0.5 x 40) = 96
+    #   mine 2028: act - 0.64 b27 - 0.4 b28 <= 0.8 (100 + 0.8 x 40) = 105.6
+    #     (b26 retired: life 2, so 2026 < y' <= 2028)
+    #   make 2025-27: act <= 0.9 x 10 = 9
+    #   make 2028: act_make + act_lean - 0.9 b28(make) <= 9 (the recipe runs on
+    #     its base's capacity)
+    #   lean 2028: act_lean - 0.9 b28(make) <= 9 (base's alpha, K and builds)
+    ix = _index(tmp_path)
+    rows = capacity_rows(ix)
+    assert list(rows.keys.columns) == ["region", "process", "year"]
+    assert list(rows.keys.itertuples(index=False, name=None)) == (
+        [("a", "lean", 2028)] + [("a", "make", y) for y in range(2025, 2029)]
+        + [("a", "mine", y) for y in range(2025, 2029)])
+    assert rows.rhs.tolist() == pytest.approx([9.0] * 5 + [80, 80, 96, 105.6])
+    want = {("a", p, y, "act", "a", p, y): 1.0
+            for p, years in (("mine", range(2025, 2029)), ("make", range(2025, 2029)),
+                             ("lean", [2028])) for y in years}
+    want |= {("a", "make", 2028, "act", "a", "lean", 2028): 1.0,
+             ("a", "make", 2028, "build", "a", "make", 2028): -0.9,
+             ("a", "lean", 2028, "build", "a", "make", 2028): -0.9,
+             ("a", "mine", 2026, "build", "a", "mine", 2026): -0.4,
+             ("a", "mine", 2027, "build", "a", "mine", 2026): -0.64,
+             ("a", "mine", 2027, "build", "a", "mine", 2027): -0.4,
+             ("a", "mine", 2028, "build", "a", "mine", 2027): -0.64,
+             ("a", "mine", 2028, "build", "a", "mine", 2028): -0.4}
+    frames = {"act": (ix.act, RPY), "build": (ix.build, RPY)}
+    assert row_terms(rows, RPY, frames) == pytest.approx(want, rel=1e-12)
+
+
+def _index(tmp_path: Path) -> LPIndex:
+    m, m_out = mine("mine", lead=1, life=2)
+    make = {"process": "make", "stage": "magnet", "lead_time_years": 0,
+            "lifetime_years": 30, "availability": 0.9}
+    io = [("make", "ox", "in", 0.5), ("make", "mag", "out", 1),
+          ("lean", "ox", "in", 0.25), ("lean", "mag", "out", 1)]
+    tables = {
+        "settings": settings(2025, 2028),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": [{"commodity": c, "shortfall_penalty_usd_per_t": 1000}
+                        for c in ("ox", "mag")],
+        "processes": [{**m, "availability": 0.8}, make, {**make, "process": "lean"}],
+        "process_io": [m_out] + [{"process": p, "commodity": c, "direction": d,
+                                  "coefficient": k} for p, c, d, k in io],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100},
+                     {"region": "a", "process": "mine", "capacity_tpa": 40,
+                      "online_year": 2027},
+                     {"region": "a", "process": "make", "capacity_tpa": 10}],
+        "expansion": [{"region": "a", "process": "mine", "max_new_tpa": 500},
+                      {"region": "a", "process": "make", "max_new_tpa": 500,
+                       "earliest_online_year": 2028}],
+        "ramp_up": [{"stage": "mining", "year_in_service": 1, "fraction": 0.5},
+                    {"stage": "mining", "year_in_service": 2, "fraction": 0.8}],
+        "recipes": [{"recipe": "lean", "process": "make", "ready_year": 2028}],
+        "demand": [{"region": "a", "commodity": "mag", "year": 2025,
+                    "demand_t": 5}],
+    }
+    case = load_case(write_case(tmp_path / "c", tables))
+    return build_index(scenario_data(case, "baseline"))

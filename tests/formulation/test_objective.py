@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from model.data.indices import capital_recovery_factor, discount_factors
-from tests.helpers import mine, one_commodity, settings
+from model.data.case import load_case
+from model.data.indices import build_index, capital_recovery_factor, discount_factors
+from model.data.scenarios import scenario_data
+from model.formulation import objective
+from tests.helpers import mine, one_commodity, settings, write_case
 
 
 def test_capital_recovery_factor_by_hand() -> None:
@@ -162,3 +167,51 @@ def test_hurdle_rate_equal_to_the_discount_rate_changes_nothing(solve) -> None:
     plain, same = solve(_hurdle_case("")), solve(_hurdle_case(0.1))
     assert same["summary"]["total_cost_usd"].iat[0] == pytest.approx(
         plain["summary"]["total_cost_usd"].iat[0], rel=1e-12)
+
+
+def test_each_variables_cost_by_hand(tmp_path: Path) -> None:
+    # 2025-26 at 10 %: df = 1 in 2025, 1/1.1 in 2026. mine in a: 10 USD/t, fixed
+    # O&M 2 USD/tpa, 100 t existing, a build online 2026 (capex 100 USD/tpa, life
+    # 30). Route a -> b 1 USD/t with a 10 % tariff on the 50 USD/t reference
+    # price (5 USD/t). b: stockpile released at 3 USD/t, demand 20 t (penalty
+    # 1000), an offtake k from a at 40 USD/t with a 5 t minimum.
+    m, m_out = mine("mine", cost=10, fom=2, capex=100, life=30)
+    tables = {
+        "settings": settings(2025, 2026, 0.1),
+        "regions": [{"region": r, "bloc": "alliance"} for r in ("a", "b")],
+        "commodities": one_commodity(penalty=1000, price=50),
+        "processes": [m], "process_io": [m_out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "expansion": [{"region": "a", "process": "mine",
+                       "earliest_online_year": 2026}],
+        "routes": [{"origin": "a", "destination": "b", "commodity": "ox",
+                    "cost_usd_per_t": 1, "tariff_pct": 10}],
+        "stockpiles": [{"region": "b", "commodity": "ox", "initial_t": 30,
+                        "max_release_tpa": 10, "release_cost_usd_per_t": 3}],
+        "offtakes": [{"offtake": "k", "buyer": "b", "seller": "a",
+                      "commodity": "ox", "price_usd_per_t": 40, "min_tpa": 5,
+                      "max_tpa": 30}],
+        "demand": [{"region": "b", "commodity": "ox", "year": 2025,
+                    "demand_t": 20}],
+    }
+    ix = build_index(scenario_data(load_case(write_case(tmp_path / "c", tables)),
+                                   "baseline"))
+    df = [1.0, 1 / 1.1]  # every family below has one variable in 2025, 2026
+
+    def per_year(usd: float) -> list[float]:
+        return [usd * d for d in df]
+
+    assert objective.act_cost(ix).tolist() == pytest.approx(per_year(10))
+    assert objective.flow_cost(ix).tolist() == pytest.approx(per_year(1 + 5))
+    assert objective.release_cost(ix).tolist() == pytest.approx(per_year(3))
+    assert objective.short_cost(ix).tolist() == pytest.approx(per_year(1000))
+    # a delivery: transport 1 + tariff 5 - the contract's 40 = -34 USD/t
+    assert objective.sale_cost(ix).tolist() == pytest.approx(per_year(-34))
+    assert objective.sale_short_cost(ix).tolist() == pytest.approx(per_year(1000))
+    # the build serves 2026 only: df_2026 (CRF(0.1, 30) x 100 + 2); CRF(0.1, 30)
+    # = 0.1 x 1.1^30 / (1.1^30 - 1) = 0.10607925
+    crf = 0.1 * 1.1**30 / (1.1**30 - 1)
+    assert objective.build_cost(ix).tolist() == pytest.approx(
+        [(crf * 100 + 2) / 1.1])
+    # existing 100 t at 2 USD/tpa in both years: 200 x (1 + 1/1.1) = 381.82
+    assert objective.constant_cost(ix) == pytest.approx(200 * (1 + 1 / 1.1))

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.helpers import mine, one_commodity, settings
+from model.data.case import load_case
+from model.data.indices import RCY, LPIndex, build_index
+from model.data.scenarios import scenario_data
+from model.formulation.resources import reserve_rows, stock_rows
+from model.formulation.trade import quota_rows
+from tests.helpers import mine, one_commodity, row_terms, settings, write_case
 
 
 def _transport_case() -> dict:
@@ -118,3 +125,107 @@ def test_embargo_on_one_commodity_keeps_others(solve) -> None:
     f = t["flows"][(t["flows"]["scenario"] == "cut") & (t["flows"]["origin"] == "b")]
     assert set(f["commodity"]) == {"mx"}
     assert f["quantity_t"].sum() == pytest.approx(10)
+
+
+FLOW = ["origin", "destination", "commodity", "year"]
+
+
+def _rules_index(tmp_path: Path) -> LPIndex:
+    """2025-27; a1, a2 alliance, x other. a1 mines ox (mine) and mx (mine2), x
+    mines ox; routes a1 -> a2 and a1 -> x for both, x -> a1 for ox; offtake k:
+    x buys ox from a1. Quotas: the alliance's ox exports <= 5 from 2026; a1's
+    exports of everything <= 7. Reserves: x mine 150 t, a1 mine 250 t.
+    Stockpiles: a2 ox 30 t (10 t/yr), x mx 20 t."""
+    m, m_out = mine("mine", lead=0)
+    m2, m2_out = mine("mine2", lead=0, out="mx")
+    routes = [("a1", d, c) for d in ("a2", "x") for c in ("ox", "mx")]
+    tables = {
+        "settings": settings(2025, 2027),
+        "regions": [{"region": "a1", "bloc": "alliance"},
+                    {"region": "a2", "bloc": "alliance"},
+                    {"region": "x", "bloc": "other"}],
+        "commodities": one_commodity() + [
+            {"commodity": "mx", "shortfall_penalty_usd_per_t": 1000}],
+        "processes": [m, m2], "process_io": [m_out, m2_out],
+        "capacity": [{"region": r, "process": p, "capacity_tpa": 100}
+                     for r, p in (("a1", "mine"), ("a1", "mine2"), ("x", "mine"))],
+        "reserves": [{"region": "x", "process": "mine", "reserve_t": 150},
+                     {"region": "a1", "process": "mine", "reserve_t": 250}],
+        "stockpiles": [{"region": "a2", "commodity": "ox", "initial_t": 30,
+                        "max_release_tpa": 10},
+                       {"region": "x", "commodity": "mx", "initial_t": 20}],
+        "routes": [{"origin": o, "destination": d, "commodity": c,
+                    "cost_usd_per_t": 1} for o, d, c in routes + [("x", "a1", "ox")]],
+        "offtakes": [{"offtake": "k", "buyer": "x", "seller": "a1",
+                      "commodity": "ox", "price_usd_per_t": 40, "max_tpa": 30}],
+        "scenario_rules": [
+            {"scenario": "baseline", "rule": "export_quota", "target": "alliance",
+             "commodity": "ox", "value": 5, "from_year": 2026},
+            {"scenario": "baseline", "rule": "export_quota", "target": "a1",
+             "value": 7}],
+        "demand": [{"region": r, "commodity": c, "year": 2025, "demand_t": 10}
+                   for r in ("a2", "x") for c in ("ox", "mx")],
+    }
+    case = load_case(write_case(tmp_path / "c", tables))
+    return build_index(scenario_data(case, "baseline"))
+
+
+def test_quota_rows_by_hand(tmp_path: Path) -> None:
+    # Rule labels are target:commodity:from_year.
+    # alliance, ox, from 2026: only what leaves the bloc counts (a1 -> x, and
+    #   k's deliveries a1 -> x), not a1 -> a2 nor x -> a1; one commodity, so the
+    #   row's commodity is ox: flow(a1,x,ox,y) + sale(k,a1,y) <= 5, y = 2026, 27.
+    # a1, every commodity, from 2025: everything leaving a1, both commodities
+    #   ("all"): flow a1->a2 mx, ox + flow a1->x mx, ox + sale(k,a1,y) <= 7.
+    ix = _rules_index(tmp_path)
+    rows = quota_rows(ix)
+    keys = ["rule", "year", "commodity"]
+    assert list(rows.keys.columns) == keys
+    assert list(rows.keys.itertuples(index=False, name=None)) == [
+        ("alliance:ox:2026", 2026, "ox"), ("alliance:ox:2026", 2027, "ox"),
+        ("a1:all:2025", 2025, "all"), ("a1:all:2025", 2026, "all"),
+        ("a1:all:2025", 2027, "all")]
+    assert rows.rhs.tolist() == [5.0, 5.0, 7.0, 7.0, 7.0]
+    want = {}
+    for y in (2026, 2027):
+        row = ("alliance:ox:2026", y, "ox")
+        want |= {(*row, "flow", "a1", "x", "ox", y): 1.0,
+                 (*row, "sale", "k", "a1", y): 1.0}
+    for y in (2025, 2026, 2027):
+        row = ("a1:all:2025", y, "all")
+        want |= {(*row, "flow", "a1", d, c, y): 1.0
+                 for d in ("a2", "x") for c in ("mx", "ox")}
+        want[(*row, "sale", "k", "a1", y)] = 1.0
+    frames = {"flow": (ix.flow, FLOW),
+              "sale": (ix.sale, ["offtake", "seller", "year"])}
+    assert row_terms(rows, keys, frames) == want
+
+
+def test_reserve_and_stock_rows_by_hand(tmp_path: Path) -> None:
+    # Reserves, in table order: x mine: act(x,mine,25..27) <= 150; a1 mine:
+    # act(a1,mine,25..27) <= 250 (mine2 has no reserve).
+    # Stocks: stock_y - stock_{y-1} + release_y = 0, and in 2025
+    # stock + release = the initial stock (30 t in a2, 20 t in x).
+    ix = _rules_index(tmp_path)
+    reserves = reserve_rows(ix)
+    assert list(reserves.keys.itertuples(index=False, name=None)) == [
+        ("x", "mine"), ("a1", "mine")]
+    assert reserves.rhs.tolist() == [150.0, 250.0]
+    act = {"act": (ix.act, ["region", "process", "year"])}
+    assert row_terms(reserves, ["region", "process"], act) == {
+        (r, "mine", "act", r, "mine", y): 1.0
+        for r in ("x", "a1") for y in (2025, 2026, 2027)}
+    stocks = stock_rows(ix)
+    pairs = (("a2", "ox"), ("x", "mx"))
+    assert list(stocks.keys.itertuples(index=False, name=None)) == [
+        (r, c, y) for r, c in pairs for y in (2025, 2026, 2027)]
+    assert stocks.rhs.tolist() == [30.0, 0.0, 0.0, 20.0, 0.0, 0.0]
+    want = {}
+    for r, c in pairs:
+        for y in (2025, 2026, 2027):
+            want |= {(r, c, y, "stock", r, c, y): 1.0,
+                     (r, c, y, "release", r, c, y): 1.0}
+            if y > 2025:
+                want[(r, c, y, "stock", r, c, y - 1)] = -1.0
+    frames = {"stock": (ix.stock, RCY), "release": (ix.stock, RCY)}
+    assert row_terms(stocks, RCY, frames) == want
