@@ -86,8 +86,9 @@ def build_index(data: ScenarioData) -> LPIndex:
     act = _act_frame(data, build)
     short = _short_frame(data)
     stock = _stock_frame(data)
-    sale = _sale_frame(data, act, stock)
-    flow = _flow_frame(data, act, short, stock, sale)
+    routes = _route_table(data)
+    sale = _sale_frame(data, routes, act, stock)
+    flow = _flow_frame(data, routes, act, short, stock, sale)
     terms = _balance_terms(data, act, flow, short, stock, sale)
     surplus = _surplus_frame(terms)
     terms = pd.concat([terms, _terms(surplus, "surplus", -1.0)], ignore_index=True)
@@ -378,12 +379,12 @@ def _supply(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
                                               strict=True))
 
 
-def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
-                stock: pd.DataFrame, sale: pd.DataFrame) -> pd.DataFrame:
+def _flow_frame(data: ScenarioData, routes: pd.DataFrame, act: pd.DataFrame,
+                short: pd.DataFrame, stock: pd.DataFrame, sale: pd.DataFrame
+                ) -> pd.DataFrame:
     """flow[o,d,c,y] on listed routes, where c can exist at o and is of use at d
     (a process input, a demand or an offtake's seller there), and no embargo of
-    that year separates o and d."""
-    routes = _route_table(data)
+    that year separates o and d (``routes``: ``_route_table``)."""
     need = _sites(data, act, "in")
     need |= set(zip(short["region"], short["commodity"], strict=True))
     need |= set(zip(sale["seller"], sale["commodity"], strict=True))
@@ -409,8 +410,8 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     return frame[keep].sort_values(keep[:4]).reset_index(drop=True)
 
 
-def _sale_frame(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
-                ) -> pd.DataFrame:
+def _sale_frame(data: ScenarioData, routes: pd.DataFrame, act: pd.DataFrame,
+                stock: pd.DataFrame) -> pd.DataFrame:
     """sale[k,s,y]: offtake k delivered from seller region s in year y, for every
     region s of the offtake's sellers where the commodity can exist that serves
     the buyer (s = buyer, at no cost) or has a listed route to it, in the years of
@@ -418,7 +419,6 @@ def _sale_frame(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
     deals = data.offtakes
     if deals.empty:
         return pd.DataFrame(columns=SALE_COLUMNS)
-    routes = _route_table(data)
     legs = {(o, d, c): (cost, tariff) for o, d, c, cost, tariff in zip(
         routes["origin"], routes["destination"], routes["commodity"],
         routes["cost_usd_per_t"], routes["tariff_pct"], strict=True)}
