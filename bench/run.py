@@ -1,12 +1,13 @@
 """Benchmark ladder: ``python -m bench.run`` (``make bench``).
 
 For each size (synthetic cases doubling in regions), runs ``bench.job`` in a fresh
-process and prints per phase (load, build, translate, solve, extract, report) the
-wall seconds and peak resident memory, then the ratios measured in the same run:
+process and prints per phase (load, build, translate, solve, extract, combine,
+report) the wall seconds and peak resident memory, then the ratios measured in the
+same run:
 
 * job ÷ HiGHS: the whole job (imports, load ... report) over the HiGHS solve time
   of the same LPs;
-* overhead ÷ HiGHS: (load + build + translate + extract) over HiGHS time;
+* overhead ÷ HiGHS: (load + build + translate + extract + combine) over HiGHS time;
 * Pyomo ÷ numpy: building the same LP through the Pyomo model (build + standard
   form + passModel) over the numpy assembly (model/formulation/matrix.py);
 * growth: each phase's time over the previous (half-size) row.
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from model.synth import SynthSpec, write_synthetic
 
-PHASES = ("load", "build", "translate", "solve", "extract", "report")
+PHASES = ("load", "build", "translate", "solve", "extract", "combine", "report")
 LADDER = (6, 12, 24, 48, 96)
 
 
@@ -53,7 +54,7 @@ def measure(regions: int, years: int, method: str, scenarios: list[str] | None,
     return record
 
 
-OVERHEAD = ("load", "build", "translate", "extract")
+OVERHEAD = ("load", "build", "translate", "extract", "combine")
 
 
 def ratios(rec: dict) -> dict[str, float]:
@@ -61,8 +62,8 @@ def ratios(rec: dict) -> dict[str, float]:
     s, c = rec["seconds"], rec["cpu_seconds"]
     out = {"job_highs_cpu": rec["job_cpu"] / c["solve"],
            "job_highs_wall": rec["job_wall"] / s["solve"],
-           "over_highs_cpu": sum(c[p] for p in OVERHEAD) / c["solve"],
-           "over_highs_wall": sum(s[p] for p in OVERHEAD) / s["solve"]}
+           "over_highs_cpu": sum(c.get(p, 0.0) for p in OVERHEAD) / c["solve"],
+           "over_highs_wall": sum(s.get(p, 0.0) for p in OVERHEAD) / s["solve"]}
     if "other" in rec:
         o = rec["other"]
         this = c["build"] + c["translate"]

@@ -15,7 +15,6 @@ import pandas as pd
 
 from model.data.case import Case, load_case, recheck_case
 from model.data.scenarios import all_scenario_names, baseline_name, scenario_names
-from model.diagnose import explain_failures
 from model.errors import InputError, Problem, SolveError
 from model.outputs import refuse_unwritable, staged_output
 from model.report.csv_tables import write_tables
@@ -139,11 +138,14 @@ def run_case(case: str | Path | Case, out_dir: str | Path | None = None,
             on_solved(name, status, time.perf_counter() - start)
     results = [solved[n] for n in names if n in solved]
     if failures:
+        from model.diagnose import explain_failures  # noqa: PLC0415  (on failure)
+
         failures = explain_failures(failures, out_dir)
         raise failures[0] if len(failures) == 1 else SolveError(
             ", ".join(f.scenario for f in failures), "several scenarios failed",
             "; ".join(f"{f.scenario}: {f.condition}" for f in failures))
-    tables = combine(case, results)
+    with timer.phase("combine"):
+        tables = combine(case, results)
     run = RunResult(case, tables, results, dict(timer.seconds))
     if out_dir is not None:
         with timer.phase("report"):

@@ -13,6 +13,7 @@ import pandas as pd
 
 from model.data.case import Case
 from model.data.indices import LPIndex, build_index
+from model.data.memo import per_case
 from model.data.scenarios import ScenarioData, baseline_name, scenario_data
 from model.diagnose import explain_infeasibility
 from model.errors import SolveError
@@ -160,11 +161,15 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
 def traced_china_content(case: Case, data: ScenarioData, index: LPIndex,
                          solution: Solution) -> pd.DataFrame:
     """The scenario's ``china_content`` table (model/results/china_content.py)."""
-    content = headline.element_content(case.table("process_io"),
-                                       case.table("processes"),
-                                       case.table("commodities"))
     share = index.stock_china
-    return china_content(index, solution, data.regions, content, share, data.name)
+    return china_content(index, solution, data.regions, element_content(case), share,
+                         data.name)
+
+
+def element_content(case: Case) -> pd.DataFrame:
+    """``headline.element_content`` of the case, derived once per case."""
+    return per_case(case, "element_content", lambda: headline.element_content(
+        case.table("process_io"), case.table("processes"), case.table("commodities")))
 
 
 HEADLINE_TABLES = ("summary", "kpi_by_commodity", "kpi_by_group", "kpi_by_element",
@@ -193,8 +198,7 @@ def headline_tables(case: Case, results: list[ScenarioResult],
     stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
                for name in ("costs", "transfers", "shortfall", "prices")
                if results}
-    content = headline.element_content(case.table("process_io"),
-                                       case.table("processes"), commodities)
+    content = element_content(case)
     return {
         "summary": _with_money(headline.add_to_summary(summary, priced, costs, compare,
                                                        settings), stacked, scope,

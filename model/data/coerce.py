@@ -15,7 +15,6 @@ import math
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from model.data.raw import CellValue, RawCase, RawTable, normal_name, shown
 from model.data.schema import REQUIRED_TABLES, TABLES, ColumnSpec, TableSpec
@@ -101,6 +100,8 @@ def headless_values(raw: RawTable, header: list[str]) -> list[Problem]:
 def _column_label(file: str, index: int) -> str:
     """The spreadsheet letter of a workbook column, else the CSV field number."""
     if file.lower().endswith((".xlsx", ".xlsm")):
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415  (on demand)
+
         return get_column_letter(index + 1)
     return str(index + 1)
 

@@ -86,8 +86,10 @@ def build_index(data: ScenarioData) -> LPIndex:
     act = _act_frame(data, build)
     short = _short_frame(data)
     stock = _stock_frame(data)
-    sale = _sale_frame(data, act, stock)
-    flow = _flow_frame(data, act, short, stock, sale)
+    routes = _route_table(data)
+    available = _reachable(routes, _supply(data, act, stock), forward=True)
+    sale = _sale_frame(data, routes, available)
+    flow = _flow_frame(data, routes, available, act, short, sale)
     terms = _balance_terms(data, act, flow, short, stock, sale)
     surplus = _surplus_frame(terms)
     terms = pd.concat([terms, _terms(surplus, "surplus", -1.0)], ignore_index=True)
@@ -134,8 +136,13 @@ def _region_attr(data: ScenarioData, column: str) -> pd.Series:
 
 
 def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
-    """Numeric attribute of each key (float even when ``keys`` is empty text)."""
-    return keys.map(values).astype(float)
+    """Numeric attribute of each key (float even when ``keys`` is empty text; NaN
+    for a key ``values`` lacks): ``keys.map(values)``, looked up once per distinct
+    key (a frame has many rows of few processes or regions)."""
+    codes, distinct = pd.factorize(keys)
+    found = np.append(values.reindex(distinct).to_numpy(dtype=float, na_value=np.nan),
+                      np.nan)  # code -1 (a missing key) reads the NaN at the end
+    return pd.Series(found[codes], index=keys.index, name=keys.name)
 
 
 def _output_match(data: ScenarioData, frame: pd.DataFrame):  # noqa: ANN202
@@ -378,16 +385,17 @@ def _supply(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
                                               strict=True))
 
 
-def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
-                stock: pd.DataFrame, sale: pd.DataFrame) -> pd.DataFrame:
+def _flow_frame(data: ScenarioData, routes: pd.DataFrame,
+                available: set[tuple[str, str]], act: pd.DataFrame,
+                short: pd.DataFrame, sale: pd.DataFrame) -> pd.DataFrame:
     """flow[o,d,c,y] on listed routes, where c can exist at o and is of use at d
     (a process input, a demand or an offtake's seller there), and no embargo of
-    that year separates o and d."""
-    routes = _route_table(data)
+    that year separates o and d (``routes``: ``_route_table``; ``available``: the
+    (region, commodity) pairs c can exist at, made or held there or reached by
+    route from there)."""
     need = _sites(data, act, "in")
     need |= set(zip(short["region"], short["commodity"], strict=True))
     need |= set(zip(sale["seller"], sale["commodity"], strict=True))
-    available = _reachable(routes, _supply(data, act, stock), forward=True)
     useful = _reachable(routes, need, forward=False)
     ok = np.array([
         (o, c) in available and (d, c) in useful
@@ -409,20 +417,19 @@ def _flow_frame(data: ScenarioData, act: pd.DataFrame, short: pd.DataFrame,
     return frame[keep].sort_values(keep[:4]).reset_index(drop=True)
 
 
-def _sale_frame(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
-                ) -> pd.DataFrame:
+def _sale_frame(data: ScenarioData, routes: pd.DataFrame,
+                available: set[tuple[str, str]]) -> pd.DataFrame:
     """sale[k,s,y]: offtake k delivered from seller region s in year y, for every
     region s of the offtake's sellers where the commodity can exist that serves
     the buyer (s = buyer, at no cost) or has a listed route to it, in the years of
-    the contract that no embargo separates s from the buyer (MODEL-SPEC §8.3)."""
+    the contract that no embargo separates s from the buyer (MODEL-SPEC §8.3);
+    ``available`` as in ``_flow_frame``."""
     deals = data.offtakes
     if deals.empty:
         return pd.DataFrame(columns=SALE_COLUMNS)
-    routes = _route_table(data)
     legs = {(o, d, c): (cost, tariff) for o, d, c, cost, tariff in zip(
         routes["origin"], routes["destination"], routes["commodity"],
         routes["cost_usd_per_t"], routes["tariff_pct"], strict=True)}
-    available = _reachable(routes, _supply(data, act, stock), forward=True)
     price = data.commodities.set_index("commodity")["reference_price_usd_per_t"]
     everyone = sorted(data.regions["region"])
     rows = []

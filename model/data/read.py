@@ -25,7 +25,6 @@ from model.data.files import read_bounded
 from model.data.raw import CellValue, RawCase, RawTable, normal_name, table_name
 from model.data.schema import TABLE_BY_NAME
 from model.data.unicode_hint import did_you_mean
-from model.data.workbook import read_workbook
 from model.errors import InputError, Problem
 
 __all__ = ["CellValue", "RawCase", "RawTable", "read_case"]
@@ -51,6 +50,10 @@ def read_case(path: Path) -> RawCase:
         raise InputError(Problem(f"{LEGACY_SUFFIXES[suffix]} files are not supported; "
                                  "save the workbook as .xlsx", file=str(path)))
     if suffix in (".xlsx", ".xlsm"):
+        from model.data.workbook import (  # noqa: PLC0415  (openpyxl on demand)
+            read_workbook,
+        )
+
         return _guard_os(read_workbook, path)
     raise InputError(
         Problem("a case is a folder of CSV files or an .xlsx workbook", file=str(path))

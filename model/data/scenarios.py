@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from model.data.calibration import calibration_rows
-from model.data.case import Case, interpolate_demand
+from model.data.case import Case
 from model.data.contracts import floor_schedule, offtake_schedule
 from model.data.inherit import flattened_rules, scenario_rules
+from model.data.memo import per_case
 from model.data.ramp import ramp_curves, ramp_fraction
 from model.data.recycling import collection_ceilings, history_scrap, recipe_table
 from model.data.schema import SHOCK_RULES
@@ -145,9 +146,11 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         scope = Scope(resolve_target(case, row.target), row.commodity or None,
                       from_year)
         RULES[row.rule].apply(effects, row, scope)
+    shared = _shared_frames(case)
+    is_baseline = name == baseline_name(case)
     data = ScenarioData(
         name=name,
-        is_baseline=name == baseline_name(case),
+        is_baseline=is_baseline,
         years=list(case.years),
         discount_rate=case.settings.discount_rate,
         regions=case.table("regions"),
@@ -159,25 +162,35 @@ def scenario_data(case: Case, name: str) -> ScenarioData:
         reserves=case.table("reserves"),
         demand=pd.DataFrame(),
         routes=case.table("routes"),
-        stockpiles=_stockpiles(case),
         rules=effects,
-        ramp=ramp_curves(case.table("processes"), case.table("ramp_up")),
-        build_limits=build_limit_schedule(case),
         shock_year=shock_year(case, name),
-        offtakes=offtake_schedule(case),
-        price_floors=floor_schedule(case),
-        lifetimes=case.table("eol_lifetimes")[LIFETIME],
-        eol_history=history_scrap(case.table("eol_history"),
-                                  case.table("eol_lifetimes"), list(case.years)),
-        collection=collection_ceilings(case.table("regions"),
-                                       case.table("eol_collection"), list(case.years)),
-        recipes=recipe_table(case.table("recipes"), case.settings.base_year),
-        calibration=calibration_rows(case, name == baseline_name(case)),
+        calibration=per_case(case, f"calibration_rows:{is_baseline}",
+                             lambda: calibration_rows(case, is_baseline)),
+        **shared,
     )
     data.demand = _scaled_demand(case, data)
     data.existing = _existing_capacity(case, data)
     data.expansion = _expansion(case, effects.lead_adds)
     return data
+
+
+def _shared_frames(case: Case) -> dict[str, pd.DataFrame]:
+    """The ``ScenarioData`` fields that no rule changes, derived once per case
+    (``model.data.memo``; read-only, shared by every scenario)."""
+    return per_case(case, "scenario_frames", lambda: {
+        "stockpiles": _stockpiles(case),
+        "ramp": ramp_curves(case.table("processes"), case.table("ramp_up")),
+        "build_limits": build_limit_schedule(case),
+        "offtakes": offtake_schedule(case),
+        "price_floors": floor_schedule(case),
+        "lifetimes": case.table("eol_lifetimes")[LIFETIME],
+        "eol_history": history_scrap(case.table("eol_history"),
+                                     case.table("eol_lifetimes"), list(case.years)),
+        "collection": collection_ceilings(case.table("regions"),
+                                          case.table("eol_collection"),
+                                          list(case.years)),
+        "recipes": recipe_table(case.table("recipes"), case.settings.base_year),
+    })
 
 
 def shock_year(case: Case, name: str) -> int:
@@ -191,7 +204,7 @@ def shock_year(case: Case, name: str) -> int:
 
 
 def _scaled_demand(case: Case, data: ScenarioData) -> pd.DataFrame:
-    demand = interpolate_demand(case.table("demand"), case.years)
+    demand = per_case(case, "demand_by_year", case.demand_by_year).copy()
     demand["demand_t"] = demand["demand_t"] * data.scale_factor(
         "demand", demand, "region", "year")
     return demand[demand["demand_t"] > 0].reset_index(drop=True)
