@@ -39,9 +39,13 @@ SCENARIO_TOTALS = ["demand_t", "shortfall_t", "shortfall_pct", "cost_premium_usd
 class Reuse(Protocol):
     """What a sweep worker keeps between samples (model/sweep/reuse.py): a
     scenario's data and index for the sample (widest build window, mapped from
-    the kept reference) and warm solves."""
+    the kept reference), its LP (written from the kept reference LP) and warm
+    solves."""
 
     def index(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]: ...
+
+    def program(self, index: LPIndex, name: str, options: SolveOptions,
+                timer: PhaseTimer, clock: PhaseTimer) -> LinearProgram: ...
 
     def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
               clock: PhaseTimer, lexicographic: np.ndarray | None) -> Solution: ...
@@ -130,7 +134,8 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
             index = build_index(data)
         pin_early_decisions(case, data, index, comparator)
     clock = PhaseTimer()
-    program = build_program(index, name, options, timer, clock)
+    program = (reuse.program(index, name, options, timer, clock) if reuse is not None
+               else build_program(index, name, options, timer, clock))
     shortfall_first = (program.column_of["short"]
                        if case.settings.objective == "lexicographic" else None)
     try:
