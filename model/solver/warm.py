@@ -35,6 +35,9 @@ from model.solver.scaling import warn_parts
 from model.timing import PhaseTimer
 
 WARM_METHOD = "simplex"  # HiGHS restarts the simplex from a basis; IPX cannot
+# the HiGHS options of a warm re-solve (bench/warm_methods.py measures the others;
+# docs/performance.md has the table)
+WARM_OPTIONS: dict[str, object] = {"simplex_strategy": 1, "presolve": "on"}
 
 
 @dataclass
@@ -139,6 +142,8 @@ class WarmStarts:
             program.lp = None
             require_ok(held.highs.setBasis(held.basis), "setBasis", scenario)
             set_option(held.highs, "solver", self.warm_method, scenario)
+            for key, value in WARM_OPTIONS.items():
+                set_option(held.highs, key, value, scenario)
         with clock.phase("solve"):
             _run(held.highs, scenario, options, lexicographic)
         with clock.phase("extract"):
@@ -200,4 +205,4 @@ def _change(h: highspy.Highs, held: LpArrays, new: LpArrays, scenario: str) -> N
                    scenario)
 
 
-__all__ = ["WARM_METHOD", "LpArrays", "WarmStarts"]
+__all__ = ["WARM_METHOD", "WARM_OPTIONS", "LpArrays", "WarmStarts"]

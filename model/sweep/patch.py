@@ -6,10 +6,14 @@ priming, which of its numbers each uncertain input moves, the way
 model/sweep/kept.py finds which index numbers it moves:
 
 - a ``scale`` input: the LP assembled from the index with that one input at PROBE
-  (2) is compared with the reference; every cost, column bound, row bound,
-  right-hand side and coefficient that moved must have exactly doubled, and the
-  structure (columns, rows, matrix pattern) must not move. A sample's number is
-  the reference's times the product of its inputs' drawn values.
+  (2) is compared with the reference; the structure (columns, rows, matrix
+  pattern) must not move. A number that moved to exactly twice the reference's is
+  proportional: a sample's is the reference's times the product P of its inputs'
+  drawn values. Another moved number is affine, a fixed part and a part that
+  scales (the collection ceiling's scrap arising: the history plus the scaled
+  demand): a sample's is the reference's plus (P - 1) times the probe's move.
+  Every input moving one number must move it alike (the same move at the probe),
+  else the scenario is not mapped.
 - a ``lead_time`` input: it may move only column upper bounds (the per-year limit
   of a build is 0 before the option's earliest online year). The variable
   families whose columns moved are noted; a sample's bounds of those columns are
@@ -19,9 +23,10 @@ model/sweep/kept.py finds which index numbers it moves:
   written as in ``instance.instantiate`` (value taken into the column's bounds,
   lower = upper = value), on top of the mapped bounds.
 
-Before the map is used, it is checked against an independent build: the LP
-assembled from the index built with every input at its probe at once must equal
-the mapped one (to rounding, ``RTOL``). A scenario whose map fails a check has
+Before the map is used, it is checked against an independent build, at two
+points: the LP assembled from the index built with every input at its probe at
+once (scales at 2, lead times a year later), then with the scales at 1/2, must
+equal the mapped one (to rounding, ``RTOL``). A scenario whose map fails a check has
 ``reason`` set and its samples are assembled as before.
 """
 
@@ -40,6 +45,7 @@ from model.solver.warm import LpArrays
 from model.sweep.kept import LEAD_PROBE, PROBE, KeptIndex, Unmappable
 
 RTOL = 1e-12  # products taken in another order than the builder's
+SECOND = 0.5  # the scales of the second check (a power of two)
 NUMBERS = ("cost", "col_lower", "col_upper", "row_lower", "row_upper", "value")
 SHAPE = ("start", "index")
 
@@ -80,6 +86,7 @@ class LpPatch:
     reference: LinearProgram  # ``lp`` None: the rows, columns and their keys
     numbers: Numbers
     scales: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
+    moves: dict[str, np.ndarray] = field(default_factory=dict)  # at PROBE; nan: none
     leads: tuple[str, ...] = ()  # variable families whose upper bounds move
     reason: str = ""  # why the LP cannot be mapped ("" = it can)
 
@@ -114,8 +121,14 @@ class LpPatch:
             for name, mask in entries.items():
                 factor = factors.setdefault(name, np.ones(len(mask)))
                 factor[mask] *= values[i]
-        return {name: self.numbers.get(name) * factor
-                for name, factor in factors.items()}
+        out = {}
+        for name, factor in factors.items():
+            base, move = self.numbers.get(name), self.moves[name]
+            affine = ~np.isnan(move) & (move != base)
+            scaled = base * factor
+            scaled[affine] = base[affine] + move[affine] * (factor[affine] - 1.0)
+            out[name] = scaled
+        return out
 
     def _lead_bounds(self, ix: LPIndex, upper: np.ndarray) -> None:
         """The declared upper bounds of the families a lead time moves."""
@@ -169,6 +182,7 @@ class LpPatch:
         return numbers
 
     def _scale_entries(self, probe: LPIndex) -> dict[str, np.ndarray]:
+        """The numbers one scale input moves (by array), their moves noted."""
         new = self._probe(probe)
         out = {}
         for name in MOVABLE:
@@ -176,9 +190,15 @@ class LpPatch:
             moved = ~_same(before, after)
             if not moved.any():
                 continue
-            if not np.array_equal(after[moved], before[moved] * PROBE):
-                raise Unmappable(f"a scale draw moves the LP's {name} other than "
-                                 "in proportion")
+            move = after[moved] - before[moved]  # = before[moved]: proportional
+            if not np.all(np.isfinite(move)):
+                raise Unmappable(f"a scale draw moves the LP's {name} to or from "
+                                 "infinity")
+            moves = self.moves.setdefault(name, np.full(len(before), np.nan))
+            known = moves[moved]
+            if not np.all(np.isnan(known) | (known == move)):
+                raise Unmappable(f"two scale draws move the LP's {name} apart")
+            moves[moved] = move
             out[name] = moved
         return out
 
@@ -194,17 +214,21 @@ class LpPatch:
                 if np.isin(columns, moved).any()}
 
     def _check(self, built: Built) -> None:
-        """The map at every input's probe = the LP of the index built so."""
+        """The map at every input's probe, then with the scales at SECOND, = the
+        LP of the index built so."""
         chosen = sorted({*self.kept.scales, *self.kept.leads})
         if not chosen:
             return
-        values = self.kept.probe_values()
-        ix = self.kept.patched(values)
-        _, mapped = self.sample(values, ix)
-        program = assemble(built(chosen, [values[i] for i in chosen]))
-        left = arrays_differ(mapped, LpArrays.of(program.lp), RTOL)
-        if left:
-            raise Unmappable(f"several inputs at once move the LP's {left[0]}")
+        probes = self.kept.probe_values()
+        second = tuple(SECOND if i in self.kept.scales else v
+                       for i, v in enumerate(probes))
+        for values in (probes, second):
+            _, mapped = self.sample(values, self.kept.patched(values))
+            program = assemble(built(chosen, [values[i] for i in chosen]))
+            assert program.lp is not None
+            left = arrays_differ(mapped, LpArrays.of(program.lp), RTOL)
+            if left:
+                raise Unmappable(f"several inputs at once move the LP's {left[0]}")
 
 
 def fixed_lp_columns(family: str | np.ndarray, position: np.ndarray,
