@@ -18,7 +18,10 @@ rebuilt as before (``counts``).
 The kept LP is mapped the same way (model/sweep/patch.py): a sample whose index is
 mapped has its LP's numbers written from the reference LP's, not assembled from
 its index, and HiGHS takes only the numbers that moved. A scenario or sample the
-LP map cannot express is assembled as before (``lp_counts``).
+LP map cannot express is assembled as before (``lp_counts``). Under foresight
+``none`` a mapped sample's fixings are read from its comparator's solution of the
+same sample (model/sweep/pins.py), not joined through its tidy tables
+(``pin_counts``).
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ import numpy as np
 from model.data.case import Case
 from model.data.indices import LPIndex, build_index
 from model.data.scenarios import ScenarioData, scenario_data
-from model.scenario_run import build_program
+from model.results.extract import ScenarioResult
+from model.scenario_run import build_program, pin_early_decisions
 from model.solver.records import LinearProgram, Solution, SolveOptions
 from model.solver.warm import LpArrays, WarmStarts
 from model.sweep.kept import KeptIndex
 from model.sweep.patch import LpPatch, kept_patch
+from model.sweep.pins import PinPlan
 from model.sweep.uncertainty import UncertainInput, apply_draws
 from model.timing import PhaseTimer
 
@@ -57,6 +62,11 @@ class SampleReuse:
     _patch: dict[str, LpPatch] = field(default_factory=dict)
     _mapped: set[str] = field(default_factory=set)  # index mapped this sample
     _arrays: dict[str, LpArrays] = field(default_factory=dict)  # patched numbers
+    pin_counts: dict[str, int] = field(default_factory=lambda: {"read": 0,
+                                                                "joined": 0})
+    _plans: dict[str, PinPlan] = field(default_factory=dict)
+    _indices: dict[str, LPIndex] = field(default_factory=dict)  # this sample's
+    _solved: dict[str, tuple[LPIndex, Solution]] = field(default_factory=dict)
 
     def prepare(self, data: ScenarioData) -> None:
         """Index the scenario's build columns from the widest window."""
@@ -70,6 +80,7 @@ class SampleReuse:
         reference where it can be, else built."""
         kept = self._kept.get(name)
         self._mapped.discard(name)
+        self._solved.pop(name, None)
         if self.priming or kept is None or not kept.fits(self.values):
             data, index = self._built(case, name)
             if self.priming:
@@ -80,6 +91,7 @@ class SampleReuse:
             data, index = kept.data, kept.patched(self.values)
             self.counts["mapped"] += 1
             self._mapped.add(name)
+            self._indices[name] = index
         return data, replace(index)  # the caller may pin it; the kept one stays
 
     def kept(self, name: str) -> KeptIndex | None:
@@ -87,6 +99,31 @@ class SampleReuse:
 
     def patch(self, name: str) -> LpPatch | None:
         return self._patch.get(name)
+
+    def pin(self, case: Case, data: ScenarioData, index: LPIndex,
+            comparator: ScenarioResult | None) -> None:
+        """``pin_early_decisions``, read from the comparator's solution of this
+        sample where both scenarios were mapped."""
+        mine = self._solved.get(comparator.name) if comparator is not None else None
+        if (self.priming or mine is None or data.name not in self._mapped
+                or comparator is None or comparator.name not in self._mapped
+                or case.settings.foresight != "none" or data.is_baseline):
+            if not self.priming and case.settings.foresight == "none" and (
+                    not data.is_baseline):
+                self.pin_counts["joined"] += 1
+            pin_early_decisions(case, data, index, comparator)
+            return
+        theirs, solution = mine
+        plan = self._plans.get(data.name)
+        if plan is None:
+            plan = self._plans[data.name] = PinPlan.of(index, theirs)
+        pinned = plan.pinned(index, theirs, solution)
+        if pinned is None:
+            self.pin_counts["joined"] += 1
+            pin_early_decisions(case, data, index, comparator)
+            return
+        index.pinned = pinned
+        self.pin_counts["read"] += 1
 
     def program(self, index: LPIndex, name: str, options: SolveOptions,
                 timer: PhaseTimer, clock: PhaseTimer) -> LinearProgram:
@@ -141,8 +178,11 @@ class SampleReuse:
         if self.priming:
             return self.warm.keep_reference(program, scenario, options, clock,
                                             lexicographic)
-        return self.warm.solve(program, scenario, options, clock, lexicographic,
-                               self._arrays.pop(scenario, None))
+        solution = self.warm.solve(program, scenario, options, clock, lexicographic,
+                                   self._arrays.pop(scenario, None))
+        if scenario in self._mapped:
+            self._solved[scenario] = (self._indices[scenario], solution)
+        return solution
 
     def _widest_for(self, name: str) -> np.ndarray:
         if name not in self._widest:

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.formulation.matrix import assemble
+from model.results import bottlenecks
+from model.results.extract import ScenarioResult, extract_all
 from model.scenario_run import pin_early_decisions, solve_scenario
 from model.solver.records import SolveOptions
 from model.solver.warm import LpArrays
@@ -62,6 +65,7 @@ CASES = [(kind, "perfect") for kind in KINDS] + [("lead_time", "none")]
 def test_the_patched_instance_holds_the_assembled_lp(tmp_path: Path, kind: str,
                                                      foresight: str) -> None:
     row, draws = KINDS[kind]
+    worker._KEPT.clear()  # a fresh worker: counts from this test only
     warm = context(tmp_path, row, True, foresight=foresight)
     for sample, value in enumerate(draws):
         run_sample(warm, SampleTask(sample, (value,)))
@@ -71,8 +75,11 @@ def test_the_patched_instance_holds_the_assembled_lp(tmp_path: Path, kind: str,
             want = assembled(reuse, (value,), name, foresight == "none")
             assert arrays_differ(held(reuse, name), want, RTOL) == [], (
                 kind, value, name)
-    # every sample's LP was written from the map, none assembled
+    # every sample's LP was written from the map, none assembled, and under
+    # foresight none the embargo's fixings read from the baseline's solution
     assert reuse.lp_counts == {"patched": 2 * len(draws), "assembled": 0}
+    read = len(draws) if foresight == "none" else 0
+    assert reuse.pin_counts == {"read": read, "joined": 0}
     # and the map moves something: every kind acts on the baseline's LP (the
     # embargo has no route from cn to move)
     patch = reuse.patch("baseline")
@@ -86,6 +93,7 @@ def test_a_sample_the_map_cannot_express_is_assembled(tmp_path: Path) -> None:
     # and the instance still holds the assembled LP
     row = {"field": "demand", "target": "alliance", "distribution": "uniform",
            "low": 0.0, "high": 2.0}
+    worker._KEPT.clear()  # a fresh worker: counts from this test only
     warm = context(tmp_path, row, True)
     run_sample(warm, SampleTask(0, (0.0,)))
     reuse = worker.worker_reuse(warm)
@@ -120,3 +128,30 @@ def test_several_inputs_at_once_give_the_assembled_lp(tmp_path: Path) -> None:
     # every input but the embargo's penalty moves the baseline's LP
     assert sorted(reuse.patch("baseline").scales) == [0, 1, 2, 3, 4, 5]
     assert reuse.patch("baseline").leads == ("build",)
+
+
+def test_fixings_read_from_the_solution_are_the_joined_ones(tmp_path: Path) -> None:
+    # the embargo's fixings under foresight none, read from the baseline's
+    # solution (model/sweep/pins.py), equal those pin_to_comparator joins through
+    # the baseline's tidy tables made from the same solution (the cold path)
+    row, draws = KINDS["lead_time"]
+    worker._KEPT.clear()  # a fresh worker: counts from this test only
+    warm = context(tmp_path, row, True, foresight="none")
+    for sample, value in enumerate(draws):
+        run_sample(warm, SampleTask(sample, (value,)))
+        reuse = worker.worker_reuse(warm)
+        assert reuse is not None
+        theirs, solution = reuse._solved["baseline"]
+        tables = extract_all(theirs, solution, "baseline")
+        tables["build_options"] = bottlenecks.build_options(theirs, "baseline")
+        comparator = ScenarioResult("baseline", True, "optimal", solution.objective,
+                                    tables, {}, {})
+        kept = reuse.kept("embargo")
+        assert kept is not None
+        joined = kept.patched((value,))
+        pin_early_decisions(warm.case, kept.data, joined, comparator)
+        read = reuse._plans["embargo"].pinned(kept.patched((value,)), theirs,
+                                              solution)
+        assert read is not None and len(read) == len(joined.pinned) > 0
+        pd.testing.assert_frame_equal(read, joined.pinned, check_dtype=False)
+    assert reuse.pin_counts == {"read": len(draws), "joined": 0}

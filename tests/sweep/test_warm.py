@@ -111,6 +111,8 @@ def test_lead_time_draws_under_foresight_none_stay_warm(tmp_path: Path) -> None:
     assert unmet == pytest.approx([300.0, 0.0], abs=1e-6)
     reuse = worker.worker_reuse(warm)
     assert reuse is not None
+    # the embargo's fixings were read from the baseline's solution every sample
+    assert reuse.pin_counts == {"read": len(draws), "joined": 0}
     assert reuse.warm.counts == {"warm": 2 * len(draws), "cold": 0}
     assert reuse.counts == {"mapped": 2 * len(draws), "rebuilt": 0}
     # and its LP written from the kept reference LP, never assembled
