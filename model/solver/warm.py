@@ -35,8 +35,9 @@ from model.solver.scaling import warn_parts
 from model.timing import PhaseTimer
 
 WARM_METHOD = "simplex"  # HiGHS restarts the simplex from a basis; IPX cannot
-# the HiGHS options of a warm re-solve (bench/warm_methods.py measures the others;
-# docs/performance.md has the table)
+# the HiGHS options of a warm re-solve: dual simplex won over primal (12x the CPU)
+# and the previous sample's basis; presolve makes no difference from a basis
+# (bench/warm_methods.py; docs/performance.md has the table)
 WARM_OPTIONS: dict[str, object] = {"simplex_strategy": 1, "presolve": "on"}
 
 
