@@ -40,9 +40,16 @@ SCENARIO_TOTALS = ["demand_t", "shortfall_t", "shortfall_pct", "cost_premium_usd
 class Reuse(Protocol):
     """What a sweep worker keeps between samples (model/sweep/reuse.py): a
     scenario's data and index for the sample (widest build window, mapped from
-    the kept reference) and warm solves."""
+    the kept reference), its foresight fixings (read from the comparator's
+    solution), its LP (written from the kept reference LP) and warm solves."""
 
     def index(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]: ...
+
+    def pin(self, case: Case, data: ScenarioData, index: LPIndex,
+            comparator: ScenarioResult | None) -> None: ...
+
+    def program(self, index: LPIndex, name: str, options: SolveOptions,
+                timer: PhaseTimer, clock: PhaseTimer) -> LinearProgram: ...
 
     def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
               clock: PhaseTimer, lexicographic: np.ndarray | None) -> Solution: ...
@@ -129,9 +136,11 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         else:
             data = scenario_data(case, name)
             index = build_index(data)
-        pin_early_decisions(case, data, index, comparator)
+        pin = reuse.pin if reuse is not None else pin_early_decisions
+        pin(case, data, index, comparator)
     clock = PhaseTimer()
-    program = build_program(index, name, options, timer, clock)
+    program = (reuse.program(index, name, options, timer, clock) if reuse is not None
+               else build_program(index, name, options, timer, clock))
     shortfall_first = (program.column_of["short"]
                        if case.settings.objective == "lexicographic" else None)
     try:

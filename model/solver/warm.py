@@ -30,11 +30,15 @@ from model.solver.highs import (
     set_option,
     solve,
 )
-from model.solver.records import LinearProgram, Solution, SolveOptions
-from model.solver.scaling import warn_scaling
+from model.solver.records import LinearProgram, Solution, SolveOptions, column_wise_lp
+from model.solver.scaling import warn_parts
 from model.timing import PhaseTimer
 
 WARM_METHOD = "simplex"  # HiGHS restarts the simplex from a basis; IPX cannot
+# the HiGHS options of a warm re-solve: dual simplex won over primal (12x the CPU)
+# and the previous sample's basis; presolve makes no difference from a basis
+# (bench/warm_methods.py; docs/performance.md has the table)
+WARM_OPTIONS: dict[str, object] = {"simplex_strategy": 1, "presolve": "on"}
 
 
 @dataclass
@@ -59,6 +63,18 @@ class LpArrays:
             lp.row_upper_)), np.array(matrix.start_, dtype=np.int64),
             np.array(matrix.index_, dtype=np.int64),
             np.array(matrix.value_, dtype=float), float(lp.offset_))
+
+    def lp(self) -> highspy.HighsLp:
+        """A ``HighsLp`` holding these numbers."""
+        return column_wise_lp(self.cost, self.col_upper, self.offset, self.row_lower,
+                              self.row_upper, self.start, self.index, self.value,
+                              self.col_lower)
+
+    def parts(self) -> dict[str, np.ndarray]:
+        """The numbers by kind, as ``scaling.coefficient_ranges`` reads them."""
+        return {"matrix": self.value, "cost": self.cost,
+                "bound": np.concatenate([self.col_lower, self.col_upper]),
+                "rhs": np.concatenate([self.row_lower, self.row_upper])}
 
     def same_structure(self, other: LpArrays) -> bool:
         """Same columns, rows and matrix pattern: ``other`` can replace ``self``
@@ -102,19 +118,24 @@ class WarmStarts:
 
     def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
               clock: PhaseTimer | None = None,
-              lexicographic: np.ndarray | None = None) -> Solution:
+              lexicographic: np.ndarray | None = None,
+              arrays: LpArrays | None = None) -> Solution:
         """``highs.solve`` of ``program``, warm when the scenario's kept instance
-        has the same structure."""
+        has the same structure. ``arrays``: the LP's numbers when ``program.lp``
+        is None (a sample written from the kept reference, model/sweep/patch.py)."""
         clock = clock or PhaseTimer()
         held = self._held.get(scenario)
-        assert program.lp is not None
-        arrays = LpArrays.of(program.lp)
+        if arrays is None:
+            assert program.lp is not None
+            arrays = LpArrays.of(program.lp)
         if held is None or not held.arrays.same_structure(arrays):
             self.counts["cold"] += 1
+            if program.lp is None:
+                program.lp = arrays.lp()
             return solve(program, scenario, options, clock, lexicographic)
         self.counts["warm"] += 1
         with clock.phase("translate"):
-            warn_scaling(program.lp, scenario)
+            warn_parts(arrays.parts(), scenario)
             _change(held.highs, held.arrays, arrays, scenario)
             held.arrays = arrays
             size = {"variables": len(arrays.cost), "constraints": len(arrays.row_lower),
@@ -122,6 +143,8 @@ class WarmStarts:
             program.lp = None
             require_ok(held.highs.setBasis(held.basis), "setBasis", scenario)
             set_option(held.highs, "solver", self.warm_method, scenario)
+            for key, value in WARM_OPTIONS.items():
+                set_option(held.highs, key, value, scenario)
         with clock.phase("solve"):
             _run(held.highs, scenario, options, lexicographic)
         with clock.phase("extract"):
@@ -183,4 +206,4 @@ def _change(h: highspy.Highs, held: LpArrays, new: LpArrays, scenario: str) -> N
                    scenario)
 
 
-__all__ = ["WARM_METHOD", "LpArrays", "WarmStarts"]
+__all__ = ["WARM_METHOD", "WARM_OPTIONS", "LpArrays", "WarmStarts"]

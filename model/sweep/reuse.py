@@ -14,6 +14,14 @@ every uncertain input acts on it (model/sweep/kept.py): a sample's index is then
 the reference index with the drawn numbers written in, not a rebuild of the
 scenario's data and index. A scenario or sample the mapping cannot express is
 rebuilt as before (``counts``).
+
+The kept LP is mapped the same way (model/sweep/patch.py): a sample whose index is
+mapped has its LP's numbers written from the reference LP's, not assembled from
+its index, and HiGHS takes only the numbers that moved. A scenario or sample the
+LP map cannot express is assembled as before (``lp_counts``). Under foresight
+``none`` a mapped sample's fixings are read from its comparator's solution of the
+same sample (model/sweep/pins.py), not joined through its tidy tables
+(``pin_counts``).
 """
 
 from __future__ import annotations
@@ -25,9 +33,13 @@ import numpy as np
 from model.data.case import Case
 from model.data.indices import LPIndex, build_index
 from model.data.scenarios import ScenarioData, scenario_data
+from model.results.extract import ScenarioResult
+from model.scenario_run import build_program, pin_early_decisions
 from model.solver.records import LinearProgram, Solution, SolveOptions
-from model.solver.warm import WarmStarts
+from model.solver.warm import LpArrays, WarmStarts
 from model.sweep.kept import KeptIndex
+from model.sweep.patch import LpPatch, kept_patch
+from model.sweep.pins import PinPlan
 from model.sweep.uncertainty import UncertainInput, apply_draws
 from model.timing import PhaseTimer
 
@@ -43,8 +55,18 @@ class SampleReuse:
     values: tuple[float, ...] = ()  # the drawn values of the sample being solved
     counts: dict[str, int] = field(default_factory=lambda: {"mapped": 0,
                                                             "rebuilt": 0})
+    lp_counts: dict[str, int] = field(default_factory=lambda: {"patched": 0,
+                                                               "assembled": 0})
     _widest: dict[str, np.ndarray] = field(default_factory=dict)
     _kept: dict[str, KeptIndex] = field(default_factory=dict)
+    _patch: dict[str, LpPatch] = field(default_factory=dict)
+    _mapped: set[str] = field(default_factory=set)  # index mapped this sample
+    _arrays: dict[str, LpArrays] = field(default_factory=dict)  # patched numbers
+    pin_counts: dict[str, int] = field(default_factory=lambda: {"read": 0,
+                                                                "joined": 0})
+    _plans: dict[str, PinPlan] = field(default_factory=dict)
+    _indices: dict[str, LPIndex] = field(default_factory=dict)  # this sample's
+    _solved: dict[str, tuple[LPIndex, Solution]] = field(default_factory=dict)
 
     def prepare(self, data: ScenarioData) -> None:
         """Index the scenario's build columns from the widest window."""
@@ -57,6 +79,8 @@ class SampleReuse:
         (``case``: the case with its draws applied): mapped from the kept
         reference where it can be, else built."""
         kept = self._kept.get(name)
+        self._mapped.discard(name)
+        self._solved.pop(name, None)
         if self.priming or kept is None or not kept.fits(self.values):
             data, index = self._built(case, name)
             if self.priming:
@@ -66,10 +90,56 @@ class SampleReuse:
         else:
             data, index = kept.data, kept.patched(self.values)
             self.counts["mapped"] += 1
+            self._mapped.add(name)
+            self._indices[name] = index
         return data, replace(index)  # the caller may pin it; the kept one stays
 
     def kept(self, name: str) -> KeptIndex | None:
         return self._kept.get(name)
+
+    def patch(self, name: str) -> LpPatch | None:
+        return self._patch.get(name)
+
+    def pin(self, case: Case, data: ScenarioData, index: LPIndex,
+            comparator: ScenarioResult | None) -> None:
+        """``pin_early_decisions``, read from the comparator's solution of this
+        sample where both scenarios were mapped."""
+        mine = self._solved.get(comparator.name) if comparator is not None else None
+        if (self.priming or mine is None or data.name not in self._mapped
+                or comparator is None or comparator.name not in self._mapped
+                or case.settings.foresight != "none" or data.is_baseline):
+            if not self.priming and case.settings.foresight == "none" and (
+                    not data.is_baseline):
+                self.pin_counts["joined"] += 1
+            pin_early_decisions(case, data, index, comparator)
+            return
+        theirs, solution = mine
+        plan = self._plans.get(data.name)
+        if plan is None:
+            plan = self._plans[data.name] = PinPlan.of(index, theirs)
+        pinned = plan.pinned(index, theirs, solution)
+        if pinned is None:
+            self.pin_counts["joined"] += 1
+            pin_early_decisions(case, data, index, comparator)
+            return
+        index.pinned = pinned
+        self.pin_counts["read"] += 1
+
+    def program(self, index: LPIndex, name: str, options: SolveOptions,
+                timer: PhaseTimer, clock: PhaseTimer) -> LinearProgram:
+        """The LP of scenario ``name`` for the sample being solved (``index``: its
+        index, foresight fixings in): its numbers written from the kept reference
+        LP where the map expresses the sample, else assembled."""
+        patch = self._patch.get(name)
+        if (self.priming or patch is None or name not in self._mapped
+                or options.builder == "pyomo" or not patch.fits(self.values)):
+            if not self.priming:
+                self.lp_counts["assembled"] += 1
+            return build_program(index, name, options, timer, clock)
+        with timer.phase("build"):
+            program, self._arrays[name] = patch.sample(self.values, index)
+        self.lp_counts["patched"] += 1
+        return program
 
     def _built(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]:
         data = scenario_data(case, name)
@@ -79,24 +149,40 @@ class SampleReuse:
     def _keep(self, data: ScenarioData, index: LPIndex) -> None:
         name = data.name
 
-        def built(inputs: list[UncertainInput], values: list[float]) -> LPIndex:
-            mine = [(i, v) for i, v in zip(inputs, values, strict=True)
-                    if not i.scenario or i.scenario == name]
+        probes: dict[tuple[tuple[int, float], ...], LPIndex] = {}
+
+        def by_number(numbers: list[int], values: list[float]) -> LPIndex:
+            mine = tuple((n, v) for n, v in zip(numbers, values, strict=True)
+                         if not self.inputs[n].scenario
+                         or self.inputs[n].scenario == name)
             if not mine:
                 return index
-            case = apply_draws(self.case, [i for i, _ in mine], [v for _, v in mine])
-            return self._built(case, name)[1]
+            if mine not in probes:
+                case = apply_draws(self.case, [self.inputs[n] for n, _ in mine],
+                                   [v for _, v in mine])
+                probes[mine] = self._built(case, name)[1]
+            return probes[mine]
+
+        def built(inputs: list[UncertainInput], values: list[float]) -> LPIndex:
+            numbers = [next(n for n, x in enumerate(self.inputs) if x is item)
+                       for item in inputs]
+            return by_number(numbers, values)
 
         kept = KeptIndex(data, index, self.inputs)
         kept.map_inputs(built)
         self._kept[name] = kept
+        self._patch[name] = kept_patch(kept, by_number)
 
     def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
               clock: PhaseTimer, lexicographic: np.ndarray | None) -> Solution:
         if self.priming:
             return self.warm.keep_reference(program, scenario, options, clock,
                                             lexicographic)
-        return self.warm.solve(program, scenario, options, clock, lexicographic)
+        solution = self.warm.solve(program, scenario, options, clock, lexicographic,
+                                   self._arrays.pop(scenario, None))
+        if scenario in self._mapped:
+            self._solved[scenario] = (self._indices[scenario], solution)
+        return solution
 
     def _widest_for(self, name: str) -> np.ndarray:
         if name not in self._widest:

@@ -6,8 +6,10 @@ scenario's LP in HiGHS, changes its numbers in place and restarts from the
 reference basis) and cold (a new LP and a new HiGHS run per sample). The cold run
 is the independent method: both must give the same objective to 1e-7 and the same
 headline figures. The warm counter proves the warm path was taken, so the
-comparison is not cold against cold, and the mapped counter proves no sample's
-data and index were rebuilt (model/sweep/kept.py).
+comparison is not cold against cold, the mapped counter proves no sample's data
+and index were rebuilt (model/sweep/kept.py) and the patched counter that no
+sample's LP was assembled: its numbers were written from the kept reference LP
+(model/sweep/patch.py).
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ def test_warm_solves_give_the_cold_answer(tmp_path: Path, kind: str) -> None:
     assert reuse.warm.counts == {"warm": 2 * len(draws), "cold": 0}
     # and its index was mapped from the kept reference, never rebuilt
     assert reuse.counts == {"mapped": 2 * len(draws), "rebuilt": 0}
+    # and its LP written from the kept reference LP, never assembled
+    assert reuse.lp_counts == {"patched": 2 * len(draws), "assembled": 0}
 
 
 def test_lead_time_draws_under_foresight_none_stay_warm(tmp_path: Path) -> None:
@@ -107,8 +111,12 @@ def test_lead_time_draws_under_foresight_none_stay_warm(tmp_path: Path) -> None:
     assert unmet == pytest.approx([300.0, 0.0], abs=1e-6)
     reuse = worker.worker_reuse(warm)
     assert reuse is not None
+    # the embargo's fixings were read from the baseline's solution every sample
+    assert reuse.pin_counts == {"read": len(draws), "joined": 0}
     assert reuse.warm.counts == {"warm": 2 * len(draws), "cold": 0}
     assert reuse.counts == {"mapped": 2 * len(draws), "rebuilt": 0}
+    # and its LP written from the kept reference LP, never assembled
+    assert reuse.lp_counts == {"patched": 2 * len(draws), "assembled": 0}
 
 
 def test_a_warm_result_does_not_depend_on_the_samples_before_it(tmp_path: Path

@@ -1,0 +1,162 @@
+"""Warm re-solve variants: ``python -m bench.warm_methods [CASE] [--samples N]
+[--scenario NAME ...]``.
+
+Primes one sweep worker on CASE as ``reroute sweep`` does (the undrawn case solved
+cold, each scenario's instance and optimal basis kept), then solves N random
+samples warm. For every scenario of every sample, once the sample's numbers are in
+the kept instance, each variant below re-solves it: HiGHS's simplex with a
+``simplex_strategy`` (1 dual, 4 primal, 0 HiGHS's choice), presolve on or off,
+starting from the reference basis (what a sweep does: deterministic) or from the
+previous sample's optimal basis of the scenario (not deterministic: a sample's
+answer could depend on the samples before it). Printed per variant: simplex
+iterations and HiGHS CPU and wall seconds per sample (sum over scenarios), the
+mean per scenario solve, and the largest relative objective gap to the first
+variant (the sweep's own). The sample's results are the sweep's own solve
+(``WarmStarts.solve``); the variants only time the same LP again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from model.data.case import load_case
+from model.pipeline import select_scenarios
+from model.solver.records import LinearProgram, Solution, SolveOptions
+from model.solver.warm import WARM_OPTIONS, LpArrays, WarmStarts
+from model.sweep import worker
+from model.sweep.reuse import SampleReuse
+from model.sweep.sampling import draw
+from model.sweep.uncertainty import uncertain_inputs
+from model.sweep.worker import SampleTask, SweepContext, run_sample, solve_all
+from model.timing import PhaseTimer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# name: (start basis, HiGHS options); the first is the sweep's default
+VARIANTS: dict[str, tuple[str, dict[str, object]]] = {
+    "default (WARM_OPTIONS)": ("reference", dict(WARM_OPTIONS)),
+    "dual, presolve on": ("reference", {"simplex_strategy": 1, "presolve": "on"}),
+    "dual, presolve off": ("reference", {"simplex_strategy": 1, "presolve": "off"}),
+    "primal, presolve on": ("reference", {"simplex_strategy": 4, "presolve": "on"}),
+    "primal, presolve off": ("reference", {"simplex_strategy": 4,
+                                           "presolve": "off"}),
+    "choose, presolve off": ("reference", {"simplex_strategy": 0,
+                                           "presolve": "off"}),
+    "default from the previous sample": ("previous", dict(WARM_OPTIONS)),
+    "primal from the previous sample": ("previous", {**WARM_OPTIONS,
+                                                     "simplex_strategy": 4}),
+}
+
+
+@dataclass
+class Trials(WarmStarts):
+    """Warm starts that also time every variant on each sample's LP."""
+
+    sample: int = 0
+    records: list[dict[str, object]] = field(default_factory=list)
+    previous: dict[str, highspy.HighsBasis] = field(default_factory=dict)
+
+    def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
+              clock: PhaseTimer | None = None,
+              lexicographic: np.ndarray | None = None,
+              arrays: LpArrays | None = None) -> Solution:
+        solution = super().solve(program, scenario, options, clock, lexicographic,
+                                 arrays)
+        held = self._held[scenario]
+        h, optimum = held.highs, None
+        for name, (start, settings) in VARIANTS.items():
+            basis = (held.basis if start == "reference"
+                     else self.previous.get(scenario, held.basis))
+            h.setBasis(basis)
+            for key, value in settings.items():
+                h.setOptionValue(key, value)
+            cpu, wall = time.process_time(), time.perf_counter()
+            h.run()
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            info = h.getInfo()
+            self.records.append({
+                "sample": self.sample, "scenario": scenario, "variant": name,
+                "iterations": info.simplex_iteration_count, "cpu_s": cpu,
+                "wall_s": wall, "objective": info.objective_function_value,
+                "status": h.modelStatusToString(h.getModelStatus())})
+            if optimum is None:
+                optimum = h.getBasis()
+        for key, value in WARM_OPTIONS.items():
+            h.setOptionValue(key, value)
+        self.previous[scenario] = optimum
+        return solution
+
+
+def measure(case_dir: Path, samples: int, scenarios: list[str] | None
+            ) -> pd.DataFrame:
+    case = load_case(case_dir)
+    inputs = tuple(uncertain_inputs(case))
+    context = SweepContext(case, inputs, tuple(select_scenarios(case, scenarios)),
+                           SolveOptions(), seed=0, warm=True)
+    trials = Trials()
+    reuse = SampleReuse(case, inputs, warm=trials)
+    reuse.priming = True
+    solve_all(case, context, reuse)
+    reuse.priming = False
+    worker._KEPT[(case.input_hash, context.scenarios, context.options)] = reuse
+    for i in range(samples):
+        trials.sample = i
+        run_sample(context, SampleTask(i, tuple(draw(list(inputs), 0, i))))
+    return pd.DataFrame(trials.records)
+
+
+def summary(records: pd.DataFrame) -> pd.DataFrame:
+    first = next(iter(VARIANTS))
+    ref = records[records["variant"] == first].set_index(["sample", "scenario"])[
+        "objective"]
+    records = records.join(ref.rename("ref"), on=["sample", "scenario"])
+    records["gap"] = ((records["objective"] - records["ref"]).abs()
+                      / records["ref"].abs().clip(lower=1.0))
+    n = records["sample"].nunique()
+    out = records.groupby("variant", sort=False).agg(
+        iterations=("iterations", "sum"), cpu_s=("cpu_s", "sum"),
+        wall_s=("wall_s", "sum"), per_solve_cpu_s=("cpu_s", "mean"),
+        max_objective_gap=("gap", "max"),
+        not_optimal=("status", lambda s: int((s != "Optimal").sum())))
+    out[["iterations", "cpu_s", "wall_s"]] /= n  # per sample
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("case", type=Path, nargs="?", default=ROOT / "inputs" /
+                        "default")
+    parser.add_argument("--samples", type=int, default=3)
+    parser.add_argument("--scenario", nargs="+", default=None)
+    args = parser.parse_args()
+    records = measure(args.case, args.samples, args.scenario)
+    print(markdown(summary(records)))
+    by_scenario = records.pivot_table(index="variant", columns="scenario",
+                                      values="iterations", aggfunc="mean",
+                                      sort=False)
+    print("\nmean iterations per solve, by scenario\n")
+    print(markdown(by_scenario))
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table (4 significant digits)."""
+    def cell(value: object) -> str:
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join([str(frame.index.name or ""), *map(str, frame.columns)])
+             + " |", "|" + "---|" * (len(frame.columns) + 1)]
+    lines += ["| " + " | ".join([str(name), *map(cell, row)]) + " |"
+              for name, row in zip(frame.index, frame.to_numpy().tolist(),
+                                   strict=True)]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
