@@ -251,3 +251,26 @@ def test_build_options_give_the_earliest_year_and_lead_time() -> None:
         ("S", "D", "sep", 2026, 4), ("S", "E", "sep", 2026, 5)]
     assert list(frame.columns) == ["scenario", "region", "process",
                                    "earliest_online_year", "lead_time"]
+
+
+def test_ties_keep_the_order_of_the_rows_they_come_from() -> None:
+    # 18 capacity rows in 2025 (df 1, availability 1), every third valued 300,
+    # the others 400: ranked 400s first, each value's rows in index order (a
+    # stable sort; numpy's default sort reorders ties from 17 rows on).
+    n = 18
+    act = pd.DataFrame({"region": [f"r{i:02d}" for i in range(n)],
+                        "process": "mine", "year": 2025, "availability": 1.0})
+    ix = _index()
+    ix.act = act
+    value = np.where(np.arange(n) % 3 == 0, 300.0, 400.0)
+    sol = _solution(build_rate=False)
+    sol.values["act"] = np.ones(n)
+    sol.row_duals["capacity_limit"] = -value
+    sol.col_duals["build"] = np.zeros(7)
+    for family in ("expansion_total", "reserve_limit", "export_quota"):
+        sol.row_duals[family] = np.zeros_like(sol.row_duals[family])
+    frame = bottlenecks.binding_limits(ix, sol, "S")
+    fours = [f"r{i:02d}" for i in range(n) if i % 3]
+    threes = [f"r{i:02d}" for i in range(0, n, 3)]
+    assert frame["region"].tolist() == fours + threes
+    assert _values(frame) == [400.0] * 12 + [300.0] * 6
