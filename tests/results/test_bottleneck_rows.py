@@ -42,7 +42,7 @@ def _index(pinned: pd.DataFrame | None = None) -> LPIndex:
                     ("C", "sep", 2025, 5.0, 2026, 3),    # b2 before open_from
                     ("C", "sep", 2026, 5.0, 2026, 3),    # b3 pinned by foresight
                     ("D", "sep", 2026, np.nan, 2026, 4),  # b4 unlimited
-                    ("D", "sep", 2025, 5.0, 2026, 4),    # b5 1e-5 below the limit
+                    ("D", "sep", 2025, 5.0, 2025, 4),    # b5 0.5 t below the limit
                     ("E", "sep", 2026, 5.0, 2026, 5)])   # b6 reduced cost ~0
     empty = pd.DataFrame()
     return LPIndex(
@@ -91,7 +91,7 @@ def _solution(build_rate: bool = True) -> Solution:
     # b2 .. b5 are left out whatever their cost; b6 -5e-7 is not binding
     cost = np.array([-300.0, -100.0, -50.0, -70.0 / 1.1, -10.0, -40.0, -5e-7])
     values = {"act": np.array([8.0, 5e-7, 3.0]),
-              "build": np.array([5.0, 5.0 - 5e-7, 5.0, 5.0, 9.0, 5.0 - 1e-5, 5.0])}
+              "build": np.array([5.0, 5.0 - 5e-7, 5.0, 5.0, 9.0, 4.5, 5.0])}
     return Solution(objective=0.0, values=values, row_duals=duals,
                     col_duals={"build": cost}, rows=rows)
 
@@ -127,7 +127,7 @@ def test_capacity_rows_at_full_availability_and_a_positive_dual() -> None:
 
 def test_per_year_build_limit_rows_without_foresight() -> None:
     # b0 at 5 of 5 and b1 5e-7 below (within 1e-6) bind: 300 / 1 and 100 x 1.1;
-    # b2 is before its open_from (2026), b4 has no limit, b5 is 1e-5 below it,
+    # b2 is before its open_from (2026), b4 has no limit, b5 is 0.5 t below it,
     # b6's reduced cost is below 1e-6; b3 binds too: nothing is pinned here
     frame = bottlenecks.build_limit_rows(_index(), _solution())
     assert _rows(frame, ["region", "process", "year", "limit", "limit_t", "money"]) \
@@ -243,12 +243,13 @@ def test_binding_limits_of_a_solution_where_nothing_binds() -> None:
 
 
 def test_build_options_give_the_earliest_year_and_lead_time() -> None:
-    # per (region, process): the smallest open_from and the first lead time
+    # per (region, process): the smallest open_from (D: 2026 and 2025) and the
+    # first lead time (B: 1 and 2)
     frame = bottlenecks.build_options(_index(), "S")
     assert _rows(frame, ["scenario", "region", "process", "earliest_online_year",
                          "lead_time"]) == [
         ("S", "B", "sep", 2025, 1), ("S", "C", "sep", 2026, 3),
-        ("S", "D", "sep", 2026, 4), ("S", "E", "sep", 2026, 5)]
+        ("S", "D", "sep", 2025, 4), ("S", "E", "sep", 2026, 5)]
     assert list(frame.columns) == ["scenario", "region", "process",
                                    "earliest_online_year", "lead_time"]
 
