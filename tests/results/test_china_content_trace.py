@@ -161,18 +161,22 @@ def test_no_element_content_gives_an_empty_table() -> None:
 def test_alliance_share_weighs_each_region_by_its_element_tonnes() -> None:
     # scope {au, jp}: NdPr 2025 = au 8 t at 0 + jp 40 t at 0.35 -> 14 / 48;
     # Dy 2025 = jp 2 t at 17.5/60; a region outside the scope (cn) and an
-    # element outside the list (Ce) are left out; 0 t gives a share of 0.
+    # element outside the list (Ce) are left out; 0 t gives a share of 0; Dy 2026
+    # is half a tonne at 0.4 (a share of under a tonne is still a share).
     table = pd.DataFrame(
         [("S", "au", "ox", "NdPr", 2025, 8.0, 0.0),
          ("S", "jp", "metal", "Dy", 2025, 2.0, 17.5 / 60),
          ("S", "jp", "metal", "NdPr", 2025, 40.0, 0.35),
          ("S", "cn", "metal", "NdPr", 2025, 99.0, 1.0),
          ("S", "jp", "metal", "Ce", 2025, 5.0, 1.0),
-         ("S", "jp", "metal", "Tb", 2025, 0.0, 0.5)], columns=COLUMNS)
+         ("S", "jp", "metal", "Tb", 2025, 0.0, 0.5),
+         ("S", "jp", "metal", "Dy", 2026, 0.5, 0.4)], columns=COLUMNS)
     share = alliance_share(table, {"au", "jp"})
     assert list(share.columns) == ["scenario", "element", "year", "element_t",
                                    "china_share"]
     assert [tuple(r) for r in share[["scenario", "element", "year"]].itertuples(
-        index=False)] == [("S", "NdPr", 2025), ("S", "Dy", 2025), ("S", "Tb", 2025)]
-    assert share["element_t"].tolist() == pytest.approx([48.0, 2.0, 0.0])
-    assert share["china_share"].tolist() == pytest.approx([14 / 48, 17.5 / 60, 0.0])
+        index=False)] == [("S", "NdPr", 2025), ("S", "Dy", 2025), ("S", "Tb", 2025),
+                      ("S", "Dy", 2026)]
+    assert share["element_t"].tolist() == pytest.approx([48.0, 2.0, 0.0, 0.5])
+    assert share["china_share"].tolist() == pytest.approx(
+        [14 / 48, 17.5 / 60, 0.0, 0.4])
