@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DEFAULT_TABLES: dict[str, list[dict[str, object]]] = {
@@ -99,3 +101,21 @@ def shared_unless_mutating(scope: str) -> Callable[[str, object], str]:
         return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
 
     return pick
+
+
+@contextmanager
+def cpu_seconds_at_most(seconds: float) -> Iterator[None]:
+    """Fail (TimeoutError) once the block has used ``seconds`` of CPU time: a
+    loop that never ends is a failed test, not a hung run (under `make mutate` a
+    mutant that never ends then dies in seconds instead of at mutmut's limit)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} CPU s")
+
+    previous = signal.signal(signal.SIGVTALRM, stop)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)

@@ -7,6 +7,7 @@ saves the penalty and costs the mine: 1000 - 10 = 990 USD (that year's money).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +15,18 @@ import pytest
 
 from model.pipeline import run_case
 from model.results.bottlenecks import lead_time_stages, supply_chain
-from tests.helpers import mine, one_commodity, settings, write_case
+from tests.helpers import (cpu_seconds_at_most, mine, one_commodity, settings,
+                           write_case)
 
 REGIONS = [{"region": "A", "bloc": "alliance"}]
+
+
+@pytest.fixture(autouse=True)
+def _ends() -> Iterator[None]:
+    """The walk up a supply chain ends: a test past 10 CPU s fails (each takes
+    under 3, a solve and the imports of the first included)."""
+    with cpu_seconds_at_most(10.0):
+        yield
 
 
 def solve(tmp_path: Path, rate: float, end: int, **tables: list[dict[str, object]]
