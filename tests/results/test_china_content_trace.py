@@ -180,3 +180,37 @@ def test_alliance_share_weighs_each_region_by_its_element_tonnes() -> None:
     assert share["element_t"].tolist() == pytest.approx([48.0, 2.0, 0.0, 0.5])
     assert share["china_share"].tolist() == pytest.approx(
         [14 / 48, 17.5 / 60, 0.0, 0.4])
+
+
+def test_shares_do_not_depend_on_the_scale_of_the_tonnes() -> None:
+    # Every tonne a hundredth of the first test's: each share is a ratio of
+    # tonnes, so the same (0, 0.35 and 17.5/60 again; ox's NdPr weight in reduce
+    # is now 0.5 x 0.8 = 0.4 t, flux's Dy 0.1 t), element_t a hundredth.
+    sol = _solution()
+    sol.values = {name: v / 100 for name, v in sol.values.items()}
+    ix = _index()
+    ix.short["demand_t"] = ix.short["demand_t"] / 100
+    _check(_table(ix, sol), [("au", "ox", "NdPr", 2025, 0.08, 0.0),
+                             ("jp", "metal", "Dy", 2025, 0.02, 17.5 / 60),
+                             ("jp", "metal", "NdPr", 2025, 0.4, 0.35)])
+
+
+def test_the_margin_on_supply_damps_only_a_large_recirculation() -> None:
+    # One node (jp, ox): a 1 t draw, half Chinese, and 1e5 t shipped from jp to
+    # jp (a self-loop: A = 1e5, T = 1e5 + 1). The docstring's system with its
+    # margin m = 1e-9 on T: (T (1 + m) - A) phi = 0.5, so phi = 0.5 / (1 + m T)
+    # = 0.5 / 1.000100001: the 1 t demand (0.8 t NdPr) carries it.
+    terms = pd.DataFrame([("jp", "ox", 2025, "release", 0, 1.0),
+                          ("jp", "ox", 2025, "flow", 0, 1.0),
+                          ("jp", "ox", 2025, "flow", 0, -1.0),
+                          ("jp", "ox", 2025, "short", 0, 1.0)], columns=TERMS)
+    ix = _index()
+    ix.balance_terms = terms
+    ix.short = pd.DataFrame([("jp", "ox", 2025, 1.0)], columns=[*RCY, "demand_t"])
+    sol = Solution(objective=0.0, values={
+        "act": np.zeros(0), "flow": np.array([1e5]), "release": np.array([1.0]),
+        "short": np.array([0.0])}, row_duals={}, col_duals={})
+    frame = china_content(ix, sol, REGIONS, CONTENT, STOCK_SHARE, "S")
+    assert frame["element_t"].tolist() == pytest.approx([0.8])
+    assert frame["china_share"].tolist() == pytest.approx(
+        [0.5 / (1 + 1e-9 * (1e5 + 1))], rel=1e-9)
