@@ -161,6 +161,9 @@ def test_supply_chain_follows_inputs_upstream() -> None:
                       columns=["process", "commodity", "direction"])
     assert supply_chain(io, "magnet") == {"mag", "smelt", "sep", "mine"}
     assert supply_chain(io, "oxide") == {"sep", "mine"}
+    # an input no process makes (conc without its mine) ends the walk there
+    assert supply_chain(io[io["process"] != "mine"], "oxide") == {"sep"}
+    assert supply_chain(io, "water") == set()
 
 
 def test_lead_time_stage_is_the_last_stage_to_come_online() -> None:
@@ -309,6 +312,8 @@ def test_no_new_capacity_leaves_the_stage_blank() -> None:
         "Dy", "", "", "")
     assert pd.isna(row["first_online_year"]) and pd.isna(row["lead_time_binding"])
     assert str(frame["first_online_year"].dtype) == "Int64"
+    # yes / no / blank, written as such (not 1.0 / 0.0 / NaN)
+    assert str(frame["lead_time_binding"].dtype) == "boolean"
 
 
 def test_quota_over_all_commodities_from_a_later_year(tmp_path: Path) -> None:
