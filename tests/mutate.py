@@ -187,12 +187,13 @@ def prepare(group: Group) -> Path:
 
 
 def run(group: Group, children: int, survivors_only: bool = False) -> int:
-    """mutmut on the group; ``survivors_only``: re-run the mutants that survived
-    last time (after new tests were written to kill them)."""
+    """mutmut on the group; ``survivors_only``: re-run the mutants that were not
+    killed last time (survived, had no test, timed out) after new tests were
+    written to kill them."""
     folder = prepare(group)
     same = equivalent()  # listed as equivalent: re-running them cannot help
     names = sorted(n for n, s in statuses(group).items()
-                   if s == SURVIVED and n not in same)
+                   if s not in (KILLED, "not run") and n not in same)
     if survivors_only and not names:
         return 0
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children",
