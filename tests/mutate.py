@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--score", action="store_true", help="only print the scores")
     parser.add_argument("--survivors", action="store_true",
-                        help="re-run only the mutants that survived last time")
+                        help="re-run only the mutants not killed last time")
     args = parser.parse_args(argv)
     unknown = [g for g in args.groups if g not in BY_NAME]
     if unknown:
