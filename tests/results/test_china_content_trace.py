@@ -214,3 +214,32 @@ def test_the_margin_on_supply_damps_only_a_large_recirculation() -> None:
     assert frame["element_t"].tolist() == pytest.approx([0.8])
     assert frame["china_share"].tolist() == pytest.approx(
         [0.5 / (1 + 1e-9 * (1e5 + 1))], rel=1e-9)
+
+
+def test_a_demand_node_with_no_supply_listed_last() -> None:
+    # A node (us, ox) with only its shortfall term, numbered last: all 5 t short,
+    # nothing supplied, no row; the other rows are the first test's.
+    ix, sol = _index(), _solution()
+    ix.balance_terms = pd.concat([ix.balance_terms, pd.DataFrame(
+        [("us", "ox", 2025, "short", 3, 1.0)], columns=TERMS)], ignore_index=True)
+    ix.short = pd.concat([ix.short, pd.DataFrame(
+        [("us", "ox", 2025, 5.0)], columns=[*RCY, "demand_t"])], ignore_index=True)
+    sol.values["short"] = np.array([0.0, 10.0, 5.001, 5.0])
+    _check(_table(ix, sol), [("au", "ox", "NdPr", 2025, 8.0, 0.0),
+                             ("jp", "metal", "Dy", 2025, 2.0, 17.5 / 60),
+                             ("jp", "metal", "NdPr", 2025, 40.0, 0.35)])
+
+
+def test_a_network_without_trade() -> None:
+    # One node (jp, ox), no flow at all: a 4 t draw, half Chinese, meets 4 t of
+    # demand: 4 x 0.8 = 3.2 t NdPr at 0.5 / (1 + 1e-9 x 4).
+    ix = _index()
+    ix.balance_terms = pd.DataFrame([("jp", "ox", 2025, "release", 0, 1.0),
+                                     ("jp", "ox", 2025, "short", 0, 1.0)],
+                                    columns=TERMS)
+    ix.short = pd.DataFrame([("jp", "ox", 2025, 4.0)], columns=[*RCY, "demand_t"])
+    sol = Solution(objective=0.0, values={
+        "act": np.zeros(0), "flow": np.zeros(0), "release": np.array([4.0]),
+        "short": np.array([0.0])}, row_duals={}, col_duals={})
+    frame = china_content(ix, sol, REGIONS, CONTENT, STOCK_SHARE, "S")
+    _check(frame, [("jp", "ox", "NdPr", 2025, 3.2, 0.5 / (1 + 4e-9))])
