@@ -109,7 +109,8 @@ def test_shares_follow_trade_stock_draws_and_the_inputs_that_carry_the_element(
 def test_output_made_in_china_counts_whole_and_draws_their_share() -> None:
     # The stock drawn in jp wholly Chinese: jp ox = (15 + 5) / 50 = 0.4, the
     # metal's NdPr 0.4, its Dy (50 x 0.4 + 0) / 60 = 1/3. With reduce in cn
-    # instead (the jp-metal terms, its output and the shortfall, moved to cn): made in China, share 1.
+    # instead (the jp-metal terms, its output and the shortfall, moved to cn):
+    # made in China, share 1.
     frame = china_content(_index(), _solution(), REGIONS, CONTENT, np.array([1.0]),
                           "S")
     assert frame["china_share"].tolist() == pytest.approx([0.0, 1 / 3, 0.4],
