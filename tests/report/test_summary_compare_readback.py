@@ -525,6 +525,8 @@ def _check_chart_and_styles(report: Path) -> None:
             for s in chart.series] == [
         ("Summary!$C$13:$E$13", "Summary!$A$13", "Summary!$C$12:$E$12", False),
         ("Summary!$C$14:$E$14", "Summary!$A$14", "Summary!$C$12:$E$12", False)]
+    # lines 1.75 pt wide (charts.LINE_PT): 1.75 x 12 700 EMU a point = 22 225
+    assert [s.spPr.ln.w for s in chart.series] == [22225, 22225]
     y, x = chart.y_axis, chart.x_axis
     assert (y.scaling.min, y.scaling.max) == (0, 100)
     assert y.title.tx.rich.p[0].r[0].t == "% met"
