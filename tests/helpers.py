@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +121,21 @@ def row_terms(rows: Any, keys: list[str], frames: dict[str, tuple[Any, list[str]
             key = (*rows.keys[keys].iloc[r], f, *frame[columns].iloc[p])
             got[key] = got.get(key, 0.0) + float(c)
     return got
+
+
+@contextmanager
+def cpu_seconds_at_most(seconds: float) -> Iterator[None]:
+    """Fail (TimeoutError) once the block has used ``seconds`` of CPU time: a
+    loop that never ends is a failed test, not a hung run (under `make mutate` a
+    mutant that never ends then dies in seconds instead of at mutmut's limit)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} CPU s")
+
+    previous = signal.signal(signal.SIGVTALRM, stop)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)

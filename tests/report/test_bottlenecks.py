@@ -7,6 +7,7 @@ saves the penalty and costs the mine: 1000 - 10 = 990 USD (that year's money).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +15,18 @@ import pytest
 
 from model.pipeline import run_case
 from model.results.bottlenecks import lead_time_stages, supply_chain
-from tests.helpers import mine, one_commodity, settings, write_case
+from tests.helpers import (cpu_seconds_at_most, mine, one_commodity, settings,
+                           write_case)
 
 REGIONS = [{"region": "A", "bloc": "alliance"}]
+
+
+@pytest.fixture(autouse=True)
+def _ends() -> Iterator[None]:
+    """The walk up a supply chain ends: a test past 10 CPU s fails (each takes
+    under 3, a solve and the imports of the first included)."""
+    with cpu_seconds_at_most(10.0):
+        yield
 
 
 def solve(tmp_path: Path, rate: float, end: int, **tables: list[dict[str, object]]
@@ -151,6 +161,9 @@ def test_supply_chain_follows_inputs_upstream() -> None:
                       columns=["process", "commodity", "direction"])
     assert supply_chain(io, "magnet") == {"mag", "smelt", "sep", "mine"}
     assert supply_chain(io, "oxide") == {"sep", "mine"}
+    # an input no process makes (conc without its mine) ends the walk there
+    assert supply_chain(io[io["process"] != "mine"], "oxide") == {"sep"}
+    assert supply_chain(io, "water") == set()
 
 
 def test_lead_time_stage_is_the_last_stage_to_come_online() -> None:
@@ -299,6 +312,8 @@ def test_no_new_capacity_leaves_the_stage_blank() -> None:
         "Dy", "", "", "")
     assert pd.isna(row["first_online_year"]) and pd.isna(row["lead_time_binding"])
     assert str(frame["first_online_year"].dtype) == "Int64"
+    # yes / no / blank, written as such (not 1.0 / 0.0 / NaN)
+    assert str(frame["lead_time_binding"].dtype) == "boolean"
 
 
 def test_quota_over_all_commodities_from_a_later_year(tmp_path: Path) -> None:

@@ -37,14 +37,17 @@ The alliance's buyers pay the marginal cost of what is delivered: base NdPr
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
+import tempfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from model.data.case import load_case
+from model.data.case import Case, load_case
 from model.data.coerce import ROW
 from model.pipeline import run_case
 from model.report.excel.book import write_book
@@ -150,14 +153,29 @@ def _hand_tables() -> dict[str, pd.DataFrame]:
             "value_met_by_year": met}
 
 
+@functools.cache
+def _loaded() -> tuple[Case, dict[str, pd.DataFrame]]:
+    """The case, loaded once per process, and its input tables. ``load_case`` is
+    most of a hand-made Summary's time and is not mutated by the summary group;
+    a mutant's run (forked by mutmut after its clean run) reuses this load. The
+    Summary reads the loaded frames only (never the case's folder)."""
+    with tempfile.TemporaryDirectory(prefix="summary_case_") as root:
+        case = load_case(write_case(Path(root) / "case", _case()))
+    return case, {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
+
+
+def _hand_data(tables: dict[str, pd.DataFrame], input_hash: str) -> ReportData:
+    """The report's data from ``tables`` and fresh copies of the loaded inputs."""
+    case, inputs = _loaded()
+    return ReportData(tables, {n: f.copy() for n, f in inputs.items()},
+                      {"case": "case", "input_hash": input_hash}, copy.deepcopy(case))
+
+
 @pytest.fixture(scope=shared_unless_mutating("module"))
 def hand_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Summary sheet alone, from the case's inputs and the hand-made tables."""
     root = tmp_path_factory.mktemp("summary_hand")
-    case = load_case(write_case(root / "case", _case()))
-    inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
-    data = ReportData(_hand_tables(), inputs,
-                      {"case": "case", "input_hash": "0123456789abcdef" * 4}, case)
+    data = _hand_data(_hand_tables(), "0123456789abcdef" * 4)
     path = root / "summary.xlsx"
     write_book(path, lambda sheets: write_summary(sheets, data))
     return path
@@ -224,9 +242,7 @@ def test_headline_cells_formats_on_hand_data(tmp_path: Path,
     met = tables["value_met_by_year"]
     met.loc[3:5, "met_pct"] = [49.0, 50.0, 99.5]
     tables["value_met_by_year"] = met.drop(index=2)
-    case = load_case(write_case(tmp_path / "case", _case()))
-    inputs = {n: f.drop(columns=[ROW]) for n, f in case.tables.items()}
-    data = ReportData(tables, inputs, {"case": "case", "input_hash": "0" * 64}, case)
+    data = _hand_data(tables, "0" * 64)
     write_book(tmp_path / "s.xlsx", lambda sheets: write_summary(sheets, data))
     ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Summary"]
     assert _style(ws["N9"]) == ("never (by 2027)", "General", 9, False, red, "right")
@@ -509,6 +525,8 @@ def _check_chart_and_styles(report: Path) -> None:
             for s in chart.series] == [
         ("Summary!$C$13:$E$13", "Summary!$A$13", "Summary!$C$12:$E$12", False),
         ("Summary!$C$14:$E$14", "Summary!$A$14", "Summary!$C$12:$E$12", False)]
+    # lines 1.75 pt wide (charts.LINE_PT): 1.75 x 12 700 EMU a point = 22 225
+    assert [s.spPr.ln.w for s in chart.series] == [22225, 22225]
     y, x = chart.y_axis, chart.x_axis
     assert (y.scaling.min, y.scaling.max) == (0, 100)
     assert y.title.tx.rich.p[0].r[0].t == "% met"

@@ -10,11 +10,14 @@ import pytest
 
 from model.data.case import Case, load_case
 from model.data.scenarios import (
+    all_scenario_names,
     baseline_name,
+    probabilities,
     resolve_target,
     scenario_data,
     scenario_names,
     shock_year,
+    without_inheritance,
 )
 from model.errors import InputError
 from tests.helpers import settings, write_case
@@ -254,3 +257,56 @@ def test_a_small_scaled_demand_is_kept(tmp_path: Path) -> None:
     demand = scenario_data(case, "base").demand
     b = demand[demand["region"] == "b"]
     assert b["demand_t"].tolist() == pytest.approx([0.4] * 4)
+
+
+# The scenarios again with probabilities, a child and a hedge-only one: shock
+# (0.25), base (0.75), later (based on shock, one rule of its own, no
+# probability) and stress (hedge_only, no probability, no rule).
+FAMILY = [{"scenario": "shock", "is_baseline": "false", "probability": 0.25},
+          {"scenario": "base", "is_baseline": "true", "probability": 0.75},
+          {"scenario": "later", "is_baseline": "false", "based_on": "shock"},
+          {"scenario": "stress", "is_baseline": "false", "hedge_only": "true"}]
+LATER = {"scenario": "later", "rule": "scale", "field": "demand", "target": "a",
+         "value": 3}
+SHOCK_RULES = ["scale", "scale", "scale", "lead_time_add", "embargo", "export_quota"]
+
+
+@pytest.fixture
+def family(tmp_path: Path) -> Case:
+    tables = {**TABLES, "scenarios": FAMILY,
+              "scenario_rules": [*TABLES["scenario_rules"], LATER]}
+    return load_case(write_case(tmp_path / "f", tables))
+
+
+def test_all_scenario_names_include_the_hedge_only_ones(family: Case) -> None:
+    assert all_scenario_names(family) == ["shock", "base", "later", "stress"]
+    assert scenario_names(family) == ["shock", "base", "later"]
+
+
+def test_probabilities_are_the_given_ones_in_case_order(family: Case,
+                                                        case: Case) -> None:
+    # later and stress have none; a case without the column has none at all
+    given = probabilities(family)
+    assert list(given.items()) == [("shock", 0.25), ("base", 0.75)]
+    assert all(type(v) is float for v in given.values())
+    assert probabilities(case) == {}
+
+
+def test_without_inheritance_writes_each_scenarios_rules_out(family: Case) -> None:
+    # shock's six rules (file order), then later's: shock's six inherited and its
+    # own scale; base and stress have none. based_on is blank everywhere; the
+    # case itself is left as it was, its other tables shared.
+    flat = without_inheritance(family)
+    rules = flat.table("scenario_rules")
+    assert [(r.scenario, r.rule) for r in rules.itertuples()] == [
+        *(("shock", r) for r in SHOCK_RULES),
+        *(("later", r) for r in [*SHOCK_RULES, "scale"])]
+    assert rules["value"].tolist()[-1] == 3
+    assert flat.table("scenarios")["based_on"].tolist() == ["", "", "", ""]
+    assert flat.table("scenarios")["scenario"].tolist() == [
+        "shock", "base", "later", "stress"]
+    assert family.table("scenarios")["based_on"].tolist() == ["", "", "shock", ""]
+    assert len(family.table("scenario_rules")) == 7
+    assert flat.table("demand") is family.table("demand")
+    assert (flat.name, flat.settings, flat.input_hash) == (
+        family.name, family.settings, family.input_hash)
