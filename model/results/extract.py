@@ -6,6 +6,7 @@ first, all-zero rows dropped). Nothing here writes files.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,20 +194,20 @@ def _build_costs(ix: LPIndex, sol: Solution) -> pd.DataFrame:
                      ignore_index=True)
 
 
-def extract_all(ix: LPIndex, sol: Solution, scenario: str) -> dict[str, pd.DataFrame]:
-    """Every per-scenario tidy table of MODEL-SPEC §5 (summary tables come later)."""
-    return {
-        "shortfall": shortfall(ix, sol, scenario),
-        "production": production(ix, sol, scenario),
-        "builds": builds(ix, sol, scenario),
-        "flows": flows(ix, sol, scenario),
-        "surplus": surplus(ix, sol, scenario),
-        "stock": stock(ix, sol, scenario),
-        "prices": prices(ix, sol, scenario),
-        "costs": costs(ix, sol, scenario),
-        "offtake_sales": offtake_sales(ix, sol, scenario),
-        "transfers": money.transfers(ix, sol, scenario),
-    }
+EXTRACTORS = {
+    "shortfall": shortfall, "production": production, "builds": builds,
+    "flows": flows, "surplus": surplus, "stock": stock, "prices": prices,
+    "costs": costs, "offtake_sales": offtake_sales, "transfers": money.transfers,
+}
 
 
-__all__ = ["ScenarioResult", "constant_cost", "extract_all"]
+def extract_all(ix: LPIndex, sol: Solution, scenario: str,
+                names: Collection[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every per-scenario tidy table of MODEL-SPEC §5 (summary tables come later),
+    or only those in ``names`` (a sweep sample: what its records read)."""
+    return {name: extractor(ix, sol, scenario)
+            for name, extractor in EXTRACTORS.items()
+            if names is None or name in names}
+
+
+__all__ = ["EXTRACTORS", "ScenarioResult", "constant_cost", "extract_all"]
