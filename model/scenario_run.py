@@ -219,21 +219,22 @@ def traced_china_content(case: Case, data: ScenarioData, index: LPIndex,
     return china_content(index, solution, data.regions, content, share, data.name)
 
 
-def headline_inputs(names: Collection[str], money: bool = True) -> frozenset[str]:
+def headline_inputs(names: Collection[str], with_money: bool = True
+                    ) -> frozenset[str]:
     """The tidy tables the headline tables ``names`` read (with the summary's
-    money columns if ``money``)."""
+    money columns if ``with_money``)."""
     needed = {table for name in names for table in HEADLINE_INPUTS[name]}
-    if money and "summary" in names:
+    if with_money and "summary" in names:
         needed.update(MONEY_INPUTS)
     return frozenset(needed)
 
 
 def headline_tables(case: Case, results: list[ScenarioResult],
                     statuses: list[tuple[str, bool, str]],
-                    names: Collection[str] = HEADLINE_TABLES, money: bool = True
-                    ) -> dict[str, pd.DataFrame]:
+                    names: Collection[str] = HEADLINE_TABLES,
+                    with_money: bool = True) -> dict[str, pd.DataFrame]:
     """The HEADLINE_TABLES of ``results`` (those in ``names``; the summary with its
-    money columns if ``money``); ``statuses`` lists every scenario as
+    money columns if ``with_money``); ``statuses`` lists every scenario as
     (name, is_baseline, status) in case order, failed ones with blank totals."""
     shortfall = (pd.concat([r.tables["shortfall"] for r in results], ignore_index=True)
                  if results else pd.DataFrame(columns=SHORTFALL_COLUMNS))
@@ -249,7 +250,8 @@ def headline_tables(case: Case, results: list[ScenarioResult],
                                         case.table("processes"), commodities)
 
     makers: dict[str, Callable[[], pd.DataFrame]] = {
-        "summary": lambda: _summary(case, results, statuses, kpi, priced, money),
+        "summary": lambda: _summary(case, results, statuses, kpi, priced,
+                                    with_money),
         "kpi_by_commodity": lambda: headline.add_to_kpis(kpi, priced, compare,
                                                          settings),
         "kpi_by_group": lambda: headline.kpi_by_group(priced, commodities),
@@ -261,7 +263,7 @@ def headline_tables(case: Case, results: list[ScenarioResult],
 
 def _summary(case: Case, results: list[ScenarioResult],
              statuses: list[tuple[str, bool, str]], kpi: pd.DataFrame,
-             priced: pd.DataFrame, money: bool) -> pd.DataFrame:
+             priced: pd.DataFrame, with_money: bool) -> pd.DataFrame:
     """The summary table: one row per scenario in ``statuses``."""
     costs = (pd.concat([r.tables["costs"] for r in results], ignore_index=True)
              if results else pd.DataFrame(columns=COST_COLUMNS))
@@ -272,11 +274,10 @@ def _summary(case: Case, results: list[ScenarioResult],
     if failed.any():
         summary.loc[failed, SCENARIO_TOTALS] = np.nan
     summary = headline.add_to_summary(summary, priced, costs, compare, settings)
-    if not money:
+    if not with_money:
         return summary
     stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
-               for name in ("costs", "transfers", "shortfall", "prices")
-               if results}
+               for name in MONEY_INPUTS if results}
     return _with_money(summary, stacked, scope, settings, compare)
 
 
