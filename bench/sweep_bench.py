@@ -3,7 +3,7 @@ sample spends beyond the HiGHS solve.
 
     .venv/bin/python bench/sweep_bench.py [--case inputs/default] [--samples 4]
         [--workers 1 2] [--executor dask|pool] [--modes warm cold]
-        [--memory N [--scenario NAME ...]]
+        [--memory N [--scenario NAME ...]] [--cpu N [--scenario NAME ...]]
 
 Every worker count runs once per mode, in the same run: ``cold`` builds and solves
 every sample's LPs from scratch; ``warm`` (the default of ``reroute sweep``) keeps
@@ -16,6 +16,14 @@ the first of each worker) divided by the workers.
 as a worker solves them (no store, no executor), printing the resident memory
 after sample 1, 10 and N, the growth from 10 to N and the peak (``--scenario``
 narrows the sweep to some scenarios, to keep N samples short on a busy machine).
+
+``--cpu N`` also measures one worker in this process: the CPU seconds of N warm
+samples after its priming, per sample, split into HiGHS (``solve``), the LP arrays
+and index (``build``, ``translate``), the extraction with its post-solve checks
+(``extract``: the solver's read-out and the tidy tables), applying the draws
+(``draws``), the headline tables and records (``records``) and the rest
+(``other``: the warm solve's changes outside its timed phases, the loop). CPU
+seconds, unlike wall seconds, say little about the load of other jobs.
 
 Each run is a fresh sweep into a temporary folder (the cluster or pool start-up is
 included in the wall time and also reported on its own). The solve seconds come from
@@ -30,6 +38,8 @@ import argparse
 import gc
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +48,7 @@ from model.data.case import load_case
 from model.memory import peak_mb, reset_peak, rss_mb
 from model.pipeline import select_scenarios
 from model.solver.records import SolveOptions
+from model.sweep import worker
 from model.sweep.command import SweepRequest, run_sweep
 from model.sweep.runner import DaskExecutor, PoolExecutor
 from model.sweep.sampling import draw
@@ -105,6 +116,62 @@ def worker_memory(case: Path, samples: int, scenarios: list[str] | None
     return out
 
 
+def worker_cpu(case: Path, samples: int, scenarios: list[str] | None
+               ) -> dict[str, float]:
+    """CPU seconds per warm sample of one worker, by phase (after its priming)."""
+    import model.timing as timing
+
+    loaded = load_case(case)
+    inputs = uncertain_inputs(loaded)
+    context = SweepContext(loaded, tuple(inputs),
+                           tuple(select_scenarios(loaded, scenarios)), SolveOptions(),
+                           seed=0, warm=True)
+    worker_reuse(context)  # the priming: not counted
+    phases: dict[str, float] = {}
+    phase = timing.PhaseTimer.phase
+
+    @contextmanager
+    def counted(self: timing.PhaseTimer, name: str) -> Iterator[None]:
+        cpu = time.process_time()
+        try:
+            with phase(self, name):
+                yield
+        finally:
+            phases[name] = phases.get(name, 0.0) + time.process_time() - cpu
+
+    def timed(name: str, function: Callable[..., object]) -> Callable[..., object]:
+        def run(*args: object, **kwargs: object) -> object:
+            cpu = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.process_time() - cpu
+        return run
+
+    kept = {name: getattr(worker, name) for name in ("apply_draws", "_records")}
+    timing.PhaseTimer.phase = counted  # type: ignore[method-assign]
+    worker.apply_draws = timed("draws", kept["apply_draws"])  # type: ignore[assignment]
+    worker._records = timed("records", kept["_records"])  # type: ignore[assignment]
+    try:
+        start = time.process_time()
+        for i in range(samples):
+            run_sample(context, SampleTask(i, tuple(draw(inputs, 0, i, "random",
+                                                         samples))))
+        total = time.process_time() - start
+    finally:
+        timing.PhaseTimer.phase = phase  # type: ignore[method-assign]
+        for name, function in kept.items():
+            setattr(worker, name, function)
+    out = {"samples": samples, "scenarios": len(context.scenarios),
+           "cpu_s_per_sample": total / samples}
+    for name in ("solve", "build", "translate", "extract", "draws", "records"):
+        out[f"{name}_cpu_s"] = phases.get(name, 0.0) / samples
+    out["other_cpu_s"] = (total - sum(phases.values())) / samples
+    out["extract_draws_records_cpu_s"] = sum(out[f"{name}_cpu_s"] for name in (
+        "extract", "draws", "records"))
+    return out
+
+
 def startup_seconds(executor: str) -> float:
     """Time to start and stop an idle local cluster of one worker (Dask only)."""
     if executor != "dask":
@@ -131,8 +198,16 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", choices=("warm", "cold"),
                         default=["cold", "warm"])
     parser.add_argument("--memory", type=int, default=0, metavar="N")
+    parser.add_argument("--cpu", type=int, default=0, metavar="N")
     parser.add_argument("--scenario", nargs="+", default=None)
     args = parser.parse_args()
+    if args.cpu:
+        print(f"case {args.case}, one worker, {args.cpu} warm samples after its "
+              f"priming, scenarios {args.scenario or 'all'}; CPU seconds per sample")
+        for key, value in worker_cpu(args.case, args.cpu, args.scenario).items():
+            print(f"  {key}: {value:.3f}" if isinstance(value, float) else
+                  f"  {key}: {value}")
+        return
     if args.memory:
         print(f"case {args.case}, one worker, {args.memory} warm samples, scenarios "
               f"{args.scenario or 'all'}; resident memory in MiB")

@@ -2,10 +2,17 @@
 scenario data → index → LP → HiGHS → tidy tables → post-solve checks, and the
 headline tables of a set of scenario results (summary and kpi_by_commodity with the
 MODEL-SPEC §8.1 columns; the views by product group, by element and by year).
+
+``solve`` computes every table. A sweep sample asks for only what its records read
+(``wanted``: the headline tables named and the tidy tables they read, from
+``HEADLINE_INPUTS``); the post-solve checks' tables (``CHECKED_TABLES``) and, under
+foresight ``none``, what a comparator's dependents are pinned to (``PINNED_TABLES``)
+are always made.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 import numpy as np
@@ -24,7 +31,7 @@ from model.results import bottlenecks, frictions, headline, kpis, money
 from model.results.calibration_fit import calibration_fit
 from model.results.china_content import china_content
 from model.results.headline import comparators
-from model.results.checks import check_scenario
+from model.results.checks import CHECKED_TABLES, check_scenario
 from model.results.extract import ScenarioResult, extract_all
 from model.solver.highs import solve
 from model.solver.records import LinearProgram, Solution, SolveOptions
@@ -35,6 +42,14 @@ SHORTFALL_COLUMNS = ["scenario", "region", "commodity", "year", "demand_t",
 COST_COLUMNS = ["scenario", "year", "category", "usd", "discounted_usd"]
 SCENARIO_TOTALS = ["demand_t", "shortfall_t", "shortfall_pct", "cost_premium_usd",
                    "cost_premium_pct"]
+HEADLINE_TABLES = ("summary", "kpi_by_commodity", "kpi_by_group", "kpi_by_element",
+                   "value_met_by_year")
+HEADLINE_INPUTS: dict[str, tuple[str, ...]] = {  # the tidy tables each one reads
+    "summary": ("shortfall", "costs"), "kpi_by_commodity": ("shortfall",),
+    "kpi_by_group": ("shortfall",), "kpi_by_element": ("shortfall",),
+    "value_met_by_year": ("shortfall",)}
+MONEY_INPUTS = ("shortfall", "costs", "transfers", "prices")  # the summary's money
+PINNED_TABLES = ("builds", "build_options", "production", "flows", "stock")
 
 
 class Reuse(Protocol):
@@ -126,10 +141,13 @@ def pin_early_decisions(case: Case, data: ScenarioData, index: LPIndex,
 
 def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer,
                    comparator: ScenarioResult | None = None,
-                   reuse: Reuse | None = None) -> ScenarioResult:
+                   reuse: Reuse | None = None,
+                   wanted: Collection[str] | None = None) -> ScenarioResult:
     """Build, solve and extract one scenario; checks the invariants.
     ``comparator``: the solved comparator (``comparator_of``), needed with
-    foresight ``none``; ``reuse``: a sweep worker's kept state (warm solves)."""
+    foresight ``none``; ``reuse``: a sweep worker's kept state (warm solves);
+    ``wanted``: the tables the result must hold (None: every table), to which
+    ``needed_tables`` adds those of the checks and of the pinning."""
     with timer.phase("build"):
         if reuse is not None:
             data, index = reuse.index(case, name)
@@ -154,17 +172,51 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         raise
     del program
     timer.add(solution)
+    needed = needed_tables(case, name, wanted)
     with timer.phase("extract"):
-        tables = extract_all(index, solution, name)
+        tables = extract_all(index, solution, name, needed)
         check_scenario(tables, case.table("process_io"), solution.objective)
-        tables["bottlenecks"] = bottlenecks.binding_limits(index, solution, name)
-        tables["build_options"] = bottlenecks.build_options(index, name)
-        tables["friction_rows"] = frictions.friction_rows(index, solution, name,
-                                                          CONSTRAINTS)
-        tables["china_content"] = traced_china_content(case, data, index, solution)
-        tables["calibration_fit"] = calibration_fit(index, solution, name)  # baseline
+        for table, make in _analyses(case, data, index, solution).items():
+            if needed is None or table in needed:
+                tables[table] = make()
     return ScenarioResult(name, data.is_baseline, "optimal", solution.objective, tables,
                           {**solution.seconds}, solution.size)
+
+
+def needed_tables(case: Case, name: str, wanted: Collection[str] | None
+                  ) -> frozenset[str] | None:
+    """``wanted`` with the tables the post-solve checks read and, if another
+    scenario takes ``name``'s early decisions (foresight ``none``), those it is
+    pinned to; None (every table) stays None."""
+    if wanted is None:
+        return None
+    needed = {*wanted, *CHECKED_TABLES}
+    if is_a_comparator(case, name):
+        needed.update(PINNED_TABLES)
+    return frozenset(needed)
+
+
+def is_a_comparator(case: Case, name: str) -> bool:
+    """Whether, under foresight ``none``, another scenario takes ``name``'s early
+    decisions (``pin_early_decisions``)."""
+    if case.settings.foresight != "none":
+        return False
+    return any(target == name != other for other, target in
+               comparators(case.table("scenarios")).items())
+
+
+def _analyses(case: Case, data: ScenarioData, index: LPIndex, solution: Solution
+              ) -> dict[str, Callable[[], pd.DataFrame]]:
+    """The tables made after the checks, each made only when needed."""
+    name = data.name
+    return {
+        "bottlenecks": lambda: bottlenecks.binding_limits(index, solution, name),
+        "build_options": lambda: bottlenecks.build_options(index, name),
+        "friction_rows": lambda: frictions.friction_rows(index, solution, name,
+                                                         CONSTRAINTS),
+        "china_content": lambda: traced_china_content(case, data, index, solution),
+        "calibration_fit": lambda: calibration_fit(index, solution, name),  # baseline
+    }
 
 
 def traced_china_content(case: Case, data: ScenarioData, index: LPIndex,
@@ -181,42 +233,63 @@ def element_content(case: Case) -> pd.DataFrame:
         case.table("process_io"), case.table("processes"), case.table("commodities")))
 
 
-HEADLINE_TABLES = ("summary", "kpi_by_commodity", "kpi_by_group", "kpi_by_element",
-                   "value_met_by_year")
+def headline_inputs(names: Collection[str], with_money: bool = True
+                    ) -> frozenset[str]:
+    """The tidy tables the headline tables ``names`` read (with the summary's
+    money columns if ``with_money``)."""
+    needed = {table for name in names for table in HEADLINE_INPUTS[name]}
+    if with_money and "summary" in names:
+        needed.update(MONEY_INPUTS)
+    return frozenset(needed)
 
 
 def headline_tables(case: Case, results: list[ScenarioResult],
-                    statuses: list[tuple[str, bool, str]]
-                    ) -> dict[str, pd.DataFrame]:
-    """The HEADLINE_TABLES of ``results``; ``statuses`` lists every scenario as
+                    statuses: list[tuple[str, bool, str]],
+                    names: Collection[str] = HEADLINE_TABLES,
+                    with_money: bool = True) -> dict[str, pd.DataFrame]:
+    """The HEADLINE_TABLES of ``results`` (those in ``names``; the summary with its
+    money columns if ``with_money``); ``statuses`` lists every scenario as
     (name, is_baseline, status) in case order, failed ones with blank totals."""
     shortfall = (pd.concat([r.tables["shortfall"] for r in results], ignore_index=True)
                  if results else pd.DataFrame(columns=SHORTFALL_COLUMNS))
-    costs = (pd.concat([r.tables["costs"] for r in results], ignore_index=True)
-             if results else pd.DataFrame(columns=COST_COLUMNS))
     settings = headline_settings(case)
     scope, commodities = case.scope_regions(), case.table("commodities")
     compare = headline.comparators(case.table("scenarios"))
     priced = headline.priced_shortfall(shortfall, commodities, scope, settings)
     kpi = kpis.kpi_by_commodity(shortfall, scope, case.settings.shortfall_tolerance,
                                 list(case.years))
+
+    makers: dict[str, Callable[[], pd.DataFrame]] = {
+        "summary": lambda: _summary(case, results, statuses, kpi, priced,
+                                    with_money),
+        "kpi_by_commodity": lambda: headline.add_to_kpis(kpi, priced, compare,
+                                                         settings),
+        "kpi_by_group": lambda: headline.kpi_by_group(priced, commodities),
+        "kpi_by_element": lambda: headline.kpi_by_element(
+            shortfall, element_content(case), scope),
+        "value_met_by_year": lambda: headline.value_met_by_year(priced),
+    }
+    return {name: makers[name]() for name in HEADLINE_TABLES if name in names}
+
+
+def _summary(case: Case, results: list[ScenarioResult],
+             statuses: list[tuple[str, bool, str]], kpi: pd.DataFrame,
+             priced: pd.DataFrame, with_money: bool) -> pd.DataFrame:
+    """The summary table: one row per scenario in ``statuses``."""
+    costs = (pd.concat([r.tables["costs"] for r in results], ignore_index=True)
+             if results else pd.DataFrame(columns=COST_COLUMNS))
+    settings, scope = headline_settings(case), case.scope_regions()
+    compare = headline.comparators(case.table("scenarios"))
     summary = kpis.summary(statuses, costs, kpi, compare)
     failed = (summary["status"] != "optimal").to_numpy()
     if failed.any():
         summary.loc[failed, SCENARIO_TOTALS] = np.nan
+    summary = headline.add_to_summary(summary, priced, costs, compare, settings)
+    if not with_money:
+        return summary
     stacked = {name: pd.concat([r.tables[name] for r in results], ignore_index=True)
-               for name in ("costs", "transfers", "shortfall", "prices")
-               if results}
-    content = element_content(case)
-    return {
-        "summary": _with_money(headline.add_to_summary(summary, priced, costs, compare,
-                                                       settings), stacked, scope,
-                               settings, compare),
-        "kpi_by_commodity": headline.add_to_kpis(kpi, priced, compare, settings),
-        "kpi_by_group": headline.kpi_by_group(priced, commodities),
-        "kpi_by_element": headline.kpi_by_element(shortfall, content, scope),
-        "value_met_by_year": headline.value_met_by_year(priced),
-    }
+               for name in MONEY_INPUTS if results}
+    return _with_money(summary, stacked, scope, settings, compare)
 
 
 def _with_money(summary: pd.DataFrame, stacked: dict[str, pd.DataFrame],

@@ -15,6 +15,8 @@ from model.data.indices import RCY
 
 ABS_TOL_T = 1e-3
 REL_TOL = 1e-6
+CHECKED_TABLES = ("production", "flows", "stock", "shortfall", "surplus",
+                  "offtake_sales", "costs")  # the tables check_scenario reads
 
 
 class InvariantError(AssertionError):

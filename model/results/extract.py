@@ -6,6 +6,7 @@ first, all-zero rows dropped). Nothing here writes files.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,19 +113,26 @@ def costs(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
                 * sol.values["release"], "stock"),
         _yearly(ix.short["year"], ix.short["penalty_usd_per_t"] * sol.values["short"],
                 "penalty"),
-        _build_costs(ix, sol),
+        *_build_costs(ix, sol),
         _yearly(ix.fixed_om_existing.get("year", pd.Series(dtype=int)),
                 ix.fixed_om_existing.get("fixed_om_usd", pd.Series(dtype=float)),
                 "fixed_om"),
     ]
-    frame = pd.concat(parts, ignore_index=True)
+    frame = pd.DataFrame({  # one frame of every part's rows, in the parts' order
+        "year": np.concatenate([year for year, _, _ in parts]),
+        "category": np.concatenate([np.full(len(year), category, dtype=object)
+                                    for year, _, category in parts]),
+        "usd": np.concatenate([usd for _, usd, _ in parts])})
     frame = frame.groupby(["year", "category"], as_index=False)["usd"].sum()
     frame["discounted_usd"] = frame["usd"] * frame["year"].map(ix.discount)
     frame = frame[frame["usd"].abs() > ZERO].sort_values(["year", "category"])
     return _first(frame, scenario)
 
 
-def _sale_costs(ix: LPIndex, sol: Solution) -> list[pd.DataFrame]:
+Part = tuple[np.ndarray, np.ndarray, str]  # (year, usd, category) of cost rows
+
+
+def _sale_costs(ix: LPIndex, sol: Solution) -> list[Part]:
     """Offtake deliveries: their transport and tariff (supply cost), the revenue
     they earn (category ``offtake_revenue``, negative) and the take-or-pay penalty
     of undelivered minimums (``offtake_penalty``); the last two are not in
@@ -171,13 +179,11 @@ OFFTAKE_SALE_COLUMNS = ("offtake", "buyer", "seller", "commodity", "year",
                         "quantity_t", "short_t", "price_usd_per_t", "revenue_usd")
 
 
-def _yearly(years: pd.Series, usd: pd.Series | np.ndarray, category: str
-            ) -> pd.DataFrame:
-    return pd.DataFrame({"year": np.asarray(years, dtype=int),
-                         "category": category, "usd": np.asarray(usd, dtype=float)})
+def _yearly(years: pd.Series, usd: pd.Series | np.ndarray, category: str) -> Part:
+    return (np.asarray(years, dtype=int), np.asarray(usd, dtype=float), category)
 
 
-def _build_costs(ix: LPIndex, sol: Solution) -> pd.DataFrame:
+def _build_costs(ix: LPIndex, sol: Solution) -> list[Part]:
     """Capex annuities and fixed O&M of builds in each year they are in service."""
     b = ix.build
     built = sol.values["build"]
@@ -189,24 +195,23 @@ def _build_costs(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     year = start[rows] + offset
     annuity = (built[j] * b["annuity_usd_per_tpa"].to_numpy()[j])[rows]
     fom = (built[j] * b["fixed_om_usd_per_tpa"].to_numpy()[j])[rows]
-    return pd.concat([_yearly(year, annuity, "capex"), _yearly(year, fom, "fixed_om")],
-                     ignore_index=True)
+    return [_yearly(year, annuity, "capex"), _yearly(year, fom, "fixed_om")]
 
 
-def extract_all(ix: LPIndex, sol: Solution, scenario: str) -> dict[str, pd.DataFrame]:
-    """Every per-scenario tidy table of MODEL-SPEC §5 (summary tables come later)."""
-    return {
-        "shortfall": shortfall(ix, sol, scenario),
-        "production": production(ix, sol, scenario),
-        "builds": builds(ix, sol, scenario),
-        "flows": flows(ix, sol, scenario),
-        "surplus": surplus(ix, sol, scenario),
-        "stock": stock(ix, sol, scenario),
-        "prices": prices(ix, sol, scenario),
-        "costs": costs(ix, sol, scenario),
-        "offtake_sales": offtake_sales(ix, sol, scenario),
-        "transfers": money.transfers(ix, sol, scenario),
-    }
+EXTRACTORS = {
+    "shortfall": shortfall, "production": production, "builds": builds,
+    "flows": flows, "surplus": surplus, "stock": stock, "prices": prices,
+    "costs": costs, "offtake_sales": offtake_sales, "transfers": money.transfers,
+}
 
 
-__all__ = ["ScenarioResult", "constant_cost", "extract_all"]
+def extract_all(ix: LPIndex, sol: Solution, scenario: str,
+                names: Collection[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every per-scenario tidy table of MODEL-SPEC §5 (summary tables come later),
+    or only those in ``names`` (a sweep sample: what its records read)."""
+    return {name: extractor(ix, sol, scenario)
+            for name, extractor in EXTRACTORS.items()
+            if names is None or name in names}
+
+
+__all__ = ["EXTRACTORS", "ScenarioResult", "constant_cost", "extract_all"]

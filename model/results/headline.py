@@ -22,7 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.results.kpis import COST_CATEGORIES_WITHOUT_PENALTY
+from model.results.kpis import (
+    COST_CATEGORIES_WITHOUT_PENALTY,
+    NEVER,
+    first_year_met,
+    year_matrix,
+)
 
 SLACK_USD = 1e-3  # absorbs solver round-off in the mostly-met test
 NO_CONTENT_STAGES = ("market", "recycling", "collection")
@@ -132,10 +137,20 @@ def worst_year(yearly: pd.DataFrame) -> tuple[int | None, float]:
     """(year, unmet share %) of the year with the largest share of demand value
     unmet (the earliest of equals); (None, 0) when no year falls short."""
     share = _share(yearly)
-    if share.empty or not (share > 0).any():
-        return None, 0.0
-    year = share.idxmax()
-    return int(year), float(share.loc[year])
+    year, worst = _worst(share.to_numpy()[np.newaxis, :], share.index.to_numpy())
+    return (None, 0.0) if year[0] == NEVER else (int(year[0]), float(worst[0]))
+
+
+def _worst(share: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``share`` (groups x ascending ``years``): the year of the largest
+    share and that share; NEVER and 0 where no share is above 0."""
+    if share.shape[1] == 0:
+        return np.full(share.shape[0], NEVER), np.zeros(share.shape[0])
+    at = np.argmax(share, axis=1)  # the first of equals
+    short = (share > 0).any(axis=1)
+    worst = share[np.arange(share.shape[0]), at]
+    return (np.where(short, np.asarray(years, dtype=np.int64)[at], NEVER),
+            np.where(short, worst, 0.0))
 
 
 def mostly_met_year(yearly: pd.DataFrame, tolerance: float, years: list[int]
@@ -147,10 +162,8 @@ def mostly_met_year(yearly: pd.DataFrame, tolerance: float, years: list[int]
     # numbers only: a text column (scenario) takes no 0.0 fill under pandas 3
     ok = (by_year["unmet_reference_usd"]
           <= tolerance * by_year["demand_value_usd"] + SLACK_USD).to_numpy()
-    if not ok[-1]:
-        return None
-    bad = np.flatnonzero(~ok)
-    return years[0] if len(bad) == 0 else years[int(bad[-1]) + 1]
+    year = int(first_year_met(ok[np.newaxis, :], years)[0])
+    return None if year == NEVER else year
 
 
 def _share(yearly: pd.DataFrame) -> pd.Series:
@@ -159,11 +172,31 @@ def _share(yearly: pd.DataFrame) -> pd.Series:
     return (100.0 * by_year["unmet_reference_usd"] / value.where(value > 0)).fillna(0.0)
 
 
-def _time_path(yearly: pd.DataFrame, settings: HeadlineSettings) -> dict[str, object]:
-    year, share = worst_year(yearly)
-    return {"worst_year": year, "worst_year_unmet_share_pct": share,
-            "mostly_met_year": mostly_met_year(yearly, settings.mostly_met_tolerance,
-                                               settings.years)}
+def time_paths(yearly: pd.DataFrame, keys: list[str], settings: HeadlineSettings
+               ) -> pd.DataFrame:
+    """Per ``keys`` group of ``yearly`` (one row per group and year, with
+    unmet_reference_usd and demand_value_usd): worst_year,
+    worst_year_unmet_share_pct and mostly_met_year, by the rules of
+    ``worst_year`` and ``mostly_met_year``; indexed by ``keys``."""
+    codes, groups = pd.MultiIndex.from_frame(yearly[keys]).factorize()
+    year = yearly["year"].to_numpy()
+    unmet, value = (yearly[c].to_numpy(dtype=float)
+                    for c in ("unmet_reference_usd", "demand_value_usd"))
+    present = np.unique(year)  # the worst year is one of a group's own years
+    share = 100.0 * unmet / np.where(value > 0, value, np.nan)
+    share = year_matrix(codes, len(groups), list(present), year,
+                        np.nan_to_num(share, nan=0.0))
+    worst, worst_share = _worst(share, present)
+    span = settings.years
+    ok = (year_matrix(codes, len(groups), span, year, unmet)
+          <= settings.mostly_met_tolerance * year_matrix(codes, len(groups), span,
+                                                          year, value) + SLACK_USD)
+    met = first_year_met(ok, span)
+    return pd.DataFrame({
+        "worst_year": [None if y == NEVER else int(y) for y in worst],
+        "worst_year_unmet_share_pct": worst_share,
+        "mostly_met_year": [None if y == NEVER else int(y) for y in met]},
+        index=pd.MultiIndex.from_tuples(list(groups), names=keys))
 
 
 # ------------------------------------------------------------------ summary
@@ -204,10 +237,10 @@ def add_to_summary(summary: pd.DataFrame, priced: pd.DataFrame, costs: pd.DataFr
     steady = steady_cost(costs, settings)
     mine, theirs = out["scenario"].map(steady), other.map(steady)
     out["steady_cost_premium_pct"] = _pct(mine - theirs, theirs).where(solved)
-    paths = {s: _time_path(g, settings) for s, g in value_met_by_year(priced)
-             .groupby("scenario", sort=False)}
+    paths = time_paths(value_met_by_year(priced), ["scenario"], settings)
     for column in ("worst_year", "worst_year_unmet_share_pct", "mostly_met_year"):
-        out[column] = [paths.get(s, {}).get(column) if ok else None
+        found = dict(zip(paths.index.get_level_values(0), paths[column], strict=True))
+        out[column] = [found.get(s) if ok else None
                        for s, ok in zip(out["scenario"], solved, strict=True)]
     out["compare_to"] = other
     return _typed(out[[*summary.columns, *SUMMARY_COLUMNS]].copy())
@@ -228,20 +261,18 @@ def add_to_kpis(kpi: pd.DataFrame, priced: pd.DataFrame, compare: dict[str, str]
     is not attributed to commodities, so the cost columns stay blank."""
     values = value_columns(priced, ["scenario", "commodity"])
     out = kpi.merge(values, on=["scenario", "commodity"], how="left")
-    paths = []
     yearly = priced.groupby(["scenario", "commodity", "year"], as_index=False)[
         ["demand_value_year_usd", "unmet_reference_year_usd"]].sum().rename(columns={
             "demand_value_year_usd": "demand_value_usd",
             "unmet_reference_year_usd": "unmet_reference_usd"})
-    groups = dict(tuple(yearly.groupby(["scenario", "commodity"], sort=False)))
-    for key in zip(out["scenario"], out["commodity"], strict=True):
-        group = groups.get(key)
-        paths.append(_time_path(group, settings) if group is not None else {})
+    paths = time_paths(yearly, ["scenario", "commodity"], settings)
     for column in ("full_cost_usd", "full_cost_premium_usd", "full_cost_premium_pct",
                    "delivered_cost_premium_pct", "steady_cost_premium_pct"):
         out[column] = np.nan
     for column in ("worst_year", "worst_year_unmet_share_pct", "mostly_met_year"):
-        out[column] = [p.get(column) for p in paths]
+        found = dict(zip(paths.index, paths[column], strict=True))
+        out[column] = [found.get(key) for key in zip(out["scenario"], out["commodity"],
+                                                      strict=True)]
     out["compare_to"] = out["scenario"].map(compare).fillna(out["scenario"])
     columns = [*kpi.columns, *SUMMARY_COLUMNS]
     return _typed(out[columns])

@@ -12,6 +12,7 @@ import pandas as pd
 COST_CATEGORIES_WITHOUT_PENALTY = ("capex", "fixed_om", "variable", "transport",
                                    "tariff", "stock")
 SLACK = 1e-6  # tonnes: absorbs solver round-off in the tolerance test
+NEVER = -1  # first_year_met's year where the last year is not met
 
 
 def self_sufficient_year(yearly: pd.DataFrame, tolerance: float,
@@ -24,12 +25,32 @@ def self_sufficient_year(yearly: pd.DataFrame, tolerance: float,
     by_year = yearly.set_index("year")[["demand_t", "shortfall_t"]].reindex(
         years, fill_value=0.0)  # numbers only: a text column takes no 0.0 fill
     ok = (by_year["shortfall_t"] <= tolerance * by_year["demand_t"] + SLACK).to_numpy()
-    if not ok[-1]:
-        return None
-    first_bad_from_end = np.flatnonzero(~ok)
-    if len(first_bad_from_end) == 0:
-        return years[0]
-    return years[int(first_bad_from_end[-1]) + 1]
+    year = int(first_year_met(ok[np.newaxis, :], years)[0])
+    return None if year == NEVER else year
+
+
+def first_year_met(ok: np.ndarray, years: list[int]) -> np.ndarray:
+    """Per row of ``ok`` (groups x ``years``, True where a year is met): the first
+    year from which every later year is met, NEVER where the last year is not."""
+    if ok.shape[1] == 0:
+        return np.full(ok.shape[0], NEVER)
+    bad = ~ok
+    last_bad = np.where(bad.any(axis=1),
+                        ok.shape[1] - 1 - np.argmax(bad[:, ::-1], axis=1), -1)
+    first = np.asarray(years, dtype=np.int64)[np.minimum(last_bad + 1,
+                                                         ok.shape[1] - 1)]
+    return np.where(ok[:, -1], first, NEVER)
+
+
+def year_matrix(codes: np.ndarray, groups: int, years: list[int],
+                year: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """groups x ``years`` sums of ``values`` by (group code, year); 0 where a
+    group has no row in a year, rows of other years left out."""
+    out = np.zeros((groups, len(years)))
+    column = pd.Index(years).get_indexer(np.asarray(year))
+    inside = column >= 0
+    np.add.at(out, (codes[inside], column[inside]), np.asarray(values)[inside])
+    return out
 
 
 def kpi_by_commodity(shortfall: pd.DataFrame, scope: set[str], tolerance: float,
@@ -38,14 +59,25 @@ def kpi_by_commodity(shortfall: pd.DataFrame, scope: set[str], tolerance: float,
     scoped = shortfall[shortfall["region"].isin(scope)]
     yearly = scoped.groupby(["scenario", "commodity", "year"], as_index=False,
                             sort=False)[["demand_t", "shortfall_t"]].sum()
+    codes, keys = pd.MultiIndex.from_frame(yearly[["scenario", "commodity"]]
+                                           ).factorize()
+    demand, short = (yearly[c].to_numpy(dtype=float) for c in ("demand_t",
+                                                                 "shortfall_t"))
+    matrix = {name: year_matrix(codes, len(keys), years,
+                                yearly["year"].to_numpy(), values)
+              for name, values in (("demand", demand), ("short", short))}
+    ok = matrix["short"] <= tolerance * matrix["demand"] + SLACK
+    first = first_year_met(ok, years)
+    order = np.argsort(codes, kind="stable")  # each group's rows, in their order
+    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
     rows = []
-    for (scenario, commodity), group in yearly.groupby(["scenario", "commodity"],
-                                                       sort=False):
-        demand, short = group["demand_t"].sum(), group["shortfall_t"].sum()
+    for g, (scenario, commodity) in enumerate(keys):
+        rows_of = order[bounds[g]:bounds[g + 1]]
+        total, missed = demand[rows_of].sum(), short[rows_of].sum()
         rows.append({
-            "scenario": scenario, "commodity": commodity, "demand_t": demand,
-            "shortfall_t": short, "shortfall_pct": _pct(short, demand),
-            "self_sufficient_year": self_sufficient_year(group, tolerance, years),
+            "scenario": scenario, "commodity": commodity, "demand_t": total,
+            "shortfall_t": missed, "shortfall_pct": _pct(missed, total),
+            "self_sufficient_year": None if first[g] == NEVER else int(first[g]),
         })
     frame = pd.DataFrame(rows, columns=["scenario", "commodity", "demand_t",
                                         "shortfall_t", "shortfall_pct",

@@ -1,6 +1,11 @@
 """What a worker does with one sample: apply the draws, solve every scenario, and
 return the headline records as plain data.
 
+A sample computes only what its records read (``RECORDED``: the summary without
+its money columns, which the records do not hold, and kpi_by_commodity) and the
+tidy tables those read (``WANTED``); the post-solve checks still run on every
+scenario (model/scenario_run.py adds their tables).
+
 Inputs and outputs are plain, picklable data (the loaded ``Case`` is a dataclass of
 DataFrames); no model or solver object crosses a process boundary. The cost premium
 of a sample is taken against the same sample's baseline.
@@ -21,8 +26,10 @@ from model.errors import SolveError
 from model.results.checks import InvariantError
 from model.results.extract import ScenarioResult
 from model.results.headline import SUMMARY_COLUMNS
+from model.results.money import MONEY_COLUMNS
 from model.scenario_run import (
     comparator_of,
+    headline_inputs,
     headline_tables,
     solve_scenario,
     solving_order,
@@ -41,6 +48,9 @@ VALUE_COLUMNS = ("is_baseline", "status", "solver_status", "reason", "total_cost
                  "cost_premium_usd", "cost_premium_pct", "demand_t", "shortfall_t",
                  "shortfall_pct", "self_sufficient_year", *SUMMARY_COLUMNS)
 ALL = ""  # the commodity value of a scenario's total row
+RECORDED = ("summary", "kpi_by_commodity")  # the headline tables the records read
+MONEY = any(column in VALUE_COLUMNS for column in MONEY_COLUMNS)  # recorded?
+WANTED = headline_inputs(RECORDED, MONEY)  # the tidy tables a sample extracts
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,8 @@ def _solve_one(case: Case, name: str, options: SolveOptions,
     """One scenario: its result, or the failure (scenario, status, reason)."""
     timer = PhaseTimer()
     try:
-        result = solve_scenario(case, name, options, timer, comparator, reuse)
+        result = solve_scenario(case, name, options, timer, comparator, reuse,
+                                wanted=WANTED)
     except SolveError as exc:
         return None, (name, exc.condition, str(exc)), {}
     except InvariantError as exc:  # a solution whose tables do not add up
@@ -163,7 +174,7 @@ def _records(case: Case, results: list[ScenarioResult],
              statuses: list[tuple[str, bool, str]],
              failures: list[tuple[str, str, str]],
              timings: dict[str, dict[str, float]]) -> pd.DataFrame:
-    tables = headline_tables(case, results, statuses)
+    tables = headline_tables(case, results, statuses, RECORDED, MONEY)
     kpi, summary = tables["kpi_by_commodity"], tables["summary"]
     totals = summary.assign(commodity=ALL)
     by_commodity = kpi.merge(summary[["scenario", "is_baseline", "status"]],

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from model.pipeline import RunResult, run_case
-from model.results.checks import InvariantError, check_scenario
+from model.results.checks import CHECKED_TABLES, InvariantError, check_scenario
 from tests.helpers import settings, shared_unless_mutating, write_case
 
 Tables = dict[str, pd.DataFrame]
@@ -201,3 +201,22 @@ def test_nothing_to_check_passes() -> None:
         frames[name] = frames[name].iloc[0:0]
     frames["costs"] = pd.DataFrame({"discounted_usd": []})
     check_scenario(frames, IO, 0.0)
+
+
+def test_the_checks_read_exactly_the_checked_tables() -> None:
+    # A sweep sample extracts only CHECKED_TABLES for the checks. With an offtake
+    # sale of 2 t from region a (and 2 t more released to balance it), the tables
+    # cut down to CHECKED_TABLES still pass; without offtake_sales the balance of
+    # a/ox/2025 is off by the 2 t sold; without any other one a KeyError.
+    frames = _frames(8.0)
+    frames["offtake_sales"] = pd.DataFrame({
+        "seller": ["a"], "commodity": ["ox"], "year": [2025], "quantity_t": [2.0]})
+    frames["prices"] = pd.DataFrame({"never": ["read"]})  # not a checked table
+    check_scenario({name: frames[name] for name in CHECKED_TABLES}, IO, 100.0)
+    assert set(CHECKED_TABLES) == set(frames) - {"prices"}
+    for name in CHECKED_TABLES:
+        fewer = {k: v for k, v in frames.items() if k != name}
+        expected = ((InvariantError, r"balance of a/ox/2025(\.0)? is off by 2 t")
+                    if name == "offtake_sales" else (KeyError, name))
+        with pytest.raises(expected[0], match=expected[1]):
+            check_scenario(fewer, IO, 100.0)

@@ -299,3 +299,14 @@ def test_extract_all_holds_every_table_of_the_scenario() -> None:
     assert set(moves["scenario"]) == {"S"}
     assert sorted(zip(moves["year"], moves["usd"], strict=True)) == [
         (2026, 1000.0), (2027, 240.0)]
+
+
+def test_extract_all_makes_only_the_tables_named() -> None:
+    # A sweep sample names the tables it reads: exactly those are made, each the
+    # same frame as its own function gives; names it does not extract are ignored.
+    ix, sol = _index(), _solution()
+    tables = extract.extract_all(ix, sol, "S", {"shortfall", "costs", "bottlenecks"})
+    assert set(tables) == {"shortfall", "costs"}
+    pd.testing.assert_frame_equal(tables["shortfall"], extract.shortfall(ix, sol, "S"))
+    pd.testing.assert_frame_equal(tables["costs"], extract.costs(ix, sol, "S"))
+    assert extract.extract_all(ix, sol, "S", ()) == {}

@@ -77,10 +77,10 @@ def test_a_solution_failing_the_post_solve_checks_is_recorded_failed(
     solve = worker.solve_scenario
 
     def broken_embargo(case, name, options, timer,  # noqa: ANN001, ANN202
-                       comparator=None, reuse=None):  # noqa: ANN001
+                       comparator=None, reuse=None, **kwargs):  # noqa: ANN001, ANN003
         if name == "embargo":
             raise InvariantError("balance of us/ox/2027 is off by -7 t")
-        return solve(case, name, options, timer, comparator)
+        return solve(case, name, options, timer, comparator, **kwargs)
 
     monkeypatch.setattr(worker, "solve_scenario", broken_embargo)
     outcome = run_sample(context_for(tmp_path, DEFAULT_UNCERTAINTY),

@@ -199,3 +199,23 @@ def test_headline_settings_are_checked(tmp_path: Path) -> None:
                and "column value" in m for m in messages)
     assert any("mostly_met_tolerance must be a fraction in [0, 1)" in m
                for m in messages)
+
+
+def test_worst_year_edges_of_the_share() -> None:
+    # 2025 has no demand value (0 unmet of 0: no share, counted as 0 %), 2026 is
+    # met (0 of 100): no year falls short → (None, 0).
+    frame = pd.DataFrame({"year": [2025, 2026], "demand_value_usd": [0.0, 100.0],
+                          "unmet_reference_usd": [0.0, 0.0]})
+    assert headline.worst_year(frame) == (None, 0.0)
+    # a demand value below 1 USD still counts: 0.25 of 0.5 unmet → 50 % in 2026
+    frame = pd.DataFrame({"year": [2025, 2026], "demand_value_usd": [0.0, 0.5],
+                          "unmet_reference_usd": [0.0, 0.25]})
+    assert headline.worst_year(frame) == (2026, 50.0)
+
+
+def test_mostly_met_counts_years_missing_from_the_frame_as_met() -> None:
+    # rows for 2026 (50 of 100 unmet) and 2027 (met) only: 2025 and 2028 have no
+    # demand and count as met, so the last year not mostly met is 2026 → 2027.
+    frame = pd.DataFrame({"year": [2026, 2027], "demand_value_usd": [100.0, 100.0],
+                          "unmet_reference_usd": [50.0, 0.0]})
+    assert headline.mostly_met_year(frame, 0.01, YEARS) == 2027
