@@ -89,14 +89,19 @@ def measure(case: Path, samples: int, workers: int, executor: str, mode: str
             "failures": len(result.failures)}
 
 
+def warm_context(case: Path, scenarios: list[str] | None) -> SweepContext:
+    """A warm sweep's context of ``case`` (every uncertain input, seed 0)."""
+    loaded = load_case(case)
+    return SweepContext(loaded, tuple(uncertain_inputs(loaded)),
+                        tuple(select_scenarios(loaded, scenarios)), SolveOptions(),
+                        seed=0, warm=True)
+
+
 def worker_memory(case: Path, samples: int, scenarios: list[str] | None
                   ) -> dict[str, float]:
     """Resident memory (MiB) of one worker solving ``samples`` warm samples."""
-    loaded = load_case(case)
-    inputs = uncertain_inputs(loaded)
-    context = SweepContext(loaded, tuple(inputs),
-                           tuple(select_scenarios(loaded, scenarios)), SolveOptions(),
-                           seed=0, warm=True)
+    context = warm_context(case, scenarios)
+    inputs = list(context.inputs)
     reset_peak()
     marks: dict[str, float] = {"before": rss_mb()}
     start = time.perf_counter()
@@ -121,11 +126,8 @@ def worker_cpu(case: Path, samples: int, scenarios: list[str] | None
     """CPU seconds per warm sample of one worker, by phase (after its priming)."""
     import model.timing as timing
 
-    loaded = load_case(case)
-    inputs = uncertain_inputs(loaded)
-    context = SweepContext(loaded, tuple(inputs),
-                           tuple(select_scenarios(loaded, scenarios)), SolveOptions(),
-                           seed=0, warm=True)
+    context = warm_context(case, scenarios)
+    inputs = list(context.inputs)
     worker_reuse(context)  # the priming: not counted
     phases: dict[str, float] = {}
     phase = timing.PhaseTimer.phase

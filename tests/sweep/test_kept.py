@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.data.case import load_case
+from model.data.case import Case, load_case
 from model.sweep.kept import differences
 from model.sweep.reuse import SampleReuse
 from model.sweep.uncertainty import apply_draws, uncertain_inputs
@@ -34,14 +34,22 @@ ROWS = [
 ]
 
 
-def test_a_mapped_index_is_the_built_one(tmp_path: Path) -> None:
-    case = load_case(write_case(tmp_path / "c", chain_tables(ROWS)))
-    inputs = tuple(uncertain_inputs(case))
-    reuse = SampleReuse(case, inputs)
+def primed(case: Case, names: tuple[str, ...] = ("baseline", "embargo")
+           ) -> SampleReuse:
+    """A worker's kept state for every input of ``case``, primed on ``names``
+    (each scenario's reference index kept and its inputs mapped)."""
+    reuse = SampleReuse(case, tuple(uncertain_inputs(case)))
     reuse.priming = True
-    for name in ("baseline", "embargo"):
+    for name in names:
         reuse.index(case, name)
     reuse.priming = False
+    return reuse
+
+
+def test_a_mapped_index_is_the_built_one(tmp_path: Path) -> None:
+    case = load_case(write_case(tmp_path / "c", chain_tables(ROWS)))
+    reuse = primed(case)
+    inputs = reuse.inputs
     # two demand rows on the same rows multiply (1.37 x 0.8); lead 2.4 -> +2 years
     values = (1.37, 0.8, 0.61, 3.3, 0.25, 7.5, 0.4, 2.4)
     drawn = apply_draws(case, list(inputs), list(values))
@@ -60,10 +68,7 @@ def test_a_mapped_index_is_the_built_one(tmp_path: Path) -> None:
 def test_a_sample_outside_the_mapping_is_rebuilt(tmp_path: Path) -> None:
     # a demand scale of 0 removes the demand rows (short exists where demand > 0)
     case = load_case(write_case(tmp_path / "c", chain_tables(ROWS[:1])))
-    reuse = SampleReuse(case, tuple(uncertain_inputs(case)))
-    reuse.priming = True
-    reuse.index(case, "baseline")
-    reuse.priming = False
+    reuse = primed(case, ("baseline",))
     kept = reuse.kept("baseline")
     assert kept is not None and kept.mappable
     assert not kept.fits((0.0,))

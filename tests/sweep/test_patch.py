@@ -30,12 +30,12 @@ from model.solver.warm import LpArrays
 from model.sweep import worker
 from model.sweep.patch import RTOL, arrays_differ
 from model.sweep.reuse import SampleReuse
-from model.sweep.uncertainty import apply_draws, uncertain_inputs
+from model.sweep.uncertainty import apply_draws
 from model.sweep.worker import SampleTask, run_sample
 from model.timing import PhaseTimer
 from tests.helpers import write_case
 from tests.sweep.cases import chain_tables
-from tests.sweep.test_kept import ROWS
+from tests.sweep.test_kept import ROWS, primed
 from tests.sweep.test_warm import KINDS, context
 
 
@@ -111,12 +111,7 @@ def test_several_inputs_at_once_give_the_assembled_lp(tmp_path: Path) -> None:
     # than the probes the map was found with: two demand inputs on the same rows
     # multiply (1.37 x 0.8), the lead time 2.4 moves the mine's builds 2 years
     case = load_case(write_case(tmp_path / "c", chain_tables(ROWS)))
-    inputs = tuple(uncertain_inputs(case))
-    reuse = SampleReuse(case, inputs)
-    reuse.priming = True
-    for name in ("baseline", "embargo"):
-        reuse.index(case, name)
-    reuse.priming = False
+    reuse = primed(case)
     values = (1.37, 0.8, 0.61, 3.3, 0.25, 7.5, 0.4, 2.4)
     for name in ("baseline", "embargo"):
         patch, kept = reuse.patch(name), reuse.kept(name)
