@@ -5,7 +5,8 @@ Primes one sweep worker on CASE as ``reroute sweep`` does (the undrawn case solv
 cold, each scenario's instance and optimal basis kept), then solves N random
 samples warm. For every scenario of every sample, once the sample's numbers are in
 the kept instance, each variant below re-solves it: HiGHS's simplex with a
-``simplex_strategy`` (1 dual, 4 primal, 0 HiGHS's choice), presolve on or off,
+``simplex_strategy`` (1 dual, 3 parallel dual, 4 primal, 0 HiGHS's choice), the
+dual's edge weights (Devex, Dantzig, steepest edge), presolve on or off,
 starting from the reference basis (what a sweep does: deterministic) or from the
 previous sample's optimal basis of the scenario (not deterministic: a sample's
 answer could depend on the samples before it). Printed per variant: simplex
@@ -49,6 +50,13 @@ VARIANTS: dict[str, tuple[str, dict[str, object]]] = {
                                            "presolve": "off"}),
     "choose, presolve off": ("reference", {"simplex_strategy": 0,
                                            "presolve": "off"}),
+    "dual, Devex pricing": ("reference", {**WARM_OPTIONS,
+                                          "simplex_dual_edge_weight_strategy": 1}),
+    "dual, Dantzig pricing": ("reference", {**WARM_OPTIONS,
+                                            "simplex_dual_edge_weight_strategy": 0}),
+    "dual, steepest edge": ("reference", {**WARM_OPTIONS,
+                                          "simplex_dual_edge_weight_strategy": 2}),
+    "parallel dual (PAMI)": ("reference", {**WARM_OPTIONS, "simplex_strategy": 3}),
     "default from the previous sample": ("previous", dict(WARM_OPTIONS)),
     "primal from the previous sample": ("previous", {**WARM_OPTIONS,
                                                      "simplex_strategy": 4}),

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from model.data.case import Case
 from model.data.coerce import ROW
 from model.errors import SolveError
@@ -41,11 +43,14 @@ class Member:
 
 
 def explain_infeasibility(program: LinearProgram, found: Infeasibility, case: Case,
-                          scenario: str, tables: dict[str, tuple[str, ...]]) -> str:
+                          scenario: str, tables: dict[str, tuple[str, ...]],
+                          pinned: pd.DataFrame | None = None) -> str:
     """Text naming the constraints and input rows that make the LP infeasible.
 
-    ``tables[variable family]``: the input tables that define or limit it."""
-    members = iis_members(program, found)
+    ``tables[variable family]``: the input tables that define or limit it;
+    ``pinned``: the scenario's foresight fixings (``LPIndex.pinned``: variable,
+    position, value), named as such rather than as bounds."""
+    members = iis_members(program, found, pinned)
     lines = [f"Scenario '{scenario}' of case '{case.name}' is infeasible.", ""]
     if not members:
         lines.append("HiGHS found no irreducible infeasible subset; check "
@@ -65,17 +70,35 @@ def explain_infeasibility(program: LinearProgram, found: Infeasibility, case: Ca
     return "\n".join(lines) + "\n"
 
 
-def iis_members(program: LinearProgram, found: Infeasibility) -> list[Member]:
-    """The IIS as constraint rows and variable bounds, named by family and key."""
+def iis_members(program: LinearProgram, found: Infeasibility,
+                pinned: pd.DataFrame | None = None) -> list[Member]:
+    """The IIS as constraint rows and variable bounds, named by family and key; a
+    bound that is a foresight fixing (``pinned``) is named as one, with its value."""
+    fixings = _fixings(pinned)
     members = []
     for row, columns in zip(found.rows, found.row_columns, strict=True):
         family, key = program.row_name(int(row))
         members.append(Member("constraint", f"{family}[{_values(key)}]",
                               [_column_key(program, int(j)) for j in columns]))
     for column in found.columns:
+        family, position = program.column_name(int(column))
         key = _column_key(program, int(column))
-        members.append(Member("bound of", f"{key['variable']}[{_values(key)}]", [key]))
+        name = f"{key['variable']}[{_values(key)}]"
+        if (family, position) in fixings:
+            members.append(Member(
+                "foresight fixing of", f"{name} = {fixings[family, position]:g} "
+                "(the comparator's decision before the shock year)", [key]))
+        else:
+            members.append(Member("bound of", name, [key]))
     return members
+
+
+def _fixings(pinned: pd.DataFrame | None) -> dict[tuple[str, int], float]:
+    """(variable family, position) -> fixed value of each foresight fixing."""
+    if pinned is None or not len(pinned):
+        return {}
+    return {(str(v), int(p)): float(x) for v, p, x in zip(
+        pinned["variable"], pinned["position"], pinned["value"], strict=True)}
 
 
 def _column_key(program: LinearProgram, column: int) -> dict[str, object]:

@@ -168,7 +168,7 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
         found = getattr(exc, "infeasibility", None)
         if found is not None:
             exc.explanation = explain_infeasibility(program, found, case, name,
-                                                    variable_inputs())
+                                                    variable_inputs(), index.pinned)
         raise
     del program
     timer.add(solution)

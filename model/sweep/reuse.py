@@ -45,28 +45,41 @@ from model.timing import PhaseTimer
 
 
 @dataclass
+class ThisSample:
+    """What a worker knows of the sample being solved; begun afresh for each."""
+
+    values: tuple[float, ...] = ()  # its drawn values, one per uncertain input
+    mapped: set[str] = field(default_factory=set)  # scenarios whose index is mapped
+    indices: dict[str, LPIndex] = field(default_factory=dict)  # their indices
+    arrays: dict[str, LpArrays] = field(default_factory=dict)  # patched LP numbers
+    solved: dict[str, tuple[LPIndex, Solution]] = field(default_factory=dict)
+
+
+@dataclass
 class SampleReuse:
-    """The kept state of one worker for one sweep (case, inputs, options)."""
+    """The kept state of one worker for one sweep (case, inputs, options): what
+    priming found for every scenario, the counters, and ``sample``, the state of
+    the sample being solved (``begin``)."""
 
     case: Case
     inputs: tuple[UncertainInput, ...]
     warm: WarmStarts = field(default_factory=WarmStarts)
     priming: bool = False  # solving the reference (undrawn) case now
-    values: tuple[float, ...] = ()  # the drawn values of the sample being solved
+    sample: ThisSample = field(default_factory=ThisSample)
     counts: dict[str, int] = field(default_factory=lambda: {"mapped": 0,
                                                             "rebuilt": 0})
     lp_counts: dict[str, int] = field(default_factory=lambda: {"patched": 0,
                                                                "assembled": 0})
+    pin_counts: dict[str, int] = field(default_factory=lambda: {"read": 0,
+                                                                "joined": 0})
     _widest: dict[str, np.ndarray] = field(default_factory=dict)
     _kept: dict[str, KeptIndex] = field(default_factory=dict)
     _patch: dict[str, LpPatch] = field(default_factory=dict)
-    _mapped: set[str] = field(default_factory=set)  # index mapped this sample
-    _arrays: dict[str, LpArrays] = field(default_factory=dict)  # patched numbers
-    pin_counts: dict[str, int] = field(default_factory=lambda: {"read": 0,
-                                                                "joined": 0})
     _plans: dict[str, PinPlan] = field(default_factory=dict)
-    _indices: dict[str, LPIndex] = field(default_factory=dict)  # this sample's
-    _solved: dict[str, tuple[LPIndex, Solution]] = field(default_factory=dict)
+
+    def begin(self, values: tuple[float, ...]) -> None:
+        """Start the sample drawn at ``values``: nothing of the last one is kept."""
+        self.sample = ThisSample(tuple(values))
 
     def prepare(self, data: ScenarioData) -> None:
         """Index the scenario's build columns from the widest window."""
@@ -78,20 +91,20 @@ class SampleReuse:
         """The data and index of scenario ``name`` for the sample being solved
         (``case``: the case with its draws applied): mapped from the kept
         reference where it can be, else built."""
-        kept = self._kept.get(name)
-        self._mapped.discard(name)
-        self._solved.pop(name, None)
-        if self.priming or kept is None or not kept.fits(self.values):
+        kept, sample = self._kept.get(name), self.sample
+        sample.mapped.discard(name)
+        sample.solved.pop(name, None)
+        if self.priming or kept is None or not kept.fits(sample.values):
             data, index = self._built(case, name)
             if self.priming:
                 self._keep(data, index)
             else:
                 self.counts["rebuilt"] += 1
         else:
-            data, index = kept.data, kept.patched(self.values)
+            data, index = kept.data, kept.patched(sample.values)
             self.counts["mapped"] += 1
-            self._mapped.add(name)
-            self._indices[name] = index
+            sample.mapped.add(name)
+            sample.indices[name] = index
         return data, replace(index)  # the caller may pin it; the kept one stays
 
     def kept(self, name: str) -> KeptIndex | None:
@@ -103,43 +116,60 @@ class SampleReuse:
     def pin(self, case: Case, data: ScenarioData, index: LPIndex,
             comparator: ScenarioResult | None) -> None:
         """``pin_early_decisions``, read from the comparator's solution of this
-        sample where both scenarios were mapped."""
-        mine = self._solved.get(comparator.name) if comparator is not None else None
-        if (self.priming or mine is None or data.name not in self._mapped
-                or comparator is None or comparator.name not in self._mapped
-                or case.settings.foresight != "none" or data.is_baseline):
-            if not self.priming and case.settings.foresight == "none" and (
-                    not data.is_baseline):
-                self.pin_counts["joined"] += 1
-            pin_early_decisions(case, data, index, comparator)
+        sample where both scenarios were mapped (``_pins_readable``)."""
+        pinned = None
+        if self._pins_readable(case, data, comparator):
+            assert comparator is not None
+            theirs, solution = self.sample.solved[comparator.name]
+            plan = self._plans.get(data.name)
+            if plan is None:
+                plan = self._plans[data.name] = PinPlan.of(index, theirs)
+            pinned = plan.pinned(index, theirs, solution)
+        if pinned is not None:
+            index.pinned = pinned
+            self.pin_counts["read"] += 1
             return
-        theirs, solution = mine
-        plan = self._plans.get(data.name)
-        if plan is None:
-            plan = self._plans[data.name] = PinPlan.of(index, theirs)
-        pinned = plan.pinned(index, theirs, solution)
-        if pinned is None:
+        if self._pinned_here(case, data):
             self.pin_counts["joined"] += 1
-            pin_early_decisions(case, data, index, comparator)
-            return
-        index.pinned = pinned
-        self.pin_counts["read"] += 1
+        pin_early_decisions(case, data, index, comparator)
+
+    def _pinned_here(self, case: Case, data: ScenarioData) -> bool:
+        """Whether a sample (not priming) fixes scenario ``data``'s early decisions:
+        foresight none and not the baseline."""
+        return (not self.priming and case.settings.foresight == "none"
+                and not data.is_baseline)
+
+    def _pins_readable(self, case: Case, data: ScenarioData,
+                       comparator: ScenarioResult | None) -> bool:
+        """Whether the fixings can be read from the comparator's solution of this
+        sample: they are needed, and both the scenario's and the comparator's
+        indices were mapped this sample (so the comparator's solution is kept)."""
+        return (self._pinned_here(case, data) and comparator is not None
+                and data.name in self.sample.mapped
+                and comparator.name in self.sample.solved)
 
     def program(self, index: LPIndex, name: str, options: SolveOptions,
                 timer: PhaseTimer, clock: PhaseTimer) -> LinearProgram:
         """The LP of scenario ``name`` for the sample being solved (``index``: its
         index, foresight fixings in): its numbers written from the kept reference
-        LP where the map expresses the sample, else assembled."""
+        LP where the map expresses the sample (``_patchable``), else assembled."""
         patch = self._patch.get(name)
-        if (self.priming or patch is None or name not in self._mapped
-                or options.builder == "pyomo" or not patch.fits(self.values)):
+        if patch is None or not self._patchable(patch, name, options):
             if not self.priming:
                 self.lp_counts["assembled"] += 1
             return build_program(index, name, options, timer, clock)
         with timer.phase("build"):
-            program, self._arrays[name] = patch.sample(self.values, index)
+            program, self.sample.arrays[name] = patch.sample(self.sample.values,
+                                                             index)
         self.lp_counts["patched"] += 1
         return program
+
+    def _patchable(self, patch: LpPatch, name: str, options: SolveOptions) -> bool:
+        """Whether scenario ``name``'s LP can be written from ``patch``: a sample
+        (not priming) whose index was mapped, the numpy builder, and drawn values
+        the map expresses."""
+        return (not self.priming and name in self.sample.mapped
+                and options.builder != "pyomo" and patch.fits(self.sample.values))
 
     def _built(self, case: Case, name: str) -> tuple[ScenarioData, LPIndex]:
         data = scenario_data(case, name)
@@ -178,10 +208,11 @@ class SampleReuse:
         if self.priming:
             return self.warm.keep_reference(program, scenario, options, clock,
                                             lexicographic)
+        sample = self.sample
         solution = self.warm.solve(program, scenario, options, clock, lexicographic,
-                                   self._arrays.pop(scenario, None))
-        if scenario in self._mapped:
-            self._solved[scenario] = (self._indices[scenario], solution)
+                                   sample.arrays.pop(scenario, None))
+        if scenario in sample.mapped:
+            sample.solved[scenario] = (sample.indices[scenario], solution)
         return solution
 
     def _widest_for(self, name: str) -> np.ndarray:
@@ -201,4 +232,4 @@ def earliest_possible(case: Case, inputs: tuple[UncertainInput, ...], name: str
         dtype=np.int64)
 
 
-__all__ = ["SampleReuse", "earliest_possible"]
+__all__ = ["SampleReuse", "ThisSample", "earliest_possible"]

@@ -92,7 +92,7 @@ def run_sample(context: SweepContext, task: SampleTask) -> SampleOutcome:
     start = time.perf_counter()
     reuse = worker_reuse(context)
     if reuse is not None:
-        reuse.values = task.values
+        reuse.begin(task.values)
     case = apply_draws(context.case, list(context.inputs), list(task.values))
     results, statuses, failures, timings = solve_all(case, context, reuse)
     records = _records(case, results, statuses, failures, timings)

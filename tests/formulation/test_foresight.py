@@ -12,9 +12,11 @@ import pytest
 from model.data.case import load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
-from model.errors import InputError
+from model.errors import InputError, SolveError
 from model.formulation.foresight import foresight_fixed, pin_to_comparator
+from model.pipeline import run_case
 from model.scenario_run import solving_order
+from model.solver.records import SolveOptions
 from tests.helpers import mine, one_commodity, settings, write_case
 
 
@@ -252,3 +254,25 @@ def test_no_pinned_variable_no_fixing(tmp_path: Path) -> None:
     # positions, float values) when empty
     assert fixed.position.dtype == np.int64
     assert fixed.value.dtype == np.float64
+
+
+def test_an_infeasible_fixing_is_named_as_a_foresight_fixing(tmp_path: Path) -> None:
+    # The case above with embargo_small compared with the baseline: its 2025
+    # decisions are the baseline's, China's mine running at 60 t (its full
+    # capacity, 40 t short), but its China capacity is halved to 30 t. The fixing
+    # act[cn, china_mine, 2025] = 60 and the capacity row act <= 30 contradict each
+    # other, and nothing else does: those two are the whole subset, and the fixing
+    # is named as a foresight fixing with the comparator's 60 t, not as a bound.
+    tables = _compare_to_case()
+    tables["scenarios"][0]["compare_to"] = "baseline"
+    with pytest.raises(SolveError) as err:
+        run_case(write_case(tmp_path / "c", tables), None, ["embargo_small"],
+                 SolveOptions())
+    text = err.value.explanation
+    listed = [line for line in text.splitlines() if line.startswith("  - ")]
+    key = "[region=cn, process=china_mine, year=2025]"
+    assert listed[:2] == [
+        f"  - constraint capacity_limit{key}: act{key}",
+        f"  - foresight fixing of act{key} = 60 (the comparator's decision before "
+        f"the shock year): act{key}"]
+    assert "bound of" not in text

@@ -72,6 +72,6 @@ def test_a_sample_outside_the_mapping_is_rebuilt(tmp_path: Path) -> None:
     kept = reuse.kept("baseline")
     assert kept is not None and kept.mappable
     assert not kept.fits((0.0,))
-    reuse.values = (0.0,)
+    reuse.begin((0.0,))
     reuse.index(apply_draws(case, list(reuse.inputs), [0.0]), "baseline")
     assert reuse.counts == {"mapped": 0, "rebuilt": 1}

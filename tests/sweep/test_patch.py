@@ -136,7 +136,7 @@ def test_fixings_read_from_the_solution_are_the_joined_ones(tmp_path: Path) -> N
         run_sample(warm, SampleTask(sample, (value,)))
         reuse = worker.worker_reuse(warm)
         assert reuse is not None
-        theirs, solution = reuse._solved["baseline"]
+        theirs, solution = reuse.sample.solved["baseline"]
         tables = extract_all(theirs, solution, "baseline")
         tables["build_options"] = bottlenecks.build_options(theirs, "baseline")
         comparator = ScenarioResult("baseline", True, "optimal", solution.objective,
