@@ -16,14 +16,14 @@ writes (``r`` reference, ``s`` style index, ``t`` type, ``%.16G`` numbers, text
 through XlsxWriter's shared-string table, which escapes it). XlsxWriter then makes
 the package's parts in memory with those rows left out, and ``close`` zips each part
 once into the file, each sheet's table rows spliced into its ``<sheetData>`` in row
-order; a row is either in a table block or XlsxWriter's, never both. Charts read their cached
-values from XlsxWriter's cells, so a chart's data is never a table block (the
-chart data sheets are written row by row). XlsxWriter internals used, pinned by
-tests/report/test_bulk_rows.py: the shared-string table (``str_table``), a
-format's style index, a sheet's used range (``_check_dimensions``), its cells and
-row settings (``table``, ``row_info``), its default row height, and a table's
-ranges (``Sheet.add_table``), and its packager (``_get_packager``,
-``_create_package``: the parts, unzipped).
+order; a row is either in a table block or XlsxWriter's, never both. Charts read
+their cached values from XlsxWriter's cells, so a chart's data is never a table
+block (the chart data sheets are written row by row). XlsxWriter internals used,
+pinned by tests/report/test_bulk_rows.py: the shared-string table (``str_table``),
+a format's style index, a sheet's used range (``_check_dimensions``), its cells
+and row settings (``table``, ``row_info``), its default row height, a table's
+ranges (``Sheet.add_table``) and its packager (``_get_packager``,
+``_create_package``: the parts, kept unzipped).
 """
 
 from __future__ import annotations
@@ -290,6 +290,13 @@ def number_text(value: object) -> str:
     return f"{value:.16G}"
 
 
+def number_texts(values: Sequence[object]) -> dict[object, str]:
+    """Each distinct non-zero number of ``values`` (finite numbers and None) as
+    ``<v>`` holds it, made once; zeros are left out (0.0 and -0.0, equal keys,
+    are written "0" and "-0")."""
+    return {v: f"{v:.16G}" for v in dict.fromkeys(values) if v}
+
+
 def finite(values: Sequence[object]) -> None:
     """Refuse a NaN or infinite number among ``values`` (numbers and None) as
     XlsxWriter refuses it: their sum is finite when they all are, else each
@@ -359,7 +366,9 @@ class CellXml:
         if kinds <= {float, int}:
             if float in kinds:
                 finite(values)
-            return ["" if v is None else f'<c r="{letter}{r}"{s}><v>{v:.16G}</v></c>'
+            texts = number_texts(values)
+            return ["" if v is None else f'<c r="{letter}{r}"{s}><v>'
+                    f'{texts[v] if v else f"{v:.16G}"}</v></c>'
                     for r, v in enumerate(values, first + 1)]
         if kinds == {str}:
             tails = self.text_tails(values)
