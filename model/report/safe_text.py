@@ -23,10 +23,31 @@ def csv_safe(text: str) -> str:
 
 
 def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with every text cell neutralised."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: csv_safe(v) if isinstance(v, str) else v)
+    """``frame`` with every text cell neutralised (a copy when a cell changes)."""
+    out = frame
+    for j, column in enumerate(frame.columns):
+        values = frame.iloc[:, j]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            if needs_neutralising(values):
+                out = out.copy() if out is frame else out
+                out[column] = values.map(_csv_safe_value)
     return out
+
+
+def needs_neutralising(values: pd.Series) -> bool:
+    """Whether ``csv_safe_frame`` must map text column ``values``: the rule is
+    applied once per distinct text of a column of only text (and missing
+    values); any other object column is always mapped (its ``map`` may turn
+    numbers held as objects into a numeric column, which the CSV writes in its
+    float format)."""
+    try:
+        distinct = values.dropna().unique().tolist()
+    except TypeError:  # unhashable values
+        return True
+    if not all(isinstance(v, str) for v in distinct):
+        return True
+    return any(map(is_dangerous, distinct))
+
+
+def _csv_safe_value(value: object) -> object:
+    return csv_safe(value) if isinstance(value, str) else value

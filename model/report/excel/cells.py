@@ -204,14 +204,19 @@ class Rows:
         self.text(title, HEADING)
         first = self.header(frame.columns)
         styled = frame.size <= STYLE_LIMIT
+        fmts = [formats.get(str(c), FMT_T) if styled else None
+                for c in frame.columns]
         for values in frame.itertuples(index=False, name=None):
-            cells = [number_cell(self.ws, v, formats.get(str(c), FMT_T))
-                     if styled and _is_number(v) else safe_value(self.ws, v)
-                     for c, v in zip(frame.columns, values, strict=True)]
-            self.append(cells)
+            self.append([_block_cell(v, fmt)
+                         for v, fmt in zip(values, fmts, strict=True)])
         return first, self.row
 
 
-def _is_number(value: object) -> bool:
+def _block_cell(value: object, fmt: str | None) -> object:
+    """A value of ``Rows.block``: a number in ``fmt`` (unstyled when None), any
+    other value as ``safe_value`` writes it."""
     value = plain(value)
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    if fmt is not None and isinstance(value, int | float) and not isinstance(
+            value, bool):
+        return Cell(value, "n", fmt)
+    return safe_value(None, value)

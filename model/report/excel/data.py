@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -42,6 +42,8 @@ class ReportData:
     inputs: dict[str, pd.DataFrame]
     run_info: dict[str, object]
     case: Case | None = None
+    _chain_inputs: dict[str, set[str]] = field(default_factory=dict, init=False,
+                                               repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables.get(name, pd.DataFrame())
@@ -116,18 +118,24 @@ class ReportData:
         demand = first.groupby("commodity", sort=False)["demand_t"].sum()
         return demand[demand > 0].sort_values(ascending=False, kind="stable")
 
+    def chain_inputs(self, commodity: str) -> set[str]:
+        """The commodities the processes of ``commodity``'s supply chain take in
+        (``supply_chain``), found once per commodity."""
+        found = self._chain_inputs.get(commodity)
+        if found is None:
+            io = self.inputs.get("process_io", pd.DataFrame())
+            found = set() if io.empty else set(io.loc[
+                io["process"].isin(supply_chain(io, commodity))
+                & (io["direction"] == "in"), "commodity"])
+            self._chain_inputs[commodity] = found
+        return found
+
     def needed_elements(self, commodity: str) -> list[str]:
         """The commodity's own element, then the elements of the separated
         products (oxide, metal, alloy) its supply chain takes in."""
-        io = self.inputs.get("process_io", pd.DataFrame())
         kinds = self.kind_of
         found = [self.element_of.get(commodity, commodity)]
-        if io.empty:
-            return found
-        chain = supply_chain(io, commodity)
-        used = io.loc[io["process"].isin(chain) & (io["direction"] == "in"),
-                      "commodity"]
-        for c in sorted(set(used)):
+        for c in sorted(self.chain_inputs(commodity)):
             element = self.element_of.get(c, c)
             if kinds.get(c) in SEPARATED and element not in found:
                 found.append(element)

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from model.report.excel.data import ReportData
-from model.results.bottlenecks import supply_chain
 
 MAX_SERIES = 10
 
@@ -85,17 +84,8 @@ def capacity_by_stage(data: ReportData, stage: str) -> pd.DataFrame:
 
 def dependants(data: ReportData, commodity: str) -> set[str]:
     """``commodity`` and the demanded commodities whose supply chain takes it in."""
-    io = data.inputs.get("process_io", pd.DataFrame())
-    found = {commodity}
-    if io.empty:
-        return found
-    for demanded in data.demand_by_commodity.index:
-        chain = supply_chain(io, str(demanded))
-        used = io.loc[io["process"].isin(chain) & (io["direction"] == "in"),
-                      "commodity"]
-        if commodity in set(used):
-            found.add(str(demanded))
-    return found
+    return {commodity} | {str(d) for d in data.demand_by_commodity.index
+                          if commodity in data.chain_inputs(str(d))}
 
 
 def shortfall_years(data: ReportData, commodity: str) -> dict[str, list[int]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from model.report.excel.cells import BOLD, FMT_T, HEADING, Rows, Sheets
@@ -87,21 +88,38 @@ def colours(order: list[str], labels: list[str]) -> list[str]:
     return out
 
 
-def supply_sums(supply: pd.DataFrame) -> pd.Series:
+Sums = dict[tuple[str, str], pd.DataFrame]
+
+
+def supply_sums(supply: pd.DataFrame) -> Sums:
     """Supply (t) summed per scenario, commodity, year and label, once for every
-    chart (each sum over the same rows in the same order as one chart's own)."""
-    return supply.groupby(["scenario", "commodity", "year", "label"])[
-        "supplied_t"].sum()
+    chart (each sum over the same rows in the same order as one chart's own): per
+    (scenario, commodity), a frame of its years (rows) and the labels it has
+    (columns), 0 where a label has no row in a year."""
+    if supply.empty:
+        return {}
+    sums = supply.groupby(["scenario", "commodity", "year", "label"])[
+        "supplied_t"].sum().unstack("label")  # NaN: no row of that label
+    values, labels = sums.to_numpy(dtype=float), sums.columns
+    years = sums.index.get_level_values("year")
+    out = {}
+    for key, rows in sums.groupby(level=[0, 1], sort=False).indices.items():
+        block = values[rows]
+        has = ~np.isnan(block).all(axis=0)
+        rows_by_labels = np.ascontiguousarray(np.nan_to_num(block[:, has], nan=0.0))
+        out[key] = pd.DataFrame(  # laid out as unstack lays out its frame, so
+            # that the sums over 'other' columns add in the same order
+            rows_by_labels, index=years[rows], columns=labels[has], copy=False)
+    return out
 
 
-def supply_over_time(sums: pd.Series, years: list[int], scenario: str,
+def supply_over_time(sums: Sums, years: list[int], scenario: str,
                      commodity: str, order: list[str]) -> pd.DataFrame:
     """Supply (t) per year (rows) and 'origin · stage' (columns) of one product
     in one scenario (from ``supply_sums``); beyond ``MAX_SERIES`` labels, the
     rest summed as 'other'."""
-    if (scenario, commodity) in sums.index.droplevel([2, 3]):
-        wide = sums.loc[(scenario, commodity)].unstack("label", fill_value=0.0)
-    else:
+    wide = sums.get((scenario, commodity))
+    if wide is None:
         wide = pd.DataFrame(index=pd.Index([], name="year"))
     columns = [c for c in order if c in wide.columns]
     wide = wide.reindex(index=years, columns=columns, fill_value=0.0)
@@ -172,7 +190,7 @@ def write_supply(sheets: Sheets, data: ReportData) -> None:
 
 
 def _charts(rows: Rows, book: ChartBook, data: ReportData,
-            supply: tuple[pd.Series, list[str]], scenario: str, order: list[str]
+            supply: tuple[Sums, list[str]], scenario: str, order: list[str]
             ) -> None:
     """The scenario's supply charts, two per band of rows below the table
     (``supply``: the ``supply_sums`` and the ``products`` to chart)."""

@@ -13,16 +13,17 @@ Tables (``Sheet.append_columns``) bypass XlsxWriter's cells, whose cost is per c
 (a call to store each one, another to write it): their ``<row>`` elements are made
 here, a column at a time, when they are appended, with the cell XML XlsxWriter
 writes (``r`` reference, ``s`` style index, ``t`` type, ``%.16G`` numbers, text
-through XlsxWriter's shared-string table, which escapes it). XlsxWriter then writes
-the package to memory with those rows left out, and ``close`` copies it to the
-file, each sheet's table rows spliced into its ``<sheetData>`` in row order; a row
-is either in a table block or XlsxWriter's, never both. Charts read their cached
-values from XlsxWriter's cells, so a chart's data is never a table block (the
-chart data sheets are written row by row). XlsxWriter internals used, pinned by
-tests/report/test_bulk_rows.py: the shared-string table (``str_table``), a
-format's style index, a sheet's used range (``_check_dimensions``), its cells and
-row settings (``table``, ``row_info``), its default row height, and a table's
-ranges (``Sheet.add_table``).
+through XlsxWriter's shared-string table, which escapes it). XlsxWriter then makes
+the package's parts in memory with those rows left out, and ``close`` zips each part
+once into the file, each sheet's table rows spliced into its ``<sheetData>`` in row
+order; a row is either in a table block or XlsxWriter's, never both. Charts read
+their cached values from XlsxWriter's cells, so a chart's data is never a table
+block (the chart data sheets are written row by row). XlsxWriter internals used,
+pinned by tests/report/test_bulk_rows.py: the shared-string table (``str_table``),
+a format's style index, a sheet's used range (``_check_dimensions``), its cells
+and row settings (``table``, ``row_info``), its default row height, a table's
+ranges (``Sheet.add_table``) and its packager (``_get_packager``,
+``_create_package``: the parts, kept unzipped).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.packager import Packager
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
@@ -47,6 +49,8 @@ CM_PER_PX = 2.54 / 96
 PADDING_CHARS = 5 / 7  # XlsxWriter's 5 px of column padding, in 7 px characters
 TEXT_MAX = 32_767  # UTF-16 units a cell's text holds (XlsxWriter cuts longer text)
 BLOCK_ROWS = 20_000  # rows made into XML at a time (bounds the pieces in memory)
+ZIP_LEVEL = 1  # deflate level of the package: measured 0.2 s against 0.57 s at
+# zlib's default 6 on the default case's 27 MB of XML, a 4.6 MB file against 3.6
 
 
 @dataclass(frozen=True)
@@ -286,6 +290,13 @@ def number_text(value: object) -> str:
     return f"{value:.16G}"
 
 
+def number_texts(values: Sequence[object]) -> dict[object, str]:
+    """Each distinct non-zero number of ``values`` (finite numbers and None) as
+    ``<v>`` holds it, made once; zeros are left out (0.0 and -0.0, equal keys,
+    are written "0" and "-0")."""
+    return {v: f"{v:.16G}" for v in dict.fromkeys(values) if v}
+
+
 def finite(values: Sequence[object]) -> None:
     """Refuse a NaN or infinite number among ``values`` (numbers and None) as
     XlsxWriter refuses it: their sum is finite when they all are, else each
@@ -355,7 +366,9 @@ class CellXml:
         if kinds <= {float, int}:
             if float in kinds:
                 finite(values)
-            return ["" if v is None else f'<c r="{letter}{r}"{s}><v>{v:.16G}</v></c>'
+            texts = number_texts(values)
+            return ["" if v is None else f'<c r="{letter}{r}"{s}><v>'
+                    f'{texts[v] if v else f"{v:.16G}"}</v></c>'
                     for r, v in enumerate(values, first + 1)]
         if kinds == {str}:
             tails = self.text_tails(values)
@@ -562,13 +575,33 @@ class Sheet:
         table["range"] = table["a_range"] = table["autofilter"] = full
 
 
+class KeptParts(Packager):
+    """XlsxWriter's packager, its parts kept on the workbook, not zipped."""
+
+    def _create_package(self) -> list[tuple[Any, str, bool]]:
+        self.workbook.parts = super()._create_package()  # type: ignore[attr-defined]
+        return []
+
+
+class PartsWorkbook(xlsxwriter.Workbook):
+    """An in-memory XlsxWriter workbook whose ``close`` makes the package's parts
+    (``parts``: (StringIO or BytesIO, name in the package, is binary), in
+    XlsxWriter's order) and zips none of them: ``Book.close`` zips each once,
+    the sheets' table rows spliced in (XlsxWriter's ``_get_packager`` is its
+    documented way to replace the packager)."""
+
+    parts: list[tuple[Any, str, bool]]
+
+    def _get_packager(self) -> Packager:
+        return KeptParts()
+
+
 class Book:
     """A workbook being written: its sheets in order and its formats."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._package = io.BytesIO()  # XlsxWriter's package, before the splice
-        self.wb = xlsxwriter.Workbook(self._package, {
+        self.wb = PartsWorkbook(io.BytesIO(), {
             "strings_to_numbers": False, "strings_to_formulas": False,
             "strings_to_urls": False, "nan_inf_to_errors": False,
             "in_memory": True})  # no temporary files to leave behind on a kill
@@ -603,8 +636,8 @@ class Book:
             s.ws.index = index  # type: ignore[attr-defined]
 
     def close(self) -> None:
-        """Place the charts, let XlsxWriter write the package to memory, and
-        save it to ``path`` with each sheet's table rows spliced in."""
+        """Place the charts, let XlsxWriter make the package's parts, and zip
+        them once to ``path``, each sheet's table rows spliced in."""
         by_title = {sheet.title: sheet for sheet in self.sheets}
         for sheet in self.sheets:
             for anchor, chart in sheet.charts:
@@ -614,16 +647,15 @@ class Book:
         plans = {f"xl/worksheets/sheet{n}.xml": sheet.splice_plan()
                  for n, sheet in enumerate(self.sheets, 1) if sheet.has_blocks()}
         self.wb.close()
-        with (zipfile.ZipFile(self._package) as package,
-              zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as out):
-            for info in package.infolist():
-                data = package.read(info)
-                if info.filename not in plans:
-                    out.writestr(info, data)
-                    continue
-                with out.open(info, "w") as member:
-                    for piece in splice(data.decode("utf-8"), plans[info.filename]):
-                        member.write(piece.encode("utf-8"))
+        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED,
+                             compresslevel=ZIP_LEVEL) as out:
+            for part, name, is_binary in self.wb.parts:
+                data = part.getvalue()
+                pieces = (splice(data, plans[name]) if name in plans
+                          else [data])
+                with out.open(name, "w") as member:  # dated 1980-01-01
+                    for piece in pieces:
+                        member.write(piece if is_binary else piece.encode("utf-8"))
 
     def discard(self) -> None:
         """Give up the workbook: nothing is written (the file is written only
