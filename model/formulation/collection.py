@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
+from model.data.keys import key_codes, match_rows
 from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 KEYS = ["region", "scrap", "year"]
@@ -50,35 +51,44 @@ def collection_rows(ix: LPIndex) -> Rows:
     Tests: tests/formulation/test_collection.py.
     """
     collected = _collected(ix)
-    rows = collected[KEYS].drop_duplicates().reset_index(drop=True)
-    rows = rows.merge(ix.collection, on=KEYS, how="left")
-    number = rows[KEYS].reset_index(names="row")
-    act = collected.merge(number, on=KEYS)
-    released = _released(ix).merge(number.merge(rows, on=KEYS), on=KEYS)
-    rhs = np.zeros(len(rows))
-    ceiling = rows["ceiling"].to_numpy(dtype=float)
-    np.add.at(rhs, released["row"].to_numpy(dtype=np.int64),
-              released["share"].to_numpy(dtype=float)
+    first = np.ones(len(collected), dtype=bool)  # the first term of a row
+    code = collected["code"].to_numpy()
+    first[1:] = code[1:] != code[:-1]
+    act_row = np.cumsum(first) - 1
+    covering = collected["collection"].to_numpy()[first]  # rows of ix.collection
+    keys = ix.collection[KEYS].iloc[covering].reset_index(drop=True)
+    ceiling = ix.collection["ceiling"].to_numpy(dtype=float)[covering]
+    released = _released(ix)
+    row_of = match_rows(released, keys, KEYS)
+    released = released[row_of >= 0]
+    rel_row = row_of[row_of >= 0]
+    rhs = np.zeros(len(keys))
+    np.add.at(rhs, rel_row, released["share"].to_numpy(dtype=float)
               * released["demand_t"].to_numpy(dtype=float))
-    history = number.merge(ix.eol_history, on=KEYS)
-    np.add.at(rhs, history["row"].to_numpy(dtype=np.int64),
-              history["scrap_t"].to_numpy(dtype=float))
-    return Rows(rows[KEYS], ceiling * rhs, (
-        Terms("act", act["row"].to_numpy(dtype=np.int64),
-              act["position"].to_numpy(dtype=np.int64), act["net"].to_numpy()),
-        Terms("short", released["row"].to_numpy(dtype=np.int64),
-              released["position"].to_numpy(dtype=np.int64),
-              (released["ceiling"] * released["share"]).to_numpy(dtype=float)),
+    hist_row = match_rows(ix.eol_history, keys, KEYS)
+    np.add.at(rhs, hist_row[hist_row >= 0],
+              ix.eol_history["scrap_t"].to_numpy(dtype=float)[hist_row >= 0])
+    return Rows(keys, ceiling * rhs, (
+        Terms("act", act_row, collected["position"].to_numpy(dtype=np.int64),
+              collected["net"].to_numpy()),
+        Terms("short", rel_row, released["position"].to_numpy(dtype=np.int64),
+              ceiling[rel_row] * released["share"].to_numpy(dtype=float)),
     ))
 
 
 def _collected(ix: LPIndex) -> pd.DataFrame:
-    """act rows making a covered scrap: region, scrap, year, position, net."""
+    """act rows making a covered scrap: region, scrap, year, position, net, the
+    covering row of ``ix.collection`` (``collection``) and the key's ``code``,
+    sorted by key and position."""
     terms = ix.balance_terms
-    act = terms[(terms["family"] == "act") & (terms["coef"] > 0)]
+    act = terms[((terms["family"] == "act") & (terms["coef"] > 0)).to_numpy()]
     act = act.rename(columns={"commodity": "scrap", "coef": "net"})
-    act = act[KEYS + ["position", "net"]].merge(ix.collection[KEYS], on=KEYS)
-    return act.sort_values(KEYS + ["position"], kind="stable").reset_index(drop=True)
+    code, table = key_codes(act, ix.collection, KEYS)
+    covering = pd.Index(table).get_indexer(code)
+    act = act[KEYS + ["position", "net"]].assign(collection=covering, code=code)
+    act = act[covering >= 0]
+    order = np.lexsort((act["position"].to_numpy(), act["code"].to_numpy()))
+    return act.iloc[order].reset_index(drop=True)
 
 
 def _released(ix: LPIndex) -> pd.DataFrame:
