@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model.data.keys import key_codes
+from model.data.keys import match_rows, pairs
 from model.data.origin import china_regions, stock_china_share
 from model.data.ramp import ramp_fraction
 from model.data.recycling import share_ceiling
@@ -290,10 +290,13 @@ def _recipe_rows(act: pd.DataFrame, recipes: pd.DataFrame) -> pd.DataFrame:
     from its ready year, on the base's usable capacity (``base``) but with no
     nameplate of its own (``existing_tpa`` 0: the production table does not count
     the base's capacity twice)."""
-    rows = act.merge(recipes[["recipe", "process", "ready_year"]], on="process")
-    rows = rows[rows["year"] >= rows["ready_year"]]
-    rows = rows.assign(process=rows["recipe"], existing_tpa=0.0)
-    return rows[act.columns]
+    row, recipe = pairs(act, recipes, ["process"])
+    ready = recipes["ready_year"].to_numpy(dtype=np.int64)[recipe]
+    on = act["year"].to_numpy(dtype=np.int64)[row] >= ready
+    rows = act.iloc[row[on]].reset_index(drop=True)
+    rows["process"] = recipes["recipe"].iloc[recipe[on]].reset_index(drop=True)
+    rows["existing_tpa"] = 0.0
+    return rows
 
 
 def _recipe_act(act: pd.DataFrame, recipes: pd.DataFrame) -> pd.DataFrame:
@@ -304,18 +307,19 @@ def _recipe_act(act: pd.DataFrame, recipes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"act": np.zeros(0, dtype=np.int64),
                              "base": np.zeros(0, dtype=np.int64),
                              "ceiling": np.zeros(0)})
-    positions = act[RPY + ["base"]].reset_index(names="act")
-    rows = positions[positions["process"] != positions["base"]].merge(
-        recipes.rename(columns={"process": "base", "recipe": "process"}),
-        on=["process", "base"])
-    bases = positions[positions["process"] == positions["base"]][
-        ["region", "process", "year", "act"]].rename(
-        columns={"process": "base", "act": "base_act"})
-    rows = rows.merge(bases, on=["region", "base", "year"]).sort_values("act")
+    positions = act[RPY + ["base"]]
+    own = (positions["process"] != positions["base"]).to_numpy()
+    mine = positions[own]  # the recipes' act rows
+    recipe = match_rows(mine, recipes.rename(
+        columns={"process": "base", "recipe": "process"}), ["process", "base"])
+    base = match_rows(mine, positions[~own][RPY].rename(
+        columns={"process": "base"}), ["region", "base", "year"])  # one per key
+    found = (recipe >= 0) & (base >= 0)
     return pd.DataFrame({
-        "act": rows["act"].to_numpy(dtype=np.int64),
-        "base": rows["base_act"].to_numpy(dtype=np.int64),
-        "ceiling": share_ceiling(rows, rows["year"].to_numpy(dtype=np.int64)),
+        "act": np.flatnonzero(own)[found],
+        "base": np.flatnonzero(~own)[base[found]],
+        "ceiling": share_ceiling(recipes.iloc[recipe[found]],
+                                 mine["year"].to_numpy(dtype=np.int64)[found]),
     })
 
 
@@ -375,10 +379,13 @@ def _sites(data: ScenarioData, act: pd.DataFrame, direction: str
            ) -> set[tuple[str, str]]:
     """(region, commodity) pairs some process there can make (``out``) or use
     (``in``)."""
-    sites = act[["region", "process"]].drop_duplicates().merge(data.process_io,
-                                                               on="process")
-    sites = sites[sites["direction"] == direction]
-    return set(zip(sites["region"], sites["commodity"], strict=True))
+    io = data.process_io[data.process_io["direction"] == direction]
+    made: dict[str, list[str]] = defaultdict(list)
+    for process, commodity in zip(io["process"], io["commodity"], strict=True):
+        made[process].append(commodity)
+    return {(region, commodity) for region, process in
+            set(zip(act["region"], act["process"], strict=True))
+            for commodity in made.get(process, ())}
 
 
 def _supply(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
@@ -497,14 +504,7 @@ def _build_window(act: pd.DataFrame, build: pd.DataFrame, ramp: pd.DataFrame
     """Pairs (act row, build row) of the builds in service in the act row's year
     (y - L < y' <= y), sorted by act row then build row, with the usable fraction
     of the build's nameplate in that year (its ramp-up, year y - y' + 1)."""
-    on = ["region", "process"]
-    of_act, of_build = key_codes(act, build, on)
-    builds = np.lexsort((np.arange(len(build)), of_build))  # by key, then row
-    first = np.searchsorted(of_build[builds], of_act)
-    count = np.searchsorted(of_build[builds], of_act, side="right") - first
-    act_row = np.repeat(np.arange(len(act)), count)
-    within = np.arange(len(act_row)) - np.repeat(np.cumsum(count) - count, count)
-    build_row = builds[np.repeat(first, count) + within]
+    act_row, build_row = pairs(act, build, ["region", "process"])
     y = act["year"].to_numpy(dtype=np.int64)[act_row]
     y0 = build["year"].to_numpy(dtype=np.int64)[build_row]
     life = build["lifetime"].to_numpy(dtype=np.int64)[build_row]

@@ -38,3 +38,17 @@ def key_codes(frame: pd.DataFrame, table: pd.DataFrame, on: list[str]
         left = left * radix + mapped[mine]
         right = right * radix + np.where(codes < 0, n + 1, codes)
     return left, right
+
+
+def pairs(frame: pd.DataFrame, table: pd.DataFrame, on: list[str]
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j) of every row i of ``frame`` and row j of ``table`` with the
+    same values in ``on``, by i then j: the rows of ``frame.merge(table, on=on)``
+    in its order."""
+    left, right = key_codes(frame, table, on)
+    rows = np.lexsort((np.arange(len(table)), right))  # by key, then row
+    first = np.searchsorted(right[rows], left)
+    count = np.searchsorted(right[rows], left, side="right") - first
+    i = np.repeat(np.arange(len(frame)), count)
+    within = np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count)
+    return i, rows[np.repeat(first, count) + within]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.data.keys import pairs
+
 FAMILIES = ("act", "flow", "release", "short", "sale", "surplus")
 
 
@@ -75,15 +77,7 @@ def _act_part(act: pd.DataFrame, net: pd.DataFrame, regions: pd.Index,
               commodities: pd.Index) -> _Part:
     """Per act row, one term per entry of its process in ``net`` (what
     ``act.merge(net, on="process")`` gives, in that order)."""
-    process, names = pd.factorize(net["process"])
-    of_act = names.get_indexer(act["process"])  # -1: a process with no entry
-    order = np.argsort(process, kind="stable")  # net's entries process by process
-    count = np.bincount(process, minlength=len(names))
-    start = np.cumsum(count) - count
-    per_act = np.where(of_act >= 0, count[of_act], 0)
-    rows = np.repeat(np.arange(len(act)), per_act)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(per_act) - per_act, per_act)
-    entry = order[start[of_act[rows]] + within]
+    rows, entry = pairs(act, net, ["process"])
     return _Part(FAMILIES.index("act"),
                  _codes(act["region"], regions)[rows],
                  _codes(net["commodity"], commodities)[entry],
