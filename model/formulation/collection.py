@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
-from model.data.keys import key_codes, match_rows
+from model.data.keys import key_codes, match_rows, pairs
 from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 KEYS = ["region", "scrap", "year"]
@@ -58,21 +58,18 @@ def collection_rows(ix: LPIndex) -> Rows:
     covering = collected["collection"].to_numpy()[first]  # rows of ix.collection
     keys = ix.collection[KEYS].iloc[covering].reset_index(drop=True)
     ceiling = ix.collection["ceiling"].to_numpy(dtype=float)[covering]
-    released = _released(ix)
-    row_of = match_rows(released, keys, KEYS)
-    released = released[row_of >= 0]
-    rel_row = row_of[row_of >= 0]
+    row_of = np.full(len(ix.collection) + 1, -1)  # [-1]: no collection row
+    row_of[covering] = np.arange(len(covering))
+    rel_row, position, share, demand = _released(ix, row_of)
     rhs = np.zeros(len(keys))
-    np.add.at(rhs, rel_row, released["share"].to_numpy(dtype=float)
-              * released["demand_t"].to_numpy(dtype=float))
-    hist_row = match_rows(ix.eol_history, keys, KEYS)
+    np.add.at(rhs, rel_row, share * demand)
+    hist_row = row_of[match_rows(ix.eol_history, ix.collection, KEYS)]
     np.add.at(rhs, hist_row[hist_row >= 0],
               ix.eol_history["scrap_t"].to_numpy(dtype=float)[hist_row >= 0])
     return Rows(keys, ceiling * rhs, (
         Terms("act", act_row, collected["position"].to_numpy(dtype=np.int64),
               collected["net"].to_numpy()),
-        Terms("short", rel_row, released["position"].to_numpy(dtype=np.int64),
-              ceiling[rel_row] * released["share"].to_numpy(dtype=float)),
+        Terms("short", rel_row, position, ceiling[rel_row] * share),
     ))
 
 
@@ -91,16 +88,26 @@ def _collected(ix: LPIndex) -> pd.DataFrame:
     return act.iloc[order].reset_index(drop=True)
 
 
-def _released(ix: LPIndex) -> pd.DataFrame:
+def _released(ix: LPIndex, row_of: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per short variable (demand row) and later year its delivery releases scrap
-    in: region, scrap, year, position (of short), share, demand_t."""
-    short = ix.short[["region", "commodity", "year", "demand_t"]].reset_index(
-        names="position").rename(columns={"commodity": "product",
-                                          "year": "delivered"})
-    pairs = short.merge(ix.lifetimes, on="product")
-    pairs["year"] = pairs["delivered"] + pairs["years_after"].astype("int64")
-    pairs = pairs.sort_values(["region", "scrap", "year", "position"], kind="stable")
-    return pairs[["region", "scrap", "year", "position", "share", "demand_t"]]
+    in, where that (region, scrap, year) has a row (``row_of``: the row of each
+    ``ix.collection`` row, -1 for none): the row, the short variable's position,
+    the share and the demand, by row then position (then ``ix.lifetimes``
+    order)."""
+    short, life = ix.short, ix.lifetimes
+    i, j = pairs(short[["commodity"]].rename(columns={"commodity": "product"}),
+                 life, ["product"])
+    released = pd.DataFrame({
+        "region": short["region"].array.take(i),
+        "scrap": life["scrap"].array.take(j),
+        "year": short["year"].to_numpy(dtype=np.int64)[i]
+        + life["years_after"].astype("int64").to_numpy()[j]})
+    row = row_of[match_rows(released, ix.collection, KEYS)]
+    i, j, row = i[row >= 0], j[row >= 0], row[row >= 0]
+    order = np.lexsort((i, row))
+    return (row[order], i[order], life["share"].to_numpy(dtype=float)[j[order]],
+            short["demand_t"].to_numpy(dtype=float)[i[order]])
 
 
 COLLECTION = ConstraintFamily("collection", "<=", collection_rows,
