@@ -78,12 +78,17 @@ def _collected(ix: LPIndex) -> pd.DataFrame:
     covering row of ``ix.collection`` (``collection``) and the key's ``code``,
     sorted by key and position."""
     terms = ix.balance_terms
-    act = terms[((terms["family"] == "act") & (terms["coef"] > 0)).to_numpy()]
-    act = act.rename(columns={"commodity": "scrap", "coef": "net"})
+    made = np.flatnonzero(((terms["family"] == "act") & (terms["coef"] > 0))
+                          .to_numpy())
+    act = pd.DataFrame({
+        "region": terms["region"].array.take(made),
+        "scrap": terms["commodity"].array.take(made),
+        "year": terms["year"].to_numpy()[made],
+        "position": terms["position"].to_numpy()[made],
+        "net": terms["coef"].to_numpy()[made]})
     code, table = key_codes(act, ix.collection, KEYS)
     covering = pd.Index(table).get_indexer(code)
-    act = act[KEYS + ["position", "net"]].assign(collection=covering, code=code)
-    act = act[covering >= 0]
+    act = act.assign(collection=covering, code=code)[covering >= 0]
     order = np.lexsort((act["position"].to_numpy(), act["code"].to_numpy()))
     return act.iloc[order].reset_index(drop=True)
 
