@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.data.keys import match_rows, pairs
 from model.data.origin import china_regions, stock_china_share
 from model.data.ramp import ramp_fraction
 from model.data.recycling import share_ceiling
 from model.data.rules import Quota, embargoed
 from model.data.scenarios import ScenarioData
+from model.data.terms import balance_terms
 
 RCY = ["region", "commodity", "year"]
 RPY = ["region", "process", "year"]
@@ -90,9 +92,10 @@ def build_index(data: ScenarioData) -> LPIndex:
     available = _reachable(routes, _supply(data, act, stock), forward=True)
     sale = _sale_frame(data, routes, available)
     flow = _flow_frame(data, routes, available, act, short, sale)
-    terms = _balance_terms(data, act, flow, short, stock, sale)
-    surplus = _surplus_frame(terms)
-    terms = pd.concat([terms, _terms(surplus, "surplus", -1.0)], ignore_index=True)
+    terms, surplus = balance_terms(act, net_process_io(data.process_io), [
+        ("flow", flow, "destination", 1.0), ("flow", flow, "origin", -1.0),
+        ("release", stock, "region", 1.0), ("short", short, "region", 1.0),
+        ("sale", sale, "seller", -1.0)])
     return LPIndex(
         years=data.years,
         discount=discount,
@@ -102,7 +105,7 @@ def build_index(data: ScenarioData) -> LPIndex:
         short=short,
         surplus=surplus,
         stock=stock,
-        balance_terms=terms.sort_values(RCY, kind="stable").reset_index(drop=True),
+        balance_terms=terms,
         build_window=_build_window(act, build, data.ramp),
         expansion_limits=data.expansion[["region", "process", "max_new_tpa"]].dropna(),
         reserves=_reserves(data, act),
@@ -287,10 +290,13 @@ def _recipe_rows(act: pd.DataFrame, recipes: pd.DataFrame) -> pd.DataFrame:
     from its ready year, on the base's usable capacity (``base``) but with no
     nameplate of its own (``existing_tpa`` 0: the production table does not count
     the base's capacity twice)."""
-    rows = act.merge(recipes[["recipe", "process", "ready_year"]], on="process")
-    rows = rows[rows["year"] >= rows["ready_year"]]
-    rows = rows.assign(process=rows["recipe"], existing_tpa=0.0)
-    return rows[act.columns]
+    row, recipe = pairs(act, recipes, ["process"])
+    ready = recipes["ready_year"].to_numpy(dtype=np.int64)[recipe]
+    on = act["year"].to_numpy(dtype=np.int64)[row] >= ready
+    rows = act.iloc[row[on]].reset_index(drop=True)
+    rows["process"] = recipes["recipe"].iloc[recipe[on]].reset_index(drop=True)
+    rows["existing_tpa"] = 0.0
+    return rows
 
 
 def _recipe_act(act: pd.DataFrame, recipes: pd.DataFrame) -> pd.DataFrame:
@@ -301,18 +307,19 @@ def _recipe_act(act: pd.DataFrame, recipes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"act": np.zeros(0, dtype=np.int64),
                              "base": np.zeros(0, dtype=np.int64),
                              "ceiling": np.zeros(0)})
-    positions = act[RPY + ["base"]].reset_index(names="act")
-    rows = positions[positions["process"] != positions["base"]].merge(
-        recipes.rename(columns={"process": "base", "recipe": "process"}),
-        on=["process", "base"])
-    bases = positions[positions["process"] == positions["base"]][
-        ["region", "process", "year", "act"]].rename(
-        columns={"process": "base", "act": "base_act"})
-    rows = rows.merge(bases, on=["region", "base", "year"]).sort_values("act")
+    positions = act[RPY + ["base"]]
+    own = (positions["process"] != positions["base"]).to_numpy()
+    mine = positions[own]  # the recipes' act rows
+    recipe = match_rows(mine, recipes.rename(
+        columns={"process": "base", "recipe": "process"}), ["process", "base"])
+    base = match_rows(mine, positions[~own][RPY].rename(
+        columns={"process": "base"}), ["region", "base", "year"])  # one per key
+    found = (recipe >= 0) & (base >= 0)
     return pd.DataFrame({
-        "act": rows["act"].to_numpy(dtype=np.int64),
-        "base": rows["base_act"].to_numpy(dtype=np.int64),
-        "ceiling": share_ceiling(rows, rows["year"].to_numpy(dtype=np.int64)),
+        "act": np.flatnonzero(own)[found],
+        "base": np.flatnonzero(~own)[base[found]],
+        "ceiling": share_ceiling(recipes.iloc[recipe[found]],
+                                 mine["year"].to_numpy(dtype=np.int64)[found]),
     })
 
 
@@ -372,10 +379,13 @@ def _sites(data: ScenarioData, act: pd.DataFrame, direction: str
            ) -> set[tuple[str, str]]:
     """(region, commodity) pairs some process there can make (``out``) or use
     (``in``)."""
-    sites = act[["region", "process"]].drop_duplicates().merge(data.process_io,
-                                                               on="process")
-    sites = sites[sites["direction"] == direction]
-    return set(zip(sites["region"], sites["commodity"], strict=True))
+    io = data.process_io[data.process_io["direction"] == direction]
+    made: dict[str, list[str]] = defaultdict(list)
+    for process, commodity in zip(io["process"], io["commodity"], strict=True):
+        made[process].append(commodity)
+    return {(region, commodity) for region, process in
+            set(zip(act["region"], act["process"], strict=True))
+            for commodity in made.get(process, ())}
 
 
 def _supply(data: ScenarioData, act: pd.DataFrame, stock: pd.DataFrame
@@ -402,7 +412,11 @@ def _flow_frame(data: ScenarioData, routes: pd.DataFrame,
         for o, d, c in zip(routes["origin"], routes["destination"], routes["commodity"],
                            strict=True)
     ], dtype=bool)  # a boolean mask even when empty (an empty list selects columns)
-    routes = routes[ok]
+    keep = ["origin", "destination", "commodity", "year", "transport_usd_per_t",
+            "tariff_usd_per_t"]
+    # one route per (origin, destination, commodity) (``_route_table``): sorted
+    # routes crossed with ascending years are sorted by keep[:4] already
+    routes = routes[ok].sort_values(keep[:3])
     frame = routes.merge(pd.DataFrame({"year": data.years}), how="cross")
     frame = frame[~embargoed(data.rules.embargoes, frame)].reset_index(drop=True)
     price = _lookup(frame["commodity"], data.commodities.set_index("commodity")[
@@ -412,9 +426,7 @@ def _flow_frame(data: ScenarioData, routes: pd.DataFrame,
         "route_cost", frame, "origin", "year")
     tariff_share = frame["tariff_pct"].to_numpy() / 100.0
     frame["tariff_usd_per_t"] = tariff_share * price.to_numpy()
-    keep = ["origin", "destination", "commodity", "year", "transport_usd_per_t",
-            "tariff_usd_per_t"]
-    return frame[keep].sort_values(keep[:4]).reset_index(drop=True)
+    return frame[keep]
 
 
 def _sale_frame(data: ScenarioData, routes: pd.DataFrame,
@@ -471,15 +483,6 @@ def _sale_short_frame(data: ScenarioData) -> pd.DataFrame:
     return frame
 
 
-def _terms(frame: pd.DataFrame, family: str, coef: float | np.ndarray,
-           region: str = "region") -> pd.DataFrame:
-    return pd.DataFrame({
-        "region": frame[region].to_numpy(), "commodity": frame["commodity"].to_numpy(),
-        "year": frame["year"].to_numpy(), "family": family,
-        "position": np.arange(len(frame)), "coef": coef,
-    })
-
-
 def net_process_io(process_io: pd.DataFrame) -> pd.DataFrame:
     """One net coefficient per (process, commodity): Σ out − Σ in.
 
@@ -496,47 +499,21 @@ def net_process_io(process_io: pd.DataFrame) -> pd.DataFrame:
     return net[net["net"] != 0.0].reset_index(drop=True)
 
 
-def _balance_terms(data: ScenarioData, act: pd.DataFrame, flow: pd.DataFrame,
-                   short: pd.DataFrame, stock: pd.DataFrame, sale: pd.DataFrame
-                   ) -> pd.DataFrame:
-    """Every variable's coefficient in every balance row (r, c, y)."""
-    a = act[RPY].reset_index(names="position").merge(
-        net_process_io(data.process_io), on="process")
-    act_terms = pd.DataFrame({
-        "region": a["region"], "commodity": a["commodity"], "year": a["year"],
-        "family": "act", "position": a["position"], "coef": a["net"],
-    })
-    return pd.concat([
-        act_terms,
-        _terms(flow, "flow", 1.0, region="destination"),
-        _terms(flow, "flow", -1.0, region="origin"),
-        _terms(stock, "release", 1.0),
-        _terms(short, "short", 1.0),
-        _terms(sale, "sale", -1.0, region="seller"),
-    ], ignore_index=True)
-
-
-def _surplus_frame(terms: pd.DataFrame) -> pd.DataFrame:
-    """surplus[r,c,y] wherever some term can bring the commodity in (free disposal)."""
-    supply = terms[(terms["coef"] > 0) & (terms["family"] != "short")]
-    return supply[RCY].drop_duplicates().sort_values(RCY).reset_index(drop=True)
-
-
 def _build_window(act: pd.DataFrame, build: pd.DataFrame, ramp: pd.DataFrame
                   ) -> pd.DataFrame:
     """Pairs (act row, build row) of the builds in service in the act row's year
     (y - L < y' <= y), sorted by act row then build row, with the usable fraction
     of the build's nameplate in that year (its ramp-up, year y - y' + 1)."""
-    a = act[["region", "process", "year"]].reset_index(names="act")
-    b = build[["region", "process", "year", "lifetime"]].reset_index(names="build")
-    pairs = a.merge(b, on=["region", "process"], suffixes=("", "_built"))
-    y, y0 = pairs["year"].to_numpy(), pairs["year_built"].to_numpy()
-    pairs = pairs[(y - pairs["lifetime"].to_numpy() < y0) & (y0 <= y)]
-    pairs = pairs[["act", "build", "process", "year", "year_built"]].sort_values(
-        ["act", "build"]).reset_index(drop=True)
-    pairs["fraction"] = ramp_fraction(ramp, pairs["process"], pairs["year"]
-                                      - pairs["year_built"] + 1)
-    return pairs[["act", "build", "fraction"]]
+    act_row, build_row = pairs(act, build, ["region", "process"])
+    y = act["year"].to_numpy(dtype=np.int64)[act_row]
+    y0 = build["year"].to_numpy(dtype=np.int64)[build_row]
+    life = build["lifetime"].to_numpy(dtype=np.int64)[build_row]
+    keep = (y - life < y0) & (y0 <= y)
+    act_row, build_row = act_row[keep], build_row[keep]
+    return pd.DataFrame({"act": act_row, "build": build_row,
+                         "fraction": ramp_fraction(
+                             ramp, act["process"].to_numpy()[act_row],
+                             (y - y0 + 1)[keep])})
 
 
 def _reserves(data: ScenarioData, act: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.data.keys import match_rows
+
 CURVE = ["process", "year_in_service", "fraction"]
 
 
@@ -42,5 +44,6 @@ def ramp_fraction(curves: pd.DataFrame, process: np.ndarray | pd.Series,
                                                        dtype=np.int64)})
     if curves.empty or keys.empty:
         return np.ones(len(keys))
-    found = keys.merge(curves, on=["process", "year_in_service"], how="left")
-    return found["fraction"].fillna(1.0).to_numpy(dtype=float)
+    row = match_rows(keys, curves, ["process", "year_in_service"])  # one per key
+    fraction = np.append(curves["fraction"].to_numpy(dtype=float), np.nan)[row]
+    return np.where(np.isnan(fraction), 1.0, fraction)  # row -1: the NaN

@@ -214,10 +214,23 @@ def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
     """Existing capacity per (region, process, year), scaled by ``capacity`` rules:
     nameplate (``capacity_tpa``) and usable (``usable_tpa``: a row online after
     base_year at its ramp-up fraction, MODEL-SPEC §8.2)."""
-    cap = case.table("capacity")
-    if cap.empty:
+    if case.table("capacity").empty:
         return pd.DataFrame(columns=["region", "process", "year", "capacity_tpa",
                                      "usable_tpa"])
+    frame = per_case(case, "existing_unscaled",
+                     lambda: _unscaled_existing(case, data.ramp)).copy()
+    scale = data.scale_factor(
+        "capacity", frame, "region", "year",
+        lambda c: frame["process"].isin(data.processes_with_output(c)).to_numpy())
+    frame["capacity_tpa"] *= scale
+    frame["usable_tpa"] *= scale
+    return frame
+
+
+def _unscaled_existing(case: Case, ramp: pd.DataFrame) -> pd.DataFrame:
+    """``_existing_capacity`` before the scenario's ``capacity`` rules (the same
+    for every scenario of the case: ``ramp`` is the case's curves)."""
+    cap = case.table("capacity")
     years = np.array(case.years)
     base = case.settings.base_year
     online = cap["online_year"].astype("Float64").fillna(base)
@@ -230,7 +243,7 @@ def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
     nameplate = cap["capacity_tpa"].to_numpy(dtype=float)[rows]
     first_year = online.to_numpy(dtype=float)[rows]
     fraction = np.where(first_year > base, ramp_fraction(
-        data.ramp, cap["process"].to_numpy()[rows], year - first_year + 1), 1.0)
+        ramp, cap["process"].to_numpy()[rows], year - first_year + 1), 1.0)
     frame = pd.DataFrame({
         "region": cap["region"].to_numpy()[rows],
         "process": cap["process"].to_numpy()[rows],
@@ -238,14 +251,8 @@ def _existing_capacity(case: Case, data: ScenarioData) -> pd.DataFrame:
         "capacity_tpa": nameplate,
         "usable_tpa": nameplate * fraction,
     })
-    frame = frame.groupby(["region", "process", "year"], as_index=False)[
+    return frame.groupby(["region", "process", "year"], as_index=False)[
         ["capacity_tpa", "usable_tpa"]].sum()
-    scale = data.scale_factor(
-        "capacity", frame, "region", "year",
-        lambda c: frame["process"].isin(data.processes_with_output(c)).to_numpy())
-    frame["capacity_tpa"] *= scale
-    frame["usable_tpa"] *= scale
-    return frame
 
 
 def _expansion(case: Case, lead_adds: list[LeadAdd]) -> pd.DataFrame:

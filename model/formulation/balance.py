@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from model.data.indices import RCY, LPIndex
 from model.formulation.declare import ConstraintFamily, Rows, Terms
@@ -26,16 +27,16 @@ def balance_rows(ix: LPIndex) -> Rows:
     """
     terms = ix.balance_terms  # sorted by (region, commodity, year)
     new = np.ones(len(terms), dtype=bool)  # the first term of a row
-    for column in RCY:
-        values = terms[column].to_numpy()
+    for column in RCY:  # integer codes: equal keys, equal codes
+        values = pd.factorize(terms[column])[0]
         new[1:] &= values[1:] == values[:-1]
     new = ~new
     new[:1] = True
     row = np.cumsum(new) - 1
     keys = terms[RCY].iloc[np.flatnonzero(new)].reset_index(drop=True)
-    family = terms["family"].to_numpy()
+    family = terms["family"].array  # as it is: no copy to Python strings
     position = terms["position"].to_numpy()
-    short = family == "short"  # every unmet-demand variable is in its row
+    short = (terms["family"] == "short").to_numpy()  # every unmet demand's row
     rhs = np.zeros(len(keys))
     rhs[row[short]] = ix.short["demand_t"].to_numpy(dtype=float)[position[short]]
     return Rows(keys, rhs, (Terms(family, row, position, terms["coef"].to_numpy()),))

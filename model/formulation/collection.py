@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
+from model.data.keys import key_codes, match_rows, pairs
 from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 KEYS = ["region", "scrap", "year"]
@@ -50,47 +51,68 @@ def collection_rows(ix: LPIndex) -> Rows:
     Tests: tests/formulation/test_collection.py.
     """
     collected = _collected(ix)
-    rows = collected[KEYS].drop_duplicates().reset_index(drop=True)
-    rows = rows.merge(ix.collection, on=KEYS, how="left")
-    number = rows[KEYS].reset_index(names="row")
-    act = collected.merge(number, on=KEYS)
-    released = _released(ix).merge(number.merge(rows, on=KEYS), on=KEYS)
-    rhs = np.zeros(len(rows))
-    ceiling = rows["ceiling"].to_numpy(dtype=float)
-    np.add.at(rhs, released["row"].to_numpy(dtype=np.int64),
-              released["share"].to_numpy(dtype=float)
-              * released["demand_t"].to_numpy(dtype=float))
-    history = number.merge(ix.eol_history, on=KEYS)
-    np.add.at(rhs, history["row"].to_numpy(dtype=np.int64),
-              history["scrap_t"].to_numpy(dtype=float))
-    return Rows(rows[KEYS], ceiling * rhs, (
-        Terms("act", act["row"].to_numpy(dtype=np.int64),
-              act["position"].to_numpy(dtype=np.int64), act["net"].to_numpy()),
-        Terms("short", released["row"].to_numpy(dtype=np.int64),
-              released["position"].to_numpy(dtype=np.int64),
-              (released["ceiling"] * released["share"]).to_numpy(dtype=float)),
+    first = np.ones(len(collected), dtype=bool)  # the first term of a row
+    code = collected["code"].to_numpy()
+    first[1:] = code[1:] != code[:-1]
+    act_row = np.cumsum(first) - 1
+    covering = collected["collection"].to_numpy()[first]  # rows of ix.collection
+    keys = ix.collection[KEYS].iloc[covering].reset_index(drop=True)
+    ceiling = ix.collection["ceiling"].to_numpy(dtype=float)[covering]
+    row_of = np.full(len(ix.collection) + 1, -1)  # [-1]: no collection row
+    row_of[covering] = np.arange(len(covering))
+    rel_row, position, share, demand = _released(ix, row_of)
+    rhs = np.zeros(len(keys))
+    np.add.at(rhs, rel_row, share * demand)
+    hist_row = row_of[match_rows(ix.eol_history, ix.collection, KEYS)]
+    np.add.at(rhs, hist_row[hist_row >= 0],
+              ix.eol_history["scrap_t"].to_numpy(dtype=float)[hist_row >= 0])
+    return Rows(keys, ceiling * rhs, (
+        Terms("act", act_row, collected["position"].to_numpy(dtype=np.int64),
+              collected["net"].to_numpy()),
+        Terms("short", rel_row, position, ceiling[rel_row] * share),
     ))
 
 
 def _collected(ix: LPIndex) -> pd.DataFrame:
-    """act rows making a covered scrap: region, scrap, year, position, net."""
+    """act rows making a covered scrap: region, scrap, year, position, net, the
+    covering row of ``ix.collection`` (``collection``) and the key's ``code``,
+    sorted by key and position."""
     terms = ix.balance_terms
-    act = terms[(terms["family"] == "act") & (terms["coef"] > 0)]
-    act = act.rename(columns={"commodity": "scrap", "coef": "net"})
-    act = act[KEYS + ["position", "net"]].merge(ix.collection[KEYS], on=KEYS)
-    return act.sort_values(KEYS + ["position"], kind="stable").reset_index(drop=True)
+    made = np.flatnonzero(((terms["family"] == "act") & (terms["coef"] > 0))
+                          .to_numpy())
+    act = pd.DataFrame({
+        "region": terms["region"].array.take(made),
+        "scrap": terms["commodity"].array.take(made),
+        "year": terms["year"].to_numpy()[made],
+        "position": terms["position"].to_numpy()[made],
+        "net": terms["coef"].to_numpy()[made]})
+    code, table = key_codes(act, ix.collection, KEYS)
+    covering = pd.Index(table).get_indexer(code)
+    act = act.assign(collection=covering, code=code)[covering >= 0]
+    order = np.lexsort((act["position"].to_numpy(), act["code"].to_numpy()))
+    return act.iloc[order].reset_index(drop=True)
 
 
-def _released(ix: LPIndex) -> pd.DataFrame:
+def _released(ix: LPIndex, row_of: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per short variable (demand row) and later year its delivery releases scrap
-    in: region, scrap, year, position (of short), share, demand_t."""
-    short = ix.short[["region", "commodity", "year", "demand_t"]].reset_index(
-        names="position").rename(columns={"commodity": "product",
-                                          "year": "delivered"})
-    pairs = short.merge(ix.lifetimes, on="product")
-    pairs["year"] = pairs["delivered"] + pairs["years_after"].astype("int64")
-    pairs = pairs.sort_values(["region", "scrap", "year", "position"], kind="stable")
-    return pairs[["region", "scrap", "year", "position", "share", "demand_t"]]
+    in, where that (region, scrap, year) has a row (``row_of``: the row of each
+    ``ix.collection`` row, -1 for none): the row, the short variable's position,
+    the share and the demand, by row then position (then ``ix.lifetimes``
+    order)."""
+    short, life = ix.short, ix.lifetimes
+    i, j = pairs(short[["commodity"]].rename(columns={"commodity": "product"}),
+                 life, ["product"])
+    released = pd.DataFrame({
+        "region": short["region"].array.take(i),
+        "scrap": life["scrap"].array.take(j),
+        "year": short["year"].to_numpy(dtype=np.int64)[i]
+        + life["years_after"].astype("int64").to_numpy()[j]})
+    row = row_of[match_rows(released, ix.collection, KEYS)]
+    i, j, row = i[row >= 0], j[row >= 0], row[row >= 0]
+    order = np.lexsort((i, row))
+    return (row[order], i[order], life["share"].to_numpy(dtype=float)[j[order]],
+            short["demand_t"].to_numpy(dtype=float)[i[order]])
 
 
 COLLECTION = ConstraintFamily("collection", "<=", collection_rows,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from model.data.indices import LPIndex
 
@@ -30,9 +31,9 @@ SENSES = ("==", "<=", ">=")
 class Terms:
     """Terms in a block of rows: ``coef · family[position]`` added to row ``row``
     (rows numbered from 0 within the block). ``family`` names one variable family
-    for all the terms, or one per term (an array of names)."""
+    for all the terms, or one per term (an array of names, numpy or pandas)."""
 
-    family: str | np.ndarray
+    family: str | np.ndarray | ExtensionArray
     row: np.ndarray
     position: np.ndarray
     coef: np.ndarray | float
