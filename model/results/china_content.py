@@ -88,42 +88,67 @@ class _Network:
 def _network(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
              stock_share: np.ndarray) -> _Network:
     terms = ix.balance_terms
-    node_frame = terms[RCY].drop_duplicates().reset_index(drop=True)
+    node, node_frame = _nodes(terms)
     node_of = node_frame.assign(node=np.arange(len(node_frame)))
-    node = terms[RCY].merge(node_of, on=RCY, how="left")["node"].to_numpy()
-    family = terms["family"].to_numpy()
+    family = _family_codes(terms["family"])
     position = terms["position"].to_numpy()
     value = np.zeros(len(terms))
-    for name in ("act", "flow", "release"):
-        mask = family == name
+    for code, name in enumerate(SUPPLIES):
+        mask = family == code
         value[mask] = sol.values[name][position[mask]]
     qty = terms["coef"].to_numpy() * np.maximum(value, 0.0)
     n = len(node_frame)
-    supply = (qty > 0) & np.isin(family, ("act", "flow", "release"))
+    supply = (qty > 0) & (family >= 0)
     total = np.bincount(node[supply], weights=qty[supply], minlength=n).astype(float)
     in_china = terms["region"].isin(china_regions(regions)).to_numpy()
-    act_out = supply & (family == "act")
+    act_out = supply & (family == ACT)
     base = np.zeros(n)
     base += np.bincount(node[act_out & in_china], weights=qty[act_out & in_china],
                         minlength=n)
-    draw = supply & (family == "release")
+    draw = supply & (family == RELEASE)
     base += np.bincount(node[draw], minlength=n,
                         weights=qty[draw] * stock_share[position[draw]])
-    trade = _trade(terms, node, qty, family, n)
+    trade = _trade(terms, node, qty, family == FLOW, n)
     out = act_out & ~in_china
     made = pd.DataFrame({"node": node[out], "act": position[out], "t": qty[out]})
-    use = (family == "act") & (qty < 0)
+    use = (family == ACT) & (qty < 0)
     used = pd.DataFrame({"act": position[use], "node": node[use],
                          "commodity": terms["commodity"].to_numpy()[use],
                          "t": -qty[use]})
     return _Network(node_of, total, base, trade, made, used)
 
 
+SUPPLIES = ("act", "flow", "release")  # the families of terms that bring c in
+ACT, FLOW, RELEASE = range(len(SUPPLIES))
+
+
+def _family_codes(family: pd.Series) -> np.ndarray:
+    """Each term's family as its place in ``SUPPLIES`` (-1: not a supply)."""
+    codes, names = pd.factorize(family)
+    place = np.array([SUPPLIES.index(f) if f in SUPPLIES else -1 for f in names],
+                     dtype=np.int64)
+    return place[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _nodes(terms: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each term's node and the nodes' (region, commodity, year), numbered in the
+    order they first appear among the terms."""
+    key = np.zeros(len(terms), dtype=np.int64)
+    for column in RCY:
+        codes, names = pd.factorize(terms[column])
+        key = key * max(len(names), 1) + codes
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(order), dtype=np.int64)
+    number[order] = np.arange(len(order))
+    nodes = terms[RCY].iloc[first[order]].reset_index(drop=True)
+    return number[inverse.ravel()], nodes
+
+
 def _trade(terms: pd.DataFrame, node: np.ndarray, qty: np.ndarray,
-           family: np.ndarray, n: int) -> sp.csr_matrix:
+           is_flow: np.ndarray, n: int) -> sp.csr_matrix:
     """A_{n,m}: tonnes shipped from node m into node n (each flow has one term at
     its destination, coef +1, and one at its origin, coef −1)."""
-    is_flow = family == "flow"
     position = terms["position"].to_numpy()
     coef = terms["coef"].to_numpy()
     into = is_flow & (coef > 0)
@@ -141,9 +166,10 @@ def _weights(net: _Network, content: pd.DataFrame, element: str) -> pd.DataFrame
         "oxide_t_per_t"]
     used = net.used
     per_t = used["commodity"].map(k).fillna(0.0).to_numpy(dtype=float)
-    carries = pd.Series(per_t > 0).groupby(used["act"].to_numpy()).transform("any")
-    weight = np.where(carries.to_numpy(), used["t"].to_numpy() * per_t,
-                      used["t"].to_numpy())
+    act = used["act"].to_numpy(dtype=np.int64)
+    carriers = np.bincount(act[per_t > 0], minlength=int(act.max(initial=-1)) + 1)
+    carries = carriers[act] > 0
+    weight = np.where(carries, used["t"].to_numpy() * per_t, used["t"].to_numpy())
     return pd.DataFrame({"act": used["act"].to_numpy(), "node": used["node"]
                          .to_numpy(), "w": weight})
 
@@ -153,15 +179,13 @@ def _shares(net: _Network, weights: pd.DataFrame) -> np.ndarray:
     n = len(net.total)
     weights = weights[weights["w"] > 0]
     acts = np.union1d(net.made["act"].to_numpy(), weights["act"].to_numpy())
-    col = {a: i for i, a in enumerate(acts)}
     j_in = np.searchsorted(acts, weights["act"].to_numpy())
     mix = sp.csr_matrix((weights["w"].to_numpy(), (j_in, weights["node"].to_numpy())),
                         shape=(len(acts), n))
     row_sum = np.asarray(mix.sum(axis=1)).ravel()
     mix = sp.diags(np.divide(1.0, row_sum, out=np.zeros_like(row_sum),
                              where=row_sum > 0)) @ mix
-    j_out = np.fromiter((col[a] for a in net.made["act"]), dtype=np.int64,
-                        count=len(net.made))
+    j_out = np.searchsorted(acts, net.made["act"].to_numpy())
     made = sp.csr_matrix((net.made["t"].to_numpy(), (net.made["node"].to_numpy(),
                                                      j_out)), shape=(n, len(acts)))
     a = (made @ mix + net.trade).tocsr()
