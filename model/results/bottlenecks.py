@@ -141,7 +141,7 @@ def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     frame = frame.reindex(columns=COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     for column in ("limit", "region", "process", "commodity", "money"):
-        frame[column] = ["" if pd.isna(v) else str(v) for v in frame[column]]
+        frame[column] = _text(frame[column])
     frame["limit_t"] = np.where(np.abs(frame["limit_t"].astype(float)) < BINDING, 0.0,
                                 frame["limit_t"].astype(float))
     return frame.reset_index(drop=True)
@@ -150,10 +150,16 @@ def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
 def build_options(ix: LPIndex, scenario: str) -> pd.DataFrame:
     """Earliest online year and lead time of every buildable (region, process) in
     a scenario (foresight ``none`` reads the comparator's lead times here)."""
-    frame = ix.build.groupby(["region", "process"], as_index=False).agg(
-        earliest_online_year=("open_from", "min"), lead_time=("lead_time", "first"))
+    groups = ix.build.groupby(["region", "process"])
+    frame = groups["open_from"].min().rename("earliest_online_year").reset_index()
+    frame["lead_time"] = groups["lead_time"].first().to_numpy()
     frame.insert(0, "scenario", scenario)
     return frame
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """Text with blanks for missing values."""
+    return column.astype(object).fillna("").astype(str)
 
 
 def supply_chain(process_io: pd.DataFrame, commodity: str) -> set[str]:
@@ -245,7 +251,7 @@ def lead_time_stages(kpi: pd.DataFrame, builds: pd.DataFrame, options: pd.DataFr
     for column in ("self_sufficient_year", "first_online_year", "earliest_online_year"):
         frame[column] = pd.to_numeric(frame[column]).astype("Int64")
     for column in ("element", "stage", "process", "region"):
-        frame[column] = ["" if pd.isna(v) else str(v) for v in frame[column]]
+        frame[column] = _text(frame[column])
     frame["lead_time_binding"] = frame["lead_time_binding"].astype("boolean")
     return frame
 
