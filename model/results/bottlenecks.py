@@ -16,6 +16,8 @@ last among the stages of the commodity's supply chain (see ``lead_time_stages``)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -139,7 +141,7 @@ def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
     frame = frame.reindex(columns=COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     for column in ("limit", "region", "process", "commodity", "money"):
-        frame[column] = ["" if pd.isna(v) else str(v) for v in frame[column]]
+        frame[column] = _text(frame[column])
     frame["limit_t"] = np.where(np.abs(frame["limit_t"].astype(float)) < BINDING, 0.0,
                                 frame["limit_t"].astype(float))
     return frame.reset_index(drop=True)
@@ -148,18 +150,39 @@ def binding_limits(ix: LPIndex, sol: Solution, scenario: str) -> pd.DataFrame:
 def build_options(ix: LPIndex, scenario: str) -> pd.DataFrame:
     """Earliest online year and lead time of every buildable (region, process) in
     a scenario (foresight ``none`` reads the comparator's lead times here)."""
-    frame = ix.build.groupby(["region", "process"], as_index=False).agg(
-        earliest_online_year=("open_from", "min"), lead_time=("lead_time", "first"))
+    groups = ix.build.groupby(["region", "process"])
+    frame = groups["open_from"].min().rename("earliest_online_year").reset_index()
+    frame["lead_time"] = groups["lead_time"].first().to_numpy()
     frame.insert(0, "scenario", scenario)
     return frame
 
 
+def _text(column: pd.Series) -> pd.Series:
+    """Text with blanks for missing values."""
+    return column.astype(object).fillna("").astype(str)
+
+
 def supply_chain(process_io: pd.DataFrame, commodity: str) -> set[str]:
     """Processes that make ``commodity`` or, recursively, one of their inputs."""
-    out = process_io[process_io["direction"] == "out"]
-    inp = process_io[process_io["direction"] == "in"]
-    producers = out.groupby("commodity")["process"].apply(set).to_dict()
-    inputs = inp.groupby("process")["commodity"].apply(set).to_dict()
+    return supply_chains(process_io, [commodity])[commodity]
+
+
+def supply_chains(process_io: pd.DataFrame, commodities: Iterable[str]
+                  ) -> dict[str, set[str]]:
+    """``supply_chain`` of each commodity, the process links read once."""
+    producers: dict[str, set[str]] = {}
+    inputs: dict[str, set[str]] = {}
+    for process, commodity, direction in zip(
+            process_io["process"], process_io["commodity"], process_io["direction"]):
+        if direction == "out":
+            producers.setdefault(commodity, set()).add(process)
+        elif direction == "in":
+            inputs.setdefault(process, set()).add(commodity)
+    return {c: _walk(producers, inputs, c) for c in dict.fromkeys(commodities)}
+
+
+def _walk(producers: dict[str, set[str]], inputs: dict[str, set[str]],
+          commodity: str) -> set[str]:
     found: set[str] = set()
     todo, seen = [commodity], {commodity}
     while todo:
@@ -169,6 +192,14 @@ def supply_chain(process_io: pd.DataFrame, commodity: str) -> set[str]:
                 seen.add(c)
                 todo.append(c)
     return found
+
+
+def chain_pairs(process_io: pd.DataFrame, commodities: Iterable[str]
+                ) -> pd.DataFrame:
+    """(commodity, process) for every process of each commodity's supply chain."""
+    chains = supply_chains(process_io, commodities)
+    return pd.DataFrame([(c, p) for c, chain in chains.items() for p in sorted(chain)],
+                        columns=["commodity", "process"], dtype=object)
 
 
 def lead_time_stages(kpi: pd.DataFrame, builds: pd.DataFrame, options: pd.DataFrame,
@@ -187,38 +218,49 @@ def lead_time_stages(kpi: pd.DataFrame, builds: pd.DataFrame, options: pd.DataFr
     """
     stage = processes.set_index("process")["stage"]
     element = commodities.set_index("commodity")["element"]
+    year = kpi["self_sufficient_year"]
+    rows = pd.DataFrame({"row": np.arange(len(kpi)),
+                         "scenario": kpi["scenario"].to_numpy(),
+                         "commodity": kpi["commodity"].to_numpy(),
+                         "until": pd.to_numeric(year).fillna(end_year).to_numpy()})
+    pairs = chain_pairs(process_io, rows["commodity"])
     built = builds.assign(stage=builds["process"].map(stage))
+    mine = rows.merge(pairs, on="commodity").merge(
+        built[["scenario", "region", "process", "online_year", "stage"]],
+        on=["scenario", "process"])
+    mine = mine[(mine["online_year"] <= mine["until"]) & mine["stage"].notna()]
+    last = _last_stages(mine)
     opts = options.assign(stage=options["process"].map(stage))
-    rows = []
-    for k in kpi.itertuples(index=False):
-        chain = supply_chain(process_io, k.commodity)
-        year = k.self_sufficient_year
-        until = end_year if pd.isna(year) else int(year)
-        mine = built[(built["scenario"] == k.scenario) & built["process"].isin(chain)
-                     & (built["online_year"] <= until)]
-        row = {"scenario": k.scenario, "commodity": k.commodity,
-               "element": element.get(k.commodity, ""), "self_sufficient_year": year}
-        if len(mine):
-            row.update(_last_stage(mine, opts[(opts["scenario"] == k.scenario)
-                                              & opts["process"].isin(chain)]))
-        rows.append(row)
-    frame = pd.DataFrame(rows).reindex(columns=LEAD_COLUMNS)
+    earliest = pairs.merge(opts, on="process").groupby(
+        ["scenario", "commodity", "stage"], as_index=False)[
+        "earliest_online_year"].min()
+    last = last.merge(earliest, on=["scenario", "commodity", "stage"], how="left")
+    last["lead_time_binding"] = (last["online_year"]
+                                 <= last["earliest_online_year"])
+    frame = pd.DataFrame({"scenario": kpi["scenario"].to_numpy(),
+                          "commodity": kpi["commodity"].to_numpy(),
+                          "element": kpi["commodity"].map(element).to_numpy(),
+                          "self_sufficient_year": year.to_numpy()})
+    found = last.set_index("row").reindex(np.arange(len(kpi)))
+    for column, source in (("stage", "stage"), ("process", "process"),
+                           ("region", "region"), ("first_online_year", "online_year"),
+                           ("earliest_online_year", "earliest_online_year"),
+                           ("lead_time_binding", "lead_time_binding")):
+        frame[column] = found[source].to_numpy()
+    frame = frame.reindex(columns=LEAD_COLUMNS)
     for column in ("self_sufficient_year", "first_online_year", "earliest_online_year"):
         frame[column] = pd.to_numeric(frame[column]).astype("Int64")
     for column in ("element", "stage", "process", "region"):
-        frame[column] = ["" if pd.isna(v) else str(v) for v in frame[column]]
+        frame[column] = _text(frame[column])
     frame["lead_time_binding"] = frame["lead_time_binding"].astype("boolean")
     return frame
 
 
-def _last_stage(built: pd.DataFrame, options: pd.DataFrame) -> dict[str, object]:
-    """The stage whose first build comes online last, and its earliest year."""
-    first = built.sort_values(["online_year", "region", "process"]).groupby(
-        "stage", sort=False).head(1)
-    last = first.sort_values(["online_year", "stage"]).iloc[-1]
-    earliest = int(options.loc[options["stage"] == last["stage"],
-                               "earliest_online_year"].min())
-    return {"stage": last["stage"], "process": last["process"],
-            "region": last["region"], "first_online_year": int(last["online_year"]),
-            "earliest_online_year": earliest,
-            "lead_time_binding": int(last["online_year"]) <= earliest}
+def _last_stages(built: pd.DataFrame) -> pd.DataFrame:
+    """Per kpi ``row``, the stage whose first build comes online last: each stage's
+    first build by (online year, region, process), then the latest by (online
+    year, stage)."""
+    first = built.sort_values(["row", "stage", "online_year", "region", "process"]
+                              ).drop_duplicates(["row", "stage"])
+    return first.sort_values(["row", "online_year", "stage"]).drop_duplicates(
+        "row", keep="last")

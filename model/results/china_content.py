@@ -28,6 +28,8 @@ content of e per tonne of c, ``china_share`` = φ.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -54,76 +56,101 @@ def china_content(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
     demand = _supplied(ix, sol, net.node_of)
     wanted = demand.merge(content, on="commodity")
     wanted = wanted[wanted["oxide_t_per_t"] > 0]
-    parts = []
-    for element, rows in wanted.groupby("element", sort=True):
-        phi = _shares(net, _weights(net, content, str(element)))
-        parts.append(pd.DataFrame({
-            "scenario": scenario, "region": rows["region"].to_numpy(),
-            "commodity": rows["commodity"].to_numpy(), "element": element,
-            "year": rows["year"].to_numpy(),
-            "element_t": rows["supplied_t"].to_numpy() * rows["oxide_t_per_t"]
-            .to_numpy(),
-            "china_share": np.clip(phi[rows["node"].to_numpy()], 0.0, 1.0)}))
-    if not parts:
+    if not len(wanted):
         return pd.DataFrame(columns=COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
+    element = wanted["element"].to_numpy()
+    node = wanted["node"].to_numpy()
+    share = np.zeros(len(wanted))
+    for name in np.unique(element):
+        rows = element == name
+        phi = _shares(net, _weights(net, content, name))
+        share[rows] = np.clip(phi[node[rows]], 0.0, 1.0)
+    out = pd.DataFrame({
+        "scenario": scenario, "region": wanted["region"].to_numpy(),
+        "commodity": wanted["commodity"].to_numpy(), "element": element,
+        "year": wanted["year"].to_numpy(),
+        "element_t": wanted["supplied_t"].to_numpy() * wanted["oxide_t_per_t"]
+        .to_numpy(), "china_share": share})
     out = out[out["element_t"] > ZERO]
     return out.sort_values(["region", "commodity", "element", "year"]
                            ).reset_index(drop=True)[COLUMNS]
 
 
+@dataclass
 class _Network:
     """Supplies and process inputs of one solved scenario, in node numbers."""
 
-    def __init__(self, node_of: pd.DataFrame, total: np.ndarray, base: np.ndarray,
-                 trade: sp.csr_matrix, made: pd.DataFrame, used: pd.DataFrame) -> None:
-        self.node_of = node_of  # RCY → node
-        self.total = total      # T_n: tonnes supplied
-        self.base = base        # tonnes of China origin fixed by the data
-        self.trade = trade      # A_{n,m} of shipments
-        self.made = made        # process outputs outside China: node, act, tonnes
-        self.used = used        # process inputs: act, node, commodity, tonnes
+    node_of: pd.DataFrame  # RCY → node
+    total: np.ndarray      # T_n: tonnes supplied
+    base: np.ndarray       # tonnes of China origin fixed by the data
+    trade: sp.csr_matrix   # A_{n,m} of shipments
+    made: dict[str, np.ndarray]  # process outputs outside China: node, act, t
+    used: dict[str, np.ndarray]  # process inputs: act, node, commodity, t
 
 
 def _network(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
              stock_share: np.ndarray) -> _Network:
     terms = ix.balance_terms
-    node_frame = terms[RCY].drop_duplicates().reset_index(drop=True)
+    node, node_frame = _nodes(terms)
     node_of = node_frame.assign(node=np.arange(len(node_frame)))
-    node = terms[RCY].merge(node_of, on=RCY, how="left")["node"].to_numpy()
-    family = terms["family"].to_numpy()
+    family = _family_codes(terms["family"])
     position = terms["position"].to_numpy()
     value = np.zeros(len(terms))
-    for name in ("act", "flow", "release"):
-        mask = family == name
+    for code, name in enumerate(SUPPLIES):
+        mask = family == code
         value[mask] = sol.values[name][position[mask]]
     qty = terms["coef"].to_numpy() * np.maximum(value, 0.0)
     n = len(node_frame)
-    supply = (qty > 0) & np.isin(family, ("act", "flow", "release"))
+    supply = (qty > 0) & (family >= 0)
     total = np.bincount(node[supply], weights=qty[supply], minlength=n).astype(float)
     in_china = terms["region"].isin(china_regions(regions)).to_numpy()
-    act_out = supply & (family == "act")
+    act_out = supply & (family == ACT)
     base = np.zeros(n)
     base += np.bincount(node[act_out & in_china], weights=qty[act_out & in_china],
                         minlength=n)
-    draw = supply & (family == "release")
+    draw = supply & (family == RELEASE)
     base += np.bincount(node[draw], minlength=n,
                         weights=qty[draw] * stock_share[position[draw]])
-    trade = _trade(terms, node, qty, family, n)
+    trade = _trade(terms, node, qty, family == FLOW, n)
     out = act_out & ~in_china
-    made = pd.DataFrame({"node": node[out], "act": position[out], "t": qty[out]})
-    use = (family == "act") & (qty < 0)
-    used = pd.DataFrame({"act": position[use], "node": node[use],
-                         "commodity": terms["commodity"].to_numpy()[use],
-                         "t": -qty[use]})
+    made = {"node": node[out], "act": position[out], "t": qty[out]}
+    use = (family == ACT) & (qty < 0)
+    used = {"act": position[use].astype(np.int64), "node": node[use],
+            "commodity": terms["commodity"].to_numpy()[use], "t": -qty[use]}
     return _Network(node_of, total, base, trade, made, used)
 
 
+SUPPLIES = ("act", "flow", "release")  # the families of terms that bring c in
+ACT, FLOW, RELEASE = range(len(SUPPLIES))
+
+
+def _family_codes(family: pd.Series) -> np.ndarray:
+    """Each term's family as its place in ``SUPPLIES`` (-1: not a supply)."""
+    codes, names = pd.factorize(family)
+    place = np.array([SUPPLIES.index(f) if f in SUPPLIES else -1 for f in names],
+                     dtype=np.int64)
+    return place[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _nodes(terms: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each term's node and the nodes' (region, commodity, year), numbered in the
+    order they first appear among the terms."""
+    key = np.zeros(len(terms), dtype=np.int64)
+    for column in RCY:
+        codes, names = pd.factorize(terms[column])
+        key = key * max(len(names), 1) + codes
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(order), dtype=np.int64)
+    number[order] = np.arange(len(order))
+    nodes = terms[RCY].iloc[first[order]].reset_index(drop=True)
+    return number[inverse.ravel()], nodes
+
+
 def _trade(terms: pd.DataFrame, node: np.ndarray, qty: np.ndarray,
-           family: np.ndarray, n: int) -> sp.csr_matrix:
+           is_flow: np.ndarray, n: int) -> sp.csr_matrix:
     """A_{n,m}: tonnes shipped from node m into node n (each flow has one term at
     its destination, coef +1, and one at its origin, coef −1)."""
-    is_flow = family == "flow"
     position = terms["position"].to_numpy()
     coef = terms["coef"].to_numpy()
     into = is_flow & (coef > 0)
@@ -134,36 +161,41 @@ def _trade(terms: pd.DataFrame, node: np.ndarray, qty: np.ndarray,
                          shape=(n, n))
 
 
-def _weights(net: _Network, content: pd.DataFrame, element: str) -> pd.DataFrame:
+def _weights(net: _Network, content: pd.DataFrame, element: str
+             ) -> dict[str, np.ndarray]:
     """Each process input's weight for element e: tonnes × content of e, or tonnes
     alone for the inputs of an activity none of whose inputs carries e."""
-    k = content.loc[content["element"] == element].set_index("commodity")[
-        "oxide_t_per_t"]
     used = net.used
-    per_t = used["commodity"].map(k).fillna(0.0).to_numpy(dtype=float)
-    carries = pd.Series(per_t > 0).groupby(used["act"].to_numpy()).transform("any")
-    weight = np.where(carries.to_numpy(), used["t"].to_numpy() * per_t,
-                      used["t"].to_numpy())
-    return pd.DataFrame({"act": used["act"].to_numpy(), "node": used["node"]
-                         .to_numpy(), "w": weight})
+    per_t = _content_of(used["commodity"], content, element)
+    act = used["act"]
+    carriers = np.bincount(act[per_t > 0], minlength=int(act.max(initial=-1)) + 1)
+    weight = np.where(carriers[act] > 0, used["t"] * per_t, used["t"])
+    return {"act": act, "node": used["node"], "w": weight}
 
 
-def _shares(net: _Network, weights: pd.DataFrame) -> np.ndarray:
+def _content_of(commodity: np.ndarray, content: pd.DataFrame, element: str
+                ) -> np.ndarray:
+    """Tonnes of ``element`` per tonne of each ``commodity`` (0 when not listed)."""
+    mine = content[content["element"].to_numpy() == element]
+    at = pd.Index(mine["commodity"]).get_indexer(commodity)
+    per_t = np.append(mine["oxide_t_per_t"].to_numpy(dtype=float), 0.0)[at]
+    return np.where(np.isnan(per_t), 0.0, per_t)
+
+
+def _shares(net: _Network, weights: dict[str, np.ndarray]) -> np.ndarray:
     """φ of every node for one element: solve (diag(T) − A) φ = b."""
     n = len(net.total)
-    weights = weights[weights["w"] > 0]
-    acts = np.union1d(net.made["act"].to_numpy(), weights["act"].to_numpy())
-    col = {a: i for i, a in enumerate(acts)}
-    j_in = np.searchsorted(acts, weights["act"].to_numpy())
-    mix = sp.csr_matrix((weights["w"].to_numpy(), (j_in, weights["node"].to_numpy())),
+    keep = weights["w"] > 0
+    w, w_act, w_node = weights["w"][keep], weights["act"][keep], weights["node"][keep]
+    acts = np.union1d(net.made["act"], w_act)
+    mix = sp.csr_matrix((w, (np.searchsorted(acts, w_act), w_node)),
                         shape=(len(acts), n))
     row_sum = np.asarray(mix.sum(axis=1)).ravel()
     mix = sp.diags(np.divide(1.0, row_sum, out=np.zeros_like(row_sum),
                              where=row_sum > 0)) @ mix
-    j_out = np.fromiter((col[a] for a in net.made["act"]), dtype=np.int64,
-                        count=len(net.made))
-    made = sp.csr_matrix((net.made["t"].to_numpy(), (net.made["node"].to_numpy(),
-                                                     j_out)), shape=(n, len(acts)))
+    j_out = np.searchsorted(acts, net.made["act"])
+    made = sp.csr_matrix((net.made["t"], (net.made["node"], j_out)),
+                         shape=(n, len(acts)))
     a = (made @ mix + net.trade).tocsr()
     live = np.flatnonzero(net.total > ZERO)
     phi = np.zeros(n)

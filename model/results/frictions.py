@@ -29,14 +29,13 @@ within its supply chain (``bottlenecks.supply_chain``):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
 from model.formulation.declare import ConstraintFamily
-from model.results.bottlenecks import BINDING, supply_chain
+from model.results.bottlenecks import BINDING, chain_pairs
 from model.solver.records import Solution
 
 COLUMNS = ["scenario", "friction", "stage", "process", "region", "year",
@@ -123,45 +122,67 @@ def attribute(lead: pd.DataFrame, frictions: pd.DataFrame,
               base_year: int, end_year: int) -> pd.DataFrame:
     """``lead`` (lead_times) with ``friction`` and ``friction_stage``: the friction
     that sets each self-sufficient year, by the rule of the module docstring."""
-    stage_of = processes.set_index("process")["stage"].astype(str)
-    rows = frictions.assign(stage=np.where(
-        frictions["process"].astype(str) != "",
-        frictions["process"].map(stage_of).fillna(""), frictions["stage"]))
-    chains: dict[str, set[str]] = {}
-    found = []
-    for k in lead.itertuples(index=False):
-        chain = chains.setdefault(k.commodity, supply_chain(process_io, k.commodity))
-        stages = {str(stage_of.get(p, "")) for p in chain}
-        mine = rows[(rows["scenario"] == k.scenario) & (
-            rows["process"].isin(chain)
-            | ((rows["process"] == "") & rows["stage"].isin(stages)))]
-        found.append(_friction(k, mine, base_year, end_year))
+    year = pd.to_numeric(lead["self_sufficient_year"]).to_numpy(
+        dtype=float, na_value=np.nan)
+    until = np.where(np.isnan(year), end_year + 1, year)
+    binding = pd.array(lead["lead_time_binding"], dtype="boolean").fillna(False)
+    earliest = pd.to_numeric(lead["earliest_online_year"]).to_numpy(
+        dtype=float, na_value=np.nan)
+    met = until <= base_year                                       # rule 1
+    lead_time = ~met & binding.to_numpy(dtype=bool) & (until <= earliest)  # rule 2
+    friction = np.full(len(lead), OTHER, dtype=object)             # rule 4
+    stage = np.full(len(lead), "", dtype=object)
+    top = _top_frictions(_chain_rows(lead, until, frictions, process_io, processes))
+    friction[top.index], stage[top.index] = top["friction"], top["stage"]  # rule 3
+    friction[lead_time] = LEAD_TIME
+    stage[lead_time] = lead["stage"].astype(str).to_numpy()[lead_time]
+    friction[met], stage[met] = "", ""
     out = lead.copy()
-    out["friction"] = [f for f, _ in found]
-    out["friction_stage"] = [s for _, s in found]
+    out["friction"] = friction.tolist()
+    out["friction_stage"] = stage.tolist()
     return out
 
 
-def _friction(k: Any, rows: pd.DataFrame, base_year: int, end_year: int
-              ) -> tuple[str, str]:
-    """(friction, stage) for one lead_times row ``k`` and its chain's rows."""
-    year = k.self_sufficient_year
-    until = end_year + 1 if pd.isna(year) else int(year)
-    if until <= base_year:
-        return "", ""
-    binding = k.lead_time_binding
-    lead_bound = bool(binding) if not pd.isna(binding) else False
-    earliest = k.earliest_online_year
-    stage = str(k.stage)
-    if lead_bound and not pd.isna(earliest) and until <= int(earliest):
-        return LEAD_TIME, stage
-    short = rows[rows["year"] < until]
-    if len(short):
-        top = short.sort_values("value_usd_per_t", ascending=False, kind="stable")
-        top = top.groupby(["friction", "year"], sort=True).head(1)
-        by_friction = top.groupby("friction")["value_usd_per_t"].sum()
-        name = str(by_friction.sort_values(ascending=False, kind="stable").index[0])
-        mine = top[top["friction"] == name]
-        by_stage = mine.groupby("stage")["value_usd_per_t"].sum()
-        return name, str(by_stage.sort_values(ascending=False, kind="stable").index[0])
-    return OTHER, ""
+def _chain_rows(lead: pd.DataFrame, until: np.ndarray, frictions: pd.DataFrame,
+                process_io: pd.DataFrame, processes: pd.DataFrame) -> pd.DataFrame:
+    """Friction rows of each lead_times ``row``'s scenario and supply chain in the
+    years before its ``until``: rows of a chain's process, and rows of no process
+    at a stage of the chain; ``order``: the row's place in ``frictions``."""
+    stage_of = processes.set_index("process")["stage"].astype(str)
+    rows = frictions.assign(order=np.arange(len(frictions)), stage=np.where(
+        frictions["process"].astype(str) != "",
+        frictions["process"].map(stage_of).fillna(""), frictions["stage"]))
+    keys = pd.DataFrame({"row": np.arange(len(lead)), "until": until,
+                         "scenario": lead["scenario"].to_numpy(),
+                         "commodity": lead["commodity"].to_numpy()})
+    pairs = chain_pairs(process_io, keys["commodity"])
+    stages = pairs.assign(stage=pairs["process"].map(stage_of).fillna("")).drop(
+        columns="process").drop_duplicates()
+    by_process = keys.merge(pairs, on="commodity").merge(
+        rows[rows["process"] != ""], on=["scenario", "process"])
+    by_stage = keys.merge(stages, on="commodity").merge(
+        rows[rows["process"] == ""], on=["scenario", "stage"])
+    found = pd.concat([by_process, by_stage], ignore_index=True)
+    return found[found["year"] < found["until"]]
+
+
+def _top_frictions(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per ``row`` (index), the friction worth most over the years (each year's
+    most valuable row; ties: first by name) and the stage of its rows with the
+    largest sum (ties: first by name)."""
+    top = rows.sort_values(["row", "value_usd_per_t", "order"],
+                           ascending=[True, False, True]).drop_duplicates(
+        ["row", "friction", "year"])
+    worth = top.groupby(["row", "friction"], as_index=False)["value_usd_per_t"].sum()
+    best = _largest(worth, "friction")
+    mine = top.merge(best[["row", "friction"]], on=["row", "friction"])
+    by_stage = mine.groupby(["row", "stage"], as_index=False)["value_usd_per_t"].sum()
+    return best.set_index("row")[["friction"]].assign(
+        stage=_largest(by_stage, "stage").set_index("row")["stage"])
+
+
+def _largest(sums: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Per ``row``, the ``name`` of the largest ``value_usd_per_t`` (``sums`` is
+    sorted by row and name: ties go to the first name)."""
+    return sums.sort_values(["row", "value_usd_per_t"], ascending=[True, False],
+                            kind="stable").drop_duplicates("row")

@@ -22,7 +22,7 @@ marginal cost, the balance dual).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 import pandas as pd
@@ -37,12 +37,19 @@ MONEY_COLUMNS = ("transfers_usd", "offtake_revenue_usd", "offtake_penalty_usd",
 ZERO = 1e-6
 
 
-def output_by_region(ix: LPIndex, sol: Solution) -> pd.DataFrame:
-    """Gross output per (region, commodity, year): Σ out coefficient × activity."""
+def output_by_region(ix: LPIndex, sol: Solution,
+                     regions: Collection[str] | None = None,
+                     commodities: Collection[str] | None = None) -> pd.DataFrame:
+    """Gross output per (region, commodity, year): Σ out coefficient × activity;
+    only of ``regions`` and ``commodities`` when given."""
     io = ix.process_io
     out = io[io["direction"] == "out"][["process", "commodity", "coefficient"]]
+    if commodities is not None:
+        out = out[out["commodity"].isin(commodities)]
     act = ix.act[["region", "process", "year"]].assign(
         activity=np.asarray(sol.values["act"], dtype=float))
+    if regions is not None:
+        act = act[act["region"].isin(regions)]
     rows = act.merge(out, on="process")
     rows["output_t"] = rows["activity"] * rows["coefficient"].astype(float)
     return rows.groupby(["region", "commodity", "year"], as_index=False)[
@@ -54,7 +61,8 @@ def floor_payments(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     floors = ix.price_floors
     if floors.empty:
         return pd.DataFrame(columns=list(TRANSFER_COLUMNS))
-    made = output_by_region(ix, sol).set_index(["region", "commodity", "year"])[
+    made = output_by_region(ix, sol, set(floors["region"]),
+                            set(floors["commodity"])).set_index(["region", "commodity", "year"])[
         "output_t"]
     rows = []
     for f in floors.itertuples(index=False):

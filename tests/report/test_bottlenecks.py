@@ -14,7 +14,12 @@ import pandas as pd
 import pytest
 
 from model.pipeline import run_case
-from model.results.bottlenecks import lead_time_stages, supply_chain
+from model.results.bottlenecks import (
+    chain_pairs,
+    lead_time_stages,
+    supply_chain,
+    supply_chains,
+)
 from tests.helpers import (cpu_seconds_at_most, mine, one_commodity, settings,
                            write_case)
 
@@ -166,6 +171,24 @@ def test_supply_chain_follows_inputs_upstream() -> None:
     assert supply_chain(io, "water") == set()
 
 
+def test_supply_chains_of_several_commodities_at_once() -> None:
+    # the chains of test_supply_chain_follows_inputs_upstream, asked together (a
+    # commodity asked twice is one key): magnet <- mag <- metal <- smelt <- oxide
+    # <- sep <- conc <- mine; oxide: sep, mine; water: no process makes it
+    io = pd.DataFrame([("mag", "metal", "in"), ("mag", "magnet", "out"),
+                       ("smelt", "oxide", "in"), ("smelt", "metal", "out"),
+                       ("sep", "conc", "in"), ("sep", "oxide", "out"),
+                       ("mine", "conc", "out"), ("other", "dy", "out")],
+                      columns=["process", "commodity", "direction"])
+    assert supply_chains(io, ["oxide", "magnet", "water", "oxide"]) == {
+        "oxide": {"sep", "mine"}, "magnet": {"mag", "smelt", "sep", "mine"},
+        "water": set()}
+    # one (commodity, process) row per process of each chain, processes by name
+    pairs = chain_pairs(io, ["oxide", "water", "dy"])
+    assert pairs.values.tolist() == [["oxide", "mine"], ["oxide", "sep"],
+                                     ["dy", "other"]]
+
+
 def test_lead_time_stage_is_the_last_stage_to_come_online() -> None:
     # the chain mine -> sep makes ox; mining capacity first comes online in 2026,
     # separation in 2029 (its earliest year): separation sets 2029, lead time binds.
@@ -301,6 +324,32 @@ def test_lead_time_stages_tie_goes_to_the_later_stage_name() -> None:
                   [("s", "A", "sep", 2027), ("s", "A", "mine", 2028)])
     assert frame.iloc[0]["stage"] == "separation"
     assert frame.iloc[0]["earliest_online_year"] == 2027
+
+
+def test_lead_time_stages_of_several_rows_in_one_call() -> None:
+    # Three kpi rows in one call; each sees only its scenario and its chain.
+    # s/ox (chain mine -> sep), met 2028: s's builds mine 2026, sep 2028, so
+    # separation is last (A, 2028); s's earliest separation is 2027, not bound.
+    # t/ox, met 2030: t's builds sep B 2027, mine A 2029: mining is last (2029);
+    # t's earliest mining is 2029: bound (t's sep option of 2024 is another stage).
+    # s/dy (chain: other, stage mining), met 2027: other A 2026; its earliest is
+    # other's 2026: bound. mine's 2025 option is mining too but not dy's chain
+    # (were it counted, the earliest would be 2025 and the lead time not bound).
+    frame = _lead([("s", "ox", 2028), ("t", "ox", 2030), ("s", "dy", 2027)],
+                  [("s", "A", "mine", 2026), ("s", "A", "sep", 2028),
+                   ("t", "B", "sep", 2027), ("t", "A", "mine", 2029),
+                   ("s", "A", "other", 2026)],
+                  [("s", "A", "mine", 2025), ("s", "A", "sep", 2027),
+                   ("t", "B", "sep", 2027), ("t", "A", "mine", 2029),
+                   ("s", "A", "other", 2026), ("t", "A", "sep", 2024)])
+    assert frame[["scenario", "commodity", "element", "stage", "process", "region"]
+                 ].values.tolist() == [
+        ["s", "ox", "Nd", "separation", "sep", "A"],
+        ["t", "ox", "Nd", "mining", "mine", "A"],
+        ["s", "dy", "Dy", "mining", "other", "A"]]
+    assert frame["first_online_year"].tolist() == [2028, 2029, 2026]
+    assert frame["earliest_online_year"].tolist() == [2027, 2029, 2026]
+    assert frame["lead_time_binding"].tolist() == [False, True, True]
 
 
 def test_no_new_capacity_leaves_the_stage_blank() -> None:

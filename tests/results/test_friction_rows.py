@@ -239,3 +239,31 @@ def test_no_friction_before_the_year_means_other_limits() -> None:
     # met in 2027 later than the lead time's 2026 and nothing binds before 2027
     rows = _rows([("build rate", "mining", "", "", 2027, 10.0)])
     assert _attribute(_lead(2027, True, 2026), rows) == ("other limits", "")
+
+
+def test_several_lead_rows_each_see_their_scenario_and_chain() -> None:
+    # One call, four rows. ox's chain: sep (refining), mine (mining), recyc,
+    # grind (scrap); ore's: mine (mining). Rows of S: build rate at mining 10 in
+    # 2026 and 2027 (20), ramp-up of sep 25 in 2026. Rows of T: ramp-up of mine 5
+    # in 2026, collection of grind 7 in 2027.
+    # S/ox, met 2028: ramp-up 25 > build rate 20, stage refining (sep's).
+    # S/ore, met 2028: sep is not in ore's chain: build rate 20, stage mining.
+    # T/ox, met 2028: only T's rows: collection 7 > ramp-up 5, stage scrap
+    # (grind's); S's ramp-up (25) does not count for T.
+    # T/ore, met 2025 (base year): no friction.
+    lead = pd.DataFrame({"scenario": ["S", "S", "T", "T"],
+                         "commodity": ["ox", "ore", "ox", "ore"],
+                         "self_sufficient_year": [2028, 2028, 2028, 2025],
+                         "stage": ["refining", "mining", "refining", "mining"],
+                         "lead_time_binding": [False] * 4,
+                         "earliest_online_year": [2026] * 4})
+    rows = _frame(frictions.COLUMNS, [
+        ("S", "build rate", "mining", "", "", 2026, 10.0),
+        ("S", "build rate", "mining", "", "", 2027, 10.0),
+        ("S", "ramp-up", "", "sep", "us", 2026, 25.0),
+        ("T", "ramp-up", "", "mine", "au", 2026, 5.0),
+        ("T", "collection", "", "grind", "us", 2027, 7.0)])
+    out = frictions.attribute(lead, rows, IO, PROCESSES, 2025, 2030)
+    assert list(zip(out["friction"], out["friction_stage"])) == [
+        ("ramp-up", "refining"), ("build rate", "mining"), ("collection", "scrap"),
+        ("", "")]
