@@ -54,7 +54,9 @@ NUMPY = ("-k", "not pyomo")  # one builder is enough outside the formulation its
 
 
 def _formulation(*names: str) -> tuple[str, ...]:
-    return tuple(f"{FORMULATION}/test_{n}.py" for n in names)
+    """``"balance"``: the file test_balance.py; ``"balance::test_x"``: one test."""
+    return tuple(f"{FORMULATION}/test_{n.replace('::', '.py::', 1)}"
+                 + ("" if "::" in n else ".py") for n in names)
 
 
 # Hand-solved cases of the families themselves; not the neutral-friction and
@@ -74,18 +76,25 @@ FAMILY_GROUPS = (
     _family("offtake", ("offtake",), "offtakes", "offtakes_neutral"),
     _family("calibration", ("calibration",), "calibration", "calibration_neutral"),
     _family("foresight", ("foresight",), "foresight"),
-    # recipes run on their base's capacity (test_adoption)
+    # The families below run only their rows (or costs) built on a loaded case
+    # and compared with rows derived by hand (no solve): every solve calls every
+    # family, so an equivalent mutant would run every solved case given to it.
+    # The index is built once per process (tests.helpers.loaded_index).
     _family("balance_capacity", ("balance", "capacity"),
-            "balance", "capacity", "ramp_up", "adoption", "mutation_classes"),
+            "balance::test_balance_rows_by_hand",
+            "capacity::test_capacity_rows_by_hand"),
     _family("expansion_build_rate", ("expansion", "build_rate"),
-            "expansion", "build_rate"),
-    _family("trade_resources", ("trade", "resources"), "trade", "resources"),
-    _family("objective", ("objective",), "objective", "mutation_classes"),
+            "build_rate::test_expansion_rows_by_hand",
+            "build_rate::test_build_rate_rows_by_hand"),
+    _family("trade_resources", ("trade", "resources"),
+            "trade::test_quota_rows_by_hand",
+            "trade::test_reserve_and_stock_rows_by_hand"),
+    _family("objective", ("objective",), "objective::test_each_variables_cost_by_hand"),
     # the declaration types and the table of contents: every family's rows pass
-    # through them, so flatten on hand-made terms and a few cases of different
-    # families (not the neutral LPs: both are built by the same mutated code)
-    _family("declare", ("declare", "registry", "variables"),
-            "declare", "balance", "capacity"),
+    # through them, so only the types on hand-made terms and frames (no solve:
+    # every solve calls flatten and limit_of, so each equivalent mutant would run
+    # every solved case); registry.py and variables.py hold no function to mutate
+    _family("declare", ("declare", "registry", "variables"), "declare"),
 )
 
 GROUPS = (

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from model.data.case import load_case
-from model.data.indices import RCY, build_index
-from model.data.scenarios import scenario_data
+from model.data.indices import RCY
 from model.formulation.balance import balance_rows
-from tests.helpers import mine, one_commodity, row_terms, settings, write_case
+from tests.helpers import loaded_index, mine, one_commodity, row_terms, settings
 
 
 def test_coproduction_surplus(solve) -> None:
@@ -67,13 +63,7 @@ def test_process_chain_input_output(solve) -> None:
     assert t["summary"]["total_cost_usd"].iat[0] == pytest.approx(50)
 
 
-def test_balance_rows_by_hand(tmp_path: Path) -> None:
-    # 2025-26. Region a mines ox (100 t) and ships it to b (route a -> b); b
-    # demands 20 t of ox a year and holds a stockpile (30 t, 10 t/yr). One row
-    # per (region, commodity, year) with a term, sorted by key; the rows of
-    # 2025 differ from each other in the region only:
-    #   (a, ox, y): act_mine - flow_ab - surplus_a = 0      (no demand, no short)
-    #   (b, ox, y): flow_ab + release_b + short_b - surplus_b = 20
+def _balance_tables() -> dict[str, list[dict[str, object]]]:
     m, m_out = mine("mine")
     tables = {
         "settings": settings(2025, 2026),
@@ -88,8 +78,17 @@ def test_balance_rows_by_hand(tmp_path: Path) -> None:
         "demand": [{"region": "b", "commodity": "ox", "year": 2025,
                     "demand_t": 20}],
     }
-    ix = build_index(scenario_data(load_case(write_case(tmp_path / "c", tables)),
-                                   "baseline"))
+    return tables
+
+
+def test_balance_rows_by_hand() -> None:
+    # 2025-26. Region a mines ox (100 t) and ships it to b (route a -> b); b
+    # demands 20 t of ox a year and holds a stockpile (30 t, 10 t/yr). One row
+    # per (region, commodity, year) with a term, sorted by key; the rows of
+    # 2025 differ from each other in the region only:
+    #   (a, ox, y): act_mine - flow_ab - surplus_a = 0      (no demand, no short)
+    #   (b, ox, y): flow_ab + release_b + short_b - surplus_b = 20
+    ix = loaded_index(_balance_tables)
     rows = balance_rows(ix)
     assert list(rows.keys.columns) == RCY
     keys = [("a", "ox", 2025), ("a", "ox", 2026), ("b", "ox", 2025),

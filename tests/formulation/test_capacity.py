@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from model.data.case import load_case
-from model.data.indices import RPY, LPIndex, build_index
-from model.data.scenarios import scenario_data
+from model.data.indices import RPY
 from model.formulation.capacity import capacity_rows
-from tests.helpers import mine, one_commodity, row_terms, settings, write_case
+from tests.helpers import loaded_index, mine, one_commodity, row_terms, settings
 
 
 def _case(**overrides: object) -> dict:
@@ -104,7 +100,7 @@ def test_committed_capacity_online_later(solve) -> None:
     assert s.loc["base", "self_sufficient_year"] == 2029
 
 
-def test_capacity_rows_by_hand(tmp_path: Path) -> None:
+def test_capacity_rows_by_hand() -> None:
     # 2025-28, region a. mine: availability 0.8, lead 1, life 2, 100 t from
     # before the base year and 40 t online 2027, mining ramp 0.5 then 0.8;
     # builds online 2026-28. make: availability 0.9, 10 t, a build online 2028
@@ -118,7 +114,7 @@ def test_capacity_rows_by_hand(tmp_path: Path) -> None:
     #   make 2028: act_make + act_lean - 0.9 b28(make) <= 9 (the recipe runs on
     #     its base's capacity)
     #   lean 2028: act_lean - 0.9 b28(make) <= 9 (base's alpha, K and builds)
-    ix = _index(tmp_path)
+    ix = loaded_index(_index_tables)
     rows = capacity_rows(ix)
     assert list(rows.keys.columns) == ["region", "process", "year"]
     assert list(rows.keys.itertuples(index=False, name=None)) == (
@@ -140,7 +136,7 @@ def test_capacity_rows_by_hand(tmp_path: Path) -> None:
     assert row_terms(rows, RPY, frames) == pytest.approx(want, rel=1e-12)
 
 
-def _index(tmp_path: Path) -> LPIndex:
+def _index_tables() -> dict[str, list[dict[str, object]]]:
     m, m_out = mine("mine", lead=1, life=2)
     make = {"process": "make", "stage": "magnet", "lead_time_years": 0,
             "lifetime_years": 30, "availability": 0.9}
@@ -167,5 +163,4 @@ def _index(tmp_path: Path) -> LPIndex:
         "demand": [{"region": "a", "commodity": "mag", "year": 2025,
                     "demand_t": 5}],
     }
-    case = load_case(write_case(tmp_path / "c", tables))
-    return build_index(scenario_data(case, "baseline"))
+    return tables

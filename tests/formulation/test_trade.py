@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from model.data.case import load_case
-from model.data.indices import RCY, LPIndex, build_index
-from model.data.scenarios import scenario_data
+from model.data.indices import RCY
 from model.formulation.resources import reserve_rows, stock_rows
 from model.formulation.trade import quota_rows
-from tests.helpers import mine, one_commodity, row_terms, settings, write_case
+from tests.helpers import loaded_index, mine, one_commodity, row_terms, settings
 
 
 def _transport_case() -> dict:
@@ -130,7 +126,7 @@ def test_embargo_on_one_commodity_keeps_others(solve) -> None:
 FLOW = ["origin", "destination", "commodity", "year"]
 
 
-def _rules_index(tmp_path: Path) -> LPIndex:
+def _rules_tables() -> dict[str, list[dict[str, object]]]:
     """2025-27; a1, a2 alliance, x other. a1 mines ox (mine) and mx (mine2), x
     mines ox; routes a1 -> a2 and a1 -> x for both, x -> a1 for ox; offtake k:
     x buys ox from a1. Quotas: the alliance's ox exports <= 5 from 2026; a1's
@@ -166,18 +162,17 @@ def _rules_index(tmp_path: Path) -> LPIndex:
         "demand": [{"region": r, "commodity": c, "year": 2025, "demand_t": 10}
                    for r in ("a2", "x") for c in ("ox", "mx")],
     }
-    case = load_case(write_case(tmp_path / "c", tables))
-    return build_index(scenario_data(case, "baseline"))
+    return tables
 
 
-def test_quota_rows_by_hand(tmp_path: Path) -> None:
+def test_quota_rows_by_hand() -> None:
     # Rule labels are target:commodity:from_year.
     # alliance, ox, from 2026: only what leaves the bloc counts (a1 -> x, and
     #   k's deliveries a1 -> x), not a1 -> a2 nor x -> a1; one commodity, so the
     #   row's commodity is ox: flow(a1,x,ox,y) + sale(k,a1,y) <= 5, y = 2026, 27.
     # a1, every commodity, from 2025: everything leaving a1, both commodities
     #   ("all"): flow a1->a2 mx, ox + flow a1->x mx, ox + sale(k,a1,y) <= 7.
-    ix = _rules_index(tmp_path)
+    ix = loaded_index(_rules_tables)
     rows = quota_rows(ix)
     keys = ["rule", "year", "commodity"]
     assert list(rows.keys.columns) == keys
@@ -201,12 +196,12 @@ def test_quota_rows_by_hand(tmp_path: Path) -> None:
     assert row_terms(rows, keys, frames) == want
 
 
-def test_reserve_and_stock_rows_by_hand(tmp_path: Path) -> None:
+def test_reserve_and_stock_rows_by_hand() -> None:
     # Reserves, in table order: x mine: act(x,mine,25..27) <= 150; a1 mine:
     # act(a1,mine,25..27) <= 250 (mine2 has no reserve).
     # Stocks: stock_y - stock_{y-1} + release_y = 0, and in 2025
     # stock + release = the initial stock (30 t in a2, 20 t in x).
-    ix = _rules_index(tmp_path)
+    ix = loaded_index(_rules_tables)
     reserves = reserve_rows(ix)
     assert list(reserves.keys.itertuples(index=False, name=None)) == [
         ("x", "mine"), ("a1", "mine")]
