@@ -82,12 +82,14 @@ FAMILY_GROUPS = (
     # The index is built once per process (tests.helpers.loaded_index).
     _family("balance_capacity", ("balance", "capacity"),
             "balance::test_balance_rows_by_hand",
+            "balance::test_balance_rows_of_one_year_differ_in_region_or_commodity",
             "capacity::test_capacity_rows_by_hand"),
     _family("expansion_build_rate", ("expansion", "build_rate"),
             "build_rate::test_expansion_rows_by_hand",
             "build_rate::test_build_rate_rows_by_hand"),
     _family("trade_resources", ("trade", "resources"),
             "trade::test_quota_rows_by_hand",
+            "trade::test_quota_rows_without_exports_and_of_flows_only",
             "trade::test_reserve_and_stock_rows_by_hand"),
     _family("objective", ("objective",), "objective::test_each_variables_cost_by_hand"),
     # the declaration types and the table of contents: every family's rows pass

@@ -109,3 +109,48 @@ def test_balance_rows_by_hand() -> None:
               "flow": (ix.flow, flow), "release": (ix.stock, RCY),
               "short": (ix.short, RCY), "surplus": (ix.surplus, RCY)}
     assert row_terms(rows, RCY, frames) == want
+
+
+def _one_year_tables() -> dict[str, list[dict[str, object]]]:
+    m, m_out = mine("mine")
+    m2, m2_out = mine("mine2", out="mx")
+    return {
+        "settings": settings(2025, 2025),
+        "regions": [{"region": r, "bloc": "alliance"} for r in ("a", "b")],
+        "commodities": one_commodity() + [
+            {"commodity": "mx", "shortfall_penalty_usd_per_t": 1000}],
+        "processes": [m, m2], "process_io": [m_out, m2_out],
+        "capacity": [{"region": "a", "process": p, "capacity_tpa": 100}
+                     for p in ("mine", "mine2")],
+        "routes": [{"origin": "a", "destination": "b", "commodity": "ox",
+                    "cost_usd_per_t": 1}],
+        "demand": [{"region": "b", "commodity": "ox", "year": 2025, "demand_t": 5}],
+    }
+
+
+def test_balance_rows_of_one_year_differ_in_region_or_commodity() -> None:
+    # 2025 only. a mines ox (mine) and mx (mine2) and ships ox to b, which
+    # demands 5 t. Surplus wherever a term brings the commodity in. Rows sorted
+    # by key, each next to one that differs in the commodity or the region only
+    # (never in the year):
+    #   (a, mx): act_mine2 - surplus = 0
+    #   (a, ox): act_mine - flow_ab - surplus = 0
+    #   (b, ox): flow_ab + short - surplus = 5
+    ix = loaded_index(_one_year_tables)
+    rows = balance_rows(ix)
+    assert list(rows.keys.itertuples(index=False, name=None)) == [
+        ("a", "mx", 2025), ("a", "ox", 2025), ("b", "ox", 2025)]
+    assert rows.rhs.tolist() == [0.0, 0.0, 5.0]
+    flow = ("flow", "a", "b", "ox", 2025)
+    want = {("a", "mx", 2025, "act", "a", "mine2", 2025): 1.0,
+            ("a", "mx", 2025, "surplus", "a", "mx", 2025): -1.0,
+            ("a", "ox", 2025, "act", "a", "mine", 2025): 1.0,
+            ("a", "ox", 2025, *flow): -1.0,
+            ("a", "ox", 2025, "surplus", "a", "ox", 2025): -1.0,
+            ("b", "ox", 2025, *flow): 1.0,
+            ("b", "ox", 2025, "short", "b", "ox", 2025): 1.0,
+            ("b", "ox", 2025, "surplus", "b", "ox", 2025): -1.0}
+    frames = {"act": (ix.act, ["region", "process", "year"]),
+              "flow": (ix.flow, ["origin", "destination", "commodity", "year"]),
+              "short": (ix.short, RCY), "surplus": (ix.surplus, RCY)}
+    assert row_terms(rows, RCY, frames) == want

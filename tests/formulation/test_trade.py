@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from model.data.indices import RCY
+from model.formulation.declare import flatten
 from model.formulation.resources import reserve_rows, stock_rows
-from model.formulation.trade import quota_rows
+from model.formulation.trade import EXPORT_QUOTA, quota_rows
 from tests.helpers import loaded_index, mine, one_commodity, row_terms, settings
 
 
@@ -224,3 +225,50 @@ def test_reserve_and_stock_rows_by_hand() -> None:
                 want[(r, c, y, "stock", r, c, y - 1)] = -1.0
     frames = {"stock": (ix.stock, RCY), "release": (ix.stock, RCY)}
     assert row_terms(stocks, RCY, frames) == want
+
+
+def _one_route_tables() -> dict[str, list[dict[str, object]]]:
+    """2025-26; a (alliance) mines ox and ships it to b (other), which demands
+    10 t. Scenario baseline: a quota on b, which exports nothing; cap: a's ox
+    exports <= 4 from 2026 (no offtake anywhere)."""
+    m, m_out = mine("mine", lead=0)
+    return {
+        "settings": settings(2025, 2026),
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "b", "bloc": "other"}],
+        "commodities": one_commodity(),
+        "processes": [m], "process_io": [m_out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "routes": [{"origin": "a", "destination": "b", "commodity": "ox",
+                    "cost_usd_per_t": 1}],
+        "scenarios": [{"scenario": "baseline", "is_baseline": "true"},
+                      {"scenario": "cap", "is_baseline": "false"}],
+        "scenario_rules": [
+            {"scenario": "baseline", "rule": "export_quota", "target": "b",
+             "value": 3},
+            {"scenario": "cap", "rule": "export_quota", "target": "a",
+             "commodity": "ox", "value": 4, "from_year": 2026}],
+        "demand": [{"region": "b", "commodity": "ox", "year": 2025, "demand_t": 10}],
+    }
+
+
+def test_quota_rows_without_exports_and_of_flows_only() -> None:
+    # baseline: nothing leaves b, so no row: no keys, no right-hand side, no
+    # term, and the builders' view of it (flatten) is empty too.
+    ix = loaded_index(_one_route_tables)
+    rows = quota_rows(ix)
+    assert list(rows.keys.columns) == ["rule", "year", "commodity"]
+    assert (len(rows.keys), rows.rhs.tolist()) == (0, [])
+    assert row_terms(rows, ["rule"], {}) == {}
+    block = flatten(EXPORT_QUOTA, rows, {"flow": 0, "sale": 2})
+    assert (block.row.tolist(), block.column.tolist()) == ([], [])
+    # cap: one row, 2026 (from_year), of the flow a -> b alone:
+    #   flow(a, b, ox, 2026) <= 4
+    ix = loaded_index(_one_route_tables, "cap")
+    rows = quota_rows(ix)
+    keys = ["rule", "year", "commodity"]
+    assert list(rows.keys.itertuples(index=False, name=None)) == [
+        ("a:ox:2026", 2026, "ox")]
+    assert rows.rhs.tolist() == [4.0]
+    assert row_terms(rows, keys, {"flow": (ix.flow, FLOW)}) == {
+        ("a:ox:2026", 2026, "ox", "flow", "a", "b", "ox", 2026): 1.0}
