@@ -9,7 +9,8 @@ import pytest
 
 from model.data.case import load_case
 from model.errors import InputError
-from model.formulation.build_rate import build_rate_rows
+from model.formulation.build_rate import BUILD_RATE, build_rate_rows
+from model.formulation.declare import flatten
 from model.formulation.expansion import expansion_rows
 from tests.helpers import (
     loaded_index,
@@ -164,3 +165,29 @@ def test_build_rate_rows_by_hand() -> None:
             for (k, y), rs in regions.items() for r in rs}
     frames = {"build": (ix.build, ["region", "process", "year"])}
     assert row_terms(rows, keys, frames) == want
+
+
+def _no_build_tables() -> dict[str, list[dict[str, object]]]:
+    m, m_out = mine("mine")
+    return {
+        "settings": settings(2025, 2026),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(),
+        "processes": [m], "process_io": [m_out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "build_limits": [{"stage": "mining", "max_new_tpa_per_year": 10}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 5}],
+    }
+
+
+def test_build_rate_rows_without_builds() -> None:
+    # A mine in a with existing capacity and no expansion row: nothing can be
+    # built, so the mining limit has no row: no keys, no right-hand side, no
+    # term, and the builders' view of it (flatten) is empty too.
+    ix = loaded_index(_no_build_tables)
+    rows = build_rate_rows(ix)
+    assert list(rows.keys.columns) == ["limit", "stage", "target", "year"]
+    assert (len(rows.keys), rows.rhs.tolist()) == (0, [])
+    assert row_terms(rows, ["limit"], {}) == {}
+    block = flatten(BUILD_RATE, rows, {"build": 0})
+    assert (block.row.tolist(), block.column.tolist()) == ([], [])
