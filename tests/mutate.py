@@ -92,7 +92,8 @@ FAMILY_GROUPS = (
             "trade::test_quota_rows_by_hand",
             "trade::test_quota_rows_without_exports_and_of_flows_only",
             "trade::test_reserve_and_stock_rows_by_hand"),
-    _family("objective", ("objective",), "objective::test_each_variables_cost_by_hand"),
+    _family("objective", ("objective",), "objective::test_each_variables_cost_by_hand",
+            "objective::test_no_existing_capacity_costs_nothing_fixed"),
     # the declaration types and the table of contents: every family's rows pass
     # through them, so only the types on hand-made terms and frames (no solve:
     # every solve calls flatten and limit_of, so each equivalent mutant would run

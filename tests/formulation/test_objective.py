@@ -214,3 +214,21 @@ def test_each_variables_cost_by_hand() -> None:
         [(crf * 100 + 2) / 1.1])
     # existing 100 t at 2 USD/tpa in both years: 200 x (1 + 1/1.1) = 381.82
     assert objective.constant_cost(ix) == pytest.approx(200 * (1 + 1 / 1.1))
+
+
+def _no_capacity_tables() -> dict[str, list[dict[str, object]]]:
+    m, m_out = mine("mine", cost=10, fom=2, capex=100, life=30)
+    return {
+        "settings": settings(2025, 2026, 0.1),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(),
+        "processes": [m], "process_io": [m_out],
+        "expansion": [{"region": "a", "process": "mine"}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 5}],
+    }
+
+
+def test_no_existing_capacity_costs_nothing_fixed() -> None:
+    # The mine (fixed O&M 2 USD/tpa) can only be built: no existing capacity,
+    # so the objective's constant (fixed O&M of existing capacity) is 0.
+    assert objective.constant_cost(loaded_index(_no_capacity_tables)) == 0.0
