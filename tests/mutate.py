@@ -72,10 +72,20 @@ def _family(name: str, modules: tuple[str, ...], *tests: str) -> Group:
 
 FAMILY_GROUPS = (
     _family("collection", ("collection",), "collection"),
-    _family("adoption", ("adoption",), "adoption"),
+    _family("adoption", ("adoption",), *(f"adoption::test_{t}" for t in (
+        "adoption_rows_one_per_recipe_year_below_its_full_share",
+        "a_recipe_at_full_share_has_no_adoption_row",
+        "adoption_rows_of_two_recipes_of_one_base"))),
     _family("offtake", ("offtake",), "offtakes", "offtakes_neutral"),
     _family("calibration", ("calibration",), "calibration", "calibration_neutral"),
-    _family("foresight", ("foresight",), "foresight"),
+    # the pins of a hand-written comparator solution and the fixings made of
+    # them, on an index loaded once per process (no solve)
+    _family("foresight", ("foresight",), *(
+        f"foresight::test_{t}" for t in (
+            "foresight_none_pins_each_family_before_the_shock",
+            "foresight_none_pins_builds_by_their_decision_year",
+            "a_build_the_comparator_did_not_decide_is_pinned_at_0",
+            "foresight_fixes_each_pinned_variable", "no_pinned_variable_no_fixing"))),
     # The families below run only their rows (or costs) built on a loaded case
     # and compared with rows derived by hand (no solve): every solve calls every
     # family, so an equivalent mutant would run every solved case given to it.
