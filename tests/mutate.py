@@ -77,7 +77,15 @@ FAMILY_GROUPS = (
         "a_recipe_at_full_share_has_no_adoption_row",
         "adoption_rows_of_two_recipes_of_one_base"))),
     _family("offtake", ("offtake",), "offtakes", "offtakes_neutral"),
-    _family("calibration", ("calibration",), "calibration", "calibration_neutral"),
+    # each quantity's rows on an index loaded once per process, and the row no
+    # flow variable matches (no solve)
+    _family("calibration", ("calibration",), *(f"calibration::test_{t}" for t in (
+        "a_china_share_row_counts_each_supply_by_its_origin",
+        "a_share_band_reaching_1_leaves_the_chinese_terms_out",
+        "output_made_in_a_chinese_buyer_counts_as_chinese",
+        "activity_and_flow_rows_sum_their_variables",
+        "a_flow_row_counts_its_commodity_only",
+        "an_observed_flow_no_route_can_carry_is_an_input_error"))),
     # the pins of a hand-written comparator solution and the fixings made of
     # them, on an index loaded once per process (no solve)
     _family("foresight", ("foresight",), *(
