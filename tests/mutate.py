@@ -76,7 +76,10 @@ FAMILY_GROUPS = (
         "adoption_rows_one_per_recipe_year_below_its_full_share",
         "a_recipe_at_full_share_has_no_adoption_row",
         "adoption_rows_of_two_recipes_of_one_base"))),
-    _family("offtake", ("offtake",), "offtakes", "offtakes_neutral"),
+    # the contract rows on indexes loaded once per process (no solve)
+    _family("offtake", ("offtake",), *(f"offtakes::test_{t}" for t in (
+        "offtake_rows_group_sales_by_contract_and_year",
+        "without_offtakes_the_contract_rows_are_empty_with_their_keys"))),
     # each quantity's rows on an index loaded once per process, and the row no
     # flow variable matches (no solve)
     _family("calibration", ("calibration",), *(f"calibration::test_{t}" for t in (
