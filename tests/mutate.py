@@ -95,6 +95,7 @@ FAMILY_GROUPS = (
         f"foresight::test_{t}" for t in (
             "foresight_none_pins_each_family_before_the_shock",
             "foresight_none_pins_builds_by_their_decision_year",
+            "foresight_none_pins_nothing_of_the_shock_year",
             "a_build_the_comparator_did_not_decide_is_pinned_at_0",
             "foresight_fixes_each_pinned_variable", "no_pinned_variable_no_fixing"))),
     # The families below run only their rows (or costs) built on a loaded case

@@ -159,10 +159,16 @@ def test_solving_order_puts_comparators_first(tmp_path: Path) -> None:
 
 
 def _pins_tables() -> dict[str, list[dict[str, object]]]:
-    """The first case with foresight none, plus a stockpile in a."""
+    """The first case with foresight none, plus a stockpile in a and a scenario
+    quota: China's exports at most 50 t from 2026 (a shock that keeps the
+    flows)."""
     tables = _case("none")
     tables["stockpiles"] = [{"region": "a", "commodity": "ox", "initial_t": 30,
                              "max_release_tpa": 30}]
+    tables["scenarios"].append({"scenario": "quota", "is_baseline": "false"})
+    tables["scenario_rules"].append({"scenario": "quota", "rule": "export_quota",
+                                     "target": "china", "value": 50,
+                                     "from_year": 2026})
     return tables
 
 
@@ -206,6 +212,20 @@ def test_foresight_none_pins_each_family_before_the_shock() -> None:
     # comparator's build decided in 2025 (online 2026, 40); online 2027 was
     # decided in 2026, free. Nothing of 2026 or later is pinned.
     got, ix = _pins("embargo")
+    assert ix.shock_year == 2026
+    assert got == {("act", "cn", "china_mine", 2025): 60.0,
+                   ("flow", "cn", "a", "ox", 2025): 0.0,
+                   ("release", "a", "ox", 2025): 30.0,
+                   ("build", "a", "local_mine", 2026): 40.0}
+
+
+def test_foresight_none_pins_nothing_of_the_shock_year() -> None:
+    # quota: shock year 2026 (the quota's from_year). Unlike the embargo it keeps
+    # the flow cn -> a in 2026 and later, but that flow (55 in the comparator)
+    # is of the shock year: free. Pinned, as in the embargo scenario: the 2025
+    # activity (60), flow (0: none written) and release (30), and the build
+    # decided in 2025 (online 2026, 40).
+    got, ix = _pins("quota")
     assert ix.shock_year == 2026
     assert got == {("act", "cn", "china_mine", 2025): 60.0,
                    ("flow", "cn", "a", "ox", 2025): 0.0,
