@@ -88,7 +88,8 @@ FAMILY_GROUPS = (
         "output_made_in_a_chinese_buyer_counts_as_chinese",
         "activity_and_flow_rows_sum_their_variables",
         "a_flow_row_counts_its_commodity_only",
-        "an_observed_flow_no_route_can_carry_is_an_input_error"))),
+        "an_observed_flow_no_route_can_carry_is_an_input_error",
+        "a_scenario_without_calibration_has_no_row"))),
     # the pins of a hand-written comparator solution and the fixings made of
     # them, on an index loaded once per process (no solve)
     _family("foresight", ("foresight",), *(

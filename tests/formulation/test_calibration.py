@@ -14,7 +14,13 @@ from model.data.case import Case, load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.errors import InputError
-from model.formulation.calibration import calibration_rows
+from model.formulation.calibration import (
+    CALIBRATION,
+    KEYS,
+    calibration_rows,
+    measure_terms,
+)
+from model.formulation.declare import flatten
 from tests.helpers import loaded_index, mine, one_commodity, settings, write_case
 from tests.perf.test_matrix import assert_same_lp
 
@@ -295,3 +301,19 @@ def test_an_observed_flow_no_route_can_carry_is_an_input_error(tmp_path: Path
 
 def build_index_and_rows(case: Case) -> None:
     calibration_rows(build_index(scenario_data(case, "baseline")))
+
+
+def test_a_scenario_without_calibration_has_no_row() -> None:
+    # Scenario free of the same case: the calibration binds the baseline only,
+    # so nothing is measured and no row is built: no keys (the key columns
+    # still named), no right-hand side, no term, an empty block for the builders.
+    ix = loaded_index(_share_by_origin, "free")
+    terms = measure_terms(ix)
+    assert list(terms.columns) == ["row", "family", "position", "coef", "chinese"]
+    assert len(terms) == 0
+    rows = calibration_rows(ix)
+    assert list(rows.keys.columns) == KEYS
+    assert (len(rows.keys), rows.rhs.tolist()) == (0, [])
+    block = flatten(CALIBRATION, rows, {"act": 0, "flow": 3, "release": 6})
+    assert (block.row.tolist(), block.column.tolist(), block.coef.tolist()) == (
+        [], [], [])
