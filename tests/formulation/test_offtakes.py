@@ -235,13 +235,15 @@ def _contract_rows() -> tuple[Rows, Rows, object]:
 
 def _by_row(rows: Rows, ix: object) -> dict:
     """(offtake, year) of each row -> (rhs, {variable: summed coefficient}), a
-    sale named by its seller, sale_short by "short"."""
+    sale named by its seller, sale_short by "short" (any other family by its
+    own name)."""
     keys = list(zip(rows.keys["offtake"], rows.keys["year"], strict=True))
     got = {k: (float(r), {}) for k, r in zip(keys, rows.rhs, strict=True)}
     for terms in rows.terms:
         coef = np.broadcast_to(np.asarray(terms.coef, dtype=float), terms.row.shape)
         for r, k, v in zip(terms.row, terms.position, coef, strict=True):
-            name = (ix.sale["seller"].iat[k] if terms.family == "sale" else "short")
+            name = (ix.sale["seller"].iat[k] if terms.family == "sale" else
+                    "short" if terms.family == "sale_short" else terms.family)
             got[keys[r]][1][name] = got[keys[r]][1].get(name, 0.0) + v
     return got
 
