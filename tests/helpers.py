@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import signal
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,6 +123,24 @@ def row_terms(rows: Any, keys: list[str], frames: dict[str, tuple[Any, list[str]
             key = (*rows.keys[keys].iloc[r], f, *frame[columns].iloc[p])
             got[key] = got.get(key, 0.0) + float(c)
     return got
+
+
+@functools.cache
+def loaded_index(tables_of: Callable[[], dict[str, list[dict[str, object]]]],
+                 scenario: str = "baseline") -> Any:
+    """The ``LPIndex`` of scenario ``scenario`` of the case ``tables_of()`` (written
+    by ``write_case`` into a temporary folder, loaded, indexed), built once per
+    process. Loading and indexing are model/data code, never mutated by a
+    formulation group of `make mutate`: a mutant's run (forked by mutmut from the
+    process that ran the clean tests) reuses this index and pays only for the
+    family rows it checks. The rows and costs read the index, never change it."""
+    from model.data.case import load_case
+    from model.data.indices import build_index
+    from model.data.scenarios import scenario_data
+
+    with tempfile.TemporaryDirectory(prefix="index_") as root:
+        case = load_case(write_case(Path(root) / "case", tables_of()))
+        return build_index(scenario_data(case, scenario))
 
 
 @contextmanager

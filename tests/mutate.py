@@ -54,7 +54,9 @@ NUMPY = ("-k", "not pyomo")  # one builder is enough outside the formulation its
 
 
 def _formulation(*names: str) -> tuple[str, ...]:
-    return tuple(f"{FORMULATION}/test_{n}.py" for n in names)
+    """``"balance"``: the file test_balance.py; ``"balance::test_x"``: one test."""
+    return tuple(f"{FORMULATION}/test_{n.replace('::', '.py::', 1)}"
+                 + ("" if "::" in n else ".py") for n in names)
 
 
 # Hand-solved cases of the families themselves; not the neutral-friction and
@@ -70,22 +72,56 @@ def _family(name: str, modules: tuple[str, ...], *tests: str) -> Group:
 
 FAMILY_GROUPS = (
     _family("collection", ("collection",), "collection"),
-    _family("adoption", ("adoption",), "adoption"),
-    _family("offtake", ("offtake",), "offtakes", "offtakes_neutral"),
-    _family("calibration", ("calibration",), "calibration", "calibration_neutral"),
-    _family("foresight", ("foresight",), "foresight"),
-    # recipes run on their base's capacity (test_adoption)
+    _family("adoption", ("adoption",), *(f"adoption::test_{t}" for t in (
+        "adoption_rows_one_per_recipe_year_below_its_full_share",
+        "a_recipe_at_full_share_has_no_adoption_row",
+        "adoption_rows_of_two_recipes_of_one_base"))),
+    # the contract rows on indexes loaded once per process (no solve)
+    _family("offtake", ("offtake",), *(f"offtakes::test_{t}" for t in (
+        "offtake_rows_group_sales_by_contract_and_year",
+        "without_offtakes_the_contract_rows_are_empty_with_their_keys"))),
+    # each quantity's rows on an index loaded once per process, and the row no
+    # flow variable matches (no solve)
+    _family("calibration", ("calibration",), *(f"calibration::test_{t}" for t in (
+        "a_china_share_row_counts_each_supply_by_its_origin",
+        "a_share_band_reaching_1_leaves_the_chinese_terms_out",
+        "output_made_in_a_chinese_buyer_counts_as_chinese",
+        "activity_and_flow_rows_sum_their_variables",
+        "a_flow_row_counts_its_commodity_only",
+        "an_observed_flow_no_route_can_carry_is_an_input_error",
+        "a_scenario_without_calibration_has_no_row"))),
+    # the pins of a hand-written comparator solution and the fixings made of
+    # them, on an index loaded once per process (no solve)
+    _family("foresight", ("foresight",), *(
+        f"foresight::test_{t}" for t in (
+            "foresight_none_pins_each_family_before_the_shock",
+            "foresight_none_pins_builds_by_their_decision_year",
+            "foresight_none_pins_nothing_of_the_shock_year",
+            "a_build_the_comparator_did_not_decide_is_pinned_at_0",
+            "foresight_fixes_each_pinned_variable", "no_pinned_variable_no_fixing"))),
+    # The families below run only their rows (or costs) built on a loaded case
+    # and compared with rows derived by hand (no solve): every solve calls every
+    # family, so an equivalent mutant would run every solved case given to it.
+    # The index is built once per process (tests.helpers.loaded_index).
     _family("balance_capacity", ("balance", "capacity"),
-            "balance", "capacity", "ramp_up", "adoption", "mutation_classes"),
+            "balance::test_balance_rows_by_hand",
+            "balance::test_balance_rows_of_one_year_differ_in_region_or_commodity",
+            "capacity::test_capacity_rows_by_hand"),
     _family("expansion_build_rate", ("expansion", "build_rate"),
-            "expansion", "build_rate"),
-    _family("trade_resources", ("trade", "resources"), "trade", "resources"),
-    _family("objective", ("objective",), "objective", "mutation_classes"),
+            "build_rate::test_expansion_rows_by_hand",
+            "build_rate::test_build_rate_rows_by_hand",
+            "build_rate::test_build_rate_rows_without_builds"),
+    _family("trade_resources", ("trade", "resources"),
+            "trade::test_quota_rows_by_hand",
+            "trade::test_quota_rows_without_exports_and_of_flows_only",
+            "trade::test_reserve_and_stock_rows_by_hand"),
+    _family("objective", ("objective",), "objective::test_each_variables_cost_by_hand",
+            "objective::test_no_existing_capacity_costs_nothing_fixed"),
     # the declaration types and the table of contents: every family's rows pass
-    # through them, so flatten on hand-made terms and a few cases of different
-    # families (not the neutral LPs: both are built by the same mutated code)
-    _family("declare", ("declare", "registry", "variables"),
-            "declare", "balance", "capacity"),
+    # through them, so only the types on hand-made terms and frames (no solve:
+    # every solve calls flatten and limit_of, so each equivalent mutant would run
+    # every solved case); registry.py and variables.py hold no function to mutate
+    _family("declare", ("declare", "registry", "variables"), "declare"),
 )
 
 GROUPS = (

@@ -5,6 +5,7 @@ to max_share."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +13,10 @@ import pandas as pd
 import pytest
 
 from model.data.case import load_case
-from model.data.indices import build_index
-from model.data.scenarios import scenario_data
 from model.errors import InputError
 from model.formulation.adoption import adoption_rows
 from model.formulation.declare import Rows
-from tests.helpers import mine, settings, write_case
+from tests.helpers import loaded_index, mine, row_terms, settings, write_case
 
 
 def _case(recipe: dict[str, object], make_tpa: float = 1000,
@@ -101,15 +100,9 @@ def test_without_an_adoption_limit_the_recipe_takes_max_share(solve) -> None:
     assert t["summary"]["shortfall_t"].iat[0] == pytest.approx(0, abs=1e-6)
 
 
-def test_two_recipes_of_one_base_share_its_output(solve) -> None:
-    # Demand 200 (out of reach), Dy 3 t/yr binds: the LP makes as many magnets as
-    # the Dy allows. Two recipes of make, each capped on make's whole output
-    # x = b + l + m (base b, lean l, leaner m): lean 0.02 t Dy, max_share 0.5;
-    # leaner 0.01 t Dy (2 USD/t), max_share 0.25. At the caps l = 0.5 x,
-    # m = 0.25 x, b = 0.25 x and Dy = (0.04 x 0.25 + 0.02 x 0.5 + 0.01 x 0.25) x
-    # = 0.0225 x = 3: x = 133.33, l = 66.667, m = 33.333 every year.
-    # (Were each share taken of base + that recipe alone, l <= b and m <= b / 3:
-    # x = 7 b / 3 with Dy 0.19 b / 3 = 3, x = 110.5.)
+def _two_recipes() -> dict[str, list[dict[str, object]]]:
+    """The first case with demand 200 and two recipes of make: lean (max_share
+    0.5) and leaner (0.01 t Dy, 2 USD/t, max_share 0.25)."""
     tables = _case({"max_share": 0.5})
     tables["demand"][0]["demand_t"] = 200
     tables["processes"].append({"process": "leaner", "stage": "magnet",
@@ -122,7 +115,19 @@ def test_two_recipes_of_one_base_share_its_output(solve) -> None:
          "coefficient": 1}]
     tables["recipes"].append({"recipe": "leaner", "process": "make",
                               "max_share": 0.25})
-    t = solve(tables)
+    return tables
+
+
+def test_two_recipes_of_one_base_share_its_output(solve) -> None:
+    # Demand 200 (out of reach), Dy 3 t/yr binds: the LP makes as many magnets as
+    # the Dy allows. Two recipes of make, each capped on make's whole output
+    # x = b + l + m (base b, lean l, leaner m): lean 0.02 t Dy, max_share 0.5;
+    # leaner 0.01 t Dy (2 USD/t), max_share 0.25. At the caps l = 0.5 x,
+    # m = 0.25 x, b = 0.25 x and Dy = (0.04 x 0.25 + 0.02 x 0.5 + 0.01 x 0.25) x
+    # = 0.0225 x = 3: x = 133.33, l = 66.667, m = 33.333 every year.
+    # (Were each share taken of base + that recipe alone, l <= b and m <= b / 3:
+    # x = 7 b / 3 with Dy 0.19 b / 3 = 3, x = 110.5.)
+    t = solve(_two_recipes())
     x = 3 / 0.0225
     years = range(2025, 2030)
     assert _output(t, "lean") == pytest.approx({y: 0.5 * x for y in years}, rel=1e-9)
@@ -132,20 +137,26 @@ def test_two_recipes_of_one_base_share_its_output(solve) -> None:
                                                rel=1e-9)
 
 
-def _rows(tmp_path: Path, recipe: dict[str, object]) -> tuple[Rows, pd.DataFrame]:
-    """The adoption rows of ``_case(recipe)`` and its act frame (no solve)."""
-    ix = build_index(scenario_data(load_case(write_case(tmp_path / "c",
-                                                         _case(recipe))), "baseline"))
+def _growing_share() -> dict[str, list[dict[str, object]]]:
+    return _case({"ready_year": 2026, "adoption_per_year": 0.1, "max_share": 0.3})
+
+
+def _full_share() -> dict[str, list[dict[str, object]]]:
+    return _case({})
+
+
+def _rows(tables_of: Callable[[], dict]) -> tuple[Rows, pd.DataFrame]:
+    """The adoption rows of the case ``tables_of()`` and its act frame (no solve;
+    the index is loaded once per process)."""
+    ix = loaded_index(tables_of)
     return adoption_rows(ix), ix.act
 
 
-def test_adoption_rows_one_per_recipe_year_below_its_full_share(tmp_path: Path
-                                                                ) -> None:
+def test_adoption_rows_one_per_recipe_year_below_its_full_share() -> None:
     # Ready 2026, 0.1 a year, max 0.3: s = 0.1, 0.2, 0.3, 0.3 in 2026-29 (the
     # recipe has no act row in 2025), all < 1, so one row (a, lean, y) a year:
     #   (1 - s) lean - s make <= 0 (no other recipe of make).
-    rows, act = _rows(tmp_path, {"ready_year": 2026, "adoption_per_year": 0.1,
-                                 "max_share": 0.3})
+    rows, act = _rows(_growing_share)
     years = [2026, 2027, 2028, 2029]
     assert list(rows.keys.columns) == ["region", "recipe", "year"]
     assert rows.keys.to_dict("list") == {"region": ["a"] * 4, "recipe": ["lean"] * 4,
@@ -162,10 +173,10 @@ def test_adoption_rows_one_per_recipe_year_below_its_full_share(tmp_path: Path
     assert got == pytest.approx(want, rel=1e-12)
 
 
-def test_a_recipe_at_full_share_has_no_adoption_row(tmp_path: Path) -> None:
+def test_a_recipe_at_full_share_has_no_adoption_row() -> None:
     # max_share blank = 1 and no adoption limit: s = 1, and the row would read
     # 0 x lean - make <= 0, true for every act >= 0: no row (docstring: s < 1).
-    rows, _ = _rows(tmp_path, {})
+    rows, _ = _rows(_full_share)
     assert len(rows.keys) == 0
     assert len(rows.rhs) == 0
 
@@ -203,3 +214,25 @@ def test_recipe_rows_are_checked(tmp_path: Path) -> None:
            "in capacity" in text
     assert "recipes.csv [recipes] row 5, column recipe: recipe 'make' is itself a " \
            "base process of a recipe" in text
+
+
+def test_adoption_rows_of_two_recipes_of_one_base() -> None:
+    # _two_recipes: every year 2025-29 (no ready year, no adoption limit), a row
+    # per recipe and year, its share taken of make's whole output (base and
+    # both recipes), the recipe's own term 1 - s:
+    #   (a, lean, y):   0.5 lean - 0.5 make - 0.5 leaner <= 0
+    #   (a, leaner, y): 0.75 leaner - 0.25 make - 0.25 lean <= 0
+    # rows in the act rows' order (region, process, year): lean, then leaner.
+    ix = loaded_index(_two_recipes)
+    rows = adoption_rows(ix)
+    years = range(2025, 2030)
+    assert list(rows.keys.itertuples(index=False, name=None)) == [
+        ("a", q, y) for q in ("lean", "leaner") for y in years]
+    assert rows.rhs.tolist() == [0.0] * 10
+    coef = {"lean": {"lean": 0.5, "make": -0.5, "leaner": -0.5},
+            "leaner": {"leaner": 0.75, "make": -0.25, "lean": -0.25}}
+    want = {("a", q, y, "act", "a", p, y): c
+            for q, terms in coef.items() for p, c in terms.items() for y in years}
+    frames = {"act": (ix.act, ["region", "process", "year"])}
+    assert row_terms(rows, ["region", "recipe", "year"], frames) == pytest.approx(
+        want, rel=1e-12)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from model.data.case import load_case
-from model.data.indices import RCY, build_index
-from model.data.scenarios import scenario_data
+from model.data.indices import RCY
 from model.formulation.balance import balance_rows
-from tests.helpers import mine, one_commodity, row_terms, settings, write_case
+from tests.helpers import loaded_index, mine, one_commodity, row_terms, settings
 
 
 def test_coproduction_surplus(solve) -> None:
@@ -67,13 +63,7 @@ def test_process_chain_input_output(solve) -> None:
     assert t["summary"]["total_cost_usd"].iat[0] == pytest.approx(50)
 
 
-def test_balance_rows_by_hand(tmp_path: Path) -> None:
-    # 2025-26. Region a mines ox (100 t) and ships it to b (route a -> b); b
-    # demands 20 t of ox a year and holds a stockpile (30 t, 10 t/yr). One row
-    # per (region, commodity, year) with a term, sorted by key; the rows of
-    # 2025 differ from each other in the region only:
-    #   (a, ox, y): act_mine - flow_ab - surplus_a = 0      (no demand, no short)
-    #   (b, ox, y): flow_ab + release_b + short_b - surplus_b = 20
+def _balance_tables() -> dict[str, list[dict[str, object]]]:
     m, m_out = mine("mine")
     tables = {
         "settings": settings(2025, 2026),
@@ -88,8 +78,17 @@ def test_balance_rows_by_hand(tmp_path: Path) -> None:
         "demand": [{"region": "b", "commodity": "ox", "year": 2025,
                     "demand_t": 20}],
     }
-    ix = build_index(scenario_data(load_case(write_case(tmp_path / "c", tables)),
-                                   "baseline"))
+    return tables
+
+
+def test_balance_rows_by_hand() -> None:
+    # 2025-26. Region a mines ox (100 t) and ships it to b (route a -> b); b
+    # demands 20 t of ox a year and holds a stockpile (30 t, 10 t/yr). One row
+    # per (region, commodity, year) with a term, sorted by key; the rows of
+    # 2025 differ from each other in the region only:
+    #   (a, ox, y): act_mine - flow_ab - surplus_a = 0      (no demand, no short)
+    #   (b, ox, y): flow_ab + release_b + short_b - surplus_b = 20
+    ix = loaded_index(_balance_tables)
     rows = balance_rows(ix)
     assert list(rows.keys.columns) == RCY
     keys = [("a", "ox", 2025), ("a", "ox", 2026), ("b", "ox", 2025),
@@ -108,5 +107,50 @@ def test_balance_rows_by_hand(tmp_path: Path) -> None:
     flow = ["origin", "destination", "commodity", "year"]
     frames = {"act": (ix.act, ["region", "process", "year"]),
               "flow": (ix.flow, flow), "release": (ix.stock, RCY),
+              "short": (ix.short, RCY), "surplus": (ix.surplus, RCY)}
+    assert row_terms(rows, RCY, frames) == want
+
+
+def _one_year_tables() -> dict[str, list[dict[str, object]]]:
+    m, m_out = mine("mine")
+    m2, m2_out = mine("mine2", out="mx")
+    return {
+        "settings": settings(2025, 2025),
+        "regions": [{"region": r, "bloc": "alliance"} for r in ("a", "b")],
+        "commodities": one_commodity() + [
+            {"commodity": "mx", "shortfall_penalty_usd_per_t": 1000}],
+        "processes": [m, m2], "process_io": [m_out, m2_out],
+        "capacity": [{"region": "a", "process": p, "capacity_tpa": 100}
+                     for p in ("mine", "mine2")],
+        "routes": [{"origin": "a", "destination": "b", "commodity": "ox",
+                    "cost_usd_per_t": 1}],
+        "demand": [{"region": "b", "commodity": "ox", "year": 2025, "demand_t": 5}],
+    }
+
+
+def test_balance_rows_of_one_year_differ_in_region_or_commodity() -> None:
+    # 2025 only. a mines ox (mine) and mx (mine2) and ships ox to b, which
+    # demands 5 t. Surplus wherever a term brings the commodity in. Rows sorted
+    # by key, each next to one that differs in the commodity or the region only
+    # (never in the year):
+    #   (a, mx): act_mine2 - surplus = 0
+    #   (a, ox): act_mine - flow_ab - surplus = 0
+    #   (b, ox): flow_ab + short - surplus = 5
+    ix = loaded_index(_one_year_tables)
+    rows = balance_rows(ix)
+    assert list(rows.keys.itertuples(index=False, name=None)) == [
+        ("a", "mx", 2025), ("a", "ox", 2025), ("b", "ox", 2025)]
+    assert rows.rhs.tolist() == [0.0, 0.0, 5.0]
+    flow = ("flow", "a", "b", "ox", 2025)
+    want = {("a", "mx", 2025, "act", "a", "mine2", 2025): 1.0,
+            ("a", "mx", 2025, "surplus", "a", "mx", 2025): -1.0,
+            ("a", "ox", 2025, "act", "a", "mine", 2025): 1.0,
+            ("a", "ox", 2025, *flow): -1.0,
+            ("a", "ox", 2025, "surplus", "a", "ox", 2025): -1.0,
+            ("b", "ox", 2025, *flow): 1.0,
+            ("b", "ox", 2025, "short", "b", "ox", 2025): 1.0,
+            ("b", "ox", 2025, "surplus", "b", "ox", 2025): -1.0}
+    frames = {"act": (ix.act, ["region", "process", "year"]),
+              "flow": (ix.flow, ["origin", "destination", "commodity", "year"]),
               "short": (ix.short, RCY), "surplus": (ix.surplus, RCY)}
     assert row_terms(rows, RCY, frames) == want

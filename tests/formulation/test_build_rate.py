@@ -8,12 +8,18 @@ from pathlib import Path
 import pytest
 
 from model.data.case import load_case
-from model.data.indices import LPIndex, build_index
-from model.data.scenarios import scenario_data
 from model.errors import InputError
-from model.formulation.build_rate import build_rate_rows
+from model.formulation.build_rate import BUILD_RATE, build_rate_rows
+from model.formulation.declare import flatten
 from model.formulation.expansion import expansion_rows
-from tests.helpers import mine, one_commodity, row_terms, settings, write_case
+from tests.helpers import (
+    loaded_index,
+    mine,
+    one_commodity,
+    row_terms,
+    settings,
+    write_case,
+)
 
 
 def _bloc_case(limits: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
@@ -85,7 +91,7 @@ def test_build_limit_rows_are_checked(tmp_path: Path) -> None:
            "is out of range (expected a number >= 0)" in text
 
 
-def _limits_index(tmp_path: Path) -> LPIndex:
+def _limits_tables() -> dict[str, list[dict[str, object]]]:
     """2025-27; a, b alliance, c partner. Expansion (in this order): c mine (no
     total), a sep (20 t), b mine (30 t, from 2026), a mine (50 t); lead 0, so
     builds online from 2025 unless said. Build limits of mining: 40 t/yr in the
@@ -114,16 +120,15 @@ def _limits_index(tmp_path: Path) -> LPIndex:
         "demand": [{"region": "a", "commodity": "ox", "year": 2025,
                     "demand_t": 100}],
     }
-    case = load_case(write_case(tmp_path / "c", tables))
-    return build_index(scenario_data(case, "baseline"))
+    return tables
 
 
-def test_expansion_rows_by_hand(tmp_path: Path) -> None:
+def test_expansion_rows_by_hand() -> None:
     # One row per pair with a total, in the table's order (c mine has none):
     #   a sep:  b(a,sep,25) + b(a,sep,26) + b(a,sep,27) <= 20
     #   b mine: b(b,mine,26) + b(b,mine,27) <= 30          (from 2026)
     #   a mine: b(a,mine,25) + b(a,mine,26) + b(a,mine,27) <= 50
-    ix = _limits_index(tmp_path)
+    ix = loaded_index(_limits_tables)
     rows = expansion_rows(ix)
     keys = ["region", "process"]
     assert list(rows.keys.columns) == keys
@@ -138,14 +143,14 @@ def test_expansion_rows_by_hand(tmp_path: Path) -> None:
     assert row_terms(rows, keys, frames) == want
 
 
-def test_build_rate_rows_by_hand(tmp_path: Path) -> None:
+def test_build_rate_rows_by_hand() -> None:
     # Mining builds only (sep is another stage), a row per limit and year:
     #   limit 0 (alliance: a, b), 2026 and 2027 (no later row of its target):
     #     b(a,y) + b(b,y) <= 40
     #   limit 1 (all regions), 2025 until 2027 (limit 2 takes over):
     #     2025: b(c) + b(a) <= 100 (b builds from 2026); 2026: c, a, b <= 100
     #   limit 2 (all), 2027: b(c) + b(a) + b(b) <= 60
-    ix = _limits_index(tmp_path)
+    ix = loaded_index(_limits_tables)
     rows = build_rate_rows(ix)
     keys = ["limit", "stage", "target", "year"]
     assert list(rows.keys.columns) == keys
@@ -160,3 +165,29 @@ def test_build_rate_rows_by_hand(tmp_path: Path) -> None:
             for (k, y), rs in regions.items() for r in rs}
     frames = {"build": (ix.build, ["region", "process", "year"])}
     assert row_terms(rows, keys, frames) == want
+
+
+def _no_build_tables() -> dict[str, list[dict[str, object]]]:
+    m, m_out = mine("mine")
+    return {
+        "settings": settings(2025, 2026),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(),
+        "processes": [m], "process_io": [m_out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "build_limits": [{"stage": "mining", "max_new_tpa_per_year": 10}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 5}],
+    }
+
+
+def test_build_rate_rows_without_builds() -> None:
+    # A mine in a with existing capacity and no expansion row: nothing can be
+    # built, so the mining limit has no row: no keys, no right-hand side, no
+    # term, and the builders' view of it (flatten) is empty too.
+    ix = loaded_index(_no_build_tables)
+    rows = build_rate_rows(ix)
+    assert list(rows.keys.columns) == ["limit", "stage", "target", "year"]
+    assert (len(rows.keys), rows.rhs.tolist()) == (0, [])
+    assert row_terms(rows, ["limit"], {}) == {}
+    block = flatten(BUILD_RATE, rows, {"build": 0})
+    assert (block.row.tolist(), block.column.tolist()) == ([], [])

@@ -4,6 +4,7 @@ free; bad rows are refused with their location."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,14 @@ from model.data.case import Case, load_case
 from model.data.indices import build_index
 from model.data.scenarios import scenario_data
 from model.errors import InputError
-from model.formulation.calibration import calibration_rows
-from tests.helpers import mine, one_commodity, settings, write_case
+from model.formulation.calibration import (
+    CALIBRATION,
+    KEYS,
+    calibration_rows,
+    measure_terms,
+)
+from model.formulation.declare import flatten
+from tests.helpers import loaded_index, mine, one_commodity, settings, write_case
 from tests.perf.test_matrix import assert_same_lp
 
 
@@ -121,15 +128,12 @@ def _richer(calibration: list[dict[str, object]]) -> dict[str, list[dict[str, ob
     return tables
 
 
-def _calibration_lp(tmp_path: Path, rows: list[dict[str, object]],
-                    tables: dict | None = None
+def _calibration_lp(tables_of: Callable[[], dict]
                     ) -> tuple[list[tuple[str, float]], dict]:
     """(bound, rhs) per calibration row built and the terms by (row, variable),
-    each variable named by its family and key; on ``_richer(rows)`` unless
-    ``tables`` are given."""
-    tables = _richer(rows) if tables is None else tables
-    case = load_case(write_case(tmp_path / "c", tables))
-    ix = build_index(scenario_data(case, "baseline"))
+    each variable named by its family and key, on the case ``tables_of()`` (its
+    index loaded once per process)."""
+    ix = loaded_index(tables_of)
     built = calibration_rows(ix)
     name = {"act": lambda k: ("act", ix.act["region"].iat[k],
                               ix.act["process"].iat[k]),
@@ -146,16 +150,19 @@ def _calibration_lp(tmp_path: Path, rows: list[dict[str, object]],
     return bounds, got
 
 
-def test_a_china_share_row_counts_each_supply_by_its_origin(tmp_path: Path) -> None:
+def _share_by_origin() -> dict[str, list[dict[str, object]]]:
+    return _richer([{"year": 2025, "quantity": "china_share", "commodity": "ox",
+                     "value": 0.5, "tolerance_pct": 20}])
+
+
+def test_a_china_share_row_counts_each_supply_by_its_origin() -> None:
     # Buyers blank = the alliance and partners {a, b}; value 0.5, tolerance 20 %:
     # L = 0.4, H = 0.6. The supplies of ox to a or b in 2025 (S): a's and b's
     # mines (chi = 0), cn -> a and cn -> b (chi = 1), a's stock draws (chi =
     # 0.25); a <-> b stays inside the buyers and is no supply. Rows, rhs 0:
     #   low  sum (L - chi) q <= 0: mines 0.4, cn flows -0.6, release 0.15
     #   high sum (chi - H) q <= 0: mines -0.6, cn flows 0.4, release -0.35
-    bounds, got = _calibration_lp(tmp_path, [
-        {"year": 2025, "quantity": "china_share", "commodity": "ox", "value": 0.5,
-         "tolerance_pct": 20}])
+    bounds, got = _calibration_lp(_share_by_origin)
     assert bounds == [("low", 0.0), ("high", 0.0)]
     mines = [("act", "a", "mine"), ("act", "b", "mine")]
     china = [("flow", "cn", "a", "ox"), ("flow", "cn", "b", "ox")]
@@ -165,16 +172,18 @@ def test_a_china_share_row_counts_each_supply_by_its_origin(tmp_path: Path) -> N
     assert got == pytest.approx(want, rel=1e-12)
 
 
-def test_a_share_band_reaching_1_leaves_the_chinese_terms_out(tmp_path: Path
-                                                              ) -> None:
+def _share_band_to_1() -> dict[str, list[dict[str, object]]]:
+    return _richer([{"year": 2025, "quantity": "china_share", "region": "a",
+                     "commodity": "ox", "value": 0.9, "tolerance_pct": 20}])
+
+
+def test_a_share_band_reaching_1_leaves_the_chinese_terms_out() -> None:
     # Buyers a only (region a), value 0.9 ± 20 %: L = 0.72, H = min(1.08, 1) = 1.
     # Supplies to a: its mine (chi 0), cn -> a and b -> a (chi 1 and 0), its
     # stock (0.25). High row: (chi - 1) q: 0 for cn -> a (left out), -1 for the
     # mine and b -> a, -0.75 for the draws. Low row: (0.72 - chi) q: 0.72,
     # -0.28 for cn -> a, 0.72 for b -> a, 0.47 for the draws.
-    bounds, got = _calibration_lp(tmp_path, [
-        {"year": 2025, "quantity": "china_share", "region": "a", "commodity": "ox",
-         "value": 0.9, "tolerance_pct": 20}])
+    bounds, got = _calibration_lp(_share_band_to_1)
     assert bounds == [("low", 0.0), ("high", 0.0)]
     assert got == pytest.approx({
         (0, ("act", "a", "mine")): 0.72, (0, ("flow", "cn", "a", "ox")): -0.28,
@@ -183,20 +192,33 @@ def test_a_share_band_reaching_1_leaves_the_chinese_terms_out(tmp_path: Path
         (1, ("release", "a")): -0.75}, rel=1e-12)
 
 
-def test_output_made_in_a_chinese_buyer_counts_as_chinese(tmp_path: Path) -> None:
+def _chinese_buyer() -> dict[str, list[dict[str, object]]]:
+    return _richer([{"year": 2025, "quantity": "china_share", "region": "china",
+                     "commodity": "ox", "value": 0.9, "tolerance_pct": 0}])
+
+
+def test_output_made_in_a_chinese_buyer_counts_as_chinese() -> None:
     # Buyers = bloc china (cn), value 0.9, tolerance 0: L = H = 0.9. The only
     # supply of ox to cn is its own "buy" output (chi = 1: made in China; no
     # route leads into cn, no stock there). Low: (0.9 - 1) q = -0.1 q; high:
     # (1 - 0.9) q = 0.1 q.
-    bounds, got = _calibration_lp(tmp_path, [
-        {"year": 2025, "quantity": "china_share", "region": "china",
-         "commodity": "ox", "value": 0.9, "tolerance_pct": 0}])
+    bounds, got = _calibration_lp(_chinese_buyer)
     assert bounds == [("low", 0.0), ("high", 0.0)]
     assert got == pytest.approx({(0, ("act", "cn", "buy")): -0.1,
                                  (1, ("act", "cn", "buy")): 0.1}, rel=1e-12)
 
 
-def test_activity_and_flow_rows_sum_their_variables(tmp_path: Path) -> None:
+def _activity_and_flows() -> dict[str, list[dict[str, object]]]:
+    return _richer([
+        {"year": 2025, "quantity": "activity", "region": "alliance",
+         "process": "mine", "value": 40, "tolerance_pct": 0},
+        {"year": 2025, "quantity": "flow", "region": "partner", "value": 20,
+         "tolerance_pct": 50},
+        {"year": 2025, "quantity": "flow", "region": "china", "destination": "b",
+         "value": 10, "tolerance_pct": 10}])
+
+
+def test_activity_and_flow_rows_sum_their_variables() -> None:
     # Activity of mine in the alliance (a bloc: region a only; b's mine is
     # not in it) observed 40, tolerance 0: -act a <= -40 and act a <= 40.
     # Flows of every commodity (blank) from the partners (b) to every region
@@ -204,13 +226,7 @@ def test_activity_and_flow_rows_sum_their_variables(tmp_path: Path) -> None:
     # -flow b->a <= -10, flow b->a <= 30. Flows from China (bloc) to b only
     # (destination b; cn -> a is not counted) 10 ± 10 %: -flow cn->b <= -9,
     # flow cn->b <= 11. Rows: the three lows, then the three highs.
-    bounds, got = _calibration_lp(tmp_path, [
-        {"year": 2025, "quantity": "activity", "region": "alliance",
-         "process": "mine", "value": 40, "tolerance_pct": 0},
-        {"year": 2025, "quantity": "flow", "region": "partner", "value": 20,
-         "tolerance_pct": 50},
-        {"year": 2025, "quantity": "flow", "region": "china", "destination": "b",
-         "value": 10, "tolerance_pct": 10}])
+    bounds, got = _calibration_lp(_activity_and_flows)
     assert [b for b, _ in bounds] == ["low"] * 3 + ["high"] * 3
     assert [r for _, r in bounds] == pytest.approx([-40, -10, -9, 40, 30, 11])
     assert got == pytest.approx({
@@ -220,11 +236,9 @@ def test_activity_and_flow_rows_sum_their_variables(tmp_path: Path) -> None:
         rel=1e-12)
 
 
-def test_a_flow_row_counts_its_commodity_only(tmp_path: Path) -> None:
-    # The richer case plus a second commodity dy, made in cn (1000 t/yr) and
-    # needed in a (10 t): flows cn -> a of ox and of dy. One row, the only
-    # calibration row: China's exports of ox (commodity ox), 60 t exactly:
-    # -(flow cn->a ox + flow cn->b ox) <= -60, the same sum <= 60; no dy flow.
+def _two_commodities() -> dict[str, list[dict[str, object]]]:
+    """The richer case plus a second commodity dy, made in cn and needed in a;
+    one calibration row: China's exports of ox, 60 t exactly."""
     row = {"year": 2025, "quantity": "flow", "region": "china", "commodity": "ox",
            "value": 60, "tolerance_pct": 0}
     tables = _richer([row])
@@ -237,7 +251,15 @@ def test_a_flow_row_counts_its_commodity_only(tmp_path: Path) -> None:
                                "capacity_tpa": 1000})
     tables["demand"].append({"region": "a", "commodity": "dy", "year": 2025,
                              "demand_t": 10})
-    bounds, got = _calibration_lp(tmp_path, [row], tables)
+    return tables
+
+
+def test_a_flow_row_counts_its_commodity_only() -> None:
+    # The richer case plus a second commodity dy, made in cn (1000 t/yr) and
+    # needed in a (10 t): flows cn -> a of ox and of dy. One row, the only
+    # calibration row: China's exports of ox (commodity ox), 60 t exactly:
+    # -(flow cn->a ox + flow cn->b ox) <= -60, the same sum <= 60; no dy flow.
+    bounds, got = _calibration_lp(_two_commodities)
     assert bounds == [("low", -60.0), ("high", 60.0)]
     flows = [("flow", "cn", "a", "ox"), ("flow", "cn", "b", "ox")]
     assert got == pytest.approx({(0, f): -1.0 for f in flows}
@@ -279,3 +301,19 @@ def test_an_observed_flow_no_route_can_carry_is_an_input_error(tmp_path: Path
 
 def build_index_and_rows(case: Case) -> None:
     calibration_rows(build_index(scenario_data(case, "baseline")))
+
+
+def test_a_scenario_without_calibration_has_no_row() -> None:
+    # Scenario free of the same case: the calibration binds the baseline only,
+    # so nothing is measured and no row is built: no keys (the key columns
+    # still named), no right-hand side, no term, an empty block for the builders.
+    ix = loaded_index(_share_by_origin, "free")
+    terms = measure_terms(ix)
+    assert list(terms.columns) == ["row", "family", "position", "coef", "chinese"]
+    assert len(terms) == 0
+    rows = calibration_rows(ix)
+    assert list(rows.keys.columns) == KEYS
+    assert (len(rows.keys), rows.rhs.tolist()) == (0, [])
+    block = flatten(CALIBRATION, rows, {"act": 0, "flow": 3, "release": 6})
+    assert (block.row.tolist(), block.column.tolist(), block.coef.tolist()) == (
+        [], [], [])

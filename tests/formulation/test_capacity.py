@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from model.data.case import load_case
-from model.data.indices import RPY, LPIndex, build_index
-from model.data.scenarios import scenario_data
+from model.data.indices import RPY
 from model.formulation.capacity import capacity_rows
-from tests.helpers import mine, one_commodity, row_terms, settings, write_case
+from tests.helpers import loaded_index, mine, one_commodity, row_terms, settings
 
 
 def _case(**overrides: object) -> dict:
@@ -104,21 +100,22 @@ def test_committed_capacity_online_later(solve) -> None:
     assert s.loc["base", "self_sufficient_year"] == 2029
 
 
-def test_capacity_rows_by_hand(tmp_path: Path) -> None:
+def test_capacity_rows_by_hand() -> None:
     # 2025-28, region a. mine: availability 0.8, lead 1, life 2, 100 t from
     # before the base year and 40 t online 2027, mining ramp 0.5 then 0.8;
     # builds online 2026-28. make: availability 0.9, 10 t, a build online 2028
-    # (its earliest year), no ramp for its stage; recipe lean of make from 2028.
+    # (its earliest year), its stage's ramp 0.5 in the first year; recipe lean
+    # of make from 2028.
     # Rows (one per act row, keys sorted), act - alpha sum rho build <= alpha K:
     #   mine 2025: act <= 0.8 x 100 = 80;  2026: act - 0.8 x 0.5 b26 <= 80
     #   mine 2027: act - 0.64 b26 - 0.4 b27 <= 0.8 (100 + 0.5 x 40) = 96
     #   mine 2028: act - 0.64 b27 - 0.4 b28 <= 0.8 (100 + 0.8 x 40) = 105.6
     #     (b26 retired: life 2, so 2026 < y' <= 2028)
     #   make 2025-27: act <= 0.9 x 10 = 9
-    #   make 2028: act_make + act_lean - 0.9 b28(make) <= 9 (the recipe runs on
-    #     its base's capacity)
-    #   lean 2028: act_lean - 0.9 b28(make) <= 9 (base's alpha, K and builds)
-    ix = _index(tmp_path)
+    #   make 2028: act_make + act_lean - 0.9 x 0.5 b28(make) <= 9 (the recipe
+    #     runs on its base's capacity; the 10 t were online before 2025: no ramp)
+    #   lean 2028: act_lean - 0.45 b28(make) <= 9 (base's alpha, K, builds, ramp)
+    ix = loaded_index(_index_tables)
     rows = capacity_rows(ix)
     assert list(rows.keys.columns) == ["region", "process", "year"]
     assert list(rows.keys.itertuples(index=False, name=None)) == (
@@ -129,8 +126,8 @@ def test_capacity_rows_by_hand(tmp_path: Path) -> None:
             for p, years in (("mine", range(2025, 2029)), ("make", range(2025, 2029)),
                              ("lean", [2028])) for y in years}
     want |= {("a", "make", 2028, "act", "a", "lean", 2028): 1.0,
-             ("a", "make", 2028, "build", "a", "make", 2028): -0.9,
-             ("a", "lean", 2028, "build", "a", "make", 2028): -0.9,
+             ("a", "make", 2028, "build", "a", "make", 2028): -0.45,
+             ("a", "lean", 2028, "build", "a", "make", 2028): -0.45,
              ("a", "mine", 2026, "build", "a", "mine", 2026): -0.4,
              ("a", "mine", 2027, "build", "a", "mine", 2026): -0.64,
              ("a", "mine", 2027, "build", "a", "mine", 2027): -0.4,
@@ -140,7 +137,7 @@ def test_capacity_rows_by_hand(tmp_path: Path) -> None:
     assert row_terms(rows, RPY, frames) == pytest.approx(want, rel=1e-12)
 
 
-def _index(tmp_path: Path) -> LPIndex:
+def _index_tables() -> dict[str, list[dict[str, object]]]:
     m, m_out = mine("mine", lead=1, life=2)
     make = {"process": "make", "stage": "magnet", "lead_time_years": 0,
             "lifetime_years": 30, "availability": 0.9}
@@ -162,10 +159,10 @@ def _index(tmp_path: Path) -> LPIndex:
                       {"region": "a", "process": "make", "max_new_tpa": 500,
                        "earliest_online_year": 2028}],
         "ramp_up": [{"stage": "mining", "year_in_service": 1, "fraction": 0.5},
-                    {"stage": "mining", "year_in_service": 2, "fraction": 0.8}],
+                    {"stage": "mining", "year_in_service": 2, "fraction": 0.8},
+                    {"stage": "magnet", "year_in_service": 1, "fraction": 0.5}],
         "recipes": [{"recipe": "lean", "process": "make", "ready_year": 2028}],
         "demand": [{"region": "a", "commodity": "mag", "year": 2025,
                     "demand_t": 5}],
     }
-    case = load_case(write_case(tmp_path / "c", tables))
-    return build_index(scenario_data(case, "baseline"))
+    return tables

@@ -46,6 +46,15 @@ def test_upper_bounds_inf_where_unlimited() -> None:
     assert capped.upper_bounds(None).tolist() == [2.0, np.inf, 0.0]
 
 
+def test_upper_bounds_read_the_index_they_are_given() -> None:
+    # frame and upper both read the index: three variables, caps 4, blank, 0
+    # from its "cap" column -> 4, inf, 0.
+    ix = {"frame": pd.DataFrame({"k": [1, 2, 3]}), "cap": np.array([4.0, np.nan, 0.0])}
+    family = VariableFamily("v", lambda ix: ix["frame"], "doc",
+                            upper=lambda ix: ix["cap"])
+    assert family.upper_bounds(ix).tolist() == [4.0, np.inf, 0.0]
+
+
 def test_limit_of_a_nullable_column() -> None:
     values = pd.Series([5, None, 0], dtype="Int64")
     out = limit_of(values)

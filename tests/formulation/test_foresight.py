@@ -3,6 +3,7 @@ its shock year are its comparator's (compare_to, default the baseline)."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -10,14 +11,12 @@ import pandas as pd
 import pytest
 
 from model.data.case import load_case
-from model.data.indices import build_index
-from model.data.scenarios import scenario_data
 from model.errors import InputError, SolveError
 from model.formulation.foresight import foresight_fixed, pin_to_comparator
 from model.pipeline import run_case
 from model.scenario_run import solving_order
 from model.solver.records import SolveOptions
-from tests.helpers import mine, one_commodity, settings, write_case
+from tests.helpers import loaded_index, mine, one_commodity, settings, write_case
 
 
 def _case(foresight: str) -> dict[str, list[dict[str, object]]]:
@@ -161,18 +160,29 @@ def test_solving_order_puts_comparators_first(tmp_path: Path) -> None:
                                           "embargo_small", "late"]
 
 
-def _pins(tmp_path: Path, scenario: str, online: tuple[int, ...] = (2026, 2027)
-          ) -> tuple[dict, object]:
-    """The variables ``pin_to_comparator`` fixes in ``scenario`` of the first case
-    (plus a stockpile in a), given a comparator solution written by hand, keyed
-    (variable, key of the variable's row) -> value; and the scenario's index.
-    ``online``: the online years of the comparator's builds (40 t online 2026,
-    5 t online 2027) it keeps."""
+def _pins_tables() -> dict[str, list[dict[str, object]]]:
+    """The first case with foresight none, plus a stockpile in a and a scenario
+    quota: China's exports at most 50 t from 2026 (a shock that keeps the
+    flows)."""
     tables = _case("none")
     tables["stockpiles"] = [{"region": "a", "commodity": "ox", "initial_t": 30,
                              "max_release_tpa": 30}]
-    case = load_case(write_case(tmp_path / "c", tables))
-    ix = build_index(scenario_data(case, scenario))
+    tables["scenarios"].append({"scenario": "quota", "is_baseline": "false"})
+    tables["scenario_rules"].append({"scenario": "quota", "rule": "export_quota",
+                                     "target": "china", "value": 50,
+                                     "from_year": 2026})
+    return tables
+
+
+def _pins(scenario: str, online: tuple[int, ...] = (2026, 2027)
+          ) -> tuple[dict, object]:
+    """The variables ``pin_to_comparator`` fixes in ``scenario`` of
+    ``_pins_tables``, given a comparator solution written by hand, keyed
+    (variable, key of the variable's row) -> value; and a copy of the scenario's
+    index (loaded once per process; a test may set the copy's ``pinned``).
+    ``online``: the online years of the comparator's builds (40 t online 2026,
+    5 t online 2027) it keeps."""
+    ix = copy.copy(loaded_index(_pins_tables, scenario))
     builds = pd.DataFrame({"region": ["a", "a"], "process": ["local_mine"] * 2,
                            "online_year": [2026, 2027], "capacity_tpa": [40.0, 5.0],
                            "lead_time": [1, 1]})
@@ -195,7 +205,7 @@ def _pins(tmp_path: Path, scenario: str, online: tuple[int, ...] = (2026, 2027)
     return got, ix
 
 
-def test_foresight_none_pins_each_family_before_the_shock(tmp_path: Path) -> None:
+def test_foresight_none_pins_each_family_before_the_shock() -> None:
     # embargo: shock year 2026 (its embargo's from_year). Variables of 2025: the
     # Chinese mine's activity (the local mine, lead 1, has none before 2026),
     # the flow cn -> a and the release of a's stock. Their comparator values: 60,
@@ -203,7 +213,7 @@ def test_foresight_none_pins_each_family_before_the_shock(tmp_path: Path) -> Non
     # Builds: lead 1, so online 2026 was decided in 2025 < 2026: the
     # comparator's build decided in 2025 (online 2026, 40); online 2027 was
     # decided in 2026, free. Nothing of 2026 or later is pinned.
-    got, ix = _pins(tmp_path, "embargo")
+    got, ix = _pins("embargo")
     assert ix.shock_year == 2026
     assert got == {("act", "cn", "china_mine", 2025): 60.0,
                    ("flow", "cn", "a", "ox", 2025): 0.0,
@@ -211,32 +221,45 @@ def test_foresight_none_pins_each_family_before_the_shock(tmp_path: Path) -> Non
                    ("build", "a", "local_mine", 2026): 40.0}
 
 
-def test_foresight_none_pins_builds_by_their_decision_year(tmp_path: Path) -> None:
+def test_foresight_none_pins_nothing_of_the_shock_year() -> None:
+    # quota: shock year 2026 (the quota's from_year). Unlike the embargo it keeps
+    # the flow cn -> a in 2026 and later, but that flow (55 in the comparator)
+    # is of the shock year: free. Pinned, as in the embargo scenario: the 2025
+    # activity (60), flow (0: none written) and release (30), and the build
+    # decided in 2025 (online 2026, 40).
+    got, ix = _pins("quota")
+    assert ix.shock_year == 2026
+    assert got == {("act", "cn", "china_mine", 2025): 60.0,
+                   ("flow", "cn", "a", "ox", 2025): 0.0,
+                   ("release", "a", "ox", 2025): 30.0,
+                   ("build", "a", "local_mine", 2026): 40.0}
+
+
+def test_foresight_none_pins_builds_by_their_decision_year() -> None:
     # delays: lead 1 + 1 = 2 in a, so the build online 2027 was decided in 2025,
     # before the shock (2026): it takes the comparator's build decided in 2025,
     # 40 (online 2026 there, lead 1), not its build online 2027 (5, decided
     # 2026). The rest as in the embargo scenario.
-    got, _ = _pins(tmp_path, "delays")
+    got, _ = _pins("delays")
     assert got == {("act", "cn", "china_mine", 2025): 60.0,
                    ("flow", "cn", "a", "ox", 2025): 0.0,
                    ("release", "a", "ox", 2025): 30.0,
                    ("build", "a", "local_mine", 2027): 40.0}
 
 
-def test_a_build_the_comparator_did_not_decide_is_pinned_at_0(tmp_path: Path
-                                                               ) -> None:
+def test_a_build_the_comparator_did_not_decide_is_pinned_at_0() -> None:
     # As the embargo case, but the comparator built nothing decided in 2025
     # (only its 5 t online 2027): the build online 2026 here is still pinned,
     # at 0 ("0 where it has no such variable"), not left free.
-    got, _ = _pins(tmp_path, "embargo", online=(2027,))
+    got, _ = _pins("embargo", online=(2027,))
     assert got[("build", "a", "local_mine", 2026)] == 0.0
     assert len(got) == 4
 
 
-def test_foresight_fixes_each_pinned_variable(tmp_path: Path) -> None:
+def test_foresight_fixes_each_pinned_variable() -> None:
     # One fixing per pinned variable: variable family[position] = its value
     # (lower = upper bound), in the order of ix.pinned.
-    _, ix = _pins(tmp_path, "embargo")
+    _, ix = _pins("embargo")
     ix.pinned = pd.DataFrame({"variable": ["act", "release", "build"],
                               "position": [0, 0, 1], "value": [60.0, 30.0, 40.0]})
     fixed = foresight_fixed(ix)
@@ -245,8 +268,8 @@ def test_foresight_fixes_each_pinned_variable(tmp_path: Path) -> None:
     assert list(fixed.value) == [60.0, 30.0, 40.0]
 
 
-def test_no_pinned_variable_no_fixing(tmp_path: Path) -> None:
-    _, ix = _pins(tmp_path, "embargo")
+def test_no_pinned_variable_no_fixing() -> None:
+    _, ix = _pins("embargo")
     ix.pinned = pd.DataFrame()
     fixed = foresight_fixed(ix)
     assert len(fixed.family) == len(fixed.position) == len(fixed.value) == 0

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from model.data.case import load_case
-from model.data.indices import build_index, capital_recovery_factor, discount_factors
-from model.data.scenarios import scenario_data
+from model.data.indices import capital_recovery_factor, discount_factors
 from model.formulation import objective
-from tests.helpers import mine, one_commodity, settings, write_case
+from tests.helpers import loaded_index, mine, one_commodity, settings
 
 
 def test_capital_recovery_factor_by_hand() -> None:
@@ -169,12 +165,7 @@ def test_hurdle_rate_equal_to_the_discount_rate_changes_nothing(solve) -> None:
         plain["summary"]["total_cost_usd"].iat[0], rel=1e-12)
 
 
-def test_each_variables_cost_by_hand(tmp_path: Path) -> None:
-    # 2025-26 at 10 %: df = 1 in 2025, 1/1.1 in 2026. mine in a: 10 USD/t, fixed
-    # O&M 2 USD/tpa, 100 t existing, a build online 2026 (capex 100 USD/tpa, life
-    # 30). Route a -> b 1 USD/t with a 10 % tariff on the 50 USD/t reference
-    # price (5 USD/t). b: stockpile released at 3 USD/t, demand 20 t (penalty
-    # 1000), an offtake k from a at 40 USD/t with a 5 t minimum.
+def _cost_tables() -> dict[str, list[dict[str, object]]]:
     m, m_out = mine("mine", cost=10, fom=2, capex=100, life=30)
     tables = {
         "settings": settings(2025, 2026, 0.1),
@@ -194,8 +185,16 @@ def test_each_variables_cost_by_hand(tmp_path: Path) -> None:
         "demand": [{"region": "b", "commodity": "ox", "year": 2025,
                     "demand_t": 20}],
     }
-    ix = build_index(scenario_data(load_case(write_case(tmp_path / "c", tables)),
-                                   "baseline"))
+    return tables
+
+
+def test_each_variables_cost_by_hand() -> None:
+    # 2025-26 at 10 %: df = 1 in 2025, 1/1.1 in 2026. mine in a: 10 USD/t, fixed
+    # O&M 2 USD/tpa, 100 t existing, a build online 2026 (capex 100 USD/tpa, life
+    # 30). Route a -> b 1 USD/t with a 10 % tariff on the 50 USD/t reference
+    # price (5 USD/t). b: stockpile released at 3 USD/t, demand 20 t (penalty
+    # 1000), an offtake k from a at 40 USD/t with a 5 t minimum.
+    ix = loaded_index(_cost_tables)
     df = [1.0, 1 / 1.1]  # every family below has one variable in 2025, 2026
 
     def per_year(usd: float) -> list[float]:
@@ -215,3 +214,21 @@ def test_each_variables_cost_by_hand(tmp_path: Path) -> None:
         [(crf * 100 + 2) / 1.1])
     # existing 100 t at 2 USD/tpa in both years: 200 x (1 + 1/1.1) = 381.82
     assert objective.constant_cost(ix) == pytest.approx(200 * (1 + 1 / 1.1))
+
+
+def _no_capacity_tables() -> dict[str, list[dict[str, object]]]:
+    m, m_out = mine("mine", cost=10, fom=2, capex=100, life=30)
+    return {
+        "settings": settings(2025, 2026, 0.1),
+        "regions": [{"region": "a", "bloc": "alliance"}],
+        "commodities": one_commodity(),
+        "processes": [m], "process_io": [m_out],
+        "expansion": [{"region": "a", "process": "mine"}],
+        "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 5}],
+    }
+
+
+def test_no_existing_capacity_costs_nothing_fixed() -> None:
+    # The mine (fixed O&M 2 USD/tpa) can only be built: no existing capacity,
+    # so the objective's constant (fixed O&M of existing capacity) is 0.
+    assert objective.constant_cost(loaded_index(_no_capacity_tables)) == 0.0

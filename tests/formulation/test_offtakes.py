@@ -13,11 +13,9 @@ import numpy as np
 import pytest
 
 from model.data.case import load_case
-from model.data.indices import build_index
-from model.data.scenarios import scenario_data
 from model.formulation.declare import Rows
 from model.formulation.offtake import offtake_max_rows, offtake_min_rows
-from tests.helpers import mine, one_commodity, settings, write_case
+from tests.helpers import loaded_index, mine, one_commodity, settings, write_case
 
 
 def _case(price: float, capacity: float = 60, years: tuple[int, int] = (2025, 2025),
@@ -213,11 +211,10 @@ def test_offtake_and_floor_rows_are_checked(tmp_path) -> None:  # noqa: ANN001
             "end_year 2027") in text
 
 
-def _contract_rows(tmp_path: Path) -> tuple[Rows, Rows, object]:
-    """offtake_max and offtake_min rows of a case with two sellers and two
-    offtakes (no solve): ``_case`` over 2025-26 plus region c (alliance, a mine,
-    route c -> b); to_b now buys from every alliance region (a and c), min 10,
-    max 30; to_b2 buys from a in 2026 only, min 0, max 5."""
+def _two_contracts() -> dict[str, list[dict[str, object]]]:
+    """``_case`` over 2025-26 plus region c (alliance, a mine, route c -> b);
+    to_b now buys from every alliance region (a and c), min 10, max 30; to_b2
+    buys from a in 2026 only, min 0, max 5."""
     tables = _case(price=20, years=(2025, 2026), min_tpa=10)
     tables["regions"].append({"region": "c", "bloc": "alliance"})
     tables["capacity"].append({"region": "c", "process": "mine", "capacity_tpa": 20})
@@ -226,30 +223,37 @@ def _contract_rows(tmp_path: Path) -> tuple[Rows, Rows, object]:
     tables["offtakes"].append({"offtake": "to_b2", "buyer": "b", "seller": "a",
                                "commodity": "ox", "price_usd_per_t": 20,
                                "min_tpa": 0, "max_tpa": 5, "from_year": 2026})
-    case = load_case(write_case(tmp_path / "c", tables))
-    ix = build_index(scenario_data(case, "baseline"))
+    return tables
+
+
+def _contract_rows() -> tuple[Rows, Rows, object]:
+    """offtake_max and offtake_min rows of ``_two_contracts`` (no solve; the
+    index loaded once per process)."""
+    ix = loaded_index(_two_contracts)
     return offtake_max_rows(ix), offtake_min_rows(ix), ix
 
 
 def _by_row(rows: Rows, ix: object) -> dict:
     """(offtake, year) of each row -> (rhs, {variable: summed coefficient}), a
-    sale named by its seller, sale_short by "short"."""
+    sale named by its seller, sale_short by "short" (any other family by its
+    own name)."""
     keys = list(zip(rows.keys["offtake"], rows.keys["year"], strict=True))
     got = {k: (float(r), {}) for k, r in zip(keys, rows.rhs, strict=True)}
     for terms in rows.terms:
         coef = np.broadcast_to(np.asarray(terms.coef, dtype=float), terms.row.shape)
         for r, k, v in zip(terms.row, terms.position, coef, strict=True):
-            name = (ix.sale["seller"].iat[k] if terms.family == "sale" else "short")
+            name = (ix.sale["seller"].iat[k] if terms.family == "sale" else
+                    "short" if terms.family == "sale_short" else terms.family)
             got[keys[r]][1][name] = got[keys[r]][1].get(name, 0.0) + v
     return got
 
 
-def test_offtake_rows_group_sales_by_contract_and_year(tmp_path: Path) -> None:
+def test_offtake_rows_group_sales_by_contract_and_year() -> None:
     # Sales: to_b from a and from c in 2025 and 2026, to_b2 from a in 2026.
     # offtake_max, one row per (offtake, year) with a sale: to_b's two sellers
     # summed <= 30 in each year; to_b2's one sale <= 5 in 2026.
     # offtake_min (min_tpa > 0: to_b only): a + c + sale_short >= 10 each year.
-    top, floor, ix = _contract_rows(tmp_path)
+    top, floor, ix = _contract_rows()
     assert list(top.keys.columns) == ["offtake", "year"]
     assert _by_row(top, ix) == {
         ("to_b", 2025): (30.0, {"a": 1.0, "c": 1.0}),
@@ -261,14 +265,16 @@ def test_offtake_rows_group_sales_by_contract_and_year(tmp_path: Path) -> None:
         ("to_b", 2026): (10.0, {"a": 1.0, "c": 1.0, "short": 1.0})}
 
 
-def test_without_offtakes_the_contract_rows_are_empty_with_their_keys(
-        tmp_path: Path) -> None:
-    # No offtake, so no sale and no take-or-pay variable: no row in either
-    # family, and the (empty) keys still name (offtake, year).
+def _no_offtake() -> dict[str, list[dict[str, object]]]:
     tables = _case(price=20)
     tables["offtakes"] = []
-    case = load_case(write_case(tmp_path / "c", tables))
-    ix = build_index(scenario_data(case, "baseline"))
+    return tables
+
+
+def test_without_offtakes_the_contract_rows_are_empty_with_their_keys() -> None:
+    # No offtake, so no sale and no take-or-pay variable: no row in either
+    # family, and the (empty) keys still name (offtake, year).
+    ix = loaded_index(_no_offtake)
     for rows in (offtake_max_rows(ix), offtake_min_rows(ix)):
         assert len(rows.keys) == 0 and len(rows.rhs) == 0
         assert list(rows.keys.columns) == ["offtake", "year"]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from model.data.case import load_case
-from model.data.indices import RCY, LPIndex, build_index
-from model.data.scenarios import scenario_data
+from model.data.indices import RCY
+from model.formulation.declare import flatten
 from model.formulation.resources import reserve_rows, stock_rows
-from model.formulation.trade import quota_rows
-from tests.helpers import mine, one_commodity, row_terms, settings, write_case
+from model.formulation.trade import EXPORT_QUOTA, quota_rows
+from tests.helpers import loaded_index, mine, one_commodity, row_terms, settings
 
 
 def _transport_case() -> dict:
@@ -130,7 +127,7 @@ def test_embargo_on_one_commodity_keeps_others(solve) -> None:
 FLOW = ["origin", "destination", "commodity", "year"]
 
 
-def _rules_index(tmp_path: Path) -> LPIndex:
+def _rules_tables() -> dict[str, list[dict[str, object]]]:
     """2025-27; a1, a2 alliance, x other. a1 mines ox (mine) and mx (mine2), x
     mines ox; routes a1 -> a2 and a1 -> x for both, x -> a1 for ox; offtake k:
     x buys ox from a1. Quotas: the alliance's ox exports <= 5 from 2026; a1's
@@ -166,18 +163,17 @@ def _rules_index(tmp_path: Path) -> LPIndex:
         "demand": [{"region": r, "commodity": c, "year": 2025, "demand_t": 10}
                    for r in ("a2", "x") for c in ("ox", "mx")],
     }
-    case = load_case(write_case(tmp_path / "c", tables))
-    return build_index(scenario_data(case, "baseline"))
+    return tables
 
 
-def test_quota_rows_by_hand(tmp_path: Path) -> None:
+def test_quota_rows_by_hand() -> None:
     # Rule labels are target:commodity:from_year.
     # alliance, ox, from 2026: only what leaves the bloc counts (a1 -> x, and
     #   k's deliveries a1 -> x), not a1 -> a2 nor x -> a1; one commodity, so the
     #   row's commodity is ox: flow(a1,x,ox,y) + sale(k,a1,y) <= 5, y = 2026, 27.
     # a1, every commodity, from 2025: everything leaving a1, both commodities
     #   ("all"): flow a1->a2 mx, ox + flow a1->x mx, ox + sale(k,a1,y) <= 7.
-    ix = _rules_index(tmp_path)
+    ix = loaded_index(_rules_tables)
     rows = quota_rows(ix)
     keys = ["rule", "year", "commodity"]
     assert list(rows.keys.columns) == keys
@@ -201,12 +197,12 @@ def test_quota_rows_by_hand(tmp_path: Path) -> None:
     assert row_terms(rows, keys, frames) == want
 
 
-def test_reserve_and_stock_rows_by_hand(tmp_path: Path) -> None:
+def test_reserve_and_stock_rows_by_hand() -> None:
     # Reserves, in table order: x mine: act(x,mine,25..27) <= 150; a1 mine:
     # act(a1,mine,25..27) <= 250 (mine2 has no reserve).
     # Stocks: stock_y - stock_{y-1} + release_y = 0, and in 2025
     # stock + release = the initial stock (30 t in a2, 20 t in x).
-    ix = _rules_index(tmp_path)
+    ix = loaded_index(_rules_tables)
     reserves = reserve_rows(ix)
     assert list(reserves.keys.itertuples(index=False, name=None)) == [
         ("x", "mine"), ("a1", "mine")]
@@ -229,3 +225,50 @@ def test_reserve_and_stock_rows_by_hand(tmp_path: Path) -> None:
                 want[(r, c, y, "stock", r, c, y - 1)] = -1.0
     frames = {"stock": (ix.stock, RCY), "release": (ix.stock, RCY)}
     assert row_terms(stocks, RCY, frames) == want
+
+
+def _one_route_tables() -> dict[str, list[dict[str, object]]]:
+    """2025-26; a (alliance) mines ox and ships it to b (other), which demands
+    10 t. Scenario baseline: a quota on b, which exports nothing; cap: a's ox
+    exports <= 4 from 2026 (no offtake anywhere)."""
+    m, m_out = mine("mine", lead=0)
+    return {
+        "settings": settings(2025, 2026),
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "b", "bloc": "other"}],
+        "commodities": one_commodity(),
+        "processes": [m], "process_io": [m_out],
+        "capacity": [{"region": "a", "process": "mine", "capacity_tpa": 100}],
+        "routes": [{"origin": "a", "destination": "b", "commodity": "ox",
+                    "cost_usd_per_t": 1}],
+        "scenarios": [{"scenario": "baseline", "is_baseline": "true"},
+                      {"scenario": "cap", "is_baseline": "false"}],
+        "scenario_rules": [
+            {"scenario": "baseline", "rule": "export_quota", "target": "b",
+             "value": 3},
+            {"scenario": "cap", "rule": "export_quota", "target": "a",
+             "commodity": "ox", "value": 4, "from_year": 2026}],
+        "demand": [{"region": "b", "commodity": "ox", "year": 2025, "demand_t": 10}],
+    }
+
+
+def test_quota_rows_without_exports_and_of_flows_only() -> None:
+    # baseline: nothing leaves b, so no row: no keys, no right-hand side, no
+    # term, and the builders' view of it (flatten) is empty too.
+    ix = loaded_index(_one_route_tables)
+    rows = quota_rows(ix)
+    assert list(rows.keys.columns) == ["rule", "year", "commodity"]
+    assert (len(rows.keys), rows.rhs.tolist()) == (0, [])
+    assert row_terms(rows, ["rule"], {}) == {}
+    block = flatten(EXPORT_QUOTA, rows, {"flow": 0, "sale": 2})
+    assert (block.row.tolist(), block.column.tolist()) == ([], [])
+    # cap: one row, 2026 (from_year), of the flow a -> b alone:
+    #   flow(a, b, ox, 2026) <= 4
+    ix = loaded_index(_one_route_tables, "cap")
+    rows = quota_rows(ix)
+    keys = ["rule", "year", "commodity"]
+    assert list(rows.keys.itertuples(index=False, name=None)) == [
+        ("a:ox:2026", 2026, "ox")]
+    assert rows.rhs.tolist() == [4.0]
+    assert row_terms(rows, keys, {"flow": (ix.flow, FLOW)}) == {
+        ("a:ox:2026", 2026, "ox", "flow", "a", "b", "ox", 2026): 1.0}
