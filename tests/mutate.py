@@ -120,7 +120,6 @@ GROUPS = (
            "tests/report/test_summary_compare_readback.py",
            "tests/report/test_first_screen.py",
            "tests/report/test_first_screen_parts.py",
-           "tests/report/test_summary_words.py",
            "-k", "not one_pdf_page and not penalty_rule_and_caveat_words and "
                  "(hand_data or not test_summary_compare_readback)")),
     # The tidy tables on a hand-built index and solution (no solve): every
