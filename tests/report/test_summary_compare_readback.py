@@ -578,10 +578,10 @@ def test_long_sentences_calibration_line_and_money_formats_on_hand_data(
         tmp_path: Path) -> None:
     # cut renamed to a 75-character name: its first sentence (192 characters)
     # wraps at the last space before 150 (146: "...is met"), the lines after
-    # the first indented by four spaces; a
-    # calibration line (2 observed values, one 12 % off against a 5 %
-    # tolerance: 158 characters) wraps the same way, at 144; the money block's scenario columns are in
-    # USD m (FMT_USD_M), the first as the second
+    # the first indented by four spaces; a calibration line (2 observed values,
+    # one 12 % off against a 5 % tolerance: 158 characters) wraps the same way,
+    # at 144; the money block's scenario columns are in USD m (FMT_USD_M), the
+    # first as the second
     tables = _hand_tables()
     for frame in tables.values():
         frame["scenario"] = frame["scenario"].replace("cut", LONG)
