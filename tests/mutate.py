@@ -33,7 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "mutate"
 LINKED = ("model", "tests", "inputs", "docs", "README.md")
-KILLED, SURVIVED = "killed", "survived"
+KILLED, SURVIVED, TIMEOUT = "killed", "survived", "timeout"
+# A mutant whose tests run past its CPU limit (2 x (their time + the group's
+# timeout)) would hang the test run: it is caught, and counts as killed.
+CAUGHT = (KILLED, TIMEOUT)
 STATUS = {1: KILLED, 3: KILLED, 0: SURVIVED, 5: "no tests", 33: "no tests",
           36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout",
           255: "timeout", 37: KILLED, None: "not run"}
@@ -209,7 +212,7 @@ def run(group: Group, children: int, survivors_only: bool = False) -> int:
     folder = prepare(group)
     same = equivalent()  # listed as equivalent: re-running them cannot help
     names = sorted(n for n, s in statuses(group).items()
-                   if s not in (KILLED, "not run") and n not in same)
+                   if s not in (*CAUGHT, "not run") and n not in same)
     if survivors_only and not names:
         return 0
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children",
@@ -263,13 +266,15 @@ def score() -> list[str]:
             continue
         counts = Counter(found.values())
         eq = sum(1 for name, s in found.items()
-                 if name in same and s not in (KILLED, "not run"))
+                 if name in same and s not in (*CAUGHT, "not run"))
         ran = len(found) - counts["not run"]
         real = ran - eq
-        pct = 100.0 * counts[KILLED] / real if real else 100.0
-        survivors = sorted(n for n, s in found.items() if s != KILLED and s != "not run"
+        caught = counts[KILLED] + counts[TIMEOUT]
+        pct = 100.0 * caught / real if real else 100.0
+        survivors = sorted(n for n, s in found.items() if s not in (*CAUGHT, "not run")
                            and n not in same)
-        lines.append(f"{group.name}: {counts[KILLED]}/{real} killed ({pct:.1f} %), "
+        lines.append(f"{group.name}: {caught}/{real} killed ({pct:.1f} %; "
+                     f"{counts[TIMEOUT]} of them by timeout), "
                      f"{eq} equivalent, {counts['not run']} not run; "
                      f"{dict(counts)}")
         lines += [f"    {s}: {found[s]}" for s in survivors]
