@@ -450,3 +450,36 @@ def test_kpi_by_group_other_kinds() -> None:
     none = headline.kpi_by_group(empty, commodities)
     assert none["shortfall_pct"].tolist() == [0.0, 0.0]
     assert none["unmet_share_pct"].tolist() == [0.0, 0.0]
+
+
+def test_element_content_of_a_commodity_without_an_element() -> None:
+    # no route and a blank element (empty text or missing): the commodity counts
+    # as its own element; one with an element keeps it
+    commodities = pd.DataFrame({"commodity": ["a", "b", "c"],
+                                "kind": ["metal", "metal", "metal"],
+                                "element": ["", np.nan, "Nd"]})
+    empty_io = pd.DataFrame(columns=["process", "commodity", "direction",
+                                     "coefficient"])
+    processes = pd.DataFrame(columns=["process", "stage"])
+    content = headline.element_content(empty_io, processes, commodities)
+    assert content.values.tolist() == [["a", "a", 1.0], ["b", "b", 1.0],
+                                       ["c", "Nd", 1.0]]
+
+
+def test_kpi_by_element_keeps_first_appearance_and_small_demand() -> None:
+    # mag (0.5 t N per t) then ox_d (1 t D per t): rows in the order the elements
+    # first appear (N, then D); D: 0.5 t demand, 0.25 t short → 50 %; N: no
+    # demand → 0 %, not NaN; region x is outside the scope
+    content = pd.DataFrame({"commodity": ["mag", "ox_d"], "element": ["N", "D"],
+                            "oxide_t_per_t": [0.5, 1.0]})
+    short = pd.DataFrame({"scenario": "s", "region": ["a", "a", "x"],
+                          "commodity": ["mag", "ox_d", "ox_d"], "year": 2025,
+                          "demand_t": [0.0, 0.5, 7.0],
+                          "shortfall_t": [0.0, 0.25, 7.0]})
+    element = headline.kpi_by_element(short, content, {"a"})
+    assert element.columns.tolist() == ["scenario", "element", "demand_oxide_t",
+                                        "shortfall_oxide_t", "shortfall_pct"]
+    assert element["element"].tolist() == ["N", "D"]
+    assert element["demand_oxide_t"].tolist() == pytest.approx([0.0, 0.5])
+    assert element["shortfall_oxide_t"].tolist() == pytest.approx([0.0, 0.25])
+    assert element["shortfall_pct"].tolist() == [0.0, 50.0]
