@@ -483,3 +483,59 @@ def test_kpi_by_element_keeps_first_appearance_and_small_demand() -> None:
     assert element["demand_oxide_t"].tolist() == pytest.approx([0.0, 0.5])
     assert element["shortfall_oxide_t"].tolist() == pytest.approx([0.0, 0.25])
     assert element["shortfall_pct"].tolist() == [0.0, 50.0]
+
+
+def test_element_content_routes_by_hand() -> None:
+    # Processes in table order: a mine (no inputs: no route), a scrap melter
+    # (recycling: no route) and then the metal process both make or feed met_n,
+    # separation makes the oxide ox_n from 2 t conc, an alloy takes 0.4 t met_n
+    # and 0.1 t ox_n, mx is made first by z_route (1 t ox_m) then by a_route
+    # (2 t ox_m), and cy_a and cy_b are made from each other. Listed alloy first,
+    # so nothing it takes is worked out before it.
+    # alloy: 0.4 x 1.25 (met_n from the metal process) + 0.1 x 1 = 0.6 t N;
+    # met_n 1.25; an oxide is its own element, whatever makes it (ox_n 1, not
+    # 2 x conc); conc and scrap have no route: their own element; mx by its first
+    # process: 1 t M; the cycle stops where it closes: cy_a takes cy_b, which
+    # would take cy_a again, counted as cy_a's own A → both 1 t A.
+    commodities = pd.DataFrame([
+        ("alloy", "alloy", "N"), ("met_n", "metal", "N"), ("ox_n", "oxide", "N"),
+        ("conc", "concentrate", "N"), ("scrap", "scrap", "N"),
+        ("mx", "metal", "M"), ("ox_m", "oxide", "M"),
+        ("cy_a", "metal", "A"), ("cy_b", "metal", "B")],
+        columns=["commodity", "kind", "element"])
+    processes = pd.DataFrame([
+        ("mine", "mining"), ("scrap_melt", "recycling"), ("metal", "metal"),
+        ("sep", "separation"), ("alloying", "alloy"), ("z_route", "metal"),
+        ("a_route", "metal"), ("p_cya", "metal"), ("p_cyb", "metal")],
+        columns=["process", "stage"])
+    io = pd.DataFrame([
+        ("mine", "conc", "out", 1.0),
+        ("scrap_melt", "scrap", "in", 1.0), ("scrap_melt", "met_n", "out", 1.0),
+        ("metal", "ox_n", "in", 1.25), ("metal", "met_n", "out", 1.0),
+        ("sep", "conc", "in", 2.0), ("sep", "ox_n", "out", 1.0),
+        ("alloying", "met_n", "in", 0.4), ("alloying", "ox_n", "in", 0.1),
+        ("alloying", "alloy", "out", 1.0),
+        ("z_route", "ox_m", "in", 1.0), ("z_route", "mx", "out", 1.0),
+        ("a_route", "ox_m", "in", 2.0), ("a_route", "mx", "out", 1.0),
+        ("p_cya", "cy_b", "in", 1.0), ("p_cya", "cy_a", "out", 1.0),
+        ("p_cyb", "cy_a", "in", 1.0), ("p_cyb", "cy_b", "out", 1.0)],
+        columns=["process", "commodity", "direction", "coefficient"])
+    content = headline.element_content(io, processes, commodities)
+    got = [(c, e, pytest.approx(t)) for c, e, t in content.itertuples(index=False)]
+    assert got == [("alloy", "N", 0.6), ("met_n", "N", 1.25), ("ox_n", "N", 1.0),
+                   ("conc", "N", 1.0), ("scrap", "N", 1.0), ("mx", "M", 1.0),
+                   ("ox_m", "M", 1.0), ("cy_a", "A", 1.0), ("cy_b", "A", 1.0)]
+
+
+def test_kpi_by_group_is_a_plain_table() -> None:
+    # one row per scenario and group, numbered from 0 (the table is written as
+    # is), in the order the groups first appear
+    priced = pd.DataFrame({"scenario": ["s", "s", "t"], "commodity": ["m", "o", "m"],
+                           "demand_t": 1.0, "shortfall_t": 0.0,
+                           "demand_value_usd": 1.0, "unmet_reference_usd": 0.0,
+                           "unmet_value_usd": 0.0})
+    commodities = pd.DataFrame({"commodity": ["o", "m"], "kind": ["oxide", "magnet"]})
+    group = headline.kpi_by_group(priced, commodities)
+    assert group.index.tolist() == [0, 1, 2]
+    assert group[["scenario", "group"]].values.tolist() == [
+        ["s", "magnet"], ["s", "oxide"], ["t", "magnet"]]
