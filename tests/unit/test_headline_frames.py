@@ -539,3 +539,74 @@ def test_kpi_by_group_is_a_plain_table() -> None:
     assert group.index.tolist() == [0, 1, 2]
     assert group[["scenario", "group"]].values.tolist() == [
         ["s", "magnet"], ["s", "oxide"], ["t", "magnet"]]
+
+
+def test_one_year_or_none_and_small_shares() -> None:
+    # one year, 50 of 100 unmet: the worst year is it; 0.5 of 100 (0.5 %) still
+    # falls short; no year at all: none, and no strict year either
+    one = pd.DataFrame({"year": [2025], "demand_value_usd": [100.0],
+                        "unmet_reference_usd": [50.0]})
+    assert headline.worst_year(one) == (2025, 50.0)
+    assert headline.worst_year(one.assign(unmet_reference_usd=0.5)) == (2025, 0.5)
+    assert headline.worst_year(one.iloc[0:0]) == (None, 0.0)
+    met = pd.DataFrame({"year": [2025], "demand_t": [10.0], "shortfall_t": [0.0]})
+    assert kpis.self_sufficient_year(met, 0.001, [2025]) == 2025
+    assert kpis.self_sufficient_year(met, 0.001, []) is None
+
+
+def test_values_below_one_usd_have_a_share() -> None:
+    # 0.25 of 0.5 USD unmet in 2026 (t, listed first) and 1 of 4 USD for s:
+    # shares 50 % and 25 %, rows in the order they first appear
+    priced = pd.DataFrame({"scenario": ["t", "s"], "year": [2026, 2025],
+                           "demand_value_year_usd": [0.5, 4.0],
+                           "unmet_reference_year_usd": [0.25, 1.0],
+                           "demand_value_usd": [0.5, 4.0],
+                           "unmet_reference_usd": [0.25, 1.0],
+                           "unmet_value_usd": 0.0})
+    sums = headline.value_columns(priced, ["scenario"])
+    assert sums["scenario"].tolist() == ["t", "s"]
+    assert sums["unmet_share_pct"].tolist() == [50.0, 25.0]
+    yearly = headline.value_met_by_year(priced)
+    assert yearly["scenario"].tolist() == ["t", "s"]
+    assert yearly["met_pct"].tolist() == [50.0, 75.0]
+    paths = headline.time_paths(yearly, ["scenario"], SETTINGS)
+    assert paths["worst_year_unmet_share_pct"].tolist() == [50.0, 25.0]
+
+
+def test_a_solved_scenario_without_demand_in_the_scope() -> None:
+    # 'quiet' solved, cost 5 USD, no shortfall rows in the scope: its values are
+    # 0 (not blank), full cost 5
+    statuses = [("base", True, "optimal"), ("quiet", False, "optimal")]
+    compare = {"base": "base", "quiet": "base"}
+    short = _shortfall()
+    short = short[short["scenario"] == "baseline"].assign(scenario="base")
+    costs = pd.DataFrame({"scenario": ["base", "quiet"], "year": 2025,
+                          "category": "variable", "usd": [3600.0, 5.0],
+                          "discounted_usd": [3600.0, 5.0]})
+    priced = headline.priced_shortfall(short, _commodities(), SCOPE, SETTINGS)
+    kpi = kpis.kpi_by_commodity(short, SCOPE, TOLERANCE, YEARS)
+    table = headline.add_to_summary(kpis.summary(statuses, costs, kpi, compare),
+                                    priced, costs, compare, SETTINGS)
+    quiet = table.set_index("scenario").loc["quiet"]
+    for column in ("demand_value_usd", "unmet_reference_usd", "unmet_value_usd",
+                   "unmet_share_pct"):
+        assert quiet[column] == 0.0, column
+    assert quiet["full_cost_usd"] == 5.0
+
+
+def test_rows_outside_the_horizon_are_left_out_of_the_years() -> None:
+    # a 2030 row (after the horizon 2025-2027) 10 t short: the tonnes count it,
+    # the year test does not (2025-2027 met → 2025)
+    short = pd.DataFrame({"scenario": "s", "region": "a", "commodity": "ox",
+                          "year": [2025, 2030], "demand_t": 10.0,
+                          "shortfall_t": [0.0, 10.0]})
+    kpi = kpis.kpi_by_commodity(short, SCOPE, TOLERANCE, YEARS)
+    assert kpi["shortfall_t"].tolist() == [10.0]
+    assert kpi["self_sufficient_year"].tolist() == [2025]
+
+
+def test_kpi_cost_columns_are_blank_numbers() -> None:
+    _, kpi = _tables()
+    for column in ("full_cost_usd", "full_cost_premium_usd", "full_cost_premium_pct",
+                   "delivered_cost_premium_pct", "steady_cost_premium_pct"):
+        assert kpi[column].dtype == np.float64, column
