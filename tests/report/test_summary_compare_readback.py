@@ -569,3 +569,39 @@ def _check_chart_and_styles(report: Path) -> None:
     assert ws["A2"].font.sz == 9 and not ws["A2"].fill.fill_type
     colour = ws["A2"].font.color  # black (none, or the theme's text), not red
     assert colour is None or colour.type == "theme"
+
+
+LONG = "embargo_on_every_chinese_export_from_the_first_year_and_no_new_mines_abroad"
+
+
+def test_long_sentences_calibration_line_and_money_formats_on_hand_data(
+        tmp_path: Path) -> None:
+    # cut renamed to a 75-character name: its first sentence (192 characters)
+    # wraps at the last space before 150 (146: "...is met"), the lines after
+    # the first indented by four spaces; a calibration line (2 observed values,
+    # one 12 % off against a 5 % tolerance: 158 characters) wraps the same way,
+    # at 144; the money block's scenario columns are in USD m (FMT_USD_M), the
+    # first as the second
+    tables = _hand_tables()
+    for frame in tables.values():
+        frame["scenario"] = frame["scenario"].replace("cut", LONG)
+    tables["calibration_fit"] = pd.DataFrame({
+        "scenario": "base", "quantity": ["production", "production"],
+        "region": "us", "process": ["ndpr_mine", "dy_mine"], "commodity": "",
+        "year": 2025, "gap_pct": [1.0, 12.0], "tolerance_pct": 5.0})
+    data = _hand_data(tables, "0" * 64)
+    write_book(tmp_path / "s.xlsx", lambda sheets: write_summary(sheets, data))
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Summary"]
+    rows = [r[0] for r in ws.iter_rows(values_only=True)]
+    start = rows.index("In brief (every scenario, in words)")
+    assert rows[start + 3:start + 8] == [
+        f"Scenario '{LONG}': NdPr demand is met from the start (2025); Dy demand is "
+        "met", "    from 2027; overall self-sufficient from 2027.",
+        "    Shortfall 20 t (11.1 % of demand); supply costs USD 1,610, USD 205 less "
+        "than the baseline (-11.3 %), cheaper only because demand goes unmet.",
+        "Calibration: the baseline reproduces 1 of 2 observed 2025 values within "
+        "their tolerance (largest gap +12.0 %, production us dy_mine 2025) (sheet",
+        "    Calibration)."]
+    title = rows.index(SUMMARY_MONEY)
+    formats = {ws.cell(title + 3, c).number_format for c in (2, 3)}
+    assert formats == {"#,##0.0,,"}
