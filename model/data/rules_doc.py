@@ -172,7 +172,11 @@ Infeasible, unbounded, time limit (`--time-limit`) and numerical trouble each
 exit with code 3 and a one-line reason. For an infeasible scenario HiGHS computes
 an irreducible infeasible subset; its constraints and bounds, and the input rows
 behind them, are written to `<out>.infeasibility.txt` **beside** the output folder
-(the folder itself, holding the previous outputs, is left untouched). Before every
+(the folder itself, holding the previous outputs, is left untouched). Under
+foresight `none` a column fixed at its comparator's decision is listed as a
+"foresight fixing of" the variable with the comparator's value (a scenario compared
+with a comparator whose pre-shock decisions it cannot repeat, such as China running
+a mine above the capacity the scenario leaves it), not as a bound. Before every
 solve the LP's coefficient ranges are checked: a warning names the range when the
 nonzero magnitudes of the matrix, costs, bounds or right-hand sides span more than
 {MAX_SPAN:.0e} or leave [{SMALLEST:g}, {LARGEST:g}].
