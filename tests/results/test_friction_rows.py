@@ -135,6 +135,21 @@ def test_a_scenario_without_capacity_rows_has_no_ramp_up_rows() -> None:
         ("S", "collection", "", "", "jp", 2027, 3.0)]
 
 
+def test_a_dual_of_exactly_a_millionth_does_not_bind() -> None:
+    # binding means |dual| > 1e-6 USD/t (bottlenecks.BINDING), for a friction
+    # family's row and for a ramping capacity row alike. The adoption duals
+    # become -1e-6 (2026) and 2e-6 (2027); the capacity duals of the two ramping
+    # rows become 1e-6 (us sep 2026) and -2e-6 (au mine 2026). Kept: adoption
+    # 2027 (|2e-6|) and au mine 2026, 2e-6 x availability 1.0 = 2e-6.
+    ix, sol = _index(), _solution()
+    sol.row_duals["adoption"] = np.array([-1e-6, 2e-6])
+    sol.row_duals["capacity_limit"] = np.array([1e-6, 0.0, -2e-6, 0.0, 0.0])
+    frame = frictions.friction_rows(ix, sol, "S", [ADOPTION])
+    assert [tuple(r) for r in frame.itertuples(index=False)] == [
+        ("S", "adoption", "", "recyc", "us", 2027, 2e-6),
+        ("S", "ramp-up", "", "mine", "au", 2026, 2e-6)]
+
+
 def test_a_friction_keyed_by_process_names_that_process() -> None:
     # a friction family whose rows are keyed by (region, process, year): the
     # row's process is its process key (no recipe or scrap key to read instead)
@@ -267,3 +282,23 @@ def test_several_lead_rows_each_see_their_scenario_and_chain() -> None:
     assert list(zip(out["friction"], out["friction_stage"])) == [
         ("ramp-up", "refining"), ("build rate", "mining"), ("collection", "scrap"),
         ("", "")]
+
+
+def test_a_friction_named_longer_than_other_limits_keeps_its_whole_name() -> None:
+    # a friction label of 22 characters (longer than "other limits", 12): the
+    # only friction of ox's chain before 2028, of sep (refining), so it sets the
+    # year with its name in full
+    rows = _rows([("offtake contract floor", "", "sep", "us", 2026, 5.0)])
+    assert _attribute(_lead(2028), rows) == ("offtake contract floor", "refining")
+
+
+def test_a_tie_within_a_year_goes_to_the_row_listed_first() -> None:
+    # Two ramp-up rows of ox's chain in 2026, both worth 10: a year counts its
+    # most valuable row once, and between equal rows the one listed first in
+    # the friction rows ("order"). Listed sep (refining) then mine (mining): the
+    # kept row is sep's, stage refining; listed the other way: mine's, mining.
+    # (Either way ramp-up is worth 10, the only friction.)
+    sep = ("ramp-up", "", "sep", "us", 2026, 10.0)
+    mine = ("ramp-up", "", "mine", "au", 2026, 10.0)
+    assert _attribute(_lead(2028), _rows([sep, mine])) == ("ramp-up", "refining")
+    assert _attribute(_lead(2028), _rows([mine, sep])) == ("ramp-up", "mining")
