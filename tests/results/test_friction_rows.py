@@ -2,8 +2,9 @@
 
 friction_rows: the binding rows of each friction family and of ramping capacity,
 each expected row worked out by hand below; attribute: the rule of the module
-docstring on hand-made lead-time and friction rows. ``make mutate`` runs these
-before the solved cases of tests/results/test_frictions.py.
+docstring on hand-made lead-time and friction rows. These are the frictions
+mutation group's tests; the solved cases of tests/results/test_frictions.py check
+the same rule through a solve, in ``make test``.
 """
 
 from __future__ import annotations
