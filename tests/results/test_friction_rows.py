@@ -303,3 +303,19 @@ def test_a_tie_within_a_year_goes_to_the_row_listed_first() -> None:
     mine = ("ramp-up", "", "mine", "au", 2026, 10.0)
     assert _attribute(_lead(2028), _rows([sep, mine])) == ("ramp-up", "refining")
     assert _attribute(_lead(2028), _rows([mine, sep])) == ("ramp-up", "mining")
+
+
+def test_ties_in_worth_go_to_the_first_name_whatever_the_listing() -> None:
+    # ox met 2028. build rate at mining 10 in 2026 and adoption of recyc
+    # (recycling) 10 in 2027: each friction is worth 10, the tie goes to the
+    # first friction by name, adoption (a < b), stage recycling, in either order
+    # of listing.
+    rate = ("build rate", "mining", "", "", 2026, 10.0)
+    adopt = ("adoption", "", "recyc", "us", 2027, 10.0)
+    for listed in ([rate, adopt], [adopt, rate]):
+        assert _attribute(_lead(2028), _rows(listed)) == ("adoption", "recycling")
+    # build rate alone, at mining 10 in 2026 and at refining 10 in 2027: worth
+    # 20; its stages' sums tie at 10, so the first stage by name, mining (m < r)
+    refine = ("build rate", "refining", "", "", 2027, 10.0)
+    for listed in ([rate, refine], [refine, rate]):
+        assert _attribute(_lead(2028), _rows(listed)) == ("build rate", "mining")
