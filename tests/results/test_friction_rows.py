@@ -2,8 +2,9 @@
 
 friction_rows: the binding rows of each friction family and of ramping capacity,
 each expected row worked out by hand below; attribute: the rule of the module
-docstring on hand-made lead-time and friction rows. ``make mutate`` runs these
-before the solved cases of tests/results/test_frictions.py.
+docstring on hand-made lead-time and friction rows. These are the frictions
+mutation group's tests; the solved cases of tests/results/test_frictions.py check
+the same rule through a solve, in ``make test``.
 """
 
 from __future__ import annotations
@@ -133,6 +134,21 @@ def test_a_scenario_without_capacity_rows_has_no_ramp_up_rows() -> None:
     assert [tuple(r) for r in frame.itertuples(index=False)] == [
         ("S", "collection", "", "grind", "us", 2027, 7.0),
         ("S", "collection", "", "", "jp", 2027, 3.0)]
+
+
+def test_a_dual_of_exactly_a_millionth_does_not_bind() -> None:
+    # binding means |dual| > 1e-6 USD/t (bottlenecks.BINDING), for a friction
+    # family's row and for a ramping capacity row alike. The adoption duals
+    # become -1e-6 (2026) and 2e-6 (2027); the capacity duals of the two ramping
+    # rows become 1e-6 (us sep 2026) and -2e-6 (au mine 2026). Kept: adoption
+    # 2027 (|2e-6|) and au mine 2026, 2e-6 x availability 1.0 = 2e-6.
+    ix, sol = _index(), _solution()
+    sol.row_duals["adoption"] = np.array([-1e-6, 2e-6])
+    sol.row_duals["capacity_limit"] = np.array([1e-6, 0.0, -2e-6, 0.0, 0.0])
+    frame = frictions.friction_rows(ix, sol, "S", [ADOPTION])
+    assert [tuple(r) for r in frame.itertuples(index=False)] == [
+        ("S", "adoption", "", "recyc", "us", 2027, 2e-6),
+        ("S", "ramp-up", "", "mine", "au", 2026, 2e-6)]
 
 
 def test_a_friction_keyed_by_process_names_that_process() -> None:
@@ -267,3 +283,39 @@ def test_several_lead_rows_each_see_their_scenario_and_chain() -> None:
     assert list(zip(out["friction"], out["friction_stage"])) == [
         ("ramp-up", "refining"), ("build rate", "mining"), ("collection", "scrap"),
         ("", "")]
+
+
+def test_a_friction_named_longer_than_other_limits_keeps_its_whole_name() -> None:
+    # a friction label of 22 characters (longer than "other limits", 12): the
+    # only friction of ox's chain before 2028, of sep (refining), so it sets the
+    # year with its name in full
+    rows = _rows([("offtake contract floor", "", "sep", "us", 2026, 5.0)])
+    assert _attribute(_lead(2028), rows) == ("offtake contract floor", "refining")
+
+
+def test_a_tie_within_a_year_goes_to_the_row_listed_first() -> None:
+    # Two ramp-up rows of ox's chain in 2026, both worth 10: a year counts its
+    # most valuable row once, and between equal rows the one listed first in
+    # the friction rows ("order"). Listed sep (refining) then mine (mining): the
+    # kept row is sep's, stage refining; listed the other way: mine's, mining.
+    # (Either way ramp-up is worth 10, the only friction.)
+    sep = ("ramp-up", "", "sep", "us", 2026, 10.0)
+    mine = ("ramp-up", "", "mine", "au", 2026, 10.0)
+    assert _attribute(_lead(2028), _rows([sep, mine])) == ("ramp-up", "refining")
+    assert _attribute(_lead(2028), _rows([mine, sep])) == ("ramp-up", "mining")
+
+
+def test_ties_in_worth_go_to_the_first_name_whatever_the_listing() -> None:
+    # ox met 2028. build rate at mining 10 in 2026 and adoption of recyc
+    # (recycling) 10 in 2027: each friction is worth 10, the tie goes to the
+    # first friction by name, adoption (a < b), stage recycling, in either order
+    # of listing.
+    rate = ("build rate", "mining", "", "", 2026, 10.0)
+    adopt = ("adoption", "", "recyc", "us", 2027, 10.0)
+    for listed in ([rate, adopt], [adopt, rate]):
+        assert _attribute(_lead(2028), _rows(listed)) == ("adoption", "recycling")
+    # build rate alone, at mining 10 in 2026 and at refining 10 in 2027: worth
+    # 20; its stages' sums tie at 10, so the first stage by name, mining (m < r)
+    refine = ("build rate", "refining", "", "", 2027, 10.0)
+    for listed in ([rate, refine], [refine, rate]):
+        assert _attribute(_lead(2028), _rows(listed)) == ("build rate", "mining")
