@@ -150,6 +150,9 @@ def test_pyomo_model_of_a_hand_made_instance(monkeypatch: pytest.MonkeyPatch
     assert [(v.lb, v.ub) for v in m.x.values()] == [(0, None), (0, None)]
     assert [(v.lb, v.ub) for v in m.y.values()] == [(0.0, 5.0), (0.0, None)]
     assert (m.z[0].lb, m.z[0].ub) == (1.5, 1.5)
+    # every variable non-negative by its domain, also those given bounds
+    assert all(v.domain is pyo.NonNegativeReals
+               for family in variables for v in family.values())
     constraints = list(m.component_objects(pyo.Constraint, descend_into=False))
     assert [(c.local_name, len(c), c.doc) for c in constraints] == [
         ("eq", 1, "eq doc"), ("le", 2, "le doc"), ("none", 0, "none doc"),
@@ -177,13 +180,15 @@ def test_a_row_no_variable_can_satisfy_is_an_infeasible_scenario(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # A row without terms and right-hand side -1 (0 <= -1): the standard-form
     # compiler finds it infeasible; the Pyomo builder reports the scenario
-    # infeasible by its name. The numpy builder passes it on as an empty row
-    # with bounds (-inf, -1), for HiGHS to find infeasible.
+    # infeasible by its name, the detail naming the row (bad[0]). The numpy
+    # builder passes it on as an empty row with bounds (-inf, -1), for HiGHS to
+    # find infeasible.
     bad = _block("bad", "<=", _keys("b1"), [-1.0], [], [], [])
     inst = _hand_instance(bad)
     with pytest.raises(SolveError) as error:
         pyomo_model.compile_program(_pyomo_of(inst, monkeypatch, "embargo"))
     assert (error.value.scenario, error.value.condition) == ("embargo", "infeasible")
+    assert "'bad[0]'" in error.value.detail
     lp = to_program(inst).lp
     assert (lp.num_row_, lp.row_lower_[4], lp.row_upper_[4]) == (5, -INF, -1.0)
     assert not dense(lp)[4].any()
