@@ -295,20 +295,22 @@ def test_numpy_lp_of_a_small_case_by_hand() -> None:
 
 def _pinned_small() -> object:
     """The small case with act 2025 pinned at 1, build 2026 at 2.5 (above its
-    upper bound 2) and release 2025 at -1e-9 (below 0, as a solver's tolerance
-    may leave it): on a copy of the index loaded once."""
+    upper bound 2), flow 2026 at 0.7 and release 2025 at -1e-9 (below 0, as a
+    solver's tolerance may leave it): on a copy of the index loaded once."""
     ix = copy.copy(loaded_index(_small_tables))
-    ix.pinned = pd.DataFrame({"variable": ["act", "build", "release"],
-                              "position": [0, 1, 0], "value": [1.0, 2.5, -1e-9]})
+    ix.pinned = pd.DataFrame({"variable": ["act", "build", "flow", "release"],
+                              "position": [0, 1, 1, 0],
+                              "value": [1.0, 2.5, 0.7, -1e-9]})
     return ix
 
 
 def test_instance_fixes_pinned_variables_within_their_bounds() -> None:
     # act_25 (column 0) at 1; build_26 (column 3) at its upper bound 2, not 2.5;
-    # release_25 (column 6) at 0, not -1e-9. Nothing else moves.
+    # flow_26 (column 5) at 0.7; release_25 (column 6) at 0, not -1e-9. Nothing
+    # else moves, and the rows stay as they are (fixings are bounds).
     inst = instantiate(_pinned_small())
     lower, upper = np.zeros(16), np.array(SMALL_UPPER, dtype=float)
-    lower[[0, 3, 6]] = upper[[0, 3, 6]] = [1.0, 2.0, 0.0]
+    lower[[0, 3, 5, 6]] = upper[[0, 3, 5, 6]] = [1.0, 2.0, 0.7, 0.0]
     np.testing.assert_array_equal(inst.lower, lower)
     np.testing.assert_array_equal(inst.upper, upper)
     lp = assemble(_pinned_small()).lp
