@@ -159,3 +159,57 @@ def cpu_seconds_at_most(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         signal.signal(signal.SIGVTALRM, previous)
+
+
+def dense(lp: Any) -> np.ndarray:
+    """The constraint matrix of a ``highspy.HighsLp`` (column-wise) as a dense
+    array, rows x columns."""
+    import scipy.sparse as sp
+
+    a = lp.a_matrix_
+    return sp.csc_matrix((np.asarray(a.value_), np.asarray(a.index_),
+                          np.asarray(a.start_)),
+                         shape=(lp.num_row_, lp.num_col_)).toarray()
+
+
+def assert_same_lp(index: Any) -> None:
+    """The numpy LP (``matrix.assemble``) of ``index`` equals the compiled Pyomo
+    model exactly: same columns, rows, coefficients, bounds, costs, order, keys
+    and right-hand sides; each constraint's rows where the standard-form compiler
+    lays them out."""
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    from model.formulation.matrix import assemble
+    from model.formulation.pyomo_model import build_model, compile_program
+
+    model = build_model(index)
+    pyomo_lp = compile_program(model)
+    numpy_lp = assemble(index)
+    a, b = pyomo_lp.lp, numpy_lp.lp
+    assert (a.num_col_, a.num_row_) == (b.num_col_, b.num_row_)
+    for name in ("col_cost_", "col_lower_", "col_upper_", "row_lower_",
+                 "row_upper_"):
+        np.testing.assert_array_equal(np.asarray(getattr(a, name)),
+                                      np.asarray(getattr(b, name)), err_msg=name)
+    for name in ("start_", "index_", "value_"):
+        np.testing.assert_array_equal(np.asarray(getattr(a.a_matrix_, name)),
+                                      np.asarray(getattr(b.a_matrix_, name)),
+                                      err_msg=name)
+    assert a.offset_ == b.offset_
+    assert pyomo_lp.column_of.keys() == numpy_lp.column_of.keys()
+    for family, columns in pyomo_lp.column_of.items():
+        np.testing.assert_array_equal(columns, numpy_lp.column_of[family])
+        assert pyomo_lp.column_keys[family].equals(numpy_lp.column_keys[family])
+    assert list(pyomo_lp.rows) == list(numpy_lp.rows)
+    for name, block in numpy_lp.rows.items():
+        assert model.row_keys[name][0].equals(block.keys)
+        assert pyomo_lp.rows[name].keys.equals(block.keys)
+        np.testing.assert_array_equal(pyomo_lp.rows[name].rhs, block.rhs)
+        assert pyomo_lp.rows[name].first == block.first
+    # rows of each constraint, as the standard-form compiler lays them out
+    info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+    names = [row.constraint.parent_component().name for row in info.rows]
+    for name, block in numpy_lp.rows.items():
+        first, count = block.first, block.count
+        assert names[first:first + count] == [name] * count
+        assert len(getattr(model, name)) == count

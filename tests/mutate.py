@@ -195,12 +195,14 @@ GROUPS = (
     # run every family's cases). Declared once, so the numpy builder's tests kill
     # what either builder would get wrong.
     *FAMILY_GROUPS,
-    # Builders and the instance they read: the other builder is the independent
-    # method here (a mutant in one builder makes the two LPs differ).
+    # Builders and the instance they read, no solve: a hand-made instance through
+    # both builders against the LP written by hand, then small cases loaded once
+    # per process (the instance and the numpy LP by hand, and the two builders'
+    # LPs compared: the other builder is the independent method). The synthetic
+    # cases of tests/perf/test_matrix.py (about 9 CPU s each) stay in `make test`.
     Group("builders", tuple(f"model/formulation/{m}.py" for m in (
         "instance", "matrix", "pyomo_model")),
-          (*_formulation("declare", "balance", "capacity", "objective"),
-           "tests/perf/test_matrix.py")),
+          ("tests/formulation/test_builders.py",), timeout=5.0),
 )
 BY_NAME = {g.name: g for g in GROUPS}
 

@@ -21,8 +21,14 @@ from model.formulation.calibration import (
     measure_terms,
 )
 from model.formulation.declare import flatten
-from tests.helpers import loaded_index, mine, one_commodity, settings, write_case
-from tests.perf.test_matrix import assert_same_lp
+from tests.helpers import (
+    assert_same_lp,
+    loaded_index,
+    mine,
+    one_commodity,
+    settings,
+    write_case,
+)
 
 
 def _case(calibration: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
