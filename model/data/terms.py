@@ -16,6 +16,7 @@ import pandas as pd
 
 from model.data.keys import pairs
 
+RCY = ["region", "commodity", "year"]  # a balance row's key
 FAMILIES = ("act", "flow", "release", "short", "sale", "surplus")
 
 
@@ -54,6 +55,19 @@ def balance_terms(act: pd.DataFrame, net: pd.DataFrame, others: list[tuple[
     terms = _frame(parts, regions, commodities)
     keys = _keys(surplus, regions, commodities)
     return terms, keys
+
+
+def term_rows(terms: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each term's balance row and the rows' keys (region, commodity, year):
+    ``terms`` (``balance_terms``) are sorted by key, so a row is a run of equal
+    keys, numbered in order."""
+    new = np.zeros(len(terms), dtype=bool)  # the first term of a row
+    new[:1] = True
+    for column in RCY:  # integer codes: equal keys, equal codes
+        values = pd.factorize(terms[column])[0]
+        new[1:] |= values[1:] != values[:-1]
+    keys = terms[RCY].iloc[np.flatnonzero(new)].reset_index(drop=True)
+    return np.cumsum(new) - 1, keys
 
 
 def _names(columns: list[pd.Series]) -> pd.Index:
