@@ -151,8 +151,12 @@ def test_same_xml_as_xlsxwriter(tmp_path: Path) -> None:
     numbers its new strings column by column, XlsxWriter row by row) and
     the optional row ``spans`` are dropped; the shared-string table holds the same
     strings and reference count."""
+    # a numbers column with 0, 0.0 and -0.0 (equal keys, written "0", "0", "-0")
+    # and repeated values (each distinct number's text is made once)
+    numbers = [0.0, -0.0, 0, 1.5, -2.25, 1e-300, 2.0 ** 60, 12_345_678_901_234_567]
     columns: list[list[object]] = [HOSTILE * 3, list(range(60)),
-                                   [0.5, None, True] * 20, ["a", "b", ""] * 20]
+                                   [0.5, None, True] * 20, ["a", "b", ""] * 20,
+                                   numbers * 7 + [-0.0, 1.5, None, 0]]
     bulk, rows = tmp_path / "bulk.xlsx", tmp_path / "rows.xlsx"
     for height in (None, 18.0):
         write(bulk, columns, bulk=True, default_height=height)
