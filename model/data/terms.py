@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.data.keys import pairs
+from model.data.keys import codes_in, pairs
 
 RCY = ["region", "commodity", "year"]  # a balance row's key
 FAMILIES = ("act", "flow", "release", "short", "sale", "surplus")
@@ -46,8 +46,8 @@ def balance_terms(act: pd.DataFrame, net: pd.DataFrame, others: list[tuple[
     commodities = _names([net["commodity"]] + [f["commodity"] for _, f, _, _ in
                                                others])
     parts = [_act_part(act, net, regions, commodities)] + [
-        _Part(FAMILIES.index(family), _codes(frame[region], regions),
-              _codes(frame["commodity"], commodities), _years(frame),
+        _Part(FAMILIES.index(family), codes_in(frame[region], regions),
+              codes_in(frame["commodity"], commodities), _years(frame),
               np.arange(len(frame)), np.full(len(frame), coef))
         for family, frame, region, coef in others]
     surplus = _surplus(parts, len(commodities))
@@ -78,11 +78,6 @@ def _names(columns: list[pd.Series]) -> pd.Index:
     return pd.Index(sorted(found), dtype=object)
 
 
-def _codes(values: pd.Series, names: pd.Index) -> np.ndarray:
-    codes, distinct = pd.factorize(values)
-    return names.get_indexer(distinct).astype(np.int64)[codes]
-
-
 def _years(frame: pd.DataFrame) -> np.ndarray:
     return frame["year"].to_numpy(dtype=np.int64)
 
@@ -93,8 +88,8 @@ def _act_part(act: pd.DataFrame, net: pd.DataFrame, regions: pd.Index,
     ``act.merge(net, on="process")`` gives, in that order)."""
     rows, entry = pairs(act, net, ["process"])
     return _Part(FAMILIES.index("act"),
-                 _codes(act["region"], regions)[rows],
-                 _codes(net["commodity"], commodities)[entry],
+                 codes_in(act["region"], regions)[rows],
+                 codes_in(net["commodity"], commodities)[entry],
                  _years(act)[rows], rows,
                  net["net"].to_numpy(dtype=float)[entry])
 
