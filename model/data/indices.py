@@ -19,9 +19,8 @@ from model.data.ramp import ramp_fraction
 from model.data.recycling import share_ceiling
 from model.data.rules import Quota, embargoed
 from model.data.scenarios import ScenarioData
-from model.data.terms import balance_terms
+from model.data.terms import RCY, balance_terms
 
-RCY = ["region", "commodity", "year"]
 RPY = ["region", "process", "year"]
 SALE_COLUMNS = ["offtake", "seller", "buyer", "commodity", "year", "price_usd_per_t",
                 "transport_usd_per_t", "tariff_usd_per_t"]

@@ -15,7 +15,8 @@ def match_rows(frame: pd.DataFrame, table: pd.DataFrame, on: list[str]
                ) -> np.ndarray:
     """Per row of ``frame``, the position of the row of ``table`` with the same
     values in the columns ``on`` (``table`` has each key once), -1 where none:
-    what ``frame.merge(table.reset_index(), on=on, how="left")`` finds."""
+    what ``frame.merge(table.reset_index(), on=on, how="left")`` finds, except
+    that a blank matches nothing (a merge matches NaN with NaN)."""
     left, right = key_codes(frame, table, on)
     return pd.Index(right).get_indexer(left)
 
@@ -32,19 +33,24 @@ def key_codes(frame: pd.DataFrame, table: pd.DataFrame, on: list[str]
         codes, distinct = pd.factorize(table[column], sort=True)
         n = len(distinct)  # code n: a value table lacks; n + 1: a blank in table
         radix = n + 2
-        mine, own = pd.factorize(frame[column])
-        found = pd.Index(distinct).get_indexer(own)
-        mapped = np.append(np.where(found < 0, n, found), n)  # [-1]: a blank
-        left = left * radix + mapped[mine]
+        mine = codes_in(frame[column], pd.Index(distinct))
+        left = left * radix + np.where(mine < 0, n, mine)
         right = right * radix + np.where(codes < 0, n + 1, codes)
     return left, right
+
+
+def codes_in(values: pd.Series, names: pd.Index) -> np.ndarray:
+    """Each value's position in ``names`` (distinct), -1 for a value ``names``
+    lacks or a blank; looked up once per distinct value."""
+    codes, distinct = pd.factorize(values)
+    return np.append(names.get_indexer(distinct), -1).astype(np.int64)[codes]
 
 
 def pairs(frame: pd.DataFrame, table: pd.DataFrame, on: list[str]
           ) -> tuple[np.ndarray, np.ndarray]:
     """Positions (i, j) of every row i of ``frame`` and row j of ``table`` with the
     same values in ``on``, by i then j: the rows of ``frame.merge(table, on=on)``
-    in its order."""
+    in its order, less those a blank would match."""
     left, right = key_codes(frame, table, on)
     rows = np.lexsort((np.arange(len(table)), right))  # by key, then row
     first = np.searchsorted(right[rows], left)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.data.keys import pairs
+from model.data.keys import codes_in, pairs
 
+RCY = ["region", "commodity", "year"]  # a balance row's key
 FAMILIES = ("act", "flow", "release", "short", "sale", "surplus")
 
 
@@ -45,8 +46,8 @@ def balance_terms(act: pd.DataFrame, net: pd.DataFrame, others: list[tuple[
     commodities = _names([net["commodity"]] + [f["commodity"] for _, f, _, _ in
                                                others])
     parts = [_act_part(act, net, regions, commodities)] + [
-        _Part(FAMILIES.index(family), _codes(frame[region], regions),
-              _codes(frame["commodity"], commodities), _years(frame),
+        _Part(FAMILIES.index(family), codes_in(frame[region], regions),
+              codes_in(frame["commodity"], commodities), _years(frame),
               np.arange(len(frame)), np.full(len(frame), coef))
         for family, frame, region, coef in others]
     surplus = _surplus(parts, len(commodities))
@@ -56,17 +57,25 @@ def balance_terms(act: pd.DataFrame, net: pd.DataFrame, others: list[tuple[
     return terms, keys
 
 
+def term_rows(terms: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each term's balance row and the rows' keys (region, commodity, year):
+    ``terms`` (``balance_terms``) are sorted by key, so a row is a run of equal
+    keys, numbered in order."""
+    new = np.zeros(len(terms), dtype=bool)  # the first term of a row
+    new[:1] = True
+    for column in RCY:  # integer codes: equal keys, equal codes
+        values = pd.factorize(terms[column])[0]
+        new[1:] |= values[1:] != values[:-1]
+    keys = terms[RCY].iloc[np.flatnonzero(new)].reset_index(drop=True)
+    return np.cumsum(new) - 1, keys
+
+
 def _names(columns: list[pd.Series]) -> pd.Index:
     """The sorted distinct text of ``columns``."""
     found: set[str] = set()
     for column in columns:
         found.update(pd.unique(column))
     return pd.Index(sorted(found), dtype=object)
-
-
-def _codes(values: pd.Series, names: pd.Index) -> np.ndarray:
-    codes, distinct = pd.factorize(values)
-    return names.get_indexer(distinct).astype(np.int64)[codes]
 
 
 def _years(frame: pd.DataFrame) -> np.ndarray:
@@ -79,8 +88,8 @@ def _act_part(act: pd.DataFrame, net: pd.DataFrame, regions: pd.Index,
     ``act.merge(net, on="process")`` gives, in that order)."""
     rows, entry = pairs(act, net, ["process"])
     return _Part(FAMILIES.index("act"),
-                 _codes(act["region"], regions)[rows],
-                 _codes(net["commodity"], commodities)[entry],
+                 codes_in(act["region"], regions)[rows],
+                 codes_in(net["commodity"], commodities)[entry],
                  _years(act)[rows], rows,
                  net["net"].to_numpy(dtype=float)[entry])
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from model.data.indices import RCY, LPIndex
+from model.data.indices import LPIndex
+from model.data.terms import term_rows
 from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 
@@ -25,15 +25,8 @@ def balance_rows(ix: LPIndex) -> Rows:
     Keys: (region, commodity, year). Spec: MODEL-SPEC §3 "Balance".
     Tests: tests/formulation/test_balance.py.
     """
-    terms = ix.balance_terms  # sorted by (region, commodity, year)
-    new = np.ones(len(terms), dtype=bool)  # the first term of a row
-    for column in RCY:  # integer codes: equal keys, equal codes
-        values = pd.factorize(terms[column])[0]
-        new[1:] &= values[1:] == values[:-1]
-    new = ~new
-    new[:1] = True
-    row = np.cumsum(new) - 1
-    keys = terms[RCY].iloc[np.flatnonzero(new)].reset_index(drop=True)
+    terms = ix.balance_terms
+    row, keys = term_rows(terms)
     family = terms["family"].array  # as it is: no copy to Python strings
     position = terms["position"].to_numpy()
     short = (terms["family"] == "short").to_numpy()  # every unmet demand's row

@@ -23,7 +23,8 @@ def csv_safe(text: str) -> str:
 
 
 def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell neutralised (a copy when a cell changes)."""
+    """``frame`` with every text cell neutralised: ``frame`` itself when no column
+    needs mapping (``needs_neutralising``), else a copy with those mapped."""
     out = frame
     for j, column in enumerate(frame.columns):
         values = frame.iloc[:, j]

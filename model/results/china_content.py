@@ -37,6 +37,7 @@ from scipy.sparse.linalg import spsolve
 
 from model.data.indices import RCY, LPIndex
 from model.data.origin import china_regions
+from model.data.terms import term_rows
 from model.solver.records import Solution
 
 COLUMNS = ["scenario", "region", "commodity", "element", "year", "element_t",
@@ -91,7 +92,7 @@ class _Network:
 def _network(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
              stock_share: np.ndarray) -> _Network:
     terms = ix.balance_terms
-    node, node_frame = _nodes(terms)
+    node, node_frame = term_rows(terms)  # a node: a balance row
     node_of = node_frame.assign(node=np.arange(len(node_frame)))
     family = _family_codes(terms["family"])
     position = terms["position"].to_numpy()
@@ -130,21 +131,6 @@ def _family_codes(family: pd.Series) -> np.ndarray:
     place = np.array([SUPPLIES.index(f) if f in SUPPLIES else -1 for f in names],
                      dtype=np.int64)
     return place[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-
-
-def _nodes(terms: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Each term's node and the nodes' (region, commodity, year), numbered in the
-    order they first appear among the terms."""
-    key = np.zeros(len(terms), dtype=np.int64)
-    for column in RCY:
-        codes, names = pd.factorize(terms[column])
-        key = key * max(len(names), 1) + codes
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    number = np.empty(len(order), dtype=np.int64)
-    number[order] = np.arange(len(order))
-    nodes = terms[RCY].iloc[first[order]].reset_index(drop=True)
-    return number[inverse.ravel()], nodes
 
 
 def _trade(terms: pd.DataFrame, node: np.ndarray, qty: np.ndarray,

@@ -61,9 +61,8 @@ def floor_payments(ix: LPIndex, sol: Solution) -> pd.DataFrame:
     floors = ix.price_floors
     if floors.empty:
         return pd.DataFrame(columns=list(TRANSFER_COLUMNS))
-    made = output_by_region(ix, sol, set(floors["region"]),
-                            set(floors["commodity"])).set_index(["region", "commodity", "year"])[
-        "output_t"]
+    made = output_by_region(ix, sol, set(floors["region"]), set(floors["commodity"]))
+    made = made.set_index(["region", "commodity", "year"])["output_t"]
     rows = []
     for f in floors.itertuples(index=False):
         gap = max(0.0, f.floor_usd_per_t - ix.reference_price.get(f.commodity, 0.0))

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+from xlsxwriter.packager import Packager
 
 from model.report.excel.cells import BOLD, FMT_T, HEADER_FILL, text_cell
 from model.report.excel.writer import (
@@ -149,8 +151,12 @@ def test_same_xml_as_xlsxwriter(tmp_path: Path) -> None:
     numbers its new strings column by column, XlsxWriter row by row) and
     the optional row ``spans`` are dropped; the shared-string table holds the same
     strings and reference count."""
+    # a numbers column with 0, 0.0 and -0.0 (equal keys, written "0", "0", "-0")
+    # and repeated values (each distinct number's text is made once)
+    numbers = [0.0, -0.0, 0, 1.5, -2.25, 1e-300, 2.0 ** 60, 12_345_678_901_234_567]
     columns: list[list[object]] = [HOSTILE * 3, list(range(60)),
-                                   [0.5, None, True] * 20, ["a", "b", ""] * 20]
+                                   [0.5, None, True] * 20, ["a", "b", ""] * 20,
+                                   numbers * 7 + [-0.0, 1.5, None, 0]]
     bulk, rows = tmp_path / "bulk.xlsx", tmp_path / "rows.xlsx"
     for height in (None, 18.0):
         write(bulk, columns, bulk=True, default_height=height)
@@ -242,3 +248,36 @@ def test_chart_over_a_block_refused(tmp_path: Path) -> None:
     book.sheets[0].charts[:] = [("D2", ok)]
     book.close()
     assert (tmp_path / "c.xlsx").exists()
+
+
+def test_parts_zipped_once_are_xlsxwriters_package(tmp_path: Path) -> None:
+    """``Book.close`` zips the parts XlsxWriter's packager makes (``PartsWorkbook``,
+    ``KeptParts``: ``_get_packager``, ``_create_package``, its (file, name, is
+    binary) parts, in memory): with no table block, the file holds the members
+    XlsxWriter itself would zip, in its order, with the same bytes and dates. The
+    reference is the same book with XlsxWriter's own packager, which zips the
+    package into the workbook's in-memory file instead."""
+    books = [Book(tmp_path / "kept.xlsx"), Book(tmp_path / "unused.xlsx")]
+    for book in books:
+        book.wb.set_properties({"created": datetime(2026, 12, 1, tzinfo=UTC)})
+        for title in ("one", "two"):
+            ws = book.add_sheet(title)
+            ws.append([text_cell(ws, "year", BOLD, HEADER_FILL), "t"])
+            for k, text in enumerate(HOSTILE):
+                ws.append([2030 + k, text, 0.5 * k])
+        chart = Chart(kind="line")
+        chart.series.append(Series(values=Ref("one", 1, 0, 5, 0)))
+        book.sheets[0].add_chart(chart, "E2")
+    kept, plain = books
+    plain.wb._get_packager = Packager  # type: ignore[method-assign]
+    plain.wb.parts = []  # XlsxWriter's packager keeps none: close zips nothing
+    for book in books:
+        book.close()
+    with (zipfile.ZipFile(kept.path) as ours,
+          zipfile.ZipFile(plain.wb.filename) as theirs):
+        names = [i.filename for i in theirs.infolist()]
+        assert [i.filename for i in ours.infolist()] == names
+        assert "xl/charts/chart1.xml" in names and "xl/worksheets/sheet2.xml" in names
+        for name in names:
+            assert ours.read(name) == theirs.read(name), name
+            assert ours.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.data.keys import match_rows, pairs
+from model.data.keys import codes_in, match_rows, pairs
 
 LEFT = pd.DataFrame({"region": pd.array(["b", "a", "c", "a", "b"], dtype="str"),
                      "process": ["x", "y", "x", "x", "z"],
@@ -36,3 +36,22 @@ def test_pairs_follow_the_merge_order() -> None:
     assert i.tolist() == merged["i"].tolist()
     assert j.tolist() == merged["j"].tolist()
     assert np.array_equal(i, [0, 0, 0, 1, 2, 2, 2, 3, 3, 3])
+
+
+def test_codes_in_names() -> None:
+    # by hand against names (a, b): b -> 1, a blank -> -1, z (not a name) -> -1
+    values = pd.Series(["b", None, "z", "a", "b"], dtype="str")
+    assert codes_in(values, pd.Index(["a", "b"], dtype=object)).tolist() == [
+        1, -1, -1, 0, 1]
+    assert codes_in(pd.Series([], dtype=object), pd.Index(["a"])).tolist() == []
+
+
+def test_a_blank_key_matches_nothing() -> None:
+    # unlike a pandas merge (NaN meets NaN), a blank in either frame is no key:
+    # by hand, row 0 (blank, x) finds nothing though the table's row 1 is
+    # (blank, x); row 1 (a, x) finds row 0
+    left = pd.DataFrame({"region": [None, "a"], "process": ["x", "x"]})
+    table = pd.DataFrame({"region": ["a", None], "process": ["x", "x"]})
+    assert match_rows(left, table, ["region", "process"]).tolist() == [-1, 0]
+    i, j = pairs(left, table, ["region", "process"])
+    assert (i.tolist(), j.tolist()) == ([1], [0])

@@ -18,12 +18,22 @@ the package's parts in memory with those rows left out, and ``close`` zips each 
 once into the file, each sheet's table rows spliced into its ``<sheetData>`` in row
 order; a row is either in a table block or XlsxWriter's, never both. Charts read
 their cached values from XlsxWriter's cells, so a chart's data is never a table
-block (the chart data sheets are written row by row). XlsxWriter internals used,
-pinned by tests/report/test_bulk_rows.py: the shared-string table (``str_table``),
-a format's style index, a sheet's used range (``_check_dimensions``), its cells
-and row settings (``table``, ``row_info``), its default row height, a table's
-ranges (``Sheet.add_table``) and its packager (``_get_packager``,
-``_create_package``: the parts, kept unzipped).
+block (the chart data sheets are written row by row).
+
+XlsxWriter internals used, pinned by tests/report/test_bulk_rows.py unless named:
+- the workbook's shared-string table (``str_table``) and a format's style index
+  (``_get_xf_index``);
+- a sheet's used range (``_check_dimensions``), its cells, row settings and
+  comments (``table``, ``row_info``, ``comments``), its default row height
+  (``default_row_height`` against ``original_row_height``) and its last table's
+  ranges (``tables[-1]`` after ``add_table``);
+- the packager: ``Workbook._get_packager`` (``PartsWorkbook``) returns
+  ``KeptParts``, whose ``_create_package`` hands the parts, in memory
+  (``in_memory``: StringIO, BytesIO for binary parts), as XlsxWriter's list of
+  (file, name in the package, is binary), to its ``workbook``; XlsxWriter then
+  zips the empty list it is given back;
+- the sheet order (``worksheets_objs`` and each sheet's ``index``,
+  ``Book.move_last``: pinned by tests/report/test_readback.py).
 """
 
 from __future__ import annotations
@@ -587,8 +597,8 @@ class PartsWorkbook(xlsxwriter.Workbook):
     """An in-memory XlsxWriter workbook whose ``close`` makes the package's parts
     (``parts``: (StringIO or BytesIO, name in the package, is binary), in
     XlsxWriter's order) and zips none of them: ``Book.close`` zips each once,
-    the sheets' table rows spliced in (XlsxWriter's ``_get_packager`` is its
-    documented way to replace the packager)."""
+    the sheets' table rows spliced in (XlsxWriter's ``_get_packager`` is there
+    to let the packager be replaced, its source says; it is not public API)."""
 
     parts: list[tuple[Any, str, bool]]
 
