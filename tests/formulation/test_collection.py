@@ -196,11 +196,14 @@ def _three_regions() -> dict[str, list[dict[str, object]]]:
     each demanding 100 t/yr of ox from its own mine; one ``eol_collection`` row
     for the alliance. a collects scr with two processes (collect: 1 t a t,
     collect2: 0.5 t); b has no collector; c collects but is not covered.
-    Deliveries before 2025: a 40 t (2023), b 30 t (2024), c 10 t (2022)."""
+    Deliveries before 2025: a 40 t (2023) and 50 t (2024), b 30 t (2024), c 10 t
+    (2022)."""
     tables = _case(1000, LIFETIMES, [{"scrap": "scr", "target": "alliance",
                                       "max_rate": 0.6, "start_rate": 0.1,
                                       "growth_per_year": 0.2}], 2028,
-                   HISTORY + [{"region": "b", "product": "ox", "year": 2024,
+                   HISTORY + [{"region": "a", "product": "ox", "year": 2024,
+                               "delivered_t": 50},
+                              {"region": "b", "product": "ox", "year": 2024,
                                "delivered_t": 30},
                               {"region": "c", "product": "ox", "year": 2022,
                                "delivered_t": 10}])
@@ -224,15 +227,17 @@ def test_collection_rows_only_where_a_covered_region_collects() -> None:
     # Rows only for (a, scr, y): the alliance row covers b too, but nothing
     # makes scr in b; c collects, but no eol_collection row covers c. So b's and
     # c's deliveries, history and collectors are in no row. Ceilings .1, .3,
-    # .5, .6 (2025..2028); a's rows as in test_collection_rows_by_hand, with
-    # both collectors: act collect + 0.5 act collect2 + c_y Σ λ short_a(y')
-    # <= c_y (Σ λ 100 + a's history):
-    #   2025: <= 0;  2026: + .06 short25 <= 12;  2027: + .1 short26 <= 10;
-    #   2028: + .12 short27 + .3 short25 <= 42.
+    # .5, .6 (2025..2028). a's history releases: 2023's 40 t, 0.5 x 40 = 20 in
+    # 2026; 2024's 50 t, 0.2 x 50 = 10 in 2025 (the first row) and 0.5 x 50 = 25
+    # in 2027. Rows, both collectors: act collect + 0.5 act collect2
+    # + c_y Σ λ short_a(y') <= c_y (Σ λ 100 + a's history):
+    #   2025: <= .1 x 10 = 1;  2026: + .06 short25 <= .3 (20 + 20) = 12;
+    #   2027: + .1 short26 <= .5 (20 + 25) = 22.5;
+    #   2028: + .12 short27 + .3 short25 <= .6 (20 + 50) = 42.
     keys, rhs, got = _rows(_three_regions)
     years = [2025, 2026, 2027, 2028]
     assert keys == [("a", "scr", y) for y in years]
-    assert rhs == pytest.approx([0, 12, 10, 42], abs=1e-12)
+    assert rhs == pytest.approx([1, 12, 22.5, 42], abs=1e-12)
     want = {("a", "scr", y, "act", "a", p, y): c for y in years
             for p, c in (("collect", 1.0), ("collect2", 0.5))}
     for y, y0, coef in [(2026, 2025, 0.06), (2027, 2026, 0.1), (2028, 2027, 0.12),
