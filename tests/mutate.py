@@ -77,7 +77,8 @@ FAMILY_GROUPS = (
     # cases of test_collection.py stay in `make test`)
     _family("collection", ("collection",),
             "collection::test_collection_rows_by_hand",
-            "collection::test_collection_rows_only_where_a_covered_region_collects"),
+            "collection::test_collection_rows_only_where_a_covered_region_collects",
+            "collection::test_collection_rows_start_with_the_collector"),
     _family("adoption", ("adoption",), *(f"adoption::test_{t}" for t in (
         "adoption_rows_one_per_recipe_year_below_its_full_share",
         "a_recipe_at_full_share_has_no_adoption_row",

@@ -244,3 +244,31 @@ def test_collection_rows_only_where_a_covered_region_collects() -> None:
                         (2028, 2025, 0.3)]:
         want[("a", "scr", y, "short", "a", "ox", y0)] = coef
     assert got == pytest.approx(want, rel=1e-12)
+
+
+def _collector_from_2027() -> dict[str, list[dict[str, object]]]:
+    """``_cohorts`` with the collector usable from 2027 only."""
+    tables = _cohorts()
+    collect = tables["capacity"][1]
+    assert collect["process"] == "collect"
+    tables["capacity"][1] = {**collect, "online_year": 2027}
+    return tables
+
+
+def test_collection_rows_start_with_the_collector() -> None:
+    # The cohort case, but nothing collects in 2025 and 2026: rows for 2027..2029
+    # only, so the first row (2027) already receives scrap from an earlier
+    # delivery, and the history's 20 t of 2026 fall in no row. Ceilings .5, .6,
+    # .6:
+    #   2027: act + .5 x .2 short26 <= .5 x .2 x 100 = 10
+    #   2028: act + .6 (.2 short27 + .5 short25) <= .6 x 70 = 42
+    #   2029: act + .6 (.2 short28 + .5 short26) <= 42
+    keys, rhs, got = _rows(_collector_from_2027)
+    years = [2027, 2028, 2029]
+    assert keys == [("a", "scr", y) for y in years]
+    assert rhs == pytest.approx([10, 42, 42], abs=1e-12)
+    want = {("a", "scr", y, "act", "a", "collect", y): 1.0 for y in years}
+    for y, y0, coef in [(2027, 2026, 0.1), (2028, 2027, 0.12), (2028, 2025, 0.3),
+                        (2029, 2028, 0.12), (2029, 2026, 0.3)]:
+        want[("a", "scr", y, "short", "a", "ox", y0)] = coef
+    assert got == pytest.approx(want, rel=1e-12)
