@@ -337,7 +337,7 @@ def test_activity_rows_alone_and_their_keys() -> None:
         "quantity": ["activity"] * 2, "region": ["a"] * 2,
         "process": ["mine"] * 2, "commodity": [""] * 2}
     assert rows.rhs.tolist() == pytest.approx([-72, 88])
-    bounds, got = _calibration_lp(_activity_alone)
+    _, got = _calibration_lp(_activity_alone)
     assert got == pytest.approx({(0, ("act", "a", "mine")): -1.0,
                                  (1, ("act", "a", "mine")): 1.0}, rel=1e-12)
 
@@ -366,7 +366,7 @@ def test_rows_no_variable_measures_that_hold_anyway_leave_no_row() -> None:
     assert rows.keys[["row", "bound"]].to_dict("list") == {
         "row": [2, 2], "bound": ["low", "high"]}
     assert rows.rhs.tolist() == pytest.approx([-72, 88])
-    bounds, got = _calibration_lp(_unmeasured_first)
+    _, got = _calibration_lp(_unmeasured_first)
     assert got == pytest.approx({(0, ("act", "a", "mine")): -1.0,
                                  (1, ("act", "a", "mine")): 1.0}, rel=1e-12)
 

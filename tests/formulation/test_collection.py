@@ -5,6 +5,7 @@ points a year."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -151,7 +152,8 @@ def test_recycling_tables_are_checked(tmp_path: Path) -> None:
            "start_rate 0.3 > max_rate 0.2" in text
 
 
-def _rows(tables_of) -> tuple[list[tuple], list[float], dict[tuple, float]]:
+def _rows(tables_of: Callable[[], dict]
+          ) -> tuple[list[tuple], list[float], dict[tuple, float]]:
     """The collection rows of the case ``tables_of()`` (its index loaded once per
     process): their keys, right-hand sides and terms by (row key, variable)."""
     ix = loaded_index(tables_of)
