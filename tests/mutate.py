@@ -67,19 +67,18 @@ def _formulation(*names: str) -> tuple[str, ...]:
                  + ("" if "::" in n else ".py") for n in names)
 
 
-# Hand-solved cases of the families themselves; not the neutral-friction and
-# foresight cases (several solves each) unless a group mutates what they check.
-FAMILY_CASES = _formulation("declare", "balance", "capacity", "expansion", "objective",
-                            "resources", "trade", "build_rate", "mutation_classes")
-
-
 def _family(name: str, modules: tuple[str, ...], *tests: str) -> Group:
     return Group(name, tuple(f"model/formulation/{m}.py" for m in modules),
                  (*_formulation(*tests), *NUMPY))
 
 
 FAMILY_GROUPS = (
-    _family("collection", ("collection",), "collection"),
+    # its rows on indexes loaded once per process (no solve: the hand-solved
+    # cases of test_collection.py stay in `make test`)
+    _family("collection", ("collection",),
+            "collection::test_collection_rows_by_hand",
+            "collection::test_collection_rows_only_where_a_covered_region_collects",
+            "collection::test_collection_rows_start_with_the_collector"),
     _family("adoption", ("adoption",), *(f"adoption::test_{t}" for t in (
         "adoption_rows_one_per_recipe_year_below_its_full_share",
         "a_recipe_at_full_share_has_no_adoption_row",
@@ -97,7 +96,11 @@ FAMILY_GROUPS = (
         "activity_and_flow_rows_sum_their_variables",
         "a_flow_row_counts_its_commodity_only",
         "an_observed_flow_no_route_can_carry_is_an_input_error",
-        "a_scenario_without_calibration_has_no_row"))),
+        "a_scenario_without_calibration_has_no_row",
+        "activity_rows_alone_and_their_keys",
+        "rows_no_variable_measures_that_hold_anyway_leave_no_row",
+        "an_observed_flow_of_1_t_no_route_can_carry_is_an_input_error",
+        "a_china_share_row_weighs_each_supply_by_its_tonnes"))),
     # the pins of a hand-written comparator solution and the fixings made of
     # them, on an index loaded once per process (no solve)
     _family("foresight", ("foresight",), *(

@@ -323,3 +323,92 @@ def test_a_scenario_without_calibration_has_no_row() -> None:
     block = flatten(CALIBRATION, rows, {"act": 0, "flow": 3, "release": 6})
     assert (block.row.tolist(), block.column.tolist(), block.coef.tolist()) == (
         [], [], [])
+
+
+def _activity_alone() -> dict[str, list[dict[str, object]]]:
+    return _case([{"year": 2025, "quantity": "activity", "region": "a",
+                   "process": "mine", "value": 80, "tolerance_pct": 10}])
+
+
+def test_activity_rows_alone_and_their_keys() -> None:
+    # The only calibration row: a's mine ran 80 t, tolerance 10 %: L = 72,
+    # H = 88. Rows: -act a mine <= -72 (low), act a mine <= 88 (high). Each
+    # row is keyed by exactly the documented columns (KEYS, what an infeasibility
+    # explanation shows of a row): row 0, its bound, 2025, activity, region a,
+    # process mine, commodity blank.
+    ix = loaded_index(_activity_alone)
+    rows = calibration_rows(ix)
+    assert rows.keys.to_dict("list") == {
+        "row": [0, 0], "bound": ["low", "high"], "year": [2025, 2025],
+        "quantity": ["activity"] * 2, "region": ["a"] * 2,
+        "process": ["mine"] * 2, "commodity": [""] * 2}
+    assert rows.rhs.tolist() == pytest.approx([-72, 88])
+    _, got = _calibration_lp(_activity_alone)
+    assert got == pytest.approx({(0, ("act", "a", "mine")): -1.0,
+                                 (1, ("act", "a", "mine")): 1.0}, rel=1e-12)
+
+
+def _unmeasured_first() -> dict[str, list[dict[str, object]]]:
+    """``_case`` plus a partner region b that nothing supplies (no capacity, no
+    route into it); two rows no variable measures, then a's mine."""
+    tables = _case([
+        {"year": 2025, "quantity": "flow", "region": "a", "value": 0},
+        {"year": 2025, "quantity": "china_share", "region": "b", "commodity": "ox",
+         "value": 0.5},
+        {"year": 2025, "quantity": "activity", "region": "a", "process": "mine",
+         "value": 80, "tolerance_pct": 10}])
+    tables["regions"].append({"region": "b", "bloc": "partner"})
+    return tables
+
+
+def test_rows_no_variable_measures_that_hold_anyway_leave_no_row() -> None:
+    # Row 0: a's exports observed at 0 t (band [0, 0]); no route leaves a, so
+    # they are 0 and the row holds: no row, no error. Row 1: China's share of
+    # b's ox, 0.5 ± 10 % = [0.45, 0.55]; nothing supplies b, a share of no
+    # supply holds (Chinese 0 >= 0.45 x 0): no row, no error. Row 2 (a's mine,
+    # 80 ± 10 %) alone gives rows, keyed by its own position 2: -act <= -72,
+    # act <= 88.
+    rows = calibration_rows(loaded_index(_unmeasured_first))
+    assert rows.keys[["row", "bound"]].to_dict("list") == {
+        "row": [2, 2], "bound": ["low", "high"]}
+    assert rows.rhs.tolist() == pytest.approx([-72, 88])
+    _, got = _calibration_lp(_unmeasured_first)
+    assert got == pytest.approx({(0, ("act", "a", "mine")): -1.0,
+                                 (1, ("act", "a", "mine")): 1.0}, rel=1e-12)
+
+
+def test_an_observed_flow_of_1_t_no_route_can_carry_is_an_input_error(
+        tmp_path: Path) -> None:
+    # a exports nothing (no route out of a); observed 1 t with tolerance 0: the
+    # band's low end is 1 t > 0, which no variable can reach. The whole error,
+    # the only one: file, table, line 2 (the header is line 1), column, text.
+    folder = write_case(tmp_path / "c", _case([
+        {"year": 2025, "quantity": "flow", "region": "a", "value": 1,
+         "tolerance_pct": 0}]))
+    with pytest.raises(InputError) as err:
+        build_index_and_rows(load_case(folder))
+    assert str(err.value) == (
+        f"error: {folder / 'calibration.csv'} [calibration] row 2, column value: "
+        "no flow variable matches this row in 2025 (no capacity, expansion or "
+        "route carries it), so the observed 1 t cannot be met")
+
+
+def _mine_of_2_t() -> dict[str, list[dict[str, object]]]:
+    """``_case`` with a's mine making 2 t of ox per t of activity; one row:
+    China's share of a's ox, 0.5 ± 20 %."""
+    tables = _case([{"year": 2025, "quantity": "china_share", "region": "a",
+                     "commodity": "ox", "value": 0.5, "tolerance_pct": 20}])
+    tables["process_io"][0] = {**tables["process_io"][0], "coefficient": 2}
+    return tables
+
+
+def test_a_china_share_row_weighs_each_supply_by_its_tonnes() -> None:
+    # L = 0.4, H = 0.6. Supplies of ox to a: its mine, q = 2 act (chi 0), and
+    # cn -> a, q = flow (chi 1). Low: (L - chi) q: 0.4 x 2 = 0.8 on act, -0.6 on
+    # the flow; high: (chi - H) q: -0.6 x 2 = -1.2 on act, 0.4 on the flow.
+    bounds, got = _calibration_lp(_mine_of_2_t)
+    assert bounds == [("low", 0.0), ("high", 0.0)]
+    assert got == pytest.approx({
+        (0, ("act", "a", "mine")): 0.8, (0, ("flow", "cn", "a", "ox")): -0.6,
+        (1, ("act", "a", "mine")): -1.2, (1, ("flow", "cn", "a", "ox")): 0.4},
+        rel=1e-12)
