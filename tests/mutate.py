@@ -299,9 +299,12 @@ def equivalent() -> set[str]:
 def score() -> list[str]:
     """One line per group: killed / (mutants run - equivalent)."""
     same = equivalent()
-    lines = []
+    lines: list[str] = []
+    seen: dict[str, str] = {}
+    total = Counter()
     for group in GROUPS:
         found = statuses(group)
+        seen.update(found)
         if not found:
             lines.append(f"{group.name}: not run")
             continue
@@ -319,7 +322,22 @@ def score() -> list[str]:
                      f"{eq} equivalent, {counts['not run']} not run; "
                      f"{dict(counts)}")
         lines += [f"    {s}: {found[s]}" for s in survivors]
-    return lines
+        total.update(caught=caught, real=real)
+    pct = 100.0 * total["caught"] / total["real"] if total["real"] else 100.0
+    lines.append(f"over the groups run: {total['caught']}/{total['real']} killed "
+                 f"({pct:.1f} %)")
+    return lines + stale_listings(same, seen, complete=all(
+        statuses(g) for g in GROUPS))
+
+
+def stale_listings(same: set[str], seen: dict[str, str],
+                   complete: bool) -> list[str]:
+    """Listed equivalents a test now kills, and (when every group has run) names
+    no group has: code rewritten since, so the number may name another mutant."""
+    killed = sorted(n for n in same if seen.get(n) in CAUGHT)
+    missing = sorted(n for n in same if n not in seen) if complete else []
+    return ([f"listed as equivalent but killed: {n}" for n in killed]
+            + [f"listed as equivalent but no such mutant: {n}" for n in missing])
 
 
 def main(argv: list[str] | None = None) -> int:
