@@ -143,6 +143,32 @@ def loaded_index(tables_of: Callable[[], dict[str, list[dict[str, object]]]],
         return build_index(scenario_data(case, scenario))
 
 
+def loaded_case(tables_of: Callable[[], dict[str, list[dict[str, object]]]]) -> Any:
+    """A new ``Case`` object of the case ``tables_of()``, with copies of its tables:
+    nothing a test or the model derives from it (``model.data.memo`` keeps values
+    per ``Case`` object) reaches another test. The case is written, read and
+    validated once per process and per mutant of `make mutate` (a mutant's run
+    loads it again under that mutant, once for all its tests), and once per test
+    while mutmut collects its statistics (``MUTANT_UNDER_TEST=stats``), so that
+    every test is mapped to the loading functions it calls."""
+    from dataclasses import replace
+
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    test = os.environ.get("PYTEST_CURRENT_TEST", "") if mutant == "stats" else ""
+    case = _loaded_case(tables_of, mutant, test.rsplit(" ", 1)[0])
+    return replace(case, tables={name: frame.copy() for name, frame
+                                 in case.tables.items()})
+
+
+@functools.cache
+def _loaded_case(tables_of: Callable[[], dict[str, list[dict[str, object]]]],
+                 mutant: str, test: str) -> Any:
+    from model.data.case import load_case
+
+    with tempfile.TemporaryDirectory(prefix="case_") as root:
+        return load_case(write_case(Path(root) / "case", tables_of()))
+
+
 @contextmanager
 def cpu_seconds_at_most(seconds: float) -> Iterator[None]:
     """Fail (TimeoutError) once the block has used ``seconds`` of CPU time: a

@@ -610,3 +610,34 @@ def test_kpi_cost_columns_are_blank_numbers() -> None:
     for column in ("full_cost_usd", "full_cost_premium_usd", "full_cost_premium_pct",
                    "delivered_cost_premium_pct", "steady_cost_premium_pct"):
         assert kpi[column].dtype == np.float64, column
+
+
+def test_kpi_by_group_share_of_less_than_a_tonne() -> None:
+    # 0.5 t of oxide demanded, 0.25 t short: 50 % short, however small the tonnes
+    priced = pd.DataFrame({"scenario": "s", "commodity": ["ox"], "demand_t": [0.5],
+                           "shortfall_t": [0.25], "demand_value_usd": [50.0],
+                           "unmet_reference_usd": [25.0], "unmet_value_usd": 0.0})
+    group = headline.kpi_by_group(priced, _commodities())
+    assert group["shortfall_pct"].tolist() == [50.0]
+
+
+def test_year_columns_are_whole_number_columns_when_every_one_is_blank() -> None:
+    # baseline and more only: nothing is short in any year, so neither has a worst
+    # year (blank in every row, share 0) and both are mostly met from 2025; the
+    # column of blanks is still a whole-number column, as when it holds a year
+    statuses = [("baseline", True, "optimal"), ("more", False, "optimal")]
+    compare = {"baseline": "baseline", "more": "baseline"}
+    shortfall = _shortfall()
+    shortfall = shortfall[shortfall["scenario"].isin(["baseline", "more"])]
+    costs = _costs()
+    priced = headline.priced_shortfall(shortfall, _commodities(), SCOPE, SETTINGS)
+    kpi = kpis.kpi_by_commodity(shortfall, SCOPE, TOLERANCE, YEARS)
+    table = headline.add_to_summary(kpis.summary(statuses, costs, kpi, compare),
+                                    priced, costs, compare, SETTINGS)
+    by_commodity = headline.add_to_kpis(kpi, priced, compare, SETTINGS)
+    for frame in (table, by_commodity):
+        assert str(frame["worst_year"].dtype) == "Int64"
+        assert frame["worst_year"].isna().all()
+        assert frame["worst_year_unmet_share_pct"].tolist() == [0.0] * len(frame)
+        assert str(frame["mostly_met_year"].dtype) == "Int64"
+        assert frame["mostly_met_year"].tolist() == [2025] * len(frame)

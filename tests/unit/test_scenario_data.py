@@ -3,12 +3,11 @@ each scenario's LP is built from, every value worked out by hand from the tables
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import numpy as np
 import pandas as pd
 import pytest
 
-from model.data.case import Case, load_case
+from model.data.case import Case
 from model.data.scenarios import (
     all_scenario_names,
     baseline_name,
@@ -20,7 +19,7 @@ from model.data.scenarios import (
     without_inheritance,
 )
 from model.errors import InputError
-from tests.helpers import settings, write_case
+from tests.helpers import loaded_case, settings
 
 # Horizon 2025..2028. Regions a (alliance), b (alliance), c (china).
 # Processes: pit (mining, lead 1) makes ore; sep (separation, lead 2) ore -> ox.
@@ -94,9 +93,13 @@ TABLES: dict[str, list[dict[str, object]]] = {
 }
 
 
+def _tables() -> dict[str, list[dict[str, object]]]:
+    return TABLES
+
+
 @pytest.fixture
-def case(tmp_path: Path) -> Case:
-    return load_case(write_case(tmp_path / "c", TABLES))
+def case() -> Case:
+    return loaded_case(_tables)  # loaded once per process, a new Case per test
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
@@ -151,11 +154,14 @@ def test_existing_capacity_by_year_with_ramp_and_scale(case: Case) -> None:
     assert shock[shock["process"] == "pit"]["capacity_tpa"].tolist() == [100.0] * 4
 
 
-def test_no_capacity_table_gives_an_empty_frame(tmp_path: Path) -> None:
-    tables = {**TABLES, "capacity": [], "stockpiles": [],
-              "expansion": [{"region": "c", "process": p, "max_new_tpa": 500}
-                            for p in ("pit", "sep")]}
-    data = scenario_data(load_case(write_case(tmp_path / "c", tables)), "base")
+def _no_capacity() -> dict[str, list[dict[str, object]]]:
+    return {**TABLES, "capacity": [], "stockpiles": [],
+            "expansion": [{"region": "c", "process": p, "max_new_tpa": 500}
+                          for p in ("pit", "sep")]}
+
+
+def test_no_capacity_table_gives_an_empty_frame() -> None:
+    data = scenario_data(loaded_case(_no_capacity), "base")
     assert data.existing.empty
     assert list(data.existing.columns) == ["region", "process", "year",
                                            "capacity_tpa", "usable_tpa"]
@@ -236,7 +242,7 @@ def test_an_unknown_target_is_a_located_error(case: Case) -> None:
     assert resolve_target(case, "") is None  # blank: every region
 
 
-def test_a_blank_from_year_makes_base_year_the_shock_year(tmp_path: Path) -> None:
+def _blank_from_year() -> dict[str, list[dict[str, object]]]:
     # an embargo with a blank from_year (from base_year 2025) and a quota from
     # 2027: the first shock is 2025; a scale rule is no shock
     rules = [{"scenario": "shock", "rule": "embargo", "target": "china"},
@@ -244,16 +250,24 @@ def test_a_blank_from_year_makes_base_year_the_shock_year(tmp_path: Path) -> Non
               "value": 3, "from_year": 2027},
              {"scenario": "base", "rule": "scale", "field": "demand", "value": 2,
               "from_year": 2026}]
-    case = load_case(write_case(tmp_path / "c", {**TABLES, "scenario_rules": rules}))
+    return {**TABLES, "scenario_rules": rules}
+
+
+def test_a_blank_from_year_makes_base_year_the_shock_year() -> None:
+    case = loaded_case(_blank_from_year)
     assert shock_year(case, "shock") == 2025
     assert shock_year(case, "base") == 2025
 
 
-def test_a_small_scaled_demand_is_kept(tmp_path: Path) -> None:
+def _small_scale() -> dict[str, list[dict[str, object]]]:
+    return {**TABLES, "scenario_rules": [
+        {"scenario": "base", "rule": "scale", "field": "demand", "target": "b",
+         "value": 0.02}]}
+
+
+def test_a_small_scaled_demand_is_kept() -> None:
     # b's 20 t × 0.02 = 0.4 t a year: more than 0, so kept (4 rows, 2025-2028)
-    rules = [{"scenario": "base", "rule": "scale", "field": "demand", "target": "b",
-              "value": 0.02}]
-    case = load_case(write_case(tmp_path / "c", {**TABLES, "scenario_rules": rules}))
+    case = loaded_case(_small_scale)
     demand = scenario_data(case, "base").demand
     b = demand[demand["region"] == "b"]
     assert b["demand_t"].tolist() == pytest.approx([0.4] * 4)
@@ -271,11 +285,14 @@ LATER = {"scenario": "later", "rule": "scale", "field": "demand", "target": "a",
 SHOCK_RULES = ["scale", "scale", "scale", "lead_time_add", "embargo", "export_quota"]
 
 
+def _family_tables() -> dict[str, list[dict[str, object]]]:
+    return {**TABLES, "scenarios": FAMILY,
+            "scenario_rules": [*TABLES["scenario_rules"], LATER]}
+
+
 @pytest.fixture
-def family(tmp_path: Path) -> Case:
-    tables = {**TABLES, "scenarios": FAMILY,
-              "scenario_rules": [*TABLES["scenario_rules"], LATER]}
-    return load_case(write_case(tmp_path / "f", tables))
+def family() -> Case:
+    return loaded_case(_family_tables)
 
 
 def test_all_scenario_names_include_the_hedge_only_ones(family: Case) -> None:
@@ -310,3 +327,104 @@ def test_without_inheritance_writes_each_scenarios_rules_out(family: Case) -> No
     assert flat.table("demand") is family.table("demand")
     assert (flat.name, flat.settings, flat.input_hash) == (
         family.name, family.settings, family.input_hash)
+
+
+# The frames no rule changes (``_shared_frames``), on the case above with every
+# optional table they are made from, and a discount rate of 5 %:
+# - scrap ``scr`` from ox: 0.5 of a tonne 2 years after delivery, 0.25 after 3;
+# - deliveries before 2025: a 8 t of ox in 2023, b 100 t in 2020;
+# - collection of scr: alliance (a, b) from 0.1 in base_year (start_year blank)
+#   by 0.1 a year up to 0.5; a's own row 0.3 in every year (growth blank);
+# - recipe sep2 (ore 2 -> ox 1) on sep's capacity, up to half of it, ready_year
+#   blank;
+# - offtake o1: a buys up to 5 t of ox a year from china at 50 USD/t from 2026;
+# - price floor f1: a's ox at 60 USD/t until 2027, payer and max_tpa blank.
+def _with_every_shared_table() -> dict[str, list[dict[str, object]]]:
+    return {
+        **TABLES,
+        "settings": settings(2025, 2028, 0.05),
+        "commodities": [*TABLES["commodities"],
+                        {"commodity": "scr", "kind": "scrap",
+                         "shortfall_penalty_usd_per_t": 1}],
+        "processes": [*TABLES["processes"],
+                      {"process": "sep2", "stage": "separation", "lead_time_years": 2,
+                       "lifetime_years": 30, "variable_cost_usd_per_t": 3}],
+        "process_io": [*TABLES["process_io"],
+                       {"process": "sep2", "commodity": "ore", "direction": "in",
+                        "coefficient": 2},
+                       {"process": "sep2", "commodity": "ox", "direction": "out",
+                        "coefficient": 1}],
+        "recipes": [{"recipe": "sep2", "process": "sep", "max_share": 0.5}],
+        "eol_lifetimes": [
+            {"product": "ox", "scrap": "scr", "years_after": 2, "share": 0.5},
+            {"product": "ox", "scrap": "scr", "years_after": 3, "share": 0.25}],
+        "eol_history": [
+            {"region": "a", "product": "ox", "year": 2023, "delivered_t": 8},
+            {"region": "b", "product": "ox", "year": 2020, "delivered_t": 100}],
+        "eol_collection": [
+            {"scrap": "scr", "target": "alliance", "max_rate": 0.5,
+             "start_rate": 0.1, "growth_per_year": 0.1},
+            {"scrap": "scr", "target": "a", "max_rate": 0.3, "start_rate": 0.3}],
+        "offtakes": [{"offtake": "o1", "buyer": "a", "seller": "china",
+                      "commodity": "ox", "price_usd_per_t": 50, "max_tpa": 5,
+                      "from_year": 2026}],
+        "price_floors": [{"floor": "f1", "region": "a", "commodity": "ox",
+                          "floor_usd_per_t": 60, "to_year": 2027}],
+    }
+
+
+def test_the_rule_free_frames_of_every_optional_table() -> None:
+    data = scenario_data(loaded_case(_with_every_shared_table), "shock")
+    assert data.discount_rate == 0.05
+    # history: a's 8 t of 2023 release 8 × 0.5 = 4 t in 2025 and 8 × 0.25 = 2 t
+    # in 2026; b's 100 t of 2020 release in 2022 and 2023, before the horizon
+    assert data.eol_history.values.tolist() == [["a", "scr", 2025, 4.0],
+                                                ["a", "scr", 2026, 2.0]]
+    assert data.lifetimes.values.tolist() == [["ox", "scr", 2, 0.5],
+                                              ["ox", "scr", 3, 0.25]]
+    # a: its own row, 0.3 in every year; b: the alliance row, 0.1 + 0.1 × (y - 2025)
+    ceilings = [(r.region, r.scrap, r.year, r.ceiling)
+                for r in data.collection.itertuples()]
+    assert ceilings == [("a", "scr", y, pytest.approx(0.3)) for y in range(2025, 2029)
+                        ] + [("b", "scr", y, pytest.approx(0.1 * (y - 2024)))
+                             for y in range(2025, 2029)]
+    # the blank ready_year is base_year; no adoption limit (NaN)
+    recipe = data.recipes.iloc[0]
+    assert (recipe["recipe"], recipe["process"], recipe["ready_year"],
+            recipe["max_share"]) == ("sep2", "sep", 2025, 0.5)
+    assert pd.isna(recipe["adoption_per_year"])
+    # o1: sellers = china's regions; min_tpa blank = 0; to_year blank = end_year
+    assert data.offtakes.values.tolist() == [
+        ["o1", "a", frozenset({"c"}), "ox", 50.0, 0.0, 5.0, 2026, 2028]]
+    # f1: payer blank = its region, max_tpa blank = NaN, from_year = base_year
+    floor = data.price_floors.iloc[0]
+    assert (floor["floor"], floor["region"], floor["commodity"],
+            floor["floor_usd_per_t"], floor["payer"], floor["from_year"],
+            floor["to_year"]) == ("f1", "a", "ox", 60.0, "a", 2025, 2027)
+    assert np.isnan(floor["max_tpa"])
+
+
+# Observed values: c's pit ran 80 t in 2025 (tolerance 10 %); the china share of
+# ox in 2026 was 0.95 for the buyers of the scope (region blank: a and b), with
+# the default tolerance of 10 %.
+def _calibrated() -> dict[str, list[dict[str, object]]]:
+    return {**TABLES, "calibration": [
+        {"year": 2025, "quantity": "activity", "region": "c", "process": "pit",
+         "value": 80, "tolerance_pct": 10},
+        {"year": 2026, "quantity": "china_share", "commodity": "ox", "value": 0.95}]}
+
+
+def test_only_the_baseline_carries_the_calibration() -> None:
+    case = loaded_case(_calibrated)
+    # asked first, shock (not the baseline) gets no rows, and the baseline asked
+    # of the same case after it still gets its own
+    shock = scenario_data(case, "shock").calibration
+    assert shock.empty and "low" in shock.columns and "high" in shock.columns
+    rows = scenario_data(case, "base").calibration
+    # activity: 80 × (1 ∓ 0.1) = 72 .. 88; share: 0.95 × 0.9 = 0.855 ..
+    # min(0.95 × 1.1 = 1.045, 1) = 1
+    assert [(r.row, r.quantity, r.regions, r.tolerance_pct) for r in rows.itertuples()
+            ] == [(0, "activity", frozenset({"c"}), 10.0),
+                  (1, "china_share", frozenset({"a", "b"}), 10.0)]
+    assert rows["low"].tolist() == pytest.approx([72.0, 0.855])
+    assert rows["high"].tolist() == pytest.approx([88.0, 1.0])
