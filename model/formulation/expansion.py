@@ -6,22 +6,22 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import LPIndex
+from model.data.keys import pairs
 from model.formulation.declare import ConstraintFamily, Rows, Terms
 
 
 def group_limit(frame: pd.DataFrame, limits: pd.DataFrame, column: str, family: str
                 ) -> Rows:
     """One ``Σ family[i] ≤ limit`` row per (region, process) of ``limits`` that has
-    at least one variable in ``frame``, in ``limits`` order."""
-    positions = frame[["region", "process"]].reset_index(names="i")
-    lim = limits.reset_index(drop=True).reset_index(names="k")
-    pairs = lim.merge(positions, on=["region", "process"]).sort_values(["k", "i"])
-    used = np.unique(pairs["k"].to_numpy())
-    renumber = np.full(len(lim), -1)
+    at least one variable in ``frame``, in ``limits`` order (keys without blanks:
+    the pairs of an inner merge, matched as integer codes)."""
+    k, i = pairs(limits, frame, ["region", "process"])  # by limit, then variable
+    used = np.unique(k)
+    renumber = np.full(len(limits), -1)
     renumber[used] = np.arange(len(used))
-    keys = lim[["region", "process"]].iloc[used].reset_index(drop=True)
-    return Rows(keys, lim[column].to_numpy(dtype=float)[used], (
-        Terms(family, renumber[pairs["k"].to_numpy()], pairs["i"].to_numpy(), 1.0),))
+    keys = limits[["region", "process"]].iloc[used].reset_index(drop=True)
+    return Rows(keys, limits[column].to_numpy(dtype=float)[used], (
+        Terms(family, renumber[k], i, 1.0),))
 
 
 def expansion_rows(ix: LPIndex) -> Rows:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from model.data.indices import RPY, LPIndex
+from model.data.keys import match_rows
 from model.formulation.declare import BoundFamily, Fixed
 
 FLOW = ["origin", "destination", "commodity", "year"]
@@ -71,10 +72,8 @@ def _pinned(variable: str, frame: pd.DataFrame, keys: list[str],
             values: pd.DataFrame, before: pd.Series) -> pd.DataFrame:
     """Positions of ``frame`` where ``before``, valued by ``values`` on ``keys``
     (0 where the comparator has no row)."""
-    rows = frame.loc[before.to_numpy(), keys].reset_index(names="position")
-    got = rows.merge(values[keys + ["v"]], on=keys, how="left")
-    return pd.DataFrame({"variable": variable, "position": got["position"],
-                         "value": got["v"].fillna(0.0).to_numpy(dtype=float)})
+    rows = frame.loc[before.to_numpy(), keys]
+    return _valued(variable, rows, values, keys, "v")
 
 
 def _pinned_builds(ix: LPIndex, builds: pd.DataFrame) -> pd.DataFrame:
@@ -83,14 +82,22 @@ def _pinned_builds(ix: LPIndex, builds: pd.DataFrame) -> pd.DataFrame:
     build = ix.build
     decided = build["year"] - build["lead_time"]
     rows = build.loc[(decided < ix.shock_year).to_numpy(), ["region", "process"]]
-    rows = rows.assign(decided=decided[decided < ix.shock_year]).reset_index(
-        names="position")
+    rows = rows.assign(decided=decided[decided < ix.shock_year])
     theirs = builds.assign(decided=builds["online_year"] - builds["lead_time"])
-    got = rows.merge(theirs[["region", "process", "decided", "capacity_tpa"]],
-                     on=["region", "process", "decided"], how="left")
-    return pd.DataFrame({"variable": "build", "position": got["position"],
-                         "value": got["capacity_tpa"].fillna(0.0).to_numpy(
-                             dtype=float)})
+    return _valued("build", rows, theirs, ["region", "process", "decided"],
+                   "capacity_tpa")
+
+
+def _valued(variable: str, rows: pd.DataFrame, values: pd.DataFrame,
+            keys: list[str], column: str) -> pd.DataFrame:
+    """``rows`` (labelled by their position in the variable's frame) with the
+    ``column`` of the row of ``values`` that has their key, 0 where none or
+    blank: the left merge on ``keys`` (each key once in ``values``; a repeated
+    key is refused by the match), matched as integer codes."""
+    at = match_rows(rows, values, keys)
+    found = np.append(values[column].to_numpy(dtype=float), np.nan)[at]
+    return pd.DataFrame({"variable": variable, "position": rows.index.to_numpy(),
+                         "value": np.where(np.isnan(found), 0.0, found)})
 
 
 FORESIGHT = BoundFamily("foresight", foresight_fixed,

@@ -86,7 +86,8 @@ class _Network:
     base: np.ndarray       # tonnes of China origin fixed by the data
     trade: sp.csr_matrix   # A_{n,m} of shipments
     made: dict[str, np.ndarray]  # process outputs outside China: node, act, t
-    used: dict[str, np.ndarray]  # process inputs: act, node, commodity, t
+    used: dict[str, np.ndarray]  # process inputs: act, node, commodity (a code
+    # into commodities), t
 
 
 def _network(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
@@ -116,8 +117,11 @@ def _network(ix: LPIndex, sol: Solution, regions: pd.DataFrame,
     out = act_out & ~in_china
     made = {"node": node[out], "act": position[out], "t": qty[out]}
     use = (family == ACT) & (qty < 0)
+    codes, commodities = pd.factorize(terms["commodity"].to_numpy()[use],
+                                      use_na_sentinel=False)
     used = {"act": position[use].astype(np.int64), "node": node[use],
-            "commodity": terms["commodity"].to_numpy()[use], "t": -qty[use]}
+            "commodity": codes, "commodities": np.asarray(commodities, dtype=object),
+            "t": -qty[use]}
     return _Network(node_of, total, base, trade, made, used)
 
 
@@ -152,7 +156,7 @@ def _weights(net: _Network, content: pd.DataFrame, element: str
     """Each process input's weight for element e: tonnes × content of e, or tonnes
     alone for the inputs of an activity none of whose inputs carries e."""
     used = net.used
-    per_t = _content_of(used["commodity"], content, element)
+    per_t = _content_of(used["commodities"], content, element)[used["commodity"]]
     act = used["act"]
     carriers = np.bincount(act[per_t > 0], minlength=int(act.max(initial=-1)) + 1)
     weight = np.where(carriers[act] > 0, used["t"] * per_t, used["t"])

@@ -183,11 +183,21 @@ class ReportData:
 
     def group_value(self, scenario: str, group: str, column: str) -> float:
         """A product group's value (kpi_by_group) in a scenario; NaN if absent."""
+        first = self._group_rows.get((scenario, group))
+        if first is None:
+            return float("nan")
+        return float(self.table("kpi_by_group")[column].iloc[first])
+
+    @cached_property
+    def _group_rows(self) -> dict[tuple[str, str], int]:
+        """The position of each (scenario, group)'s first kpi_by_group row."""
         table = self.table("kpi_by_group")
         if table.empty:
-            return float("nan")
-        row = table[(table["scenario"] == scenario) & (table["group"] == group)]
-        return float(row[column].iloc[0]) if len(row) else float("nan")
+            return {}
+        first: dict[tuple[str, str], int] = {}
+        for i, key in enumerate(zip(table["scenario"], table["group"], strict=True)):
+            first.setdefault(key, i)
+        return first
 
     def value_met(self) -> dict[tuple[str, int], float]:
         """(scenario, year) → % of demand value met (value_met_by_year)."""
@@ -198,4 +208,17 @@ class ReportData:
                 zip(table["scenario"], table["year"], table["met_pct"], strict=True)}
 
     def summary_row(self, scenario: str) -> pd.Series:
-        return self.summary[self.summary["scenario"] == scenario].iloc[0]
+        """The scenario's (first) row of the summary (IndexError if it has none)."""
+        row = self._summary_rows.get(scenario)
+        if row is None:
+            return self.summary[self.summary["scenario"] == scenario].iloc[0]
+        return row
+
+    @cached_property
+    def _summary_rows(self) -> dict[str, pd.Series]:
+        """Each scenario's first summary row, taken once (the Summary's cells read
+        them some 80 times)."""
+        first: dict[str, int] = {}
+        for i, scenario in enumerate(self.summary["scenario"]):
+            first.setdefault(scenario, i)
+        return {scenario: self.summary.iloc[i] for scenario, i in first.items()}

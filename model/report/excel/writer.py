@@ -46,6 +46,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
+from itertools import chain, repeat
 from operator import is_not
 from pathlib import Path
 from typing import Any
@@ -356,8 +357,16 @@ class CellXml:
         if not used_cols:
             return "", None
         length = max(map(len, columns))
-        cells = [c + [""] * (length - len(c)) for c in cells]
-        attrs, parts, used_rows = self.row_attributes(), [], []
+        cells = [c if len(c) == length else c + [""] * (length - len(c))
+                 for c in cells]
+        attrs = self.row_attributes()
+        if any(map(all, cells)):  # a column without a blank: every row is written
+            opens = [f'<row r="{row}"{attrs}>' for row in range(first + 1,
+                                                                first + 1 + length)]
+            xml = "".join(chain.from_iterable(zip(opens, *cells,
+                                                  repeat("</row>", length))))
+            return xml, [(first, used_cols[0]), (first + length - 1, used_cols[-1])]
+        parts, used_rows = [], []
         for row, row_cells in enumerate(zip(*cells, strict=True), first + 1):
             body = "".join(row_cells)
             if body:
