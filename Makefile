@@ -28,9 +28,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-# Mutation testing (not part of `make test`; docs/testing.md): mutmut, one module
-# group at a time, each with the tests that may kill its mutants. MUTATE_ARGS: group
-# names and/or --children N; `python -m tests.mutate --score` prints the scores.
+# Mutation testing (not part of `make test`; docs/testing.md): mutmut, module group
+# by module group (two side by side), each with the tests that may kill its mutants.
+# MUTATE_ARGS: group names, --at-once K, --children N; `python -m tests.mutate
+# --score` prints the scores.
 mutate: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,plot,mutate]'
 	nice $(BIN)/python -m tests.mutate $(MUTATE_ARGS)

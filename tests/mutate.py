@@ -1,6 +1,6 @@
-"""`make mutate`: mutation testing with mutmut, one module group at a time.
+"""`make mutate`: mutation testing with mutmut, module group by module group.
 
-    python -m tests.mutate [GROUP ...] [--children N]   # default: every group
+    python -m tests.mutate [GROUP ...] [--at-once K] [--children N]  # default: all
     python -m tests.mutate --score                      # scores of what has run
 
 Each group mutates a few modules and runs only the tests that can kill its
@@ -19,14 +19,15 @@ that cannot change any answer are listed, with the reason, in docs/testing.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 import tomllib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,10 +247,12 @@ def prepare(group: Group) -> Path:
     return folder
 
 
-def run(group: Group, children: int, survivors_only: bool = False) -> int:
+def run(group: Group, children: int, survivors_only: bool = False,
+        alone: bool = True) -> int:
     """mutmut on the group; ``survivors_only``: re-run the mutants that were not
     killed last time (survived, had no test, timed out) after new tests were
-    written to kill them."""
+    written to kill them; not ``alone`` (other groups run at the same time):
+    mutmut's output goes to the group's run.log, not the terminal."""
     folder = prepare(group)
     same = equivalent()  # listed as equivalent: re-running them cannot help
     names = sorted(n for n, s in statuses(group).items()
@@ -259,14 +262,15 @@ def run(group: Group, children: int, survivors_only: bool = False) -> int:
     command = [str(Path(sys.executable).with_name("mutmut")), "run", "--max-children",
                str(children), *(names if survivors_only else [])]
     print(f"== {group.name}: {', '.join(group.modules)}", flush=True)
-    start, load, cpu = time.monotonic(), os.getloadavg()[0], _children_cpu()
-    code = subprocess.run(command, cwd=folder, check=False).returncode
+    start, load = time.monotonic(), os.getloadavg()[0]
+    code, cpu = _measured(command, folder, None if alone else folder / "run.log")
     # CPU minutes of mutmut and its workers: on a quiet machine with N cores and
     # N workers the wall time is about cpu / N, whatever else ran meanwhile
     timing = {"minutes": round((time.monotonic() - start) / 60, 1),
-              "cpu_minutes": round((_children_cpu() - cpu) / 60, 1),
+              "cpu_minutes": round(cpu / 60, 1),
               "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
-              "survivors_only": survivors_only, "children": children}
+              "survivors_only": survivors_only, "children": children,
+              "alone": alone}
     print(f"== {group.name}: {timing}", flush=True)
     log = folder / "timings.jsonl"  # one line per run: wall minutes, 1-min load
     with log.open("a", encoding="utf-8") as handle:
@@ -274,9 +278,36 @@ def run(group: Group, children: int, survivors_only: bool = False) -> int:
     return code
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _measured(command: list[str], folder: Path, log: Path | None) -> tuple[int, float]:
+    """Exit code and CPU seconds of one command and the processes it waited for
+    (``os.wait4``: its own, whatever other groups run meanwhile)."""
+    with open(log, "w", encoding="utf-8") if log else contextlib.nullcontext() as out:
+        process = subprocess.Popen(command, cwd=folder, stdout=out,
+                                   stderr=subprocess.STDOUT if out else None)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_utime + usage.ru_stime
+
+
+def run_all(groups: list[Group], children: int, survivors_only: bool,
+            at_once: int) -> None:
+    """Every group, ``at_once`` of them side by side (each with ``children``
+    workers), the costliest by their last run first: while one group's mutmut
+    maps its tests (one process), another's mutants keep the other core busy."""
+    if at_once <= 1:
+        for group in groups:
+            run(group, children, survivors_only)
+        return
+    ordered = sorted(groups, key=_last_cpu_minutes, reverse=True)
+    with ThreadPoolExecutor(max_workers=at_once) as pool:
+        list(pool.map(lambda g: run(g, children, survivors_only, alone=False),
+                      ordered))
+
+
+def _last_cpu_minutes(group: Group) -> float:
+    log = WORK / group.name / "timings.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return json.loads(lines[-1])["cpu_minutes"] if lines else 0.0
 
 
 def statuses(group: Group) -> dict[str, str]:
@@ -343,7 +374,10 @@ def stale_listings(same: set[str], seen: dict[str, str],
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("groups", nargs="*", help=f"of: {', '.join(BY_NAME)}")
-    parser.add_argument("--children", type=int, default=2)
+    parser.add_argument("--children", type=int, default=1,
+                        help="mutmut workers per group")
+    parser.add_argument("--at-once", type=int, default=2,
+                        help="groups run side by side (1: one after another)")
     parser.add_argument("--score", action="store_true", help="only print the scores")
     parser.add_argument("--survivors", action="store_true",
                         help="re-run only the mutants not killed last time")
@@ -352,8 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group(s) {', '.join(unknown)}")
     if not args.score:
-        for name in args.groups or list(BY_NAME):
-            run(BY_NAME[name], args.children, args.survivors)
+        run_all([BY_NAME[n] for n in args.groups or list(BY_NAME)], args.children,
+                args.survivors, args.at_once)
     print("\n".join(score()))
     return 0
 
