@@ -251,9 +251,23 @@ def test_a_build_the_comparator_did_not_decide_is_pinned_at_0() -> None:
     # As the embargo case, but the comparator built nothing decided in 2025
     # (only its 5 t online 2027): the build online 2026 here is still pinned,
     # at 0 ("0 where it has no such variable"), not left free.
-    got, _ = _pins("embargo", online=(2027,))
+    got, ix = _pins("embargo", online=(2027,))
     assert got[("build", "a", "local_mine", 2026)] == 0.0
     assert len(got) == 4
+    # A comparator with no build at all, its table given by its column names
+    # only (object columns, as pd.DataFrame(columns=...) makes them): the build
+    # online 2026 here (decided 2025) is pinned at 0 all the same, as the only
+    # build fixing.
+    none = pd.DataFrame(columns=["region", "process", "online_year",
+                                 "capacity_tpa", "lead_time"])
+    no_rows = pd.DataFrame(columns=["region", "process", "year", "activity_t"])
+    pinned = pin_to_comparator(ix, none, no_rows, pd.DataFrame(columns=[
+        "origin", "destination", "commodity", "year", "quantity_t"]),
+        pd.DataFrame(columns=["region", "commodity", "year", "release_t"]))
+    builds = pinned[pinned["variable"] == "build"]
+    assert list(builds["value"]) == [0.0]
+    key = ix.build[["region", "process", "year"]].iloc[builds["position"].iloc[0]]
+    assert tuple(key) == ("a", "local_mine", 2026)
 
 
 def test_foresight_fixes_each_pinned_variable() -> None:
