@@ -208,11 +208,8 @@ class ReportData:
                 zip(table["scenario"], table["year"], table["met_pct"], strict=True)}
 
     def summary_row(self, scenario: str) -> pd.Series:
-        """The scenario's (first) row of the summary (IndexError if it has none)."""
-        row = self._summary_rows.get(scenario)
-        if row is None:
-            return self.summary[self.summary["scenario"] == scenario].iloc[0]
-        return row
+        """The scenario's (first) row of the summary (KeyError if it has none)."""
+        return self._summary_rows[scenario]
 
     @cached_property
     def _summary_rows(self) -> dict[str, pd.Series]:
