@@ -13,8 +13,11 @@ after the other in one thread; only the order of the solves and how the main
 thread's work interleaves with them differ.
 
 Every call to HiGHS that solves a scenario (and explains an infeasible one) runs
-in one solver thread that lives as long as the run. It is a daemon thread: an
-interrupted run (Ctrl-C, SIGTERM) exits without waiting for a solve in progress.
+in one solver thread that lives as long as the run. An interrupted run (Ctrl-C,
+SIGTERM, model/interrupts.py) unwinds in the main thread at once, removing its
+temporary files; the process exits once the solve in progress returns (a daemon
+thread inside HiGHS at exit aborts the process, and HiGHS's interrupt callback
+would take the interpreter lock at every iteration).
 """
 
 from __future__ import annotations
@@ -49,13 +52,12 @@ OnSolved = Callable[[str, str, float], None]
 
 
 class SolverThread:
-    """One daemon thread that runs the calls given to ``submit`` in turn."""
+    """One thread that runs the calls given to ``submit`` in turn, until ``close``."""
 
     def __init__(self) -> None:
         self._tasks: queue.SimpleQueue[tuple[Callable[[], object], Future] | None] = (
             queue.SimpleQueue())
-        self._thread = threading.Thread(target=self._serve, name="reroute-highs",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="reroute-highs")
         self._thread.start()
 
     def _serve(self) -> None:
@@ -74,7 +76,8 @@ class SolverThread:
         return future
 
     def close(self) -> None:
-        """Let the thread end after the calls already given (it is not waited for)."""
+        """Let the thread end after the calls already given (not waited for here: the
+        interpreter waits for it at exit)."""
         self._tasks.put(None)
 
 
