@@ -1,4 +1,5 @@
-"""`reroute solve`: load → every scenario (``model.scenario_run``) → KPIs → write.
+"""`reroute solve`: load → every scenario (``model.scenario_schedule``, HiGHS in a
+thread of its own) → KPIs → write.
 
 Every phase is timed into the run record; outputs are written atomically.
 """
@@ -24,12 +25,8 @@ from model.results import bottlenecks, frictions, sources
 from model.results.extract import ScenarioResult
 from model.results.headline import comparators, with_comparators
 from model.results.tables import checked
-from model.scenario_run import (
-    comparator_of,
-    headline_tables,
-    solve_scenario,
-    solving_order,
-)
+from model.scenario_run import headline_tables
+from model.scenario_schedule import solve_scenarios
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 
@@ -124,18 +121,7 @@ def run_case(case: str | Path | Case, out_dir: str | Path | None = None,
     with timer.phase("load"):
         case = recheck_case(case) if isinstance(case, Case) else load_case(case)
     names = select_scenarios(case, scenarios)
-    solved, failures = {}, []
-    for name in solving_order(case, names):  # foresight none: comparators first
-        start = time.perf_counter()
-        try:
-            solved[name] = solve_scenario(case, name, options, timer,
-                                          solved.get(comparator_of(case, name)))
-            status = "optimal"
-        except SolveError as exc:
-            failures.append(exc)
-            status = exc.condition
-        if on_solved is not None:
-            on_solved(name, status, time.perf_counter() - start)
+    solved, failures = solve_scenarios(case, names, options, timer, on_solved)
     results = [solved[n] for n in names if n in solved]
     if failures:
         from model.diagnose import explain_failures  # noqa: PLC0415  (on failure)

@@ -13,6 +13,7 @@ are always made.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -139,6 +140,18 @@ def pin_early_decisions(case: Case, data: ScenarioData, index: LPIndex,
         tables["production"], tables["flows"], tables["stock"])
 
 
+@dataclass
+class PreparedScenario:
+    """A scenario ready for HiGHS: its data, index, LP record and the solver's
+    clock (``translate``, ``solve`` and the solution's reading are timed on it)."""
+
+    data: ScenarioData
+    index: LPIndex
+    program: LinearProgram | None
+    shortfall_first: np.ndarray | None
+    clock: PhaseTimer
+
+
 def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer,
                    comparator: ScenarioResult | None = None,
                    reuse: Reuse | None = None,
@@ -148,12 +161,21 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
     foresight ``none``; ``reuse``: a sweep worker's kept state (warm solves);
     ``wanted``: the tables the result must hold (None: every table), to which
     ``needed_tables`` adds those of the checks and of the pinning."""
+    prepared = prepare_scenario(case, name, options, timer, comparator, reuse)
+    solution = solve_prepared(case, name, prepared, options, reuse)
+    return finish_scenario(case, prepared, solution, timer, wanted)
+
+
+def prepare_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTimer,
+                     comparator: ScenarioResult | None = None,
+                     reuse: Reuse | None = None,
+                     indexed: tuple[ScenarioData, LPIndex] | None = None
+                     ) -> PreparedScenario:
+    """The scenario's data, index (``indexed`` if made already by
+    ``index_scenario``), pinned to ``comparator`` under foresight ``none``, and
+    its LP record."""
+    data, index = indexed or index_scenario(case, name, timer, reuse)
     with timer.phase("build"):
-        if reuse is not None:
-            data, index = reuse.index(case, name)
-        else:
-            data = scenario_data(case, name)
-            index = build_index(data)
         pin = reuse.pin if reuse is not None else pin_early_decisions
         pin(case, data, index, comparator)
     clock = PhaseTimer()
@@ -161,16 +183,45 @@ def solve_scenario(case: Case, name: str, options: SolveOptions, timer: PhaseTim
                else build_program(index, name, options, timer, clock))
     shortfall_first = (program.column_of["short"]
                        if case.settings.objective == "lexicographic" else None)
+    return PreparedScenario(data, index, program, shortfall_first, clock)
+
+
+def index_scenario(case: Case, name: str, timer: PhaseTimer,
+                   reuse: Reuse | None = None) -> tuple[ScenarioData, LPIndex]:
+    """The scenario's data and LP index, not yet pinned to a comparator."""
+    with timer.phase("build"):
+        if reuse is not None:
+            return reuse.index(case, name)
+        data = scenario_data(case, name)
+        return data, build_index(data)
+
+
+def solve_prepared(case: Case, name: str, prepared: PreparedScenario,
+                   options: SolveOptions, reuse: Reuse | None = None) -> Solution:
+    """HiGHS's solution of the prepared LP (which is dropped once solved); a
+    SolveError of an infeasible LP carries the explanation of its IIS."""
+    program = prepared.program
+    assert program is not None, f"scenario '{name}' was solved already"
     try:
         solver = reuse.solve if reuse is not None else solve
-        solution = solver(program, name, options, clock, shortfall_first)
+        return solver(program, name, options, prepared.clock, prepared.shortfall_first)
     except SolveError as exc:
         found = getattr(exc, "infeasibility", None)
         if found is not None:
             exc.explanation = explain_infeasibility(program, found, case, name,
-                                                    variable_inputs(), index.pinned)
+                                                    variable_inputs(),
+                                                    prepared.index.pinned)
         raise
-    del program
+    finally:
+        prepared.program = None
+
+
+def finish_scenario(case: Case, prepared: PreparedScenario, solution: Solution,
+                    timer: PhaseTimer, wanted: Collection[str] | None = None
+                    ) -> ScenarioResult:
+    """The scenario's tidy tables from its solution, checked, with the analyses
+    (``wanted``: as in ``solve_scenario``); the solver's phases join ``timer``."""
+    data, index, name = prepared.data, prepared.index, prepared.data.name
     timer.add(solution)
     needed = needed_tables(case, name, wanted)
     with timer.phase("extract"):

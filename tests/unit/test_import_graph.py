@@ -25,7 +25,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("model.formulation",),                  # the LP declarations and builders
     ("model.results", "model.diagnose"),     # what a solution and an IIS say
     ("model.report",),                       # tables, workbook, run record
-    ("model.scenario_run", "model.pipeline"),
+    ("model.scenario_run", "model.scenario_schedule", "model.pipeline"),
     ("model.sweep", "model.hedge", "model.frontier"),  # studies over many solves
     ("model.synth", "model.study_cli", "model.cli", "model.program", "model.__main__",
      "model.api", "model"),

@@ -1,0 +1,155 @@
+"""The run's scenarios with HiGHS in its own thread (model/scenario_schedule.py):
+the same results as solved one after the other, the next LP built while HiGHS
+solves, failures recorded where they happen."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model import scenario_schedule
+from model.data.case import load_case
+from model.errors import SolveError
+from model.scenario_run import comparator_of, solve_scenario, solving_order
+from model.scenario_schedule import solve_scenarios
+from model.solver.records import SolveOptions
+from model.timing import PhaseTimer
+from tests.helpers import mine, one_commodity, settings, write_case
+
+EMBARGO = {"rule": "embargo", "target": "china", "from_year": 2026}
+
+
+def _tables(foresight: str) -> dict[str, list[dict[str, object]]]:
+    """Two mines (China's cheap and capped, a local one with a lead time), an
+    embargo from 2026 in three scenarios; ``later`` takes ``embargo``'s early
+    decisions (compare_to), the others the baseline's."""
+    china, china_out = mine("china_mine", cost=10, lead=0)
+    local, local_out = mine("local_mine", cost=20, lead=1, capex=300, life=30)
+    return {
+        "settings": settings(2025, 2028, foresight=foresight),
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "cn", "bloc": "china"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [china, local], "process_io": [china_out, local_out],
+        "capacity": [{"region": "cn", "process": "china_mine", "capacity_tpa": 60}],
+        "expansion": [{"region": "a", "process": "local_mine"}],
+        "routes": [{"origin": "cn", "destination": "a", "cost_usd_per_t": 0}],
+        "demand": [{"region": "a", "commodity": "ox", "year": y, "demand_t": 100}
+                   for y in (2025, 2027)],
+        "scenarios": [{"scenario": "baseline", "is_baseline": "true"},
+                      {"scenario": "embargo", "is_baseline": "false"},
+                      {"scenario": "later", "is_baseline": "false",
+                       "compare_to": "embargo"},
+                      {"scenario": "delays", "is_baseline": "false"}],
+        "scenario_rules": [
+            {"scenario": "embargo", **EMBARGO}, {"scenario": "later", **EMBARGO},
+            {"scenario": "later", "rule": "scale", "target": "a", "field": "demand",
+             "value": 1.5},
+            {"scenario": "delays", **EMBARGO},
+            {"scenario": "delays", "rule": "lead_time_add", "target": "a",
+             "field": "mining", "value": 1}],
+    }
+
+
+@pytest.mark.parametrize("foresight", ["none", "perfect"])
+def test_same_tables_as_solved_one_after_the_other(tmp_path: Path,
+                                                   foresight: str) -> None:
+    # The reference is the one-thread path: solve_scenario for each scenario in
+    # solving_order, each given its solved comparator. Every table of every
+    # scenario must be the same frame (values, order, dtypes).
+    case = load_case(write_case(tmp_path / "case", _tables(foresight)))
+    names = ["baseline", "embargo", "later", "delays"]
+    options = SolveOptions()
+    reference: dict[str, object] = {}
+    for name in solving_order(case, names):
+        reference[name] = solve_scenario(case, name, options, PhaseTimer(),
+                                         reference.get(comparator_of(case, name)))
+    results, failures = solve_scenarios(case, names, options, PhaseTimer())
+    assert failures == []
+    assert sorted(results) == sorted(names)
+    for name in names:
+        mine_, theirs = results[name], reference[name]
+        assert mine_.objective == theirs.objective  # type: ignore[attr-defined]
+        assert mine_.tables.keys() == theirs.tables.keys()  # type: ignore[attr-defined]
+        for table, frame in mine_.tables.items():
+            pd.testing.assert_frame_equal(frame, theirs.tables[table])  # type: ignore[attr-defined]
+
+
+def test_next_lp_is_built_while_highs_solves(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # With foresight perfect no scenario waits for another, so the algorithm
+    # builds scenario k+1 in the main thread right after handing scenario k to
+    # the solver thread. The wrapped solve of k waits (up to 60 s) for the build
+    # of k+1 to begin: it begins, so the two overlapped; the last has no next.
+    case = load_case(write_case(tmp_path / "case", _tables("perfect")))
+    names = ["baseline", "embargo", "later", "delays"]
+    began = {name: threading.Event() for name in names}
+    threads: dict[str, set[str]] = {"build": set(), "solve": set()}
+    overlapped: list[str] = []
+    build, solve = scenario_schedule.prepare_scenario, scenario_schedule.solve_prepared
+
+    def building(case_, name, *args, **kwargs):
+        threads["build"].add(threading.current_thread().name)
+        began[name].set()
+        return build(case_, name, *args, **kwargs)
+
+    def solving(case_, name, *args, **kwargs):
+        threads["solve"].add(threading.current_thread().name)
+        solution = solve(case_, name, *args, **kwargs)
+        following = names.index(name) + 1
+        if following < len(names) and began[names[following]].wait(60):
+            overlapped.append(name)
+        return solution
+
+    monkeypatch.setattr(scenario_schedule, "prepare_scenario", building)
+    monkeypatch.setattr(scenario_schedule, "solve_prepared", solving)
+    results, failures = solve_scenarios(case, names, SolveOptions(), PhaseTimer())
+    assert failures == [] and sorted(results) == sorted(names)
+    assert overlapped == ["baseline", "embargo", "later"]
+    assert threads == {"build": {threading.main_thread().name},
+                       "solve": {"reroute-highs"}}
+
+
+def test_a_failed_solve_fails_the_scenarios_that_take_its_decisions(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # embargo's solve raises; under foresight none `later` takes embargo's early
+    # decisions, so it cannot be built ("no comparator solution",
+    # pin_early_decisions); baseline and delays are solved. on_solved hears of
+    # every scenario once, failures in the order they happened.
+    case = load_case(write_case(tmp_path / "case", _tables("none")))
+    solve = scenario_schedule.solve_prepared
+
+    def solving(case_, name, *args, **kwargs):
+        if name == "embargo":
+            raise SolveError(name, "numerical trouble or solver error", "test")
+        return solve(case_, name, *args, **kwargs)
+
+    monkeypatch.setattr(scenario_schedule, "solve_prepared", solving)
+    told: list[tuple[str, str]] = []
+    results, failures = solve_scenarios(
+        case, ["baseline", "embargo", "later", "delays"], SolveOptions(),
+        PhaseTimer(), lambda name, status, seconds: told.append((name, status)))
+    assert sorted(results) == ["baseline", "delays"]
+    assert [(f.scenario, f.condition) for f in failures] == [
+        ("embargo", "numerical trouble or solver error"),
+        ("later", "no comparator solution")]
+    assert sorted(told) == sorted([("baseline", "optimal"), ("delays", "optimal"),
+                                   ("embargo", "numerical trouble or solver error"),
+                                   ("later", "no comparator solution")])
+
+
+def test_waiting_scenario_lets_the_next_go_first(tmp_path: Path) -> None:
+    # solving_order is baseline, embargo, later (its comparator embargo), delays.
+    # When embargo is handed to HiGHS, later must wait for embargo's tables, so
+    # delays (comparator: the baseline, read by then) is built and solved first:
+    # the order HiGHS sees is baseline, embargo, delays, later.
+    case = load_case(write_case(tmp_path / "case", _tables("none")))
+    names = ["baseline", "embargo", "later", "delays"]
+    assert solving_order(case, names) == names
+    told: list[str] = []
+    solve_scenarios(case, names, SolveOptions(), PhaseTimer(),
+                    lambda name, status, seconds: told.append(name))
+    assert told == ["baseline", "embargo", "delays", "later"]
