@@ -222,12 +222,15 @@ def table_hash(tables: Tables) -> str:
     for name in sorted(tables):
         frame = tables[name].drop(columns=[ROW])
         columns = sorted(frame.columns)
-        rows = sorted(
-            json.dumps([_canonical(v) for v in row], ensure_ascii=False)
-            for row in frame[columns].itertuples(index=False, name=None)
-        )
-        digest.update(json.dumps([name, columns, rows], ensure_ascii=False).encode())
+        cells = [[_canonical(v) for v in frame[c]] for c in columns]
+        rows = sorted(_TO_JSON(list(row)) for row in zip(*cells)) if columns else (
+            ["[]"] * len(frame))  # a row per line of the table, as its tuples
+        digest.update(_TO_JSON([name, columns, rows]).encode())
     return digest.hexdigest()
+
+
+# json.dumps(..., ensure_ascii=False) without a new encoder per call
+_TO_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _canonical(value: object) -> object:

@@ -199,26 +199,31 @@ def _as_bool(cell: CellValue) -> tuple[object, str]:
 
 
 def _as_number(cell: CellValue, col: ColumnSpec) -> tuple[object, str]:
-    expected = f"expected {col.range_text()}"
     if isinstance(cell, bool) or not isinstance(cell, int | float | str):
-        return _missing(col), f"{shown(cell)} is not a number ({expected})"
+        return _missing(col), f"{shown(cell)} is not a number ({_expected(col)})"
     if isinstance(cell, str):
         try:
             number = float(cell.strip())
         except ValueError:
-            return _missing(col), (f"{shown(cell)} is not a number ({expected})"
+            return _missing(col), (f"{shown(cell)} is not a number ({_expected(col)})"
                                    f"{_hint(cell)}")
     else:
         number = float(cell)
     if not math.isfinite(number):
-        return _missing(col), (f"{shown(cell)} is not a finite number ({expected}; "
-                               "leave the cell blank where a column allows 'no "
-                               "limit')")
+        return _missing(col), (f"{shown(cell)} is not a finite number "
+                               f"({_expected(col)}; leave the cell blank where a "
+                               "column allows 'no limit')")
     if col.kind == "integer":
         if not number.is_integer():
-            return _missing(col), f"{shown(cell)} is not a whole number ({expected})"
+            return _missing(col), (f"{shown(cell)} is not a whole number "
+                                   f"({_expected(col)})")
         return int(number), ""
     return number, ""
+
+
+def _expected(col: ColumnSpec) -> str:
+    """'expected <the column's range>' (worded only for a cell that is refused)."""
+    return f"expected {col.range_text()}"
 
 
 def _hint(text: str) -> str:

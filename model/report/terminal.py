@@ -9,10 +9,12 @@ import io
 import math
 
 import pandas as pd
-from rich.console import Console
-from rich.table import Table
 
 from model.results.headline import never_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # rich is imported when the table is laid out (not with --quiet)
+    from rich.table import Table
 
 COLUMNS = [  # (header, summary column, formatter)
     ("scenario", "scenario", "text"), ("vs", "compare_to", "text"),
@@ -56,6 +58,10 @@ def cell(value: object, kind: str, end_year: int, is_baseline: bool) -> str:
 
 
 def headline_table(summary: pd.DataFrame, end_year: int) -> Table:
+    """The headline table: a row per scenario of ``summary``, a column per
+    ``COLUMNS`` entry, each value as ``cell`` writes it."""
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table(title="Headline (premiums against the scenario under 'vs')",
                   title_justify="left")
     for header, _, kind in COLUMNS:
@@ -75,6 +81,8 @@ def headline_table(summary: pd.DataFrame, end_year: int) -> Table:
 def headline_text(summary: pd.DataFrame, end_year: int) -> str:
     """The headline table as plain text, at most 200 characters wide (headers
     wrap first; scenario names and years are never cut)."""
+    from rich.console import Console  # noqa: PLC0415
+
     buffer = io.StringIO()
     Console(file=buffer, width=200, soft_wrap=False).print(
         headline_table(summary, end_year))

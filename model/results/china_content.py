@@ -32,13 +32,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.linalg import spsolve
 
 from model.data.indices import RCY, LPIndex
 from model.data.origin import china_regions
 from model.data.terms import term_rows
 from model.solver.records import Solution
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # scipy is imported by the tracing itself, not by its importers
+    import scipy.sparse as sp
 
 COLUMNS = ["scenario", "region", "commodity", "element", "year", "element_t",
            "china_share"]
@@ -141,6 +143,8 @@ def _trade(terms: pd.DataFrame, node: np.ndarray, qty: np.ndarray,
            is_flow: np.ndarray, n: int) -> sp.csr_matrix:
     """A_{n,m}: tonnes shipped from node m into node n (each flow has one term at
     its destination, coef +1, and one at its origin, coef −1)."""
+    import scipy.sparse as sp  # noqa: PLC0415
+
     position = terms["position"].to_numpy()
     coef = terms["coef"].to_numpy()
     into = is_flow & (coef > 0)
@@ -174,6 +178,9 @@ def _content_of(commodity: np.ndarray, content: pd.DataFrame, element: str
 
 def _shares(net: _Network, weights: dict[str, np.ndarray]) -> np.ndarray:
     """φ of every node for one element: solve (diag(T) − A) φ = b."""
+    import scipy.sparse as sp  # noqa: PLC0415
+    from scipy.sparse.linalg import spsolve  # noqa: PLC0415
+
     n = len(net.total)
     keep = weights["w"] > 0
     w, w_act, w_node = weights["w"][keep], weights["act"][keep], weights["node"][keep]

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # scipy is imported only where a matrix needs its repeats summed
+    import scipy.sparse as sp
 
 INF = highspy.kHighsInf
 
@@ -104,9 +107,36 @@ def column_wise_lp(cost: np.ndarray, upper: np.ndarray, offset: float,
     lp.offset_ = offset
     lp.row_lower_ = np.clip(row_lower, -INF, INF)
     lp.row_upper_ = np.clip(row_upper, -INF, INF)
-    store_matrix(lp, sp.csc_matrix((value, index, start),
-                                   shape=(len(row_lower), len(cost))))
+    if is_canonical(start, index):
+        store_arrays(lp, start, index, value)
+    else:
+        import scipy.sparse as sp  # noqa: PLC0415
+
+        store_matrix(lp, sp.csc_matrix((value, index, start),
+                                       shape=(len(row_lower), len(cost))))
     return lp
+
+
+def is_canonical(start: np.ndarray, index: np.ndarray) -> bool:
+    """Every column's rows strictly increasing (sorted, no (row, column) twice):
+    the column-wise arrays are already what ``store_matrix`` would make of them."""
+    if len(index) < 2:
+        return True
+    step = np.diff(index)
+    first = np.asarray(start[1:-1])  # each later column's first entry
+    first = first[(first > 0) & (first < len(index))]
+    ordered = step > 0
+    ordered[first - 1] = True  # a new column may start at any row
+    return bool(ordered.all())
+
+
+def store_arrays(lp: highspy.HighsLp, start: np.ndarray, index: np.ndarray,
+                 value: np.ndarray) -> None:
+    """Put canonical column-wise arrays (``is_canonical``) into ``lp`` as they are."""
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.asarray(start).astype(np.int32, copy=False)
+    lp.a_matrix_.index_ = np.asarray(index).astype(np.int32, copy=False)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
 
 
 def store_matrix(lp: highspy.HighsLp, a: sp.csc_matrix) -> None:
@@ -120,10 +150,7 @@ def store_matrix(lp: highspy.HighsLp, a: sp.csc_matrix) -> None:
     as it is.
     """
     a.sum_duplicates()  # also sorts each column's rows; a no-op when canonical
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32, copy=False)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32, copy=False)
-    lp.a_matrix_.value_ = a.data
+    store_arrays(lp, a.indptr, a.indices, a.data)
 
 
 @dataclass
