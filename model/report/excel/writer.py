@@ -308,26 +308,6 @@ def number_texts(values: Sequence[object]) -> dict[object, str]:
     return {v: f"{v:.16G}" for v in dict.fromkeys(values) if v}
 
 
-def number_tails(values: Sequence[object], s: str) -> dict[object, str]:
-    """What follows a number cell's row number (``<c r="A`` + row) for each
-    number of ``values`` (finite numbers and None), in style attribute ``s``:
-    made once per distinct non-zero number (``number_texts``), a zero's from
-    the zero looked up (0.0 and -0.0, equal keys, are written "0" and "-0")."""
-    return _Tails({v: f'"{s}><v>{t}</v></c>' for v, t in
-                   number_texts(values).items()}, s)
-
-
-class _Tails(dict):
-    """``number_tails``: a zero, absent, is made from the key looked up."""
-
-    def __init__(self, tails: dict[object, str], s: str) -> None:
-        super().__init__(tails)
-        self.s = s
-
-    def __missing__(self, zero: object) -> str:
-        return f'"{self.s}><v>{zero:.16G}</v></c>'
-
-
 def finite(values: Sequence[object]) -> None:
     """Refuse a NaN or infinite number among ``values`` (numbers and None) as
     XlsxWriter refuses it: their sum is finite when they all are, else each
@@ -401,17 +381,17 @@ class CellXml:
         ``first + 1``, numbers and booleans in ``number_format``: a column of
         only numbers or only text at once, any other value by ``cell``."""
         s = self.style((number_format, None, None, None, False))
-        start = f'<c r="{letter}'
         kinds = set(map(type, values)) - {type(None)}
         if kinds <= {float, int}:
             if float in kinds:
                 finite(values)
-            tails = number_tails(values, s)
-            return ["" if v is None else f'{start}{r}{tails[v]}'
+            texts = number_texts(values)
+            return ["" if v is None else f'<c r="{letter}{r}"{s}><v>'
+                    f'{texts[v] if v else f"{v:.16G}"}</v></c>'
                     for r, v in enumerate(values, first + 1)]
         if kinds == {str}:
             tails = self.text_tails(values)
-            return ["" if v is None or v == "" else f'{start}{r}"{tails[v]}'
+            return ["" if v is None or v == "" else f'<c r="{letter}{r}"{tails[v]}'
                     for r, v in enumerate(values, first + 1)]
         cell = self.cell
         return ["" if v is None else cell(f"{letter}{r}", v, s)
