@@ -18,6 +18,7 @@ from model.report.excel.cells import (
     text_cell,
 )
 from model.report.excel.data import ReportData
+from model.report.excel.pivot import pivot_sum
 from model.report.excel.series import cost_by_category, money_block
 from model.results.headline import never_text
 
@@ -242,8 +243,7 @@ def with_deltas(frame: pd.DataFrame, data: ReportData) -> pd.DataFrame:
 def shortfall_by_commodity(data: ReportData) -> pd.DataFrame:
     """Scope shortfall (t) over the horizon per commodity (rows) and scenario."""
     kpi = data.table("kpi_by_commodity")
-    wide = kpi.pivot_table(index="commodity", columns="scenario", values="shortfall_t",
-                           aggfunc="sum", fill_value=0.0)
+    wide = pivot_sum(kpi, "commodity", "scenario", "shortfall_t", fill_value=0.0)
     wide = wide.reindex(columns=data.scenarios, fill_value=0.0)
     return wide.rename_axis(index="commodity", columns=None).reset_index()
 
@@ -255,8 +255,8 @@ def builds_by_region_stage(data: ReportData) -> pd.DataFrame:
         return pd.DataFrame(columns=["region", "stage", *data.scenarios])
     builds = builds.assign(stage=builds["process"].map(
         lambda p: data.stage_of.get(p, p)))
-    wide = builds.pivot_table(index=["region", "stage"], columns="scenario",
-                              values="capacity_tpa", aggfunc="sum", fill_value=0.0)
+    wide = pivot_sum(builds, ["region", "stage"], "scenario", "capacity_tpa",
+                     fill_value=0.0)
     wide = wide.reindex(columns=data.scenarios, fill_value=0.0)
     return wide.rename_axis(columns=None).reset_index()
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from model.report.excel.data import ReportData
+from model.report.excel.pivot import pivot_sum
 
 MAX_SERIES = 10
 
@@ -21,8 +22,7 @@ def shortfall_by_element(data: ReportData, scenario: str) -> pd.DataFrame:
     short = short[(short["scenario"] == scenario) & short["region"].isin(data.scope)]
     short = short.assign(element=short["commodity"].map(
         lambda c: data.element_of.get(c, c)))
-    wide = short.pivot_table(index="year", columns="element", values="shortfall_t",
-                             aggfunc="sum", fill_value=0.0)
+    wide = pivot_sum(short, "year", "element", "shortfall_t", fill_value=0.0)
     order = list(wide.sum().sort_values(ascending=False, kind="stable").index)
     wide = wide.reindex(index=data.years, columns=order, fill_value=0.0)
     if len(order) > MAX_SERIES:
@@ -61,8 +61,7 @@ def shortfall_by_product(data: ReportData, scenario: str) -> pd.DataFrame:
     short = short[(short["scenario"] == scenario) & short["region"].isin(data.scope)]
     short = short.assign(product=short["commodity"].map(
         lambda c: product_label(data, str(c))))
-    wide = short.pivot_table(index="year", columns="product", values="shortfall_t",
-                             aggfunc="sum", fill_value=0.0)
+    wide = pivot_sum(short, "year", "product", "shortfall_t", fill_value=0.0)
     order = [p for p in product_order(data) if p in wide.columns]
     wide = wide.reindex(index=data.years, columns=order, fill_value=0.0)
     return wide.rename_axis(index="year", columns=None).reset_index()
@@ -76,8 +75,7 @@ def capacity_by_stage(data: ReportData, stage: str) -> pd.DataFrame:
         return pd.DataFrame({"year": data.years})
     prod = prod[prod["region"].isin(data.scope)
                 & (prod["process"].map(data.stage_of) == stage)]
-    wide = prod.pivot_table(index="year", columns="scenario", values="capacity_tpa",
-                            aggfunc="sum", fill_value=0.0)
+    wide = pivot_sum(prod, "year", "scenario", "capacity_tpa", fill_value=0.0)
     wide = wide.reindex(index=data.years, columns=data.scenarios, fill_value=0.0)
     return wide.rename_axis(index="year", columns=None).reset_index()
 
@@ -137,8 +135,8 @@ def cost_by_category(data: ReportData) -> pd.DataFrame:
     revenue is money apart from cost (``money_block``), not a cost category."""
     costs = data.table("costs")
     costs = costs[~costs["category"].isin(MONEY_CATEGORIES)]
-    wide = costs.pivot_table(index="category", columns="scenario",
-                             values="discounted_usd", aggfunc="sum", fill_value=0.0)
+    wide = pivot_sum(costs, "category", "scenario", "discounted_usd",
+                     fill_value=0.0)
     wide = wide.reindex(columns=data.scenarios, fill_value=0.0)
     return wide.rename_axis(index="category", columns=None).reset_index()
 

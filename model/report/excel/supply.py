@@ -23,6 +23,7 @@ from model.report.excel.charts import (
     stacked_columns,
 )
 from model.report.excel.data import ReportData
+from model.report.excel.pivot import pivot_sum
 
 MAX_SERIES = 10
 MAX_CHARTS_PER_SCENARIO = 8
@@ -135,8 +136,8 @@ def capacity_table(data: ReportData, scenario: str) -> pd.DataFrame:
     builds = builds[builds["scenario"] == scenario] if len(builds) else builds
     if builds.empty:
         return pd.DataFrame(columns=["region"])
-    wide = builds.pivot_table(index="region", columns="stage", values="capacity_tpa",
-                              aggfunc="sum", fill_value=0.0, sort=False)
+    wide = pivot_sum(builds, "region", "stage", "capacity_tpa", fill_value=0.0,
+                     sort=False)
     stages = list(dict.fromkeys(data.stage_of.values()))
     wide = wide[[s for s in stages if s in wide.columns]
                 + [s for s in wide.columns if s not in stages]]

@@ -23,6 +23,7 @@ from model.report.excel.cells import (
     safe_column,
 )
 from model.report.excel.data import ReportData
+from model.report.excel.pivot import pivot_sum
 from model.report.excel.writer import Sheet, column_letter
 
 # sheet, tidy table, row keys, value column, unit, fill missing with zero
@@ -85,8 +86,8 @@ def wide(data: ReportData, table: str, keys: list[str], value: str, fill: bool
         frame = frame.assign(stage=frame["process"].map(
             lambda p: data.stage_of.get(p, "")))
     year = "online_year" if "online_year" in frame.columns else "year"
-    pivot = frame.pivot_table(index=keys, columns=year, values=value, aggfunc="sum",
-                              fill_value=0.0 if fill else None, sort=False)
+    pivot = pivot_sum(frame, keys, year, value, fill_value=0.0 if fill else None,
+                      sort=False)
     pivot = pivot.reindex(columns=data.years, fill_value=0.0 if fill else None)
     return pivot.rename_axis(columns=None).reset_index()
 
