@@ -65,6 +65,26 @@ def mine(name: str = "mine", cost: float = 10.0, lead: int = 0, life: int = 30,
                   "coefficient": 1}
 
 
+def china_and_local_mine(settings_rows: list[dict[str, object]]
+                         ) -> dict[str, list[dict[str, object]]]:
+    """Region a (alliance) and China (cn): China's mine 60 t/yr at 10 USD/t, free
+    route to a; a local mine in a expandable at capex 300/tpa over 30 years,
+    20 USD/t, lead 1; one commodity ``ox`` at a 1000 USD/t shortfall penalty. The
+    caller adds demand, scenarios and rules."""
+    china, china_out = mine("china_mine", cost=10, lead=0)
+    local, local_out = mine("local_mine", cost=20, lead=1, capex=300, life=30)
+    return {
+        "settings": settings_rows,
+        "regions": [{"region": "a", "bloc": "alliance"},
+                    {"region": "cn", "bloc": "china"}],
+        "commodities": one_commodity(penalty=1000),
+        "processes": [china, local], "process_io": [china_out, local_out],
+        "capacity": [{"region": "cn", "process": "china_mine", "capacity_tpa": 60}],
+        "expansion": [{"region": "a", "process": "local_mine"}],
+        "routes": [{"origin": "cn", "destination": "a", "cost_usd_per_t": 0}],
+    }
+
+
 def write_workbook(path: Path, tables: dict[str, list[dict[str, object]]]) -> Path:
     """The same tables as ``write_case``, as one .xlsx sheet per table; numbers are
     stored as numeric cells, as a user's spreadsheet would hold them."""

@@ -16,22 +16,13 @@ from model.formulation.foresight import foresight_fixed, pin_to_comparator
 from model.pipeline import run_case
 from model.scenario_run import solving_order
 from model.solver.records import SolveOptions
-from tests.helpers import loaded_index, mine, one_commodity, settings, write_case
+from tests.helpers import china_and_local_mine, loaded_index, settings, write_case
 
 
 def _case(foresight: str) -> dict[str, list[dict[str, object]]]:
-    china, china_out = mine("china_mine", cost=10, lead=0)
-    local, local_out = mine("local_mine", cost=20, lead=1, capex=300, life=30)
     embargo = {"rule": "embargo", "target": "china", "from_year": 2026}
     return {
-        "settings": settings(2025, 2027, foresight=foresight),
-        "regions": [{"region": "a", "bloc": "alliance"},
-                    {"region": "cn", "bloc": "china"}],
-        "commodities": one_commodity(penalty=1000),
-        "processes": [china, local], "process_io": [china_out, local_out],
-        "capacity": [{"region": "cn", "process": "china_mine", "capacity_tpa": 60}],
-        "expansion": [{"region": "a", "process": "local_mine"}],
-        "routes": [{"origin": "cn", "destination": "a", "cost_usd_per_t": 0}],
+        **china_and_local_mine(settings(2025, 2027, foresight=foresight)),
         "demand": [{"region": "a", "commodity": "ox", "year": 2025, "demand_t": 100}],
         # the baseline is listed last: it is solved first all the same
         "scenarios": [{"scenario": "embargo", "is_baseline": "false"},

@@ -17,26 +17,17 @@ from model.scenario_run import comparator_of, solve_scenario, solving_order
 from model.scenario_schedule import solve_scenarios
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
-from tests.helpers import mine, one_commodity, settings, write_case
+from tests.helpers import china_and_local_mine, settings, write_case
 
 EMBARGO = {"rule": "embargo", "target": "china", "from_year": 2026}
 
 
 def _tables(foresight: str) -> dict[str, list[dict[str, object]]]:
-    """Two mines (China's cheap and capped, a local one with a lead time), an
-    embargo from 2026 in three scenarios; ``later`` takes ``embargo``'s early
+    """``china_and_local_mine`` with demand 100 t in 2025 and 2027, an embargo
+    from 2026 in three scenarios; ``later`` takes ``embargo``'s early
     decisions (compare_to), the others the baseline's."""
-    china, china_out = mine("china_mine", cost=10, lead=0)
-    local, local_out = mine("local_mine", cost=20, lead=1, capex=300, life=30)
     return {
-        "settings": settings(2025, 2028, foresight=foresight),
-        "regions": [{"region": "a", "bloc": "alliance"},
-                    {"region": "cn", "bloc": "china"}],
-        "commodities": one_commodity(penalty=1000),
-        "processes": [china, local], "process_io": [china_out, local_out],
-        "capacity": [{"region": "cn", "process": "china_mine", "capacity_tpa": 60}],
-        "expansion": [{"region": "a", "process": "local_mine"}],
-        "routes": [{"origin": "cn", "destination": "a", "cost_usd_per_t": 0}],
+        **china_and_local_mine(settings(2025, 2028, foresight=foresight)),
         "demand": [{"region": "a", "commodity": "ox", "year": y, "demand_t": 100}
                    for y in (2025, 2027)],
         "scenarios": [{"scenario": "baseline", "is_baseline": "true"},
