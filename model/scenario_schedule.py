@@ -103,7 +103,7 @@ class Schedule:
         self.failures: list[SolveError] = []
         self.failed: set[str] = set()
         self.ahead: dict[str, PreparedScenario | SolveError] = {}
-        self.indexed: dict[str, tuple[ScenarioData, LPIndex] | SolveError] = {}
+        self.indexed: dict[str, tuple[ScenarioData, LPIndex]] = {}
         self.unread: Solved | None = None
         self.busy: dict[str, float] = {}
 
@@ -116,14 +116,11 @@ class Schedule:
 
     def prepare(self, name: str) -> PreparedScenario | SolveError:
         """``name``'s LP, or the SolveError that building it raised."""
-        indexed = self.indexed.pop(name, None)
-        if isinstance(indexed, SolveError):
-            return indexed
         start = time.perf_counter()
         comparator = self.results.get(comparator_of(self.case, name))
         try:
             return prepare_scenario(self.case, name, self.options, self.timer,
-                                    comparator, indexed=indexed)
+                                    comparator, indexed=self.indexed.pop(name, None))
         except SolveError as exc:
             return exc
         finally:
@@ -132,12 +129,8 @@ class Schedule:
     def index(self, name: str) -> None:
         """Make ``name``'s data and index ahead (they need no comparator)."""
         start = time.perf_counter()
-        try:
-            self.indexed[name] = index_scenario(self.case, name, self.timer)
-        except SolveError as exc:
-            self.indexed[name] = exc
-        finally:
-            self.busy[name] = time.perf_counter() - start
+        self.indexed[name] = index_scenario(self.case, name, self.timer)
+        self.busy[name] = time.perf_counter() - start
 
     def solve(self, name: str, prepared: PreparedScenario) -> Solution:
         """``solve_prepared`` (called in the solver thread), its wall seconds
@@ -156,14 +149,14 @@ class Schedule:
                                      self.timer)
             self.results[result.name] = result
 
-    def done(self, name: str, outcome: Solution | SolveError,
-             prepared: PreparedScenario | None) -> None:
-        """Record HiGHS's outcome for ``name`` and tell ``on_solved``."""
+    def done(self, name: str, outcome: Solved | SolveError) -> None:
+        """Record ``name``'s outcome (solved, to be read; or failed) and tell
+        ``on_solved``."""
         if isinstance(outcome, SolveError):
             self.failures.append(outcome)
             self.failed.add(name)
         else:
-            self.unread = Solved(prepared, outcome)  # type: ignore[arg-type]
+            self.unread = outcome
         if self.on_solved is not None:
             status = outcome.condition if isinstance(outcome, SolveError) else "optimal"
             self.on_solved(name, status, self.busy[name])
@@ -215,7 +208,7 @@ def _solve_one(run: Schedule, solver: SolverThread, name: str,
     before it and build the next of ``remaining`` that can be built."""
     prepared = run.ahead.pop(name, None) or run.prepare(name)
     if isinstance(prepared, SolveError):
-        run.done(name, prepared, None)
+        run.done(name, prepared)
         return
     solving = solver.submit(lambda: run.solve(name, prepared))
     run.read_unread()
@@ -225,7 +218,8 @@ def _solve_one(run: Schedule, solver: SolverThread, name: str,
     elif remaining and remaining[0] not in run.indexed:
         run.index(remaining[0])  # its comparator is being solved: index it now
     try:
-        outcome: Solution | SolveError = solving.result()
+        solution = solving.result()
     except SolveError as exc:
-        outcome = exc
-    run.done(name, outcome, prepared)
+        run.done(name, exc)
+        return
+    run.done(name, Solved(prepared, solution))
