@@ -105,16 +105,19 @@ def worker_memory(case: Path, samples: int, scenarios: list[str] | None
     reset_peak()
     marks: dict[str, float] = {"before": rss_mb()}
     start = time.perf_counter()
+    failed: list[tuple[str, str, str]] = []
     for i in range(samples):
-        run_sample(context, SampleTask(i, tuple(draw(inputs, 0, i, "random",
-                                                     samples))))
+        failed += run_sample(context, SampleTask(i, tuple(draw(
+            inputs, 0, i, "random", samples)))).failures
         if i + 1 in (1, 10, samples):
             gc.collect()
             marks[f"after_{i + 1}"] = rss_mb()
     reuse = worker_reuse(context)
     out = {"samples": samples, "scenarios": len(context.scenarios), **marks,
            "growth_10_to_n": marks[f"after_{samples}"] - marks.get("after_10", 0.0),
-           "peak": peak_mb(), "s_per_sample": (time.perf_counter() - start) / samples}
+           "peak": peak_mb(), "s_per_sample": (time.perf_counter() - start) / samples,
+           "failed_scenarios": len(failed),
+           "failures": sorted({f"{name}: {status}" for name, status, _ in failed})}
     if reuse is not None:
         out.update({f"index_{k}": v for k, v in reuse.counts.items()})
         out.update({f"highs_{k}": v for k, v in reuse.warm.counts.items()})

@@ -1,5 +1,5 @@
 """Warm re-solve variants: ``python -m bench.warm_methods [CASE] [--samples N]
-[--scenario NAME ...]``.
+[--scenario NAME ...] [--factors [Q]]``.
 
 Primes one sweep worker on CASE as ``reroute sweep`` does (the undrawn case solved
 cold, each scenario's instance and optimal basis kept), then solves N random
@@ -33,8 +33,8 @@ from model.solver.records import LinearProgram, Solution, SolveOptions
 from model.solver.warm import WARM_OPTIONS, LpArrays, WarmStarts
 from model.sweep import worker
 from model.sweep.reuse import SampleReuse
-from model.sweep.sampling import draw
-from model.sweep.uncertainty import uncertain_inputs
+from model.sweep.sampling import draw, quantile
+from model.sweep.uncertainty import UncertainInput, uncertain_inputs
 from model.sweep.worker import SampleTask, SweepContext, run_sample, solve_all
 from model.timing import PhaseTimer
 
@@ -120,6 +120,62 @@ def measure(case_dir: Path, samples: int, scenarios: list[str] | None
     return pd.DataFrame(trials.records)
 
 
+@dataclass
+class Counted(WarmStarts):
+    """Warm starts that record the iterations and CPU seconds of each solve."""
+
+    sample: str = ""
+    records: list[dict[str, object]] = field(default_factory=list)
+
+    def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
+              clock: PhaseTimer | None = None,
+              lexicographic: np.ndarray | None = None,
+              arrays: LpArrays | None = None) -> Solution:
+        cpu = time.process_time()
+        solution = super().solve(program, scenario, options, clock, lexicographic,
+                                 arrays)
+        info = self._held[scenario].highs.getInfo()
+        self.records.append({"sample": self.sample, "scenario": scenario,
+                             "iterations": info.simplex_iteration_count,
+                             "cpu_s": time.process_time() - cpu})
+        return solution
+
+
+def one_at_a_time(inputs: list[UncertainInput], q: float
+                  ) -> dict[str, list[float]]:
+    """Per input, the values of a sample with it alone at its ``q``-quantile."""
+    undrawn = [item.undrawn for item in inputs]
+    samples = {}
+    for i, item in enumerate(inputs):
+        values = list(undrawn)
+        values[i] = quantile(item, q)
+        samples[f"{item.label} = {item.applied_value(values[i]):.3g}"] = values
+    return samples
+
+
+def measure_factors(case_dir: Path, samples: int, scenarios: list[str] | None,
+                    q: float) -> pd.DataFrame:
+    """The sweep's own warm solve of each one-input sample, then of ``samples``
+    random ones (module docstring): one record per scenario solve."""
+    case = load_case(case_dir)
+    inputs = tuple(uncertain_inputs(case))
+    context = SweepContext(case, inputs, tuple(select_scenarios(case, scenarios)),
+                           SolveOptions(), seed=0, warm=True)
+    counted = Counted()
+    reuse = SampleReuse(case, inputs, warm=counted)
+    reuse.priming = True
+    solve_all(case, context, reuse)
+    reuse.priming = False
+    worker._KEPT[(case.input_hash, context.scenarios, context.options)] = reuse
+    tasks = one_at_a_time(list(inputs), q)
+    tasks |= {f"random sample {i}": draw(list(inputs), 0, i) for i in range(samples)}
+    counted.records.clear()  # the priming's cold solves are not samples
+    for number, (name, values) in enumerate(tasks.items()):
+        counted.sample = name
+        run_sample(context, SampleTask(number, tuple(values)))
+    return pd.DataFrame(counted.records)
+
+
 def summary(records: pd.DataFrame) -> pd.DataFrame:
     first = next(iter(VARIANTS))
     ref = records[records["variant"] == first].set_index(["sample", "scenario"])[
@@ -143,7 +199,13 @@ def main() -> None:
                         "default")
     parser.add_argument("--samples", type=int, default=3)
     parser.add_argument("--scenario", nargs="+", default=None)
+    parser.add_argument("--factors", type=float, nargs="?", const=0.9, default=None,
+                        metavar="Q")
     args = parser.parse_args()
+    if args.factors is not None:
+        print_factors(measure_factors(args.case, args.samples, args.scenario,
+                                      args.factors))
+        return
     records = measure(args.case, args.samples, args.scenario)
     print(markdown(summary(records)))
     by_scenario = records.pivot_table(index="variant", columns="scenario",
@@ -151,6 +213,16 @@ def main() -> None:
                                       sort=False)
     print("\nmean iterations per solve, by scenario\n")
     print(markdown(by_scenario))
+
+
+def print_factors(records: pd.DataFrame) -> None:
+    """Per sample: iterations and HiGHS CPU seconds, then iterations by scenario."""
+    totals = records.groupby("sample", sort=False)[["iterations", "cpu_s"]].sum()
+    print(markdown(totals))
+    print("\nsimplex iterations by scenario\n")
+    print(markdown(records.pivot_table(index="sample", columns="scenario",
+                                       values="iterations", aggfunc="sum",
+                                       sort=False)))
 
 
 def markdown(frame: pd.DataFrame) -> str:

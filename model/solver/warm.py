@@ -11,15 +11,25 @@ instance in place (``changeColsCost``, ``changeColsBounds``, ``changeRowsBounds`
 reference basis, never from the previous sample's, so a sample's result does not
 depend on which samples the worker solved before it. An LP of another structure is
 solved cold, as ``highs.solve`` does.
+
+A warm run that ends without an answer for a reason of HiGHS's own (model status
+``Unknown`` or a solver error: numerical trouble from the kept basis, how often in
+docs/sweeps.md) is solved again cold, as a cold sweep would solve it; the count is
+``counts["cold after warm"]``. An infeasible or unbounded LP, or a time or
+iteration limit, is the LP's answer or the user's limit, and is not retried. A failed run leaves the kept instance
+holding the sample's LP (the lexicographic stage's row and costs undone), so the
+next sample's numbers are written into the LP they were diffed against.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 
+from model.errors import SolveError
 from model.solver.highs import (
     check_held,
     make_highs,
@@ -34,11 +44,16 @@ from model.solver.records import LinearProgram, Solution, SolveOptions, column_w
 from model.solver.scaling import warn_parts
 from model.timing import PhaseTimer
 
+log = logging.getLogger(__name__)
+
 WARM_METHOD = "simplex"  # HiGHS restarts the simplex from a basis; IPX cannot
 # the HiGHS options of a warm re-solve: dual simplex won over primal (12x the CPU)
 # and the previous sample's basis; presolve makes no difference from a basis
 # (bench/warm_methods.py; docs/performance.md has the table)
 WARM_OPTIONS: dict[str, object] = {"simplex_strategy": 1, "presolve": "on"}
+# model statuses of a warm run that a cold solve of the same LP settles
+UNSETTLED = frozenset({highspy.HighsModelStatus.kUnknown,
+                       highspy.HighsModelStatus.kSolveError})
 
 
 @dataclass
@@ -97,7 +112,8 @@ class WarmStarts:
     """The kept HiGHS instances of one worker, by scenario."""
 
     warm_method: str = WARM_METHOD
-    counts: dict[str, int] = field(default_factory=lambda: {"warm": 0, "cold": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {
+        "warm": 0, "cold": 0, "cold after warm": 0})
     _held: dict[str, _Held] = field(default_factory=dict)
 
     def holds(self, scenario: str) -> bool:
@@ -145,8 +161,15 @@ class WarmStarts:
             set_option(held.highs, "solver", self.warm_method, scenario)
             for key, value in WARM_OPTIONS.items():
                 set_option(held.highs, key, value, scenario)
-        with clock.phase("solve"):
-            _run(held.highs, scenario, options, lexicographic)
+        try:
+            with clock.phase("solve"):
+                _run(held.highs, scenario, options, lexicographic)
+        except Unsettled as unsettled:
+            log.info("scenario '%s': the warm re-solve stopped (%s); solved again "
+                     "cold", scenario, unsettled.condition)
+            self.counts["cold after warm"] += 1
+            program.lp = arrays.lp()
+            return solve(program, scenario, options, clock, lexicographic)
         with clock.phase("extract"):
             solution = read_solution(held.highs, program, scenario)
         solution.seconds, solution.peak_mb = dict(clock.seconds), dict(clock.peak_mb)
@@ -164,17 +187,42 @@ def _passed(program: LinearProgram, scenario: str, options: SolveOptions
     return h
 
 
+class Unsettled(SolveError):
+    """A run HiGHS ended unsettled (``UNSETTLED``), which a cold solve settles."""
+
+
 def _run(h: highspy.Highs, scenario: str, options: SolveOptions,
          lexicographic: np.ndarray | None) -> None:
-    """Solve; the lexicographic stage's extra row is removed afterwards, so the
-    instance holds the LP it was given."""
-    if lexicographic is None:
-        run_highs(h, scenario, options)
-        return
+    """Solve; SolveError without an optimum (``Unsettled`` for ``UNSETTLED``).
+
+    The lexicographic stage's extra row is removed afterwards, and when a stage
+    fails its costs are restored too, so the instance holds the LP it was given."""
     rows = h.getNumRow()
-    run_lexicographic(h, lexicographic, scenario, options)
-    require_ok(h.deleteRows(1, np.array([rows], dtype=np.int32)), "deleteRows",
-               scenario)
+    cost = (None if lexicographic is None
+            else np.array(h.getLp().col_cost_, dtype=float))
+    try:
+        if lexicographic is None:
+            run_highs(h, scenario, options)
+        else:
+            run_lexicographic(h, lexicographic, scenario, options)
+    except SolveError as error:
+        unsettled = h.getModelStatus() in UNSETTLED
+        if cost is not None:  # a stage failed: its row and costs undone
+            _drop_added_row(h, rows, scenario)
+            require_ok(h.changeColsCost(len(cost), np.arange(len(cost),
+                                                             dtype=np.int32),
+                                        cost), "changeColsCost", scenario)
+        if unsettled:
+            raise Unsettled(error.scenario, error.condition, error.detail) from None
+        raise
+    _drop_added_row(h, rows, scenario)
+
+
+def _drop_added_row(h: highspy.Highs, rows: int, scenario: str) -> None:
+    """Delete the row the lexicographic stage added after the first ``rows``."""
+    if h.getNumRow() > rows:
+        require_ok(h.deleteRows(1, np.array([rows], dtype=np.int32)), "deleteRows",
+                   scenario)
 
 
 def _change(h: highspy.Highs, held: LpArrays, new: LpArrays, scenario: str) -> None:
@@ -206,4 +254,5 @@ def _change(h: highspy.Highs, held: LpArrays, new: LpArrays, scenario: str) -> N
                    scenario)
 
 
-__all__ = ["WARM_METHOD", "WARM_OPTIONS", "LpArrays", "WarmStarts"]
+__all__ = ["UNSETTLED", "WARM_METHOD", "WARM_OPTIONS", "LpArrays", "Unsettled",
+           "WarmStarts"]

@@ -55,6 +55,11 @@ class UncertainInput:
         """Column name of this input's drawn value in the result store."""
         return f"draw_r{self.row}"
 
+    @property
+    def undrawn(self) -> float:
+        """The value that leaves the case as it is: no added years, a factor 1."""
+        return 0.0 if self.field == "lead_time" else 1.0
+
     def applied_value(self, value: float) -> float:
         """The value the rule receives: whole years for lead_time."""
         if self.field == "lead_time":

@@ -6,7 +6,9 @@ member; corrupt the raw file; change a cell's value or type (formulas, error
 values, booleans, dates, huge numbers, formula-injection text); swap two header
 names; or replace the whole file with random bytes. The only allowed outcomes of
 ``load_case`` are a loaded case or an ``InputError`` whose problems all name the
-file, within a bounded time.
+file, within a bounded time: 5 CPU seconds of this process per load (CPU, not
+wall seconds, so that other jobs on the machine do not fail it; a decompression
+bomb or an entity expansion is caught as it spends CPU).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from model.data.case import load_case
 from model.errors import InputError
 from tests.reliability.builders import BILLION_LAUGHS, base_tables, workbook
 
-MAX_SECONDS = 5.0
+MAX_CPU_SECONDS = 5.0
 CELL_VALUES = st.one_of(
     st.sampled_from(["=1+1", "=SUM(A1:A3)", "#N/A", "#DIV/0!", "", " ", "NA", "None",
                      '=HYPERLINK("http://127.0.0.1","x")', "1,000", "inf", "1e400",
@@ -131,11 +133,11 @@ def test_mutated_workbook_loads_or_fails_cleanly(
         tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "case.xlsx"
     path.write_bytes(data)
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         load_case(path)
     except InputError as exc:
         assert exc.problems and all(p.file for p in exc.problems), exc.render()
         assert str(exc).startswith("error: ")
-    assert time.perf_counter() - start < MAX_SECONDS
+    assert time.process_time() - start < MAX_CPU_SECONDS
     assert path.read_bytes() == data  # the input is never modified

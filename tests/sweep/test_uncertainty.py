@@ -108,6 +108,23 @@ def test_a_lead_time_draw_delays_builds_of_that_stage(tmp_path: Path) -> None:
     assert expansion["earliest_online_year"].tolist() == [2028]
 
 
+def test_the_undrawn_values_leave_every_scenario_as_the_case_has_it(tmp_path: Path
+                                                                    ) -> None:
+    # x1 on demand and +0 years on mining: the scenario rules they become change
+    # nothing, so demand and earliest online years are those of the case itself
+    rows = [{"field": "demand", "distribution": "uniform", "low": 0.5, "high": 1.5},
+            {"field": "lead_time", "stage": "mining", "target": "alliance",
+             "distribution": "uniform", "low": -2, "high": 3}]
+    case = load_with(tmp_path, rows)
+    inputs = uncertain_inputs(case)
+    assert [i.undrawn for i in inputs] == [1.0, 0.0]
+    drawn = apply_draws(case, inputs, [i.undrawn for i in inputs])
+    for name in ("baseline", "embargo"):
+        own, undrawn = scenario_data(case, name), scenario_data(drawn, name)
+        pd.testing.assert_frame_equal(undrawn.demand, own.demand)
+        pd.testing.assert_frame_equal(undrawn.expansion, own.expansion)
+
+
 def test_draws_act_on_top_of_the_scenarios_own_rules(tmp_path: Path) -> None:
     tables = chain_tables([{"field": "demand", "distribution": "uniform", "low": 0.5,
                             "high": 1.5}])
