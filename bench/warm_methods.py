@@ -102,18 +102,26 @@ class Trials(WarmStarts):
         return solution
 
 
-def measure(case_dir: Path, samples: int, scenarios: list[str] | None
-            ) -> pd.DataFrame:
+def primed(case_dir: Path, scenarios: list[str] | None, warm: WarmStarts
+           ) -> tuple[SweepContext, tuple[UncertainInput, ...]]:
+    """A sweep worker of ``case_dir`` primed (the undrawn case solved cold) with
+    ``warm`` as its warm starts, as ``reroute sweep`` primes one."""
     case = load_case(case_dir)
     inputs = tuple(uncertain_inputs(case))
     context = SweepContext(case, inputs, tuple(select_scenarios(case, scenarios)),
                            SolveOptions(), seed=0, warm=True)
-    trials = Trials()
-    reuse = SampleReuse(case, inputs, warm=trials)
+    reuse = SampleReuse(case, inputs, warm=warm)
     reuse.priming = True
     solve_all(case, context, reuse)
     reuse.priming = False
     worker._KEPT[(case.input_hash, context.scenarios, context.options)] = reuse
+    return context, inputs
+
+
+def measure(case_dir: Path, samples: int, scenarios: list[str] | None
+            ) -> pd.DataFrame:
+    trials = Trials()
+    context, inputs = primed(case_dir, scenarios, trials)
     for i in range(samples):
         trials.sample = i
         run_sample(context, SampleTask(i, tuple(draw(list(inputs), 0, i))))
@@ -157,16 +165,8 @@ def measure_factors(case_dir: Path, samples: int, scenarios: list[str] | None,
                     q: float) -> pd.DataFrame:
     """The sweep's own warm solve of each one-input sample, then of ``samples``
     random ones (module docstring): one record per scenario solve."""
-    case = load_case(case_dir)
-    inputs = tuple(uncertain_inputs(case))
-    context = SweepContext(case, inputs, tuple(select_scenarios(case, scenarios)),
-                           SolveOptions(), seed=0, warm=True)
     counted = Counted()
-    reuse = SampleReuse(case, inputs, warm=counted)
-    reuse.priming = True
-    solve_all(case, context, reuse)
-    reuse.priming = False
-    worker._KEPT[(case.input_hash, context.scenarios, context.options)] = reuse
+    context, inputs = primed(case_dir, scenarios, counted)
     tasks = one_at_a_time(list(inputs), q)
     tasks |= {f"random sample {i}": draw(list(inputs), 0, i) for i in range(samples)}
     counted.records.clear()  # the priming's cold solves are not samples
