@@ -169,7 +169,6 @@ def measure_factors(case_dir: Path, samples: int, scenarios: list[str] | None,
     context, inputs = primed(case_dir, scenarios, counted)
     tasks = one_at_a_time(list(inputs), q)
     tasks |= {f"random sample {i}": draw(list(inputs), 0, i) for i in range(samples)}
-    counted.records.clear()  # the priming's cold solves are not samples
     for number, (name, values) in enumerate(tasks.items()):
         counted.sample = name
         run_sample(context, SampleTask(number, tuple(values)))

@@ -16,9 +16,10 @@ A warm run that ends without an answer for a reason of HiGHS's own (model status
 ``Unknown`` or a solver error: numerical trouble from the kept basis, how often in
 docs/sweeps.md) is solved again cold, as a cold sweep would solve it; the count is
 ``counts["cold after warm"]``. An infeasible or unbounded LP, or a time or
-iteration limit, is the LP's answer or the user's limit, and is not retried. A failed run leaves the kept instance
-holding the sample's LP (the lexicographic stage's row and costs undone), so the
-next sample's numbers are written into the LP they were diffed against.
+iteration limit, is the LP's answer or the user's limit, and is not retried. A
+failed run leaves the kept instance holding the sample's LP (the lexicographic
+stage's row and costs undone), so the next sample's numbers are written into the
+LP they were diffed against.
 """
 
 from __future__ import annotations

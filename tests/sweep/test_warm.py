@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-import pytest
-
 import highspy
 import numpy as np
+import pandas as pd
+import pytest
 
 from model.data.case import load_case
 from model.errors import SolveError
@@ -191,7 +190,8 @@ def test_a_failed_lexicographic_run_leaves_the_kept_lp_as_it_was_given(
     # alone, stage 2 with every cost and an added row. A stage-2 failure used to
     # leave that row and, a stage-1 failure, the stage-1 costs in the kept
     # instance, under the next sample's numbers. Now the instance is the LP it
-    # was given either way: its costs, rows and bounds equal the held arrays.
+    # was given either way: its costs, row count and row bounds equal the held
+    # arrays.
     from model.solver import highs as highs_module
     from model.solver import warm as warm_module
 
@@ -204,11 +204,11 @@ def test_a_failed_lexicographic_run_leaves_the_kept_lp_as_it_was_given(
     held = reuse.warm._held["baseline"]
     real = highs_module.run_highs
     for failing_stage in (1, 2):
-        calls = []
+        calls: list[str] = []
 
         def run_highs(h: highspy.Highs, scenario: str, options: object = None,
                       _stage: int = failing_stage, _calls: list = calls) -> None:
-            _calls.append(h.getNumRow())
+            _calls.append(scenario)
             if len(_calls) == _stage:
                 raise SolveError(scenario, "stopped in the test")
             real(h, scenario, options)
