@@ -64,9 +64,11 @@ def main() -> None:
     parser.add_argument("--scenario", nargs="*")
     parser.add_argument("--builder", default="numpy", choices=("numpy", "pyomo"))
     parser.add_argument("--no-other", action="store_true")
+    parser.add_argument("--scenarios-at-once", type=int, default=None)
     args = parser.parse_args()
     options = SolveOptions(method=args.method, builder=args.builder)
-    run = run_case(args.case, args.out, args.scenario, options)
+    run = run_case(args.case, args.out, args.scenario, options,
+                   scenarios_at_once=args.scenarios_at_once)
     job = time.perf_counter() - START
     record = {
         "builder": args.builder,
@@ -79,7 +81,9 @@ def main() -> None:
         "sizes": {r.name: r.size for r in run.scenarios},
         "solve_by_scenario": {r.name: r.seconds["solve"] for r in run.scenarios},
     }
+    record["scenarios_at_once"] = run.scenarios_at_once
     record["job_over_highs_wall"] = job / run.seconds["solve"]
+    record["job_wall_over_highs_cpu"] = job / run.cpu_seconds["solve"]
     record["job_over_highs_cpu"] = record["job_cpu"] / run.cpu_seconds["solve"]
     if not args.no_other:
         other = "pyomo" if args.builder == "numpy" else "numpy"

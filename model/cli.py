@@ -69,6 +69,10 @@ def _add_solve_parser(sub: argparse._SubParsersAction) -> None:
                    "crossover, above)")
     p.add_argument("--threads", type=positive_integer, default=1, metavar="N",
                    help="HiGHS threads, >= 1 (default 1)")
+    p.add_argument("--scenarios-at-once", type=positive_integer, default=None,
+                   metavar="N", help="scenarios HiGHS solves at the same time, >= 1 "
+                   "(default: one per core, divided by --threads; 1 uses the least "
+                   "memory); the outputs are the same")
     p.add_argument("--builder", choices=("numpy", "pyomo"), default="numpy",
                    help="how the LP is built: numpy arrays (default, fast) or the "
                    "Pyomo model (same LP, slower; for checking)")
@@ -186,7 +190,8 @@ def _solve(args: argparse.Namespace) -> int:
         if not quiet:
             say(scenario_line(name, status, seconds), flush=True)
 
-    run = run_case(case, out, args.scenario, options, on_solved=solved)
+    run = run_case(case, out, args.scenario, options, on_solved=solved,
+                   scenarios_at_once=args.scenarios_at_once)
     if not quiet:
         say(headline_text(run.summary, run.case.settings.end_year))
     say(f"wrote {out}/report.xlsx, {out}/tables/*.csv, {out}/run.json")

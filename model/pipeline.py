@@ -26,7 +26,7 @@ from model.results.extract import ScenarioResult
 from model.results.headline import comparators, with_comparators
 from model.results.tables import checked
 from model.scenario_run import headline_tables
-from model.scenario_schedule import solve_scenarios
+from model.scenario_schedule import default_at_once, solve_scenarios
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 
@@ -44,6 +44,7 @@ class RunResult:
     out_dir: Path | None = None
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     peak_mb: dict[str, float] = field(default_factory=dict)
+    scenarios_at_once: int = 1  # scenarios HiGHS solved at the same time, at most
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -105,14 +106,17 @@ def run_case(case: str | Path | Case, out_dir: str | Path | None = None,
              scenarios: list[str] | None = None,
              options: SolveOptions | None = None,
              on_solved: Callable[[str, str, float], None] | None = None,
-             timer: PhaseTimer | None = None) -> RunResult:
+             timer: PhaseTimer | None = None,
+             scenarios_at_once: int | None = None) -> RunResult:
     """Solve the case's scenarios and (if ``out_dir``) write the outputs atomically.
 
     ``case`` is a path (loaded here) or a ``Case`` already loaded, perhaps edited
     in memory (its tables are validated again, see ``model.api.checked_case``).
     ``on_solved(name, status, seconds)`` is told of each scenario as it ends;
     ``timer`` receives the phase times (a caller that loaded the case itself
-    passes the timer that timed the load)."""
+    passes the timer that timed the load); ``scenarios_at_once``: how many
+    scenarios HiGHS may solve at the same time (None: ``default_at_once``, one per
+    core for ``options.threads`` threads each). The outputs do not depend on it."""
     options = options or SolveOptions()
     timer = timer or PhaseTimer()
     if out_dir is not None:
@@ -121,7 +125,8 @@ def run_case(case: str | Path | Case, out_dir: str | Path | None = None,
     with timer.phase("load"):
         case = recheck_case(case) if isinstance(case, Case) else load_case(case)
     names = select_scenarios(case, scenarios)
-    solved, failures = solve_scenarios(case, names, options, timer, on_solved)
+    at_once = min(len(names), scenarios_at_once or default_at_once(options.threads))
+    solved, failures = solve_scenarios(case, names, options, timer, on_solved, at_once)
     results = [solved[n] for n in names if n in solved]
     if failures:
         from model.diagnose import explain_failures  # noqa: PLC0415  (on failure)
@@ -132,7 +137,8 @@ def run_case(case: str | Path | Case, out_dir: str | Path | None = None,
             "; ".join(f"{f.scenario}: {f.condition}" for f in failures))
     with timer.phase("combine"):
         tables = combine(case, results)
-    run = RunResult(case, tables, results, dict(timer.seconds))
+    run = RunResult(case, tables, results, dict(timer.seconds),
+                    scenarios_at_once=at_once)
     if out_dir is not None:
         with timer.phase("report"):
             write_outputs(run, Path(out_dir), options, timer)
@@ -153,7 +159,8 @@ def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float],
                     "end_year": run.case.settings.end_year,
                     "discount_rate": run.case.settings.discount_rate},
         "versions": versions(),
-        "options": {"scenarios": [r.name for r in run.scenarios], **options.as_dict()},
+        "options": {"scenarios": [r.name for r in run.scenarios], **options.as_dict(),
+                    "scenarios_at_once": run.scenarios_at_once},
         "scenarios": {r.name: {"status": r.status, "is_baseline": r.is_baseline,
                                "objective_usd": r.objective, "seconds": r.seconds,
                                "size": r.size} for r in run.scenarios},

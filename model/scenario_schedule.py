@@ -22,11 +22,12 @@ would take the interpreter lock at every iteration).
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -49,16 +50,21 @@ from model.timing import PhaseTimer
 
 T = TypeVar("T")
 OnSolved = Callable[[str, str, float], None]
+THREAD_NAME = "reroute-highs"
 
 
-class SolverThread:
-    """One thread that runs the calls given to ``submit`` in turn, until ``close``."""
+class SolverThreads:
+    """``count`` threads that run the calls given to ``submit``, each thread one
+    call at a time, until ``close``."""
 
-    def __init__(self) -> None:
+    def __init__(self, count: int = 1) -> None:
         self._tasks: queue.SimpleQueue[tuple[Callable[[], object], Future] | None] = (
             queue.SimpleQueue())
-        self._thread = threading.Thread(target=self._serve, name="reroute-highs")
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._serve, name=THREAD_NAME if count == 1
+                             else f"{THREAD_NAME}-{k + 1}") for k in range(count)]
+        for thread in self._threads:
+            thread.start()
 
     def _serve(self) -> None:
         while (task := self._tasks.get()) is not None:
@@ -76,9 +82,18 @@ class SolverThread:
         return future
 
     def close(self) -> None:
-        """Let the thread end after the calls already given (not waited for here: the
-        interpreter waits for it at exit)."""
-        self._tasks.put(None)
+        """Let the threads end after the calls already given (not waited for here:
+        the interpreter waits for them at exit)."""
+        for _ in self._threads:
+            self._tasks.put(None)
+
+
+def default_at_once(threads: int) -> int:
+    """Scenarios solved at the same time by default: one per core this process may
+    run on, each HiGHS solve using ``threads`` of them; at least one."""
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+    return max(1, cores // threads)
 
 
 @dataclass
@@ -104,7 +119,7 @@ class Schedule:
         self.failed: set[str] = set()
         self.ahead: dict[str, PreparedScenario | SolveError] = {}
         self.indexed: dict[str, tuple[ScenarioData, LPIndex]] = {}
-        self.unread: Solved | None = None
+        self.unread: list[Solved] = []
         self.busy: dict[str, float] = {}
 
     def buildable(self, name: str) -> bool:
@@ -142,9 +157,9 @@ class Schedule:
             self.busy[name] += time.perf_counter() - start
 
     def read_unread(self) -> None:
-        """Read the tables of the scenario solved last, if not read yet."""
-        if self.unread is not None:
-            solved, self.unread = self.unread, None
+        """Read the tables of the scenarios solved and not read yet."""
+        while self.unread:
+            solved = self.unread.pop(0)
             result = finish_scenario(self.case, solved.prepared, solved.solution,
                                      self.timer)
             self.results[result.name] = result
@@ -156,17 +171,19 @@ class Schedule:
             self.failures.append(outcome)
             self.failed.add(name)
         else:
-            self.unread = outcome
+            self.unread.append(outcome)
         if self.on_solved is not None:
             status = outcome.condition if isinstance(outcome, SolveError) else "optimal"
             self.on_solved(name, status, self.busy[name])
 
 
 def solve_scenarios(case: Case, names: list[str], options: SolveOptions,
-                    timer: PhaseTimer, on_solved: OnSolved | None = None
+                    timer: PhaseTimer, on_solved: OnSolved | None = None,
+                    at_once: int = 1
                     ) -> tuple[dict[str, ScenarioResult], list[SolveError]]:
-    """Every scenario of ``names`` solved and read, HiGHS in the solver thread; the
-    results by name and the failures (SolveError) in the order solved.
+    """Every scenario of ``names`` solved and read, HiGHS in ``at_once`` solver
+    threads (up to that many scenarios solved at the same time); the results by
+    name and the failures (SolveError) in the order they happened.
     ``on_solved(name, status, seconds)`` is told of each scenario when HiGHS is
     done with it (the wall seconds of its build and solve).
 
@@ -176,50 +193,80 @@ def solve_scenarios(case: Case, names: list[str], options: SolveOptions,
     left idle while those tables are read."""
     remaining = solving_order(case, names)
     run = Schedule(case, options, timer, on_solved)
-    solver = SolverThread()
+    solvers = SolverThreads(at_once)
+    solving: dict[str, tuple[PreparedScenario, Future[Solution]]] = {}
     try:
-        while remaining:
-            name = _next(run, remaining)
-            remaining.remove(name)
-            _solve_one(run, solver, name, remaining)
+        while remaining or solving:
+            _hand_over(run, solvers, remaining, solving, at_once)
+            if not solving:  # what remains waits for tables solved and not read
+                _read_for(run, remaining)
+                continue
+            run.read_unread()
+            _work_ahead(run, remaining, at_once)
+            _collect(run, solving)
         run.read_unread()
     finally:
-        solver.close()
+        solvers.close()
     return run.results, run.failures
 
 
-def _next(run: Schedule, remaining: list[str]) -> str:
-    """The scenario to solve next: the one built ahead, else the first that can be
-    built, else (its comparator solved just before, not read) the first once the
-    last solved scenario is read."""
+def _ready(run: Schedule, remaining: list[str]) -> str | None:
+    """The scenario to hand to HiGHS next: the one built ahead, else the first that
+    can be built, else None."""
     for name in remaining:
         if name in run.ahead:
             return name
-    for name in remaining:
-        if run.buildable(name):
-            return name
+    return next((name for name in remaining if run.buildable(name)), None)
+
+
+def _hand_over(run: Schedule, solvers: SolverThreads, remaining: list[str],
+               solving: dict[str, tuple[PreparedScenario, Future[Solution]]],
+               at_once: int) -> None:
+    """Give the solver threads scenarios to solve until ``at_once`` are solving or
+    none of ``remaining`` can be built; a build's SolveError is its outcome."""
+    while len(solving) < at_once and (name := _ready(run, remaining)) is not None:
+        remaining.remove(name)
+        prepared = run.ahead.pop(name, None) or run.prepare(name)
+        if isinstance(prepared, SolveError):
+            run.done(name, prepared)
+            continue
+        solving[name] = (prepared, solvers.submit(
+            lambda name=name, prepared=prepared: run.solve(name, prepared)))
+
+
+def _read_for(run: Schedule, remaining: list[str]) -> None:
+    """Read what is solved so that one of ``remaining`` can be built (every
+    comparator is solved before the scenarios that wait for it)."""
     run.read_unread()
-    return next(name for name in remaining if run.buildable(name))
+    if remaining and _ready(run, remaining) is None:
+        raise RuntimeError(f"no scenario of {remaining} can be built: a comparator "
+                           "is missing from the run")
 
 
-def _solve_one(run: Schedule, solver: SolverThread, name: str,
-               remaining: list[str]) -> None:
-    """Solve ``name`` in the solver thread; meanwhile read the scenario solved
-    before it and build the next of ``remaining`` that can be built."""
-    prepared = run.ahead.pop(name, None) or run.prepare(name)
-    if isinstance(prepared, SolveError):
-        run.done(name, prepared)
+def _work_ahead(run: Schedule, remaining: list[str], at_once: int) -> None:
+    """While HiGHS solves: build the next scenario that can be built, or (all wait
+    for a comparator being solved) make the data and index of the next few."""
+    if run.ahead:
         return
-    solving = solver.submit(lambda: run.solve(name, prepared))
-    run.read_unread()
     following = next((n for n in remaining if run.buildable(n)), None)
     if following is not None:
         run.ahead[following] = run.prepare(following)
-    elif remaining and remaining[0] not in run.indexed:
-        run.index(remaining[0])  # its comparator is being solved: index it now
-    try:
-        solution = solving.result()
-    except SolveError as exc:
-        run.done(name, exc)
         return
-    run.done(name, Solved(prepared, solution))
+    for name in remaining[:at_once]:
+        if name not in run.indexed:
+            run.index(name)
+
+
+def _collect(run: Schedule,
+             solving: dict[str, tuple[PreparedScenario, Future[Solution]]]) -> None:
+    """Wait until HiGHS is done with one of ``solving`` at least; record each done."""
+    finished, _ = wait([future for _, future in solving.values()],
+                       return_when=FIRST_COMPLETED)
+    for name in [n for n, (_, future) in solving.items() if future in finished]:
+        prepared, future = solving.pop(name)
+        try:
+            solution = future.result()
+        except SolveError as exc:
+            run.done(name, exc)
+            continue
+        run.done(name, Solved(prepared, solution))

@@ -15,6 +15,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import highspy
 import numpy as np
@@ -32,6 +35,9 @@ from model.solver.scaling import warn_scaling
 from model.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+_BANNER_LOCK = threading.Lock()
+_BANNER_KEPT_OFF: list[bool] = []  # [True] once the first instance is made
 IIS_STRATEGY = 2  # HiGHS: IIS from the whole LP
 LEXICOGRAPHIC_SLACK = 1e-7  # stage 2 may exceed the least shortfall by this fraction
 
@@ -48,19 +54,32 @@ _STATUS_TEXT = {
 
 
 def new_highs() -> highspy.Highs:
-    """A silent HiGHS instance; the library's one-time banner is kept off stdout."""
+    """A silent HiGHS instance; the library's banner, printed by the first instance
+    of the process only, is kept off stdout. Only that first construction redirects
+    file descriptor 1 (under a lock): a later one from a solver thread
+    (model/scenario_schedule.py) must not swallow a line the main thread prints."""
+    with _BANNER_LOCK:
+        if not _BANNER_KEPT_OFF:
+            _BANNER_KEPT_OFF.append(True)
+            h = _without_stdout(highspy.Highs)
+        else:
+            h = highspy.Highs()
+    set_option(h, "output_flag", False)
+    return h
+
+
+def _without_stdout(make: Callable[[], T]) -> T:
+    """``make()`` with file descriptor 1 pointed at /dev/null."""
     if sys.stdout is not None:  # None when Python started with stdout closed
         sys.stdout.flush()
     saved = os.dup(1)
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 1)
-            h = highspy.Highs()
+            return make()
     finally:
         os.dup2(saved, 1)
         os.close(saved)
-    set_option(h, "output_flag", False)
-    return h
 
 
 def make_highs(options: SolveOptions, scenario: str = "", columns: int = 0

@@ -21,6 +21,7 @@ BAD_VALUES = [
     ("solve", "--threads", "-1", "an integer >= 1"),
     ("solve", "--threads", "0", "an integer >= 1"),
     ("solve", "--threads", "2.5", "an integer >= 1"),
+    ("solve", "--scenarios-at-once", "0", "an integer >= 1"),
     ("solve", "--time-limit", "-1", "a number of seconds >= 0"),
     ("solve", "--time-limit", "nan", "a number of seconds >= 0"),
     ("sweep", "--time-limit", "-1", "a number of seconds >= 0"),
@@ -62,6 +63,7 @@ def test_a_bad_option_value_exits_2_naming_option_and_value(
 
 @pytest.mark.parametrize(("argv", "option", "expected"), [
     (["solve", "--threads", "4"], "threads", 4),
+    (["solve", "--scenarios-at-once", "1"], "scenarios_at_once", 1),
     (["solve", "--time-limit", "0.5"], "time_limit", 0.5),
     (["sweep", "--samples", "1", "--time-limit", "0"], "time_limit", 0.0),
     (["sweep", "--samples", "1", "--seed", "0"], "seed", 0),

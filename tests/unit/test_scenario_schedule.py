@@ -4,6 +4,7 @@ solves, failures recorded where they happen."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from model import scenario_schedule
 from model.data.case import load_case
 from model.errors import SolveError
 from model.scenario_run import comparator_of, solve_scenario, solving_order
-from model.scenario_schedule import solve_scenarios
+from model.scenario_schedule import default_at_once, solve_scenarios
 from model.solver.records import SolveOptions
 from model.timing import PhaseTimer
 from tests.helpers import china_and_local_mine, settings, write_case
@@ -45,12 +46,14 @@ def _tables(foresight: str) -> dict[str, list[dict[str, object]]]:
     }
 
 
+@pytest.mark.parametrize("at_once", [1, 2, 4])
 @pytest.mark.parametrize("foresight", ["none", "perfect"])
-def test_same_tables_as_solved_one_after_the_other(tmp_path: Path,
-                                                   foresight: str) -> None:
+def test_same_tables_as_solved_one_after_the_other(tmp_path: Path, foresight: str,
+                                                   at_once: int) -> None:
     # The reference is the one-thread path: solve_scenario for each scenario in
     # solving_order, each given its solved comparator. Every table of every
-    # scenario must be the same frame (values, order, dtypes).
+    # scenario must be the same frame (values, order, dtypes), however many
+    # scenarios HiGHS solves at the same time.
     case = load_case(write_case(tmp_path / "case", _tables(foresight)))
     names = ["baseline", "embargo", "later", "delays"]
     options = SolveOptions()
@@ -58,7 +61,8 @@ def test_same_tables_as_solved_one_after_the_other(tmp_path: Path,
     for name in solving_order(case, names):
         reference[name] = solve_scenario(case, name, options, PhaseTimer(),
                                          reference.get(comparator_of(case, name)))
-    results, failures = solve_scenarios(case, names, options, PhaseTimer())
+    results, failures = solve_scenarios(case, names, options, PhaseTimer(),
+                                        at_once=at_once)
     assert failures == []
     assert sorted(results) == sorted(names)
     for name in names:
@@ -104,12 +108,14 @@ def test_next_lp_is_built_while_highs_solves(tmp_path: Path,
                        "solve": {"reroute-highs"}}
 
 
+@pytest.mark.parametrize("at_once", [1, 2])
 def test_a_failed_solve_fails_the_scenarios_that_take_its_decisions(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at_once: int) -> None:
     # embargo's solve raises; under foresight none `later` takes embargo's early
     # decisions, so it cannot be built ("no comparator solution",
     # pin_early_decisions); baseline and delays are solved. on_solved hears of
-    # every scenario once, failures in the order they happened.
+    # every scenario once, failures in the order they happened, one scenario
+    # solved at a time or two.
     case = load_case(write_case(tmp_path / "case", _tables("none")))
     solve = scenario_schedule.solve_prepared
 
@@ -122,7 +128,8 @@ def test_a_failed_solve_fails_the_scenarios_that_take_its_decisions(
     told: list[tuple[str, str]] = []
     results, failures = solve_scenarios(
         case, ["baseline", "embargo", "later", "delays"], SolveOptions(),
-        PhaseTimer(), lambda name, status, seconds: told.append((name, status)))
+        PhaseTimer(), lambda name, status, seconds: told.append((name, status)),
+        at_once)
     assert sorted(results) == ["baseline", "delays"]
     assert [(f.scenario, f.condition) for f in failures] == [
         ("embargo", "numerical trouble or solver error"),
@@ -144,3 +151,48 @@ def test_waiting_scenario_lets_the_next_go_first(tmp_path: Path) -> None:
     solve_scenarios(case, names, SolveOptions(), PhaseTimer(),
                     lambda name, status, seconds: told.append(name))
     assert told == ["baseline", "embargo", "delays", "later"]
+
+
+def test_two_scenarios_are_solved_at_the_same_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With foresight perfect no scenario waits for another, so with at_once=2 the
+    # first two scenarios are handed to two solver threads before either is done.
+    # The wrapped solve waits (up to 60 s) until two solves are in progress
+    # together: it times out unless they overlap. Never more than two at once;
+    # the solves ran in the two threads reroute-highs-1 and -2.
+    case = load_case(write_case(tmp_path / "case", _tables("perfect")))
+    names = ["baseline", "embargo", "later", "delays"]
+    solve = scenario_schedule.solve_prepared
+    lock, both = threading.Lock(), threading.Event()
+    state = {"now": 0, "most": 0}
+    threads: set[str] = set()
+
+    def solving(case_, name, *args, **kwargs):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+            threads.add(threading.current_thread().name)
+            if state["now"] == 2:
+                both.set()
+        try:
+            if name in names[:2]:
+                assert both.wait(60), "the first two solves did not overlap"
+            return solve(case_, name, *args, **kwargs)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    monkeypatch.setattr(scenario_schedule, "solve_prepared", solving)
+    results, failures = solve_scenarios(case, names, SolveOptions(), PhaseTimer(),
+                                        at_once=2)
+    assert failures == [] and sorted(results) == sorted(names)
+    assert state["most"] == 2
+    assert threads == {"reroute-highs-1", "reroute-highs-2"}
+
+
+def test_by_default_one_scenario_per_core_for_its_threads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Four cores: 4 // threads scenarios at once, never fewer than one.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3},
+                        raising=False)
+    assert [default_at_once(t) for t in (1, 2, 3, 4, 8)] == [4, 2, 1, 1, 1]
