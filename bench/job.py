@@ -6,9 +6,13 @@ LP: the Pyomo model compiled to standard form, or the numpy assembly
 (model/formulation/matrix.py), each up to ``passModel``. Prints one JSON record:
 per-phase wall and CPU seconds, peak resident memory per phase (MiB), LP sizes,
 and the job's wall and CPU time from process start (imports included; the
-imports' CPU seconds alone as ``import_cpu``), and the job ÷ HiGHS ratios of
-both (``job_over_highs_wall``: the job's wall seconds over HiGHS's, the solves
-running in their own thread beside the rest of the job).
+imports' CPU seconds alone as ``import_cpu``), and the job ÷ HiGHS ratios:
+``job_over_highs_cpu`` (CPU over CPU), ``job_wall_over_highs_cpu`` (the job's wall
+seconds over HiGHS's CPU seconds, the time its LPs take solved one after the
+other: the measure when scenarios are solved at the same time,
+``--scenarios-at-once``, default one per core) and ``job_over_highs_wall`` (over
+the sum of the solves' wall seconds, which counts twice the time two solves
+share).
 """
 
 from __future__ import annotations

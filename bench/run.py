@@ -6,7 +6,10 @@ report) the wall seconds and peak resident memory, then the ratios measured in t
 same run:
 
 * job ÷ HiGHS: the whole job (imports, load ... report) over the HiGHS solve time
-  of the same LPs;
+  of the same LPs: CPU over CPU, and (in brackets) the job's wall seconds over
+  HiGHS's CPU seconds, the time its LPs take solved one after the other (HiGHS runs
+  one thread; with two scenarios solved at the same time, ``--scenarios-at-once``,
+  the sum of their solves' wall seconds would count the shared time twice);
 * overhead ÷ HiGHS: (load + build + translate + extract + combine) over HiGHS time;
 * Pyomo ÷ numpy: building the same LP through the Pyomo model (build + standard
   form + passModel) over the numpy assembly (model/formulation/matrix.py);
@@ -34,8 +37,8 @@ LADDER = (6, 12, 24, 48, 96)
 
 
 def measure(regions: int, years: int, method: str, scenarios: list[str] | None,
-            timeout: float, work: Path, builder: str, other: bool = True
-            ) -> dict | None:
+            timeout: float, work: Path, builder: str, other: bool = True,
+            at_once: int | None = None) -> dict | None:
     """One job in a fresh interpreter; None if it ran past ``timeout`` seconds."""
     case = write_synthetic(work / f"r{regions}y{years}", SynthSpec(regions, years))
     cmd = [sys.executable, "-m", "bench.job", str(case), str(work / "out"),
@@ -44,6 +47,8 @@ def measure(regions: int, years: int, method: str, scenarios: list[str] | None,
         cmd += ["--scenario", *scenarios]
     if not other:
         cmd.append("--no-other")
+    if at_once is not None:
+        cmd += ["--scenarios-at-once", str(at_once)]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                               check=True, cwd=Path(__file__).resolve().parent.parent)
@@ -58,10 +63,11 @@ OVERHEAD = ("load", "build", "translate", "extract", "combine")
 
 
 def ratios(rec: dict) -> dict[str, float]:
-    """job ÷ HiGHS and overhead ÷ HiGHS in CPU and wall seconds; Pyomo ÷ numpy."""
+    """job ÷ HiGHS (CPU; the job's wall over HiGHS's CPU) and overhead ÷ HiGHS in
+    CPU and wall seconds; Pyomo ÷ numpy."""
     s, c = rec["seconds"], rec["cpu_seconds"]
     out = {"job_highs_cpu": rec["job_cpu"] / c["solve"],
-           "job_highs_wall": rec["job_wall"] / s["solve"],
+           "job_highs_wall": rec["job_wall"] / c["solve"],
            "over_highs_cpu": sum(c.get(p, 0.0) for p in OVERHEAD) / c["solve"],
            "over_highs_wall": sum(s.get(p, 0.0) for p in OVERHEAD) / s["solve"]}
     if "other" in rec:
@@ -128,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--builder", default="numpy", choices=("numpy", "pyomo"))
     parser.add_argument("--no-other", action="store_true",
                         help="skip timing the other LP builder")
+    parser.add_argument("--scenarios-at-once", type=int, default=None, metavar="N",
+                        help="as reroute solve's (default: one per core)")
     parser.add_argument("--json", help="also write the raw records here")
     args = parser.parse_args(argv)
     print(machine(), flush=True)
@@ -135,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="reroute-bench-") as tmp:
         for regions in args.regions:
             rec = measure(regions, args.years, args.method, args.scenario,
-                          args.timeout, Path(tmp), args.builder, not args.no_other)
+                          args.timeout, Path(tmp), args.builder, not args.no_other,
+                          args.scenarios_at_once)
             if rec is None:
                 print(f"{regions} regions: over {args.timeout:.0f} s, stopped",
                       flush=True)

@@ -1,21 +1,23 @@
-"""The scenarios of a run, with HiGHS kept busy: while one scenario's LP is solved
-in the solver thread, the main thread reads the tables of the one solved before
-and builds the LP of the one after.
+"""The scenarios of a run, with HiGHS kept busy: up to ``at_once`` scenarios' LPs
+are solved at the same time, each in a solver thread of its own, while the main
+thread reads the tables of the scenarios solved before and builds the LP of the
+next one.
 
 HiGHS releases the interpreter lock while it solves (``Highs.run``), so on a
 machine with two cores or more the build and the extraction cost no wall time
-beyond the solves', except where a scenario needs its comparator's extracted
-solution to be built (foresight ``none`` pins its early decisions,
-``pin_early_decisions``): then its comparator's tables are read first, and a
-scenario that does not wait goes before it if there is one. The scenarios are
-solved one at a time and every LP, solution and table is the same as solved one
-after the other in one thread; only the order of the solves and how the main
-thread's work interleaves with them differ.
+beyond the solves', and with ``at_once`` above one the solves themselves share
+the cores, except where a scenario needs its comparator's extracted solution to
+be built (foresight ``none`` pins its early decisions, ``pin_early_decisions``):
+then its comparator's tables are read first, and a scenario that does not wait
+goes before it if there is one. Every LP, solution and table is the same as
+solved one after the other in one thread; only the order of the solves and how
+the main thread's work interleaves with them differ. Each HiGHS instance is used
+by one thread only, and HiGHS keeps a task scheduler per calling thread.
 
 Every call to HiGHS that solves a scenario (and explains an infeasible one) runs
-in one solver thread that lives as long as the run. An interrupted run (Ctrl-C,
+in a solver thread that lives as long as the run. An interrupted run (Ctrl-C,
 SIGTERM, model/interrupts.py) unwinds in the main thread at once, removing its
-temporary files; the process exits once the solve in progress returns (a daemon
+temporary files; the process exits once the solves in progress return (a daemon
 thread inside HiGHS at exit aborts the process, and HiGHS's interrupt callback
 would take the interpreter lock at every iteration).
 """

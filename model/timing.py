@@ -1,10 +1,11 @@
 """Wall seconds, CPU seconds and peak resident memory per named phase.
 
 The CPU seconds of a phase are those of the thread that ran it (``reroute solve``
-runs HiGHS in a thread of its own while the next scenario is built,
+runs HiGHS in threads of its own while the next scenario is built,
 model/scenario_schedule.py; with ``--threads`` above 1, HiGHS's own helper
 threads are not in the ``solve`` phase's CPU, its wall seconds are). Phases may
-overlap in time across threads: the resident-memory peak is reset only when a
+overlap in time across threads (the ``solve`` wall seconds of two scenarios
+solved at the same time are both counted): the resident-memory peak is reset only when a
 phase starts while no other phase is open, so a phase's peak is that of the
 process since the earliest start among the phases open with it (the true peak of
 the phase or more, never less).
