@@ -35,7 +35,7 @@ from model.sweep import worker
 from model.sweep.reuse import SampleReuse
 from model.sweep.sampling import draw, quantile
 from model.sweep.uncertainty import UncertainInput, uncertain_inputs
-from model.sweep.worker import SampleTask, SweepContext, run_sample, solve_all
+from model.sweep.worker import SampleTask, SweepContext, run_sample
 from model.timing import PhaseTimer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,16 +104,14 @@ class Trials(WarmStarts):
 
 def primed(case_dir: Path, scenarios: list[str] | None, warm: WarmStarts
            ) -> tuple[SweepContext, tuple[UncertainInput, ...]]:
-    """A sweep worker of ``case_dir`` primed (the undrawn case solved cold) with
-    ``warm`` as its warm starts, as ``reroute sweep`` primes one."""
+    """A sweep worker of ``case_dir`` primed (the undrawn case solved cold, then
+    the probe sample) with ``warm`` as its warm starts, as ``reroute sweep`` primes
+    one."""
     case = load_case(case_dir)
     inputs = tuple(uncertain_inputs(case))
     context = SweepContext(case, inputs, tuple(select_scenarios(case, scenarios)),
                            SolveOptions(), seed=0, warm=True)
-    reuse = SampleReuse(case, inputs, warm=warm)
-    reuse.priming = True
-    solve_all(case, context, reuse)
-    reuse.priming = False
+    reuse = worker.prime(context, SampleReuse(case, inputs, warm=warm))
     worker._KEPT[(case.input_hash, context.scenarios, context.options)] = reuse
     return context, inputs
 
@@ -122,6 +120,7 @@ def measure(case_dir: Path, samples: int, scenarios: list[str] | None
             ) -> pd.DataFrame:
     trials = Trials()
     context, inputs = primed(case_dir, scenarios, trials)
+    trials.records.clear()  # the priming's probe sample
     for i in range(samples):
         trials.sample = i
         run_sample(context, SampleTask(i, tuple(draw(list(inputs), 0, i))))
@@ -167,6 +166,7 @@ def measure_factors(case_dir: Path, samples: int, scenarios: list[str] | None,
     random ones (module docstring): one record per scenario solve."""
     counted = Counted()
     context, inputs = primed(case_dir, scenarios, counted)
+    counted.records.clear()  # the priming's probe sample
     tasks = one_at_a_time(list(inputs), q)
     tasks |= {f"random sample {i}": draw(list(inputs), 0, i) for i in range(samples)}
     for number, (name, values) in enumerate(tasks.items()):

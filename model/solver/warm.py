@@ -7,9 +7,11 @@ structure (same columns, rows and matrix pattern) is not passed again: its chang
 costs, bounds, right-hand sides and coefficients are written into the kept
 instance in place (``changeColsCost``, ``changeColsBounds``, ``changeRowsBounds``,
 ``changeCoeff``), the reference basis is set, and HiGHS re-solves with
-``warm_method`` (dual simplex by default). Every re-solve starts from the same
-reference basis, never from the previous sample's, so a sample's result does not
-depend on which samples the worker solved before it. An LP of another structure is
+``warm_method`` (dual simplex by default). A re-solve starts from the scenario's
+reference basis, or, where ``starts`` says so, from another scenario's optimum of
+the same sample (model/solver/starts.py, chosen once per worker by a probe
+sample); never from the previous sample's, so a sample's result does not depend
+on which samples the worker solved before it. An LP of another structure is
 solved cold, as ``highs.solve`` does.
 
 A warm run that ends without an answer for a reason of HiGHS's own (model status
@@ -43,6 +45,7 @@ from model.solver.highs import (
 )
 from model.solver.records import LinearProgram, Solution, SolveOptions, column_wise_lp
 from model.solver.scaling import warn_parts
+from model.solver.starts import LpKeys, Probe, StartMap
 from model.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
@@ -115,10 +118,24 @@ class WarmStarts:
     warm_method: str = WARM_METHOD
     counts: dict[str, int] = field(default_factory=lambda: {
         "warm": 0, "cold": 0, "cold after warm": 0})
+    # scenario: the scenario whose optimum of the same sample it starts from
+    starts: dict[str, str] = field(default_factory=dict)
+    # warm re-solves by start: its own reference basis, another scenario's optimum
+    start_counts: dict[str, int] = field(default_factory=lambda: {
+        "reference": 0, "another scenario": 0})
+    probe: Probe | None = None  # set while a probe sample is solved
     _held: dict[str, _Held] = field(default_factory=dict)
+    _keys: dict[str, LpKeys] = field(default_factory=dict)
+    _maps: dict[tuple[str, str], StartMap] = field(default_factory=dict)
+    _optima: dict[str, highspy.HighsBasis] = field(default_factory=dict)
 
     def holds(self, scenario: str) -> bool:
         return scenario in self._held
+
+    def begin_sample(self) -> None:
+        """Forget the optima of the sample before: a start is taken only from the
+        same sample's."""
+        self._optima.clear()
 
     def keep_reference(self, program: LinearProgram, scenario: str,
                        options: SolveOptions, clock: PhaseTimer | None = None,
@@ -131,6 +148,8 @@ class WarmStarts:
         program.lp = None
         _run(h, scenario, options, lexicographic)
         self._held[scenario] = _Held(h, arrays, h.getBasis())
+        self._keys[scenario] = LpKeys.of(program, len(arrays.cost),
+                                         len(arrays.row_lower))
         return read_solution(h, program, scenario)
 
     def solve(self, program: LinearProgram, scenario: str, options: SolveOptions,
@@ -158,7 +177,8 @@ class WarmStarts:
             size = {"variables": len(arrays.cost), "constraints": len(arrays.row_lower),
                     "nonzeros": len(arrays.value)}
             program.lp = None
-            require_ok(held.highs.setBasis(held.basis), "setBasis", scenario)
+            require_ok(held.highs.setBasis(self._start(scenario, arrays)), "setBasis",
+                       scenario)
             set_option(held.highs, "solver", self.warm_method, scenario)
             for key, value in WARM_OPTIONS.items():
                 set_option(held.highs, key, value, scenario)
@@ -173,9 +193,58 @@ class WarmStarts:
             return solve(program, scenario, options, clock, lexicographic)
         with clock.phase("extract"):
             solution = read_solution(held.highs, program, scenario)
+        optimum = (held.highs.getBasis() if self.probe is not None
+                   or scenario in self.starts.values() else None)
+        if self.probe is not None and lexicographic is None:
+            self._try_starts(scenario, arrays)  # before its own optimum is kept
+        if optimum is not None:
+            self._optima[scenario] = optimum
         solution.seconds, solution.peak_mb = dict(clock.seconds), dict(clock.peak_mb)
         solution.size, solution.cpu_seconds = size, dict(clock.cpu_seconds)
         return solution
+
+    def _start(self, scenario: str, arrays: LpArrays) -> highspy.HighsBasis:
+        """The basis a warm re-solve of ``scenario`` starts from: its ``starts``
+        scenario's optimum of this sample, mapped onto its LP, if that scenario
+        was solved warm in this sample; else its reference basis."""
+        source = self.starts.get(scenario)
+        if source is None or source not in self._optima:
+            self.start_counts["reference"] += 1
+            return self._held[scenario].basis
+        self.start_counts["another scenario"] += 1
+        return self._map(scenario, source).basis(
+            self._optima[source], arrays.col_lower, arrays.col_upper,
+            arrays.row_lower, arrays.row_upper)
+
+    def _map(self, scenario: str, source: str) -> StartMap:
+        key = (scenario, source)
+        if key not in self._maps:
+            self._maps[key] = StartMap.between(self._keys[scenario], self._keys[source])
+        return self._maps[key]
+
+    def _try_starts(self, scenario: str, arrays: LpArrays) -> None:
+        """For the probe: the simplex iterations of ``scenario``'s LP, solved just
+        now from its reference basis, and again from the optimum of each scenario
+        solved before it in this sample (each try stopped once it needs more
+        iterations than the first)."""
+        assert self.probe is not None
+        h = self._held[scenario].highs
+        own = int(h.getInfo().simplex_iteration_count)
+        self.probe.iterations[(scenario, "")] = own
+        limit = h.getOptionValue("simplex_iteration_limit")[1]
+        set_option(h, "simplex_iteration_limit", own, scenario)
+        try:
+            for source in sorted(self._optima):
+                self.probe.iterations[(scenario, source)] = own + 1
+                require_ok(h.setBasis(self._map(scenario, source).basis(
+                    self._optima[source], arrays.col_lower, arrays.col_upper,
+                    arrays.row_lower, arrays.row_upper)), "setBasis", scenario)
+                h.run()
+                if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                    self.probe.iterations[(scenario, source)] = int(
+                        h.getInfo().simplex_iteration_count)
+        finally:
+            set_option(h, "simplex_iteration_limit", limit, scenario)
 
 
 def _passed(program: LinearProgram, scenario: str, options: SolveOptions

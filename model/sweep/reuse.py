@@ -80,6 +80,7 @@ class SampleReuse:
     def begin(self, values: tuple[float, ...]) -> None:
         """Start the sample drawn at ``values``: nothing of the last one is kept."""
         self.sample = ThisSample(tuple(values))
+        self.warm.begin_sample()
 
     def prepare(self, data: ScenarioData) -> None:
         """Index the scenario's build columns from the widest window."""

@@ -35,7 +35,9 @@ from model.scenario_run import (
     solving_order,
 )
 from model.solver.records import SolveOptions
+from model.solver.starts import PROBE_QUANTILE, Probe
 from model.sweep.reuse import SampleReuse
+from model.sweep.sampling import quantile
 from model.sweep.uncertainty import UncertainInput, apply_draws
 from model.timing import PhaseTimer
 
@@ -140,12 +142,43 @@ def worker_reuse(context: SweepContext) -> SampleReuse | None:
     key = (context.case.input_hash, context.scenarios, context.options)
     if key not in _KEPT:
         _KEPT.clear()  # one sweep at a time: keep no other sweep's instances
-        reuse = SampleReuse(context.case, context.inputs)
-        reuse.priming = True
-        solve_all(context.case, context, reuse)
-        reuse.priming = False
-        _KEPT[key] = reuse
+        _KEPT[key] = prime(context, SampleReuse(context.case, context.inputs))
     return _KEPT[key]
+
+
+def prime(context: SweepContext, reuse: SampleReuse) -> SampleReuse:
+    """``reuse`` primed: the undrawn case solved cold (each scenario's instance and
+    optimal basis kept), then the probe sample that chooses each scenario's warm
+    start (``choose_starts``)."""
+    reuse.priming = True
+    solve_all(context.case, context, reuse)
+    reuse.priming = False
+    choose_starts(context, reuse)
+    return reuse
+
+
+def choose_starts(context: SweepContext, reuse: SampleReuse) -> None:
+    """Solve the probe sample (every input at ``PROBE_QUANTILE``) as a sample is,
+    each scenario also from the optimum of each one solved before it, and keep the
+    starts that took fewer simplex iterations (model/solver/starts.py). The probe
+    is not counted, and its records are not kept."""
+    if not context.inputs:
+        return
+    counted = [reuse.counts, reuse.lp_counts, reuse.pin_counts, reuse.warm.counts,
+               reuse.warm.start_counts]
+    before = [dict(counts) for counts in counted]
+    values = tuple(quantile(item, PROBE_QUANTILE) for item in context.inputs)
+    reuse.warm.probe = Probe()
+    try:
+        reuse.begin(values)
+        solve_all(apply_draws(context.case, list(context.inputs), list(values)),
+                  context, reuse)
+        reuse.warm.starts = reuse.warm.probe.chosen()
+    finally:
+        reuse.warm.probe = None
+        for counts, saved in zip(counted, before, strict=True):
+            counts.clear()
+            counts.update(saved)
 
 
 def _solve_one(case: Case, name: str, options: SolveOptions,

@@ -97,6 +97,9 @@ def test_patchable_equals_the_old_condition() -> None:
 class FakeWarm:
     """Stands for WarmStarts: each solve returns a new token."""
 
+    def begin_sample(self) -> None:
+        pass
+
     def solve(self, *args: object) -> object:
         return object()
 
