@@ -121,6 +121,7 @@ def worker_memory(case: Path, samples: int, scenarios: list[str] | None
     if reuse is not None:
         out.update({f"index_{k}": v for k, v in reuse.counts.items()})
         out.update({f"highs_{k}": v for k, v in reuse.warm.counts.items()})
+        out.update({f"start_{k}": v for k, v in reuse.warm.start_counts.items()})
     return out
 
 

@@ -193,6 +193,11 @@ GROUPS = (
           ("tests/results/test_china_content_trace.py",)),
     Group("calibration_fit", ("model/results/calibration_fit.py",),
           ("tests/results/test_calibration_fit_rows.py",)),
+    # A sweep's start from another scenario's optimum: the key match, the moved
+    # basis and the probe's choice on hand-made keys and bases (no solve; the
+    # solved check, warm = cold from such a start, is in tests/sweep/test_warm.py).
+    Group("starts", ("model/solver/starts.py",), ("tests/unit/test_starts.py",),
+          timeout=5.0),
     # The constraint and variable families, one group per family or pair: a
     # family's mutants run only the cases that hand-solve that family (every solve
     # calls every family's rows, so with one shared list a surviving mutant would

@@ -212,15 +212,17 @@ class WarmStarts:
             self.start_counts["reference"] += 1
             return self._held[scenario].basis
         self.start_counts["another scenario"] += 1
-        return self._map(scenario, source).basis(
-            self._optima[source], arrays.col_lower, arrays.col_upper,
-            arrays.row_lower, arrays.row_upper)
+        return self._from(source, scenario, arrays)
 
-    def _map(self, scenario: str, source: str) -> StartMap:
+    def _from(self, source: str, scenario: str, arrays: LpArrays
+              ) -> highspy.HighsBasis:
+        """``source``'s optimum of this sample as a start of ``scenario``'s LP."""
         key = (scenario, source)
         if key not in self._maps:
             self._maps[key] = StartMap.between(self._keys[scenario], self._keys[source])
-        return self._maps[key]
+        return self._maps[key].basis(self._optima[source], arrays.col_lower,
+                                     arrays.col_upper, arrays.row_lower,
+                                     arrays.row_upper)
 
     def _try_starts(self, scenario: str, arrays: LpArrays) -> None:
         """For the probe: the simplex iterations of ``scenario``'s LP, solved just
@@ -231,20 +233,18 @@ class WarmStarts:
         h = self._held[scenario].highs
         own = int(h.getInfo().simplex_iteration_count)
         self.probe.iterations[(scenario, "")] = own
-        limit = h.getOptionValue("simplex_iteration_limit")[1]
         set_option(h, "simplex_iteration_limit", own, scenario)
         try:
             for source in sorted(self._optima):
                 self.probe.iterations[(scenario, source)] = own + 1
-                require_ok(h.setBasis(self._map(scenario, source).basis(
-                    self._optima[source], arrays.col_lower, arrays.col_upper,
-                    arrays.row_lower, arrays.row_upper)), "setBasis", scenario)
+                require_ok(h.setBasis(self._from(source, scenario, arrays)),
+                           "setBasis", scenario)
                 h.run()
                 if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                     self.probe.iterations[(scenario, source)] = int(
                         h.getInfo().simplex_iteration_count)
-        finally:
-            set_option(h, "simplex_iteration_limit", limit, scenario)
+        finally:  # HiGHS's default: no limit (a run sets none)
+            set_option(h, "simplex_iteration_limit", highspy.kHighsIInf, scenario)
 
 
 def _passed(program: LinearProgram, scenario: str, options: SolveOptions
