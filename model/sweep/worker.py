@@ -160,8 +160,9 @@ def prime(context: SweepContext, reuse: SampleReuse) -> SampleReuse:
 def choose_starts(context: SweepContext, reuse: SampleReuse) -> None:
     """Solve the probe sample (every input at ``PROBE_QUANTILE``) as a sample is,
     each scenario also from the optimum of each one solved before it, and keep the
-    starts that took fewer simplex iterations (model/solver/starts.py). The probe
-    is not counted, and its records are not kept."""
+    starts that took at most ``AT_MOST`` of the simplex iterations of the
+    scenario's own start (model/solver/starts.py). The probe is not counted, and
+    its records are not kept."""
     if not context.inputs:
         return
     counted = [reuse.counts, reuse.lp_counts, reuse.pin_counts, reuse.warm.counts,
