@@ -1,5 +1,6 @@
-"""`reroute solve`: load → every scenario (``model.scenario_schedule``, HiGHS in a
-thread of its own) → KPIs → write.
+"""`reroute solve`: load → every scenario (``model.scenario_schedule``, HiGHS in
+threads of its own, up to ``scenarios_at_once`` scenarios at the same time) →
+KPIs → write.
 
 Every phase is timed into the run record; outputs are written atomically.
 """

@@ -150,7 +150,7 @@ class Schedule:
         self.busy[name] = time.perf_counter() - start
 
     def solve(self, name: str, prepared: PreparedScenario) -> Solution:
-        """``solve_prepared`` (called in the solver thread), its wall seconds
+        """``solve_prepared`` (called in a solver thread), its wall seconds
         added to ``busy``."""
         start = time.perf_counter()
         try:
