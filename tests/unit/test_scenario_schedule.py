@@ -1,6 +1,7 @@
-"""The run's scenarios with HiGHS in its own thread (model/scenario_schedule.py):
-the same results as solved one after the other, the next LP built while HiGHS
-solves, failures recorded where they happen."""
+"""The run's scenarios with HiGHS in solver threads of its own
+(model/scenario_schedule.py): the same results as solved one after the other, one
+or several scenarios at a time; the next LP built while HiGHS solves; two solves
+at once; failures recorded where they happen."""
 
 from __future__ import annotations
 
