@@ -8,6 +8,12 @@ as they were. Later signals are ignored while that unwinds, and once the command
 has its exit code a signal changes nothing: the run's outputs are complete and its
 status stands (``exit_code``).
 
+A signal that arrives while Python runs code that cannot raise (a weakref
+callback such as the import system's module-lock cleanup, a ``__del__``) would
+have its ``Interrupted`` printed as "Exception ignored" and lost: the guard's
+``sys.unraisablehook`` takes it instead and delivers the signal again from another
+thread, so that it lands in the main thread's own code.
+
 SIGHUP (the terminal went away) is handled like SIGTERM, with the same exit code:
 130 means "interrupted" whichever of the three signals asked for it (MODEL-SPEC
 §6). Standard library only.
@@ -15,7 +21,9 @@ SIGHUP (the terminal went away) is handled like SIGTERM, with the same exit code
 
 from __future__ import annotations
 
+import _thread
 import signal
+import sys
 from collections.abc import Callable
 from types import FrameType
 
@@ -44,6 +52,7 @@ class SignalGuard:
         self.armed = False
         self.fired: int | None = None  # the first signal received
         self._previous: dict[int, object] = {}
+        self._hook: Callable[..., object] | None = None  # sys.unraisablehook before
 
     def install(self) -> SignalGuard:
         """Handle the signals from now on and arm (main thread only: elsewhere
@@ -54,8 +63,21 @@ class SignalGuard:
         except ValueError:  # not the main thread
             self.restore()
             return self
+        self._hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
         self.armed = True
         return self
+
+    def _unraisable(self, unraisable: sys.UnraisableHookArgs) -> None:
+        """An ``Interrupted`` raised where Python cannot raise (module docstring):
+        armed again and the signal sent again from a new thread, to be handled in
+        the main thread once this callback has returned; anything else goes to
+        the hook found by ``install``."""
+        error = unraisable.exc_value
+        if not isinstance(error, Interrupted):
+            (self._hook or sys.__unraisablehook__)(unraisable)
+            return
+        self.armed = True
+        _thread.start_new_thread(_thread.interrupt_main, (error.signum,))
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         if self.fired is None:
@@ -86,6 +108,8 @@ class SignalGuard:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)  # type: ignore[arg-type]
         self._previous.clear()
+        if self._hook is not None:
+            sys.unraisablehook, self._hook = self._hook, None  # type: ignore[assignment]
 
 
 def exit_code(guard: SignalGuard, command: Callable[[], int]) -> int:

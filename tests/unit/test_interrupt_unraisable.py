@@ -1,0 +1,64 @@
+"""A signal handled where Python cannot raise (model/interrupts.py)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+import weakref
+
+import pytest
+
+from model.interrupts import Interrupted, SignalGuard
+
+
+class _Thing:
+    pass
+
+
+def test_an_interrupt_raised_in_a_weakref_callback_is_delivered_again(
+        capsys: pytest.CaptureFixture) -> None:
+    # The guard's handler raising inside a weakref callback (as when SIGTERM
+    # arrives during the import system's module-lock cleanup): Python cannot
+    # raise there and would print "Exception ignored" and go on. The guard's
+    # unraisable hook sends the signal again; it is handled in the main thread's
+    # own code (here the sleep loop), as Interrupted for SIGTERM, within 5 s.
+    # Nothing is printed, and restore() puts back the hook found before.
+    before = sys.unraisablehook
+    guard = SignalGuard().install()
+    try:
+        thing = _Thing()
+        ref = weakref.ref(thing, lambda _: guard._handle(signal.SIGTERM, None))
+        with pytest.raises(Interrupted) as raised:
+            del thing  # the callback runs here, and its Interrupted is not raised
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                time.sleep(0.01)
+        assert raised.value.signum == signal.SIGTERM
+        assert ref() is None
+    finally:
+        guard.restore()
+    assert sys.unraisablehook is before
+    assert "Exception ignored" not in capsys.readouterr().err
+
+
+def test_other_unraisable_errors_go_to_the_hook_found_before() -> None:
+    # A ValueError in a weakref callback is not the guard's: the hook that was in
+    # place when the guard was installed receives it.
+    seen: list[type[BaseException]] = []
+    before = sys.unraisablehook
+    sys.unraisablehook = lambda u: seen.append(u.exc_type)
+    guard = SignalGuard().install()
+    try:
+        thing = _Thing()
+
+        def fail(_: object) -> None:
+            raise ValueError("not an interrupt")
+
+        ref = weakref.ref(thing, fail)
+        del thing
+        assert ref() is None
+    finally:
+        guard.restore()
+        sys.unraisablehook = before
+    assert seen == [ValueError]
