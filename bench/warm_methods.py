@@ -7,9 +7,11 @@ samples warm. For every scenario of every sample, once the sample's numbers are 
 the kept instance, each variant below re-solves it: HiGHS's simplex with a
 ``simplex_strategy`` (1 dual, 3 parallel dual, 4 primal, 0 HiGHS's choice), the
 dual's edge weights (Devex, Dantzig, steepest edge), presolve on or off,
-starting from the reference basis (what a sweep does: deterministic) or from the
+starting from the reference basis (what a sweep does for a scenario that takes no
+start from another scenario, docs/sweeps.md step 4b: deterministic) or from the
 previous sample's optimal basis of the scenario (not deterministic: a sample's
-answer could depend on the samples before it). Printed per variant: simplex
+answer could depend on the samples before it). The priming's probe sample is
+neither timed nor recorded. Printed per variant: simplex
 iterations and HiGHS CPU and wall seconds per sample (sum over scenarios), the
 mean per scenario solve, and the largest relative objective gap to the first
 variant (the sweep's own). The sample's results are the sweep's own solve
@@ -77,6 +79,8 @@ class Trials(WarmStarts):
               arrays: LpArrays | None = None) -> Solution:
         solution = super().solve(program, scenario, options, clock, lexicographic,
                                  arrays)
+        if self.probe is not None:  # the priming's probe: not a measured sample
+            return solution
         held = self._held[scenario]
         h, optimum = held.highs, None
         for name, (start, settings) in VARIANTS.items():
@@ -120,7 +124,6 @@ def measure(case_dir: Path, samples: int, scenarios: list[str] | None
             ) -> pd.DataFrame:
     trials = Trials()
     context, inputs = primed(case_dir, scenarios, trials)
-    trials.records.clear()  # the priming's probe sample
     for i in range(samples):
         trials.sample = i
         run_sample(context, SampleTask(i, tuple(draw(list(inputs), 0, i))))
@@ -141,6 +144,8 @@ class Counted(WarmStarts):
         cpu = time.process_time()
         solution = super().solve(program, scenario, options, clock, lexicographic,
                                  arrays)
+        if self.probe is not None:  # the priming's probe: not a measured sample
+            return solution
         info = self._held[scenario].highs.getInfo()
         self.records.append({"sample": self.sample, "scenario": scenario,
                              "iterations": info.simplex_iteration_count,
@@ -166,7 +171,6 @@ def measure_factors(case_dir: Path, samples: int, scenarios: list[str] | None,
     random ones (module docstring): one record per scenario solve."""
     counted = Counted()
     context, inputs = primed(case_dir, scenarios, counted)
-    counted.records.clear()  # the priming's probe sample
     tasks = one_at_a_time(list(inputs), q)
     tasks |= {f"random sample {i}": draw(list(inputs), 0, i) for i in range(samples)}
     for number, (name, values) in enumerate(tasks.items()):

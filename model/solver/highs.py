@@ -37,7 +37,7 @@ from model.timing import PhaseTimer
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _BANNER_LOCK = threading.Lock()
-_BANNER_KEPT_OFF: list[bool] = []  # [True] once the first instance is made
+_banner_shown = False  # True once the process's first instance is made
 IIS_STRATEGY = 2  # HiGHS: IIS from the whole LP
 LEXICOGRAPHIC_SLACK = 1e-7  # stage 2 may exceed the least shortfall by this fraction
 
@@ -58,12 +58,10 @@ def new_highs() -> highspy.Highs:
     of the process only, is kept off stdout. Only that first construction redirects
     file descriptor 1 (under a lock): a later one from a solver thread
     (model/scenario_schedule.py) must not swallow a line the main thread prints."""
+    global _banner_shown  # noqa: PLW0603  (one flag for the process)
     with _BANNER_LOCK:
-        if not _BANNER_KEPT_OFF:
-            _BANNER_KEPT_OFF.append(True)
-            h = _without_stdout(highspy.Highs)
-        else:
-            h = highspy.Highs()
+        h = highspy.Highs() if _banner_shown else _without_stdout(highspy.Highs)
+        _banner_shown = True
     set_option(h, "output_flag", False)
     return h
 
