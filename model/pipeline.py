@@ -8,6 +8,7 @@ Every phase is timed into the run record; outputs are written atomically.
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from model.data.case import Case, load_case, recheck_case
 from model.data.scenarios import all_scenario_names, baseline_name, scenario_names
 from model.errors import InputError, Problem, SolveError
 from model.outputs import refuse_unwritable, staged_output
+from model.outputs.aside import written_aside
 from model.report.csv_tables import write_tables
 from model.report.excel import write_report
 from model.report.run_record import versions, write_run_record
@@ -173,12 +175,16 @@ def run_info(run: RunResult, options: SolveOptions, seconds: dict[str, float],
 def write_outputs(run: RunResult, out_dir: Path, options: SolveOptions,
                   timer: PhaseTimer) -> None:
     """report.xlsx, tables/*.csv and run.json, staged and moved into place together
-    (only these: everything else in the folder stays)."""
+    (only these: everything else in the folder stays). The CSV tables are written
+    by a child process while this one writes the workbook, where it may fork
+    (model/outputs/aside.py)."""
     start = time.perf_counter()
     with staged_output(out_dir, "solve") as staging:
-        write_tables(run.tables, staging / "tables")
-        info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))
-        write_report(run.tables, run.case, _flat(info), staging / "report.xlsx")
+        tables = staging / "tables"
+        with written_aside(lambda: write_tables(run.tables, tables),
+                           lambda: shutil.rmtree(tables, ignore_errors=True)):
+            info = run_info(run, options, dict(timer.seconds), dict(timer.peak_mb))
+            write_report(run.tables, run.case, _flat(info), staging / "report.xlsx")
         info["seconds"]["report"] = round(  # type: ignore[index]
             time.perf_counter() - start, 4)
         write_run_record(info, staging / "run.json")

@@ -83,11 +83,16 @@ class SolverThreads:
         self._tasks.put((call, future))
         return future
 
-    def close(self) -> None:
-        """Let the threads end after the calls already given (not waited for here:
-        the interpreter waits for them at exit)."""
+    def close(self, wait: bool = False) -> None:
+        """Let the threads end after the calls already given; ``wait``: until they
+        have (only when none is running: a solve cannot be stopped; else the
+        interpreter waits for them at exit). With them gone, the outputs may be
+        written by a forked child (model/outputs/aside.py)."""
         for _ in self._threads:
             self._tasks.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
 
 
 def default_at_once(threads: int) -> int:
@@ -208,7 +213,7 @@ def solve_scenarios(case: Case, names: list[str], options: SolveOptions,
             _collect(run, solving)
         run.read_unread()
     finally:
-        solvers.close()
+        solvers.close(wait=not solving)
     return run.results, run.failures
 
 

@@ -1,0 +1,140 @@
+"""model/outputs/aside.py: one output written by a forked child while the body
+writes another; a failed child's output written again here; an ended body kills
+the child before its folder is given up."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import model.outputs.aside as aside
+from model.outputs.aside import written_aside
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork only")
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine of two cores or more with no other thread (xdist and
+    pytest may leave threads of their own)."""
+    monkeypatch.setattr(aside, "may_fork", lambda: True)
+
+
+def _writer(path: Path, delay: float = 0.0):  # noqa: ANN202
+    def write() -> None:
+        time.sleep(delay)
+        path.write_text(str(os.getpid()))
+    return write
+
+
+def test_the_child_writes_while_the_body_runs(tmp_path: Path, forking: None) -> None:
+    # The writer sleeps 0.5 s, the body 0.5 s: run one after the other they would
+    # take 1 s; the file is written by another process (its pid, not ours).
+    out = tmp_path / "tables.txt"
+    start = time.perf_counter()
+    with written_aside(_writer(out, 0.5), lambda: None):
+        time.sleep(0.5)
+    elapsed = time.perf_counter() - start
+    assert int(out.read_text()) != os.getpid()
+    assert elapsed < 0.95
+
+
+def test_a_failed_child_is_undone_and_the_writer_run_here(tmp_path: Path,
+                                                          forking: None) -> None:
+    # The writer fails in every process but this one: the child's partial file is
+    # removed by undo, and the file finally there was written by this process.
+    parent = os.getpid()
+    out, partial = tmp_path / "tables.txt", tmp_path / "partial.txt"
+    undone: list[bool] = []
+
+    def write() -> None:
+        if os.getpid() != parent:
+            partial.write_text("half")
+            raise OSError(28, "No space left on device")
+        out.write_text(str(os.getpid()))
+
+    def undo() -> None:
+        undone.append(partial.exists())
+        partial.unlink()
+
+    with written_aside(write, undo):
+        pass
+    assert undone == [True]
+    assert not partial.exists()
+    assert int(out.read_text()) == parent
+
+
+def test_the_writers_error_is_raised_here(tmp_path: Path, forking: None) -> None:
+    # A writer that fails everywhere: the child fails, the retry here raises the
+    # writer's own exception with its message.
+    def write() -> None:
+        raise RuntimeError("broken writer")
+
+    with pytest.raises(RuntimeError, match="broken writer"):
+        with written_aside(write, lambda: None):
+            pass
+
+
+def test_an_ended_body_kills_the_child_first(tmp_path: Path, forking: None,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # The body raises at once; the child would write after 1 s. The child is
+    # killed and reaped before the exception leaves: 1.5 s later there is still no
+    # file, and that child is no longer ours to wait for.
+    out, children = tmp_path / "tables.txt", []
+    real_fork = aside._fork
+    monkeypatch.setattr(aside, "_fork",
+                        lambda write: children.append(real_fork(write)) or children[-1])
+    with pytest.raises(KeyboardInterrupt):
+        with written_aside(_writer(out, 1.0), lambda: None):
+            raise KeyboardInterrupt
+    time.sleep(1.5)
+    assert not out.exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)
+
+
+def test_with_another_thread_alive_the_writer_runs_here_first(tmp_path: Path
+                                                              ) -> None:
+    # A second Python thread: no fork; the writer runs in this process, before
+    # the body (the order of the writes without the child).
+    out = tmp_path / "tables.txt"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not aside.may_fork()
+        with written_aside(_writer(out), lambda: None):
+            assert int(out.read_text()) == os.getpid()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_a_solve_writes_the_same_files_with_and_without_the_child(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A small synthetic case solved once, its outputs written with the tables in a
+    # forked child and then all here: every CSV byte for byte the same, and every
+    # part of report.xlsx but docProps/core.xml (it holds the time of writing).
+    from model.pipeline import run_case, write_outputs
+    from model.solver.records import SolveOptions
+    from model.synth import SynthSpec, write_synthetic
+    from model.timing import PhaseTimer
+
+    run = run_case(write_synthetic(tmp_path / "case", SynthSpec(3, 4)))
+    written = {}
+    for fork in (True, False):
+        monkeypatch.setattr(aside, "may_fork", lambda fork=fork: fork)
+        out = tmp_path / f"out_{fork}"
+        write_outputs(run, out, SolveOptions(), PhaseTimer())
+        written[fork] = {p.relative_to(out).as_posix(): p.read_bytes()
+                         for p in sorted(out.rglob("*.csv"))}
+        with zipfile.ZipFile(out / "report.xlsx") as book:
+            written[fork].update({name: book.read(name) for name in book.namelist()
+                                  if name != "docProps/core.xml"})
+    assert len(written[True]) > 10
+    assert written[True] == written[False]
