@@ -29,6 +29,9 @@
   folder, which the next run completes (a kill in the middle of the moves leaves
   some entries new and some old until then). User files are never moved, so no
   instant of any run can lose them.
+* **A child.** A solve may write its CSV tables from a forked child while it
+  writes the workbook (``aside.py``); whatever ends the run early kills and reaps
+  the child before the staging folder is removed.
 * **Modes.** Folders are made with ``mkdir``, so their mode follows the umask; a
   staging folder beside a set-group-ID output folder takes its group, so new
   entries get the group they would get inside it.
