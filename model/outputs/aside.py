@@ -1,4 +1,5 @@
-"""One output written by a child process while this process writes another.
+"""One output written (or one value computed) by a child process while this
+process writes another.
 
 ``reroute solve`` writes ``tables/*.csv`` and ``report.xlsx`` one after the other,
 both in Python, after the last solve: the serial end of the job. Where the process
@@ -21,18 +22,29 @@ What stays as it was without the child:
   ends at once and prints nothing); whatever ends the body (an exception, an
   interrupt of this process) first kills the child and waits for it, so nothing
   is written into the staging folder after its owner gives it up.
+
+``computed_beside`` is the same for a value: a pure ``compute()`` (it writes
+nothing) run by the child while this process runs ``body()``; the child pickles the
+value into an unlinked temporary file (nothing is left behind, even on a kill), and
+this process reads it back. A child that did not succeed leaves nothing to undo:
+the value is computed here.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import IO, TypeVar
 
 from model.interrupts import SIGNALS
+
+T = TypeVar("T")
 
 
 def may_fork() -> bool:
@@ -64,6 +76,32 @@ def written_aside(write: Callable[[], None], undo: Callable[[], None]
     if not succeeded:
         undo()
         write()
+
+
+def computed_beside(compute: Callable[[], T], body: Callable[[], None]) -> T:
+    """``compute()``'s value, computed while ``body()`` runs: in a forked child when
+    ``may_fork()``, else here after the body, as it is when the child did not
+    succeed. Whatever ends the body early kills the child first."""
+    if not may_fork():
+        body()
+        return compute()
+    with tempfile.TemporaryFile() as file:
+        child = _fork(lambda: _pickled(compute(), file))
+        try:
+            body()
+            succeeded = _succeeded(child)
+        except BaseException:
+            _kill(child)
+            raise
+        if succeeded:
+            file.seek(0)
+            return pickle.load(file)  # noqa: S301  (written by this process's child)
+    return compute()
+
+
+def _pickled(value: object, file: IO[bytes]) -> None:
+    pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+    file.flush()
 
 
 def _fork(write: Callable[[], None]) -> int:

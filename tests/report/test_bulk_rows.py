@@ -28,6 +28,7 @@ from model.report.excel.writer import (
     Cell,
     Chart,
     Ref,
+    RowCells,
     Series,
     fit_text,
 )
@@ -145,18 +146,37 @@ def string_counts(path: Path) -> tuple[str, str, list[str]]:
             sorted("".join(si.itertext()) for si in sst))
 
 
-def test_same_xml_as_xlsxwriter(tmp_path: Path) -> None:
+# a numbers column with 0, 0.0 and -0.0 (equal keys, written "0", "0", "-0")
+# and repeated values (each distinct number's text is made once)
+NUMBERS = [0.0, -0.0, 0, 1.5, -2.25, 1e-300, 2.0 ** 60, 12_345_678_901_234_567]
+# a column of numbers and booleans: its cells are made one by one, when appended
+MIXED: list[list[object]] = [HOSTILE * 3, list(range(60)), [0.5, None, True] * 20,
+                             ["a", "b", ""] * 20, NUMBERS * 7 + [-0.0, 1.5, None, 0]]
+# only numbers or only text, a column without a blank: the rows are made when the
+# book is closed (RowCells), with text and blanks in the other columns, and a
+# column shorter than the block
+PURE: list[list[object]] = [HOSTILE * 3, list(range(60)), [0.5, None, 2.0] * 20,
+                            ["a", "b", ""] * 20, NUMBERS * 7 + [-0.0, 1.5, None, 0],
+                            [None] * 60, ["short", None] * 10]
+# only numbers or only text, but a blank in every column (rows 2, 4, ... have no
+# cell at all): made when appended, each row's cells known only from its XML
+SPARSE: list[list[object]] = [["a", None] * 30, [None, 1.5, None, 2.0] * 15]
+
+
+@pytest.mark.parametrize(("columns", "made_later"), [(MIXED, False), (PURE, True),
+                                                     (SPARSE, False)],
+                         ids=["mixed", "pure", "sparse"])
+def test_same_xml_as_xlsxwriter(tmp_path: Path, columns: list[list[object]],
+                                made_later: bool) -> None:
     """Plain values (no style first used inside a block): each sheet's XML is
     XlsxWriter's to the byte once shared strings are read as their text (a block
     numbers its new strings column by column, XlsxWriter row by row) and
     the optional row ``spans`` are dropped; the shared-string table holds the same
-    strings and reference count."""
-    # a numbers column with 0, 0.0 and -0.0 (equal keys, written "0", "0", "-0")
-    # and repeated values (each distinct number's text is made once)
-    numbers = [0.0, -0.0, 0, 1.5, -2.25, 1e-300, 2.0 ** 60, 12_345_678_901_234_567]
-    columns: list[list[object]] = [HOSTILE * 3, list(range(60)),
-                                   [0.5, None, True] * 20, ["a", "b", ""] * 20,
-                                   numbers * 7 + [-0.0, 1.5, None, 0]]
+    strings and reference count; for blocks made when appended and those made
+    when the book is closed."""
+    probe = Book(tmp_path / "probe.xlsx").add_sheet("probe")
+    probe.append_columns(columns, 60)
+    assert [isinstance(b.xml, RowCells) for b in probe._blocks] == [made_later]
     bulk, rows = tmp_path / "bulk.xlsx", tmp_path / "rows.xlsx"
     for height in (None, 18.0):
         write(bulk, columns, bulk=True, default_height=height)

@@ -1,6 +1,7 @@
-"""model/outputs/aside.py: one output written by a forked child while the body
-writes another; a failed child's output written again here; an ended body kills
-the child before its folder is given up."""
+"""model/outputs/aside.py: one output written (or one value computed) by a forked
+child while the body writes another; a failed child's output written again (its
+value computed) here; an ended body kills the child before its folder is given
+up."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import model.outputs.aside as aside
-from model.outputs.aside import written_aside
+from model.outputs.aside import computed_beside, written_aside
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork only")
 
@@ -138,3 +139,56 @@ def test_a_solve_writes_the_same_files_with_and_without_the_child(
                                   if name != "docProps/core.xml"})
     assert len(written[True]) > 10
     assert written[True] == written[False]
+
+
+def test_a_value_computed_by_the_child_while_the_body_runs(forking: None) -> None:
+    # The child's pid and a large value come back through the temporary file; the
+    # body ran here meanwhile (its pid is this process's).
+    ran_in = []
+    value = computed_beside(lambda: (os.getpid(), [b"x" * 1000] * 5000),
+                            lambda: ran_in.append(os.getpid()))
+    assert value[0] != os.getpid() and ran_in == [os.getpid()]
+    assert value[1] == [b"x" * 1000] * 5000
+
+
+def test_a_failed_computation_in_the_child_is_done_here(forking: None) -> None:
+    # compute fails in any process but this one: the child ends with status 1 and
+    # the value is computed here, after the body.
+    parent, order = os.getpid(), []
+
+    def compute() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the child")
+        order.append("compute")
+        return 7
+
+    assert computed_beside(compute, lambda: order.append("body")) == 7
+    assert order == ["body", "compute"]
+
+
+def test_an_ended_body_kills_the_computing_child(forking: None,
+                                                monkeypatch: pytest.MonkeyPatch
+                                                ) -> None:
+    # The child would compute for 30 s; the body raises at once: the child is
+    # killed and reaped before the exception leaves.
+    children: list[int] = []
+    real_fork = aside._fork
+    monkeypatch.setattr(aside, "_fork",
+                        lambda write: children.append(real_fork(write)) or children[-1])
+
+    def body() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        computed_beside(lambda: time.sleep(30), body)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)
+
+
+def test_without_a_fork_the_body_runs_first_then_the_value_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aside, "may_fork", lambda: False)
+    order: list[str] = []
+    assert computed_beside(lambda: order.append("compute") or os.getpid(),
+                           lambda: order.append("body")) == os.getpid()
+    assert order == ["body", "compute"]

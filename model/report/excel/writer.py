@@ -11,9 +11,14 @@ write-only mode (bench/report_default.py).
 
 Tables (``Sheet.append_columns``) bypass XlsxWriter's cells, whose cost is per cell
 (a call to store each one, another to write it): their ``<row>`` elements are made
-here, a column at a time, when they are appended, with the cell XML XlsxWriter
-writes (``r`` reference, ``s`` style index, ``t`` type, ``%.16G`` numbers, text
-through XlsxWriter's shared-string table, which escapes it). XlsxWriter then makes
+here, a column at a time, with the cell XML XlsxWriter writes (``r`` reference,
+``s`` style index, ``t`` type, ``%.16G`` numbers, text through XlsxWriter's
+shared-string table, which escapes it). What depends on the order of writing (each
+style's index, each text's shared string) is settled when a block is appended; a
+block of only-number and only-text columns, one of them without a blank, is kept
+as ``RowCells`` and its XML made when the book is closed, by a forked child while
+XlsxWriter makes the parts (``model/outputs/aside.py::computed_beside``); any
+other block is made when appended. XlsxWriter then makes
 the package's parts in memory with those rows left out, and ``close`` zips each part
 once into the file, each sheet's table rows spliced into its ``<sheetData>`` in row
 order; a row is either in a table block or XlsxWriter's, never both. Charts read
@@ -49,11 +54,13 @@ from functools import partial
 from itertools import chain, repeat
 from operator import is_not
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import xlsxwriter
 from xlsxwriter.packager import Packager
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
+from model.outputs.aside import computed_beside
 
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 CM_PER_PX = 2.54 / 96
@@ -319,13 +326,77 @@ def finite(values: Sequence[object]) -> None:
                     "'nan_inf_to_errors' Workbook() option")
 
 
+@dataclass(frozen=True)
+class ColumnCells:
+    """One column of a table block whose shared strings and style are settled:
+    numbers with style attribute ``s``, or texts with the ``tails`` of
+    ``CellXml.text_tails``; ``xml()`` makes its ``<c>`` elements ('' when blank)."""
+
+    letter: str
+    values: Sequence[object]
+    first: int
+    s: str = ""
+    tails: dict[object, str] | None = None
+
+    def xml(self) -> list[str]:
+        letter, first = self.letter, self.first
+        if self.tails is not None:
+            tails = self.tails
+            return ["" if v is None or v == "" else f'<c r="{letter}{r}"{tails[v]}'
+                    for r, v in enumerate(self.values, first + 1)]
+        s, texts = self.s, number_texts(self.values)
+        return ["" if v is None else f'<c r="{letter}{r}"{s}><v>'
+                f'{texts[v] if v else f"{v:.16G}"}</v></c>'
+                for r, v in enumerate(self.values, first + 1)]
+
+
+@dataclass(frozen=True)
+class RowCells:
+    """A table block every row of which is written (a column has no blank cell),
+    everything that depends on the order of writing settled: ``xml()`` makes its
+    ``<row>`` elements from its columns' cells, here or in another process."""
+
+    columns: list[ColumnCells]
+    first: int
+    length: int
+    attrs: str
+
+    def xml(self) -> str:
+        return dense_rows([column.xml() for column in self.columns], self.first,
+                          self.length, self.attrs)
+
+
+def dense_rows(cells: list[list[str]], first: int, length: int, attrs: str) -> str:
+    """``<row>`` elements of 1-based rows ``first + 1`` on of columns' cells
+    (a shorter column blank below its end), every row written."""
+    cells = [c if len(c) == length else c + [""] * (length - len(c)) for c in cells]
+    opens = [f'<row r="{row}"{attrs}>' for row in range(first + 1, first + 1 + length)]
+    return "".join(chain.from_iterable(zip(opens, *cells, repeat("</row>", length))))
+
+
 @dataclass
 class Block:
-    """``<row>`` elements of 0-based rows first..stop-1, in order."""
+    """``<row>`` elements of 0-based rows first..stop-1, in order: their XML
+    (text, or UTF-8 once made in another process) or the cells to make it
+    from when the book is closed."""
 
     first: int
     stop: int
-    xml: str
+    xml: str | bytes | RowCells
+
+
+def _kind(values: Sequence[object]) -> str | None:
+    """'f' for a column of only numbers (and blanks) with a float among them, 'n'
+    of integers only, 's' of only text, else None."""
+    kinds = set(map(type, values)) - {type(None)}
+    if kinds <= {float, int}:
+        return "f" if float in kinds else "n"
+    return "s" if kinds == {str} else None
+
+
+def _blanks(values: Sequence[object], kind: str | None) -> int:
+    """How many of a column's cells are blank: None, and '' in a text column."""
+    return values.count(None) + (values.count("") if kind == "s" else 0)
 
 
 class CellXml:
@@ -346,10 +417,14 @@ class CellXml:
 
     def rows(self, columns: Sequence[Sequence[object]], first: int,
              formats: Sequence[str | None]
-             ) -> tuple[str, list[tuple[int, int]] | None]:
+             ) -> tuple[str | RowCells, list[tuple[int, int]] | None]:
         """The ``<row>`` elements of ``columns`` from 0-based row ``first`` (the
-        numbers of column j in number format ``formats[j]``) and the top-left and
-        bottom-right used cells (None when all are blank)."""
+        numbers of column j in number format ``formats[j]``), or the RowCells to
+        make them from later (``later``), and the top-left and bottom-right used
+        cells (None when all are blank)."""
+        later = self.later(columns, first, formats)
+        if later is not None:
+            return later
         cells = [self.column(column_letter(j + 1), values, first, fmt)
                  for j, (values, fmt) in enumerate(zip(columns, formats,
                                                        strict=True))]
@@ -361,11 +436,8 @@ class CellXml:
                  for c in cells]
         attrs = self.row_attributes()
         if any(map(all, cells)):  # a column without a blank: every row is written
-            opens = [f'<row r="{row}"{attrs}>' for row in range(first + 1,
-                                                                first + 1 + length)]
-            xml = "".join(chain.from_iterable(zip(opens, *cells,
-                                                  repeat("</row>", length))))
-            return xml, [(first, used_cols[0]), (first + length - 1, used_cols[-1])]
+            return (dense_rows(cells, first, length, attrs),
+                    [(first, used_cols[0]), (first + length - 1, used_cols[-1])])
         parts, used_rows = [], []
         for row, row_cells in enumerate(zip(*cells, strict=True), first + 1):
             body = "".join(row_cells)
@@ -375,24 +447,48 @@ class CellXml:
         return "".join(parts), [(used_rows[0], used_cols[0]),
                                 (used_rows[-1], used_cols[-1])]
 
+    def later(self, columns: Sequence[Sequence[object]], first: int,
+              formats: Sequence[str | None]
+              ) -> tuple[RowCells, list[tuple[int, int]]] | None:
+        """``rows`` of ``columns`` as RowCells, their styles and shared strings
+        settled now in the order ``rows`` settles them, when each column holds
+        only numbers or only text and one has no blank (the used cells are then
+        known without the XML); None, with nothing settled, otherwise."""
+        kinds = [_kind(values) for values in columns]
+        length = max(map(len, columns), default=0)
+        blanks = [_blanks(values, kind) for values, kind in zip(columns, kinds,
+                                                                  strict=True)]
+        if None in kinds or not any(
+                b == 0 and len(v) == length > 0 for v, b in zip(columns, blanks)):
+            return None
+        used_cols = [j for j, (v, b) in enumerate(zip(columns, blanks)) if b < len(v)]
+        cells = [self.column_cells(column_letter(j + 1), values, first, fmt, kind)
+                 for j, (values, fmt, kind) in enumerate(zip(columns, formats, kinds,
+                                                             strict=True))]
+        return (RowCells(cells, first, length, self.row_attributes()),
+                [(first, used_cols[0]), (first + length - 1, used_cols[-1])])
+
+    def column_cells(self, letter: str, values: Sequence[object], first: int,
+                     number_format: str | None, kind: str) -> ColumnCells:
+        """A column of one ``kind`` of ``_kind`` as ColumnCells: its style and
+        shared strings settled, its floats checked."""
+        s = self.style((number_format, None, None, None, False))
+        if kind == "s":
+            return ColumnCells(letter, values, first, tails=self.text_tails(values))
+        if kind == "f":
+            finite(values)
+        return ColumnCells(letter, values, first, s=s)
+
     def column(self, letter: str, values: Sequence[object], first: int,
                number_format: str | None = None) -> list[str]:
         """Each value's ``<c>`` element ('' for None), 1-based rows from
         ``first + 1``, numbers and booleans in ``number_format``: a column of
         only numbers or only text at once, any other value by ``cell``."""
+        kind = _kind(values)
+        if kind is not None:
+            return self.column_cells(letter, values, first, number_format,
+                                     kind).xml()
         s = self.style((number_format, None, None, None, False))
-        kinds = set(map(type, values)) - {type(None)}
-        if kinds <= {float, int}:
-            if float in kinds:
-                finite(values)
-            texts = number_texts(values)
-            return ["" if v is None else f'<c r="{letter}{r}"{s}><v>'
-                    f'{texts[v] if v else f"{v:.16G}"}</v></c>'
-                    for r, v in enumerate(values, first + 1)]
-        if kinds == {str}:
-            tails = self.text_tails(values)
-            return ["" if v is None or v == "" else f'<c r="{letter}{r}"{tails[v]}'
-                    for r, v in enumerate(values, first + 1)]
         cell = self.cell
         return ["" if v is None else cell(f"{letter}{r}", v, s)
                 for r, v in enumerate(values, first + 1)]
@@ -494,22 +590,26 @@ class Sheet:
     def has_blocks(self) -> bool:
         return bool(self._blocks)
 
-    def splice_plan(self) -> list[tuple[int | None, str]]:
-        """Each block of table rows with the first row after it that XlsxWriter
+    def splice_plan(self) -> list[tuple[int | None, Block]]:
+        """Each block of table rows after the first row after it that XlsxWriter
         writes (None: none), in row order; a row both in a block and in
         XlsxWriter's cells or row settings is refused."""
         ws: Any = self.ws
         written = sorted({r for r, cells in ws.table.items() if cells}
                          | set(ws.row_info) | set(ws.comments))
-        plan: list[tuple[int | None, str]] = []
+        plan: list[tuple[int | None, Block]] = []
         for block in self._blocks:
             clash = [r for r in written if block.first <= r < block.stop]
             if clash:
                 raise ValueError(f"sheet {self.title!r}: row {clash[0] + 1} is "
                                  "both in a table block and written cell by cell")
             after = [r for r in written if r >= block.stop]
-            plan.append((after[0] if after else None, block.xml))
+            plan.append((after[0] if after else None, block))
         return plan
+
+    def blocks_made_later(self) -> list[Block]:
+        """The blocks whose XML is still to be made (``RowCells``)."""
+        return [block for block in self._blocks if isinstance(block.xml, RowCells)]
 
     def put(self, row: int, col: int, value: object) -> None:
         """Write one value (0-based row and column): a Cell, text, number, bool."""
@@ -625,6 +725,7 @@ class Book:
             "strings_to_urls": False, "nan_inf_to_errors": False,
             "in_memory": True})  # no temporary files to leave behind on a kill
         self.sheets: list[Sheet] = []
+        self._plans: dict[str, list[tuple[int | None, Block]]] = {}
         self._formats: dict[tuple[object, ...], object] = {}
 
     def format(self, style: tuple[object, ...]) -> object:
@@ -656,25 +757,36 @@ class Book:
 
     def close(self) -> None:
         """Place the charts, let XlsxWriter make the package's parts, and zip
-        them once to ``path``, each sheet's table rows spliced in."""
+        them once to ``path``, each sheet's table rows spliced in. The rows of
+        the blocks made later (``RowCells``) are made meanwhile, in a child
+        process where one may be forked (``computed_beside``)."""
+        later = [block for sheet in self.sheets for block in sheet.blocks_made_later()]
+        made = computed_beside(partial(_made, later), self._package)
+        for block, xml in zip(later, made, strict=True):
+            block.xml = xml
+        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED,
+                             compresslevel=ZIP_LEVEL) as out:
+            for part, name, is_binary in self.wb.parts:
+                data = part.getvalue()
+                pieces = (splice(data, self._plans[name]) if name in self._plans
+                          else [data])
+                with out.open(name, "w") as member:  # dated 1980-01-01
+                    for piece in pieces:
+                        member.write(piece if isinstance(piece, bytes)
+                                     else piece.encode("utf-8"))
+
+    def _package(self) -> None:
+        """Place the charts, plan where each sheet's table rows go and let
+        XlsxWriter make the package's parts (``wb.parts``)."""
         by_title = {sheet.title: sheet for sheet in self.sheets}
         for sheet in self.sheets:
             for anchor, chart in sheet.charts:
                 for ref in chart_refs(chart):
                     by_title[ref.sheet].refuse_blocks(ref)
                 sheet.ws.insert_chart(anchor, _to_writer(self.wb, chart))
-        plans = {f"xl/worksheets/sheet{n}.xml": sheet.splice_plan()
-                 for n, sheet in enumerate(self.sheets, 1) if sheet.has_blocks()}
+        self._plans = {f"xl/worksheets/sheet{n}.xml": sheet.splice_plan()
+                       for n, sheet in enumerate(self.sheets, 1) if sheet.has_blocks()}
         self.wb.close()
-        with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED,
-                             compresslevel=ZIP_LEVEL) as out:
-            for part, name, is_binary in self.wb.parts:
-                data = part.getvalue()
-                pieces = (splice(data, plans[name]) if name in plans
-                          else [data])
-                with out.open(name, "w") as member:  # dated 1980-01-01
-                    for piece in pieces:
-                        member.write(piece if is_binary else piece.encode("utf-8"))
 
     def discard(self) -> None:
         """Give up the workbook: nothing is written (the file is written only
@@ -682,12 +794,20 @@ class Book:
         self.sheets.clear()
 
 
-def splice(xml: str, plan: list[tuple[int | None, str]]) -> Iterable[str]:
-    """A sheet's XML in pieces, each block of rows ``(before, rows)`` put before
-    XlsxWriter's ``<row>`` of 0-based row ``before`` (None: at the end of
-    ``<sheetData>``); the blocks in row order."""
+def _made(blocks: list[Block]) -> list[bytes]:
+    """The ``<row>`` elements of blocks made later, as UTF-8."""
+    return [cast(RowCells, block.xml).xml().encode("utf-8") for block in blocks]
+
+
+def splice(xml: str, plan: list[tuple[int | None, Block]]) -> Iterable[str | bytes]:
+    """A sheet's XML in pieces, each block of rows ``(before, block)`` put
+    before XlsxWriter's ``<row>`` of 0-based row ``before`` (None: at the end of
+    ``<sheetData>``); the blocks in row order, their rows already made."""
     at = 0
-    for before, rows in plan:
+    for before, block in plan:
+        rows = block.xml
+        if isinstance(rows, RowCells):
+            raise ValueError("a block's rows are spliced before they are made")
         if before is None:
             cut = xml.index("</sheetData>", at)
         else:
