@@ -591,7 +591,7 @@ class Sheet:
         return bool(self._blocks)
 
     def splice_plan(self) -> list[tuple[int | None, Block]]:
-        """Each block of table rows after the first row after it that XlsxWriter
+        """Each block of table rows with the first row after it that XlsxWriter
         writes (None: none), in row order; a row both in a block and in
         XlsxWriter's cells or row settings is refused."""
         ws: Any = self.ws
@@ -766,7 +766,7 @@ class Book:
             block.xml = xml
         with zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED,
                              compresslevel=ZIP_LEVEL) as out:
-            for part, name, is_binary in self.wb.parts:
+            for part, name, _ in self.wb.parts:
                 data = part.getvalue()
                 pieces = (splice(data, self._plans[name]) if name in self._plans
                           else [data])
