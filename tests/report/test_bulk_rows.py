@@ -158,9 +158,10 @@ MIXED: list[list[object]] = [HOSTILE * 3, list(range(60)), [0.5, None, True] * 2
 PURE: list[list[object]] = [HOSTILE * 3, list(range(60)), [0.5, None, 2.0] * 20,
                             ["a", "b", ""] * 20, NUMBERS * 7 + [-0.0, 1.5, None, 0],
                             [None] * 60, ["short", None] * 10]
-# only numbers or only text, but a blank in every column (rows 2, 4, ... have no
-# cell at all): made when appended, each row's cells known only from its XML
-SPARSE: list[list[object]] = [["a", None] * 30, [None, 1.5, None, 2.0] * 15]
+# only numbers or only text, but a blank in every column (every second row of the
+# block, rows 3, 5, ..., 61, has no cell at all): made when appended, the used rows
+# known only from the XML
+SPARSE: list[list[object]] = [["a", None] * 30, [None, None, 1.5, None] * 15]
 
 
 @pytest.mark.parametrize(("columns", "made_later"), [(MIXED, False), (PURE, True),

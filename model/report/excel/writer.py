@@ -725,7 +725,6 @@ class Book:
             "strings_to_urls": False, "nan_inf_to_errors": False,
             "in_memory": True})  # no temporary files to leave behind on a kill
         self.sheets: list[Sheet] = []
-        self._plans: dict[str, list[tuple[int | None, Block]]] = {}
         self._formats: dict[tuple[object, ...], object] = {}
 
     def format(self, style: tuple[object, ...]) -> object:
@@ -760,6 +759,8 @@ class Book:
         them once to ``path``, each sheet's table rows spliced in. The rows of
         the blocks made later (``RowCells``) are made meanwhile, in a child
         process where one may be forked (``computed_beside``)."""
+        plans = {f"xl/worksheets/sheet{n}.xml": sheet.splice_plan()
+                 for n, sheet in enumerate(self.sheets, 1) if sheet.has_blocks()}
         later = [block for sheet in self.sheets for block in sheet.blocks_made_later()]
         made = computed_beside(partial(_made, later), self._package)
         for block, xml in zip(later, made, strict=True):
@@ -768,24 +769,21 @@ class Book:
                              compresslevel=ZIP_LEVEL) as out:
             for part, name, _ in self.wb.parts:
                 data = part.getvalue()
-                pieces = (splice(data, self._plans[name]) if name in self._plans
-                          else [data])
+                pieces = (splice(data, plans[name]) if name in plans else [data])
                 with out.open(name, "w") as member:  # dated 1980-01-01
                     for piece in pieces:
                         member.write(piece if isinstance(piece, bytes)
                                      else piece.encode("utf-8"))
 
     def _package(self) -> None:
-        """Place the charts, plan where each sheet's table rows go and let
-        XlsxWriter make the package's parts (``wb.parts``)."""
+        """Place the charts and let XlsxWriter make the package's parts
+        (``wb.parts``)."""
         by_title = {sheet.title: sheet for sheet in self.sheets}
         for sheet in self.sheets:
             for anchor, chart in sheet.charts:
                 for ref in chart_refs(chart):
                     by_title[ref.sheet].refuse_blocks(ref)
                 sheet.ws.insert_chart(anchor, _to_writer(self.wb, chart))
-        self._plans = {f"xl/worksheets/sheet{n}.xml": sheet.splice_plan()
-                       for n, sheet in enumerate(self.sheets, 1) if sheet.has_blocks()}
         self.wb.close()
 
     def discard(self) -> None:
@@ -805,9 +803,7 @@ def splice(xml: str, plan: list[tuple[int | None, Block]]) -> Iterable[str | byt
     ``<sheetData>``); the blocks in row order, their rows already made."""
     at = 0
     for before, block in plan:
-        rows = block.xml
-        if isinstance(rows, RowCells):
-            raise ValueError("a block's rows are spliced before they are made")
+        rows = cast(str | bytes, block.xml)
         if before is None:
             cut = xml.index("</sheetData>", at)
         else:
