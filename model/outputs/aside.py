@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from typing import IO, TypeVar
 
 from model.interrupts import SIGNALS
+from model.outputs.lock import signals_deferred
 
 T = TypeVar("T")
 
@@ -66,13 +67,9 @@ def written_aside(write: Callable[[], None], undo: Callable[[], None]
         write()
         yield
         return
-    child = _fork(write)
-    try:
+    with _child(write) as pid:
         yield
-        succeeded = _succeeded(child)
-    except BaseException:
-        _kill(child)
-        raise
+        succeeded = _succeeded(pid)
     if not succeeded:
         undo()
         write()
@@ -86,13 +83,9 @@ def computed_beside(compute: Callable[[], T], body: Callable[[], None]) -> T:
         body()
         return compute()
     with tempfile.TemporaryFile() as file:
-        child = _fork(lambda: _pickled(compute(), file))
-        try:
+        with _child(lambda: _pickled(compute(), file)) as pid:
             body()
-            succeeded = _succeeded(child)
-        except BaseException:
-            _kill(child)
-            raise
+            succeeded = _succeeded(pid)
         if succeeded:
             file.seek(0)
             return pickle.load(file)  # noqa: S301  (written by this process's child)
@@ -104,8 +97,30 @@ def _pickled(value: object, file: IO[bytes]) -> None:
     file.flush()
 
 
-def _fork(write: Callable[[], None]) -> int:
-    """The child's pid; the child runs ``write`` and ends with its status."""
+@contextmanager
+def _child(run: Callable[[], None]) -> Iterator[int]:
+    """A forked child running ``run`` (its pid): whatever ends the block early, or
+    a signal that came during the fork, kills the child and reaps it first.
+
+    ``os.fork`` runs Python at-fork hooks (logging's lock, ``random``'s reseed); a
+    signal handler that raised there would be printed as "Exception ignored" and
+    its interrupt lost. The signals are held over the fork and acted on after it,
+    once the child's pid is known."""
+    pid: int | None = None
+    try:
+        with signals_deferred():
+            pid = _fork(run)
+        yield pid
+    except BaseException:
+        if pid is not None:
+            _kill(pid)
+        raise
+
+
+def _fork(run: Callable[[], None]) -> int:
+    """The child's pid; the child runs ``run`` and ends with its status. Called
+    with the signals held: the child takes them as their default, then lets them
+    in."""
     with warnings.catch_warnings():  # Python 3.12+ warns of any OS thread (BLAS)
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
@@ -115,7 +130,9 @@ def _fork(write: Callable[[], None]) -> int:
     try:
         for signum in SIGNALS:
             signal.signal(signum, signal.SIG_DFL)
-        write()
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+        run()
         status = 0
     finally:
         os._exit(status)  # noqa: B012  (the child never leaves this function)

@@ -26,6 +26,7 @@ except ImportError:  # not POSIX
     fcntl = None  # type: ignore[assignment]
 
 from model.errors import OutputError
+from model.interrupts import Interrupted
 
 log = logging.getLogger(__name__)
 LOCK_TIMEOUT_S = 600.0
@@ -109,13 +110,15 @@ def _portable_lock(path: Path, out_dir: Path, timeout: float) -> Iterator[None]:
 @contextlib.contextmanager
 def terminations_as_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM and SIGHUP raise KeyboardInterrupt, as Ctrl-C
-    does, so the cleanup runs."""
+    does, so the cleanup runs. It is an ``Interrupted``: one raised where Python
+    cannot raise (a weakref callback, a ``__del__``) is sent again by an armed
+    ``SignalGuard`` rather than printed and lost."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def handler(_sig: int, _frame: object) -> None:
-        raise KeyboardInterrupt("terminated")
+    def handler(sig: int, _frame: object) -> None:
+        raise Interrupted(sig)
 
     previous = {sig: signal.signal(sig, handler) for sig in TERMINATIONS}
     try:

@@ -6,6 +6,8 @@ up."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -192,3 +194,43 @@ def test_without_a_fork_the_body_runs_first_then_the_value_here(
     assert computed_beside(lambda: order.append("compute") or os.getpid(),
                            lambda: order.append("body")) == os.getpid()
     assert order == ["body", "compute"]
+
+
+# A SIGTERM that lands while os.fork runs its at-fork hooks (logging's lock
+# release): the script's hook sends it at that moment, every time.
+_SIGNAL_DURING_FORK = """
+import os, signal
+import model.outputs.aside as aside
+from model.outputs.lock import terminations_as_interrupt
+aside.may_fork = lambda: True
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGTERM))
+with terminations_as_interrupt():
+    try:
+        {call}
+    except KeyboardInterrupt:
+        print("interrupted")
+try:
+    os.waitpid(-1, os.WNOHANG)
+    print("a child is left")
+except ChildProcessError:
+    print("no child left")
+"""
+
+
+@pytest.mark.parametrize("call", [
+    "computed_beside(lambda: 1, lambda: None)",
+    "exec('with written_aside(lambda: None, lambda: None): pass')",
+], ids=["computed_beside", "written_aside"])
+def test_a_signal_during_the_fork_interrupts_and_leaves_no_child(call: str) -> None:
+    # Python runs a signal's handler at the next bytecode, which may be inside an
+    # at-fork hook; there an exception cannot propagate: it would be printed as
+    # "Exception ignored" and the interrupt lost, the run going on. Held over the
+    # fork, it is raised after it, once the child is known, and the child is
+    # killed and reaped.
+    script = _SIGNAL_DURING_FORK.format(call=call)
+    script = ("from model.outputs.aside import computed_beside, written_aside\n"
+              + script)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.stderr == ""
+    assert done.stdout.split("\n")[:2] == ["interrupted", "no child left"]
