@@ -6,6 +6,7 @@ import signal
 import sys
 import time
 import weakref
+from collections.abc import Callable
 
 import pytest
 
@@ -15,6 +16,21 @@ from model.outputs.lock import terminations_as_interrupt
 
 class _Thing:
     pass
+
+
+def _sigterm_from_a_weakref_callback(handler: Callable[[int, object], None]) -> None:
+    """``handler`` called for SIGTERM inside a weakref callback, where its
+    Interrupted is not raised; it must then land in the main thread's own code
+    (the sleep loop after the callback), as Interrupted for SIGTERM, within 5 s."""
+    thing = _Thing()
+    ref = weakref.ref(thing, lambda _: handler(signal.SIGTERM, None))
+    with pytest.raises(Interrupted) as raised:
+        del thing  # the callback runs here
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert raised.value.signum == signal.SIGTERM
+    assert ref() is None
 
 
 def test_an_interrupt_raised_in_a_weakref_callback_is_delivered_again(
@@ -28,15 +44,7 @@ def test_an_interrupt_raised_in_a_weakref_callback_is_delivered_again(
     before = sys.unraisablehook
     guard = SignalGuard().install()
     try:
-        thing = _Thing()
-        ref = weakref.ref(thing, lambda _: guard._handle(signal.SIGTERM, None))
-        with pytest.raises(Interrupted) as raised:
-            del thing  # the callback runs here, and its Interrupted is not raised
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline:
-                time.sleep(0.01)
-        assert raised.value.signum == signal.SIGTERM
-        assert ref() is None
+        _sigterm_from_a_weakref_callback(guard._handle)
     finally:
         guard.restore()
     assert sys.unraisablehook is before
@@ -75,16 +83,7 @@ def test_a_termination_in_a_weakref_callback_while_outputs_are_written_is_not_lo
     guard = SignalGuard().install()
     try:
         with terminations_as_interrupt():
-            handler = signal.getsignal(signal.SIGTERM)
-            thing = _Thing()
-            ref = weakref.ref(thing, lambda _: handler(signal.SIGTERM, None))
-            with pytest.raises(Interrupted) as raised:
-                del thing
-                deadline = time.monotonic() + 5
-                while time.monotonic() < deadline:
-                    time.sleep(0.01)
-        assert raised.value.signum == signal.SIGTERM
-        assert ref() is None
+            _sigterm_from_a_weakref_callback(signal.getsignal(signal.SIGTERM))
     finally:
         guard.restore()
     assert "Exception ignored" not in capsys.readouterr().err
