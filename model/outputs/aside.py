@@ -49,8 +49,9 @@ T = TypeVar("T")
 
 
 def may_fork() -> bool:
-    """Whether ``written_aside`` forks: ``os.fork`` exists, this process may run on
-    two cores or more, and this is its only Python thread."""
+    """Whether ``written_aside`` and ``computed_beside`` fork: ``os.fork`` exists,
+    this process may run on two cores or more, and this is its only Python
+    thread."""
     cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
              else os.cpu_count() or 1)
     return hasattr(os, "fork") and cores > 1 and threading.active_count() == 1

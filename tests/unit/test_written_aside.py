@@ -219,7 +219,7 @@ except ChildProcessError:
 
 @pytest.mark.parametrize("call", [
     "computed_beside(lambda: 1, lambda: None)",
-    "exec('with written_aside(lambda: None, lambda: None): pass')",
+    "with written_aside(lambda: None, lambda: None): pass",
 ], ids=["computed_beside", "written_aside"])
 def test_a_signal_during_the_fork_interrupts_and_leaves_no_child(call: str) -> None:
     # Python runs a signal's handler at the next bytecode, which may be inside an

@@ -422,12 +422,13 @@ class CellXml:
         numbers of column j in number format ``formats[j]``), or the RowCells to
         make them from later (``later``), and the top-left and bottom-right used
         cells (None when all are blank)."""
-        later = self.later(columns, first, formats)
+        kinds = [_kind(values) for values in columns]
+        later = self.later(columns, first, formats, kinds)
         if later is not None:
             return later
-        cells = [self.column(column_letter(j + 1), values, first, fmt)
-                 for j, (values, fmt) in enumerate(zip(columns, formats,
-                                                       strict=True))]
+        cells = [self.column(column_letter(j + 1), values, first, fmt, kind)
+                 for j, (values, fmt, kind) in enumerate(zip(columns, formats, kinds,
+                                                             strict=True))]
         used_cols = [j for j, column in enumerate(cells) if any(column)]
         if not used_cols:
             return "", None
@@ -448,23 +449,26 @@ class CellXml:
                                 (used_rows[-1], used_cols[-1])]
 
     def later(self, columns: Sequence[Sequence[object]], first: int,
-              formats: Sequence[str | None]
+              formats: Sequence[str | None], kinds: Sequence[str | None]
               ) -> tuple[RowCells, list[tuple[int, int]]] | None:
-        """``rows`` of ``columns`` as RowCells, their styles and shared strings
-        settled now in the order ``rows`` settles them, when each column holds
-        only numbers or only text and one has no blank (the used cells are then
-        known without the XML); None, with nothing settled, otherwise."""
-        kinds = [_kind(values) for values in columns]
+        """``rows`` of ``columns`` (of ``_kind`` ``kinds``) as RowCells, their
+        styles and shared strings settled now in the order ``rows`` settles them,
+        when each column holds only numbers or only text and one has no blank (the
+        used cells are then known without the XML); None, with nothing settled,
+        otherwise."""
+        if None in kinds:
+            return None
         length = max(map(len, columns), default=0)
         blanks = [_blanks(values, kind) for values, kind in zip(columns, kinds,
                                                                   strict=True)]
-        if None in kinds or not any(
+        if not any(
                 b == 0 and len(v) == length > 0 for v, b in zip(columns, blanks)):
             return None
         used_cols = [j for j, (v, b) in enumerate(zip(columns, blanks)) if b < len(v)]
+        settled = cast(Sequence[str], kinds)  # no None among them
         cells = [self.column_cells(column_letter(j + 1), values, first, fmt, kind)
-                 for j, (values, fmt, kind) in enumerate(zip(columns, formats, kinds,
-                                                             strict=True))]
+                 for j, (values, fmt, kind) in enumerate(zip(columns, formats,
+                                                             settled, strict=True))]
         return (RowCells(cells, first, length, self.row_attributes()),
                 [(first, used_cols[0]), (first + length - 1, used_cols[-1])])
 
@@ -480,11 +484,11 @@ class CellXml:
         return ColumnCells(letter, values, first, s=s)
 
     def column(self, letter: str, values: Sequence[object], first: int,
-               number_format: str | None = None) -> list[str]:
+               number_format: str | None, kind: str | None) -> list[str]:
         """Each value's ``<c>`` element ('' for None), 1-based rows from
         ``first + 1``, numbers and booleans in ``number_format``: a column of
-        only numbers or only text at once, any other value by ``cell``."""
-        kind = _kind(values)
+        only numbers or only text (``kind``, of ``_kind``) at once, any other
+        value by ``cell``."""
         if kind is not None:
             return self.column_cells(letter, values, first, number_format,
                                      kind).xml()
