@@ -201,6 +201,7 @@ def test_without_a_fork_the_body_runs_first_then_the_value_here(
 _SIGNAL_DURING_FORK = """
 import os, signal
 import model.outputs.aside as aside
+from model.outputs.aside import computed_beside, written_aside
 from model.outputs.lock import terminations_as_interrupt
 aside.may_fork = lambda: True
 os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGTERM))
@@ -228,8 +229,6 @@ def test_a_signal_during_the_fork_interrupts_and_leaves_no_child(call: str) -> N
     # fork, it is raised after it, once the child is known, and the child is
     # killed and reaped.
     script = _SIGNAL_DURING_FORK.format(call=call)
-    script = ("from model.outputs.aside import computed_beside, written_aside\n"
-              + script)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.stderr == ""
